@@ -1,0 +1,106 @@
+#include "common/event_log.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/keys.h"
+#include "common/projection.h"
+#include "common/sha256.h"
+#include "common/status_macros.h"
+
+namespace comptoir {
+namespace {
+
+std::string EncodeHead(const ChainHead& head) {
+  std::string value;
+  AppendBigEndian64(&value, head.seq);
+  value += head.hash;
+  return value;
+}
+
+absl::StatusOr<ChainHead> DecodeHead(absl::string_view value) {
+  std::optional<uint64_t> seq = ReadBigEndian64(value, 0);
+  if (!seq.has_value() || value.size() != 8 + kHashSize) {
+    return absl::DataLossError("corrupt chain head in meta");
+  }
+  return ChainHead{*seq, std::string(value.substr(8))};
+}
+
+}  // namespace
+
+absl::StatusOr<ChainHead> EventLog::Head(absl::string_view origin, const Batch* batch) const {
+  ASSIGN_OR_RETURN(std::optional<std::string> value,
+                   store_->Get(Column::kMeta, HeadKey(origin), batch));
+  if (!value.has_value()) return ChainHead{0, ZeroHash()};
+  return DecodeHead(*value);
+}
+
+absl::StatusOr<std::map<std::string, ChainHead>> EventLog::Heads() const {
+  std::map<std::string, ChainHead> heads;
+  absl::Status decode_status;
+  RETURN_IF_ERROR(store_->Scan(Column::kMeta, kHeadPrefix, PrefixEnd(kHeadPrefix),
+                               [&](absl::string_view key, absl::string_view value) {
+                                 absl::StatusOr<ChainHead> head = DecodeHead(value);
+                                 if (!head.ok()) {
+                                   decode_status = head.status();
+                                   return false;
+                                 }
+                                 heads[std::string(key.substr(kHeadPrefix.size()))] = *head;
+                                 return true;
+                               }));
+  RETURN_IF_ERROR(decode_status);
+  return heads;
+}
+
+absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event) {
+  const v1::EventCore& core = event.core;
+  const std::string key = EventKey(core.origin(), core.seq());
+  batch.Put(Column::kEvents, key, event.record.core());
+  if (!event.record.personal().empty()) {
+    batch.Put(Column::kPersonal, key, event.record.personal());
+  }
+  batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
+  return ApplyToViews(*store_, batch, core);
+}
+
+absl::StatusOr<std::optional<v1::EventRecord>> EventLog::Read(absl::string_view origin,
+                                                              uint64_t seq) const {
+  const std::string key = EventKey(origin, seq);
+  ASSIGN_OR_RETURN(std::optional<std::string> core, store_->Get(Column::kEvents, key));
+  if (!core.has_value()) return std::optional<v1::EventRecord>();
+  v1::EventRecord record;
+  record.set_core(std::move(*core));
+  ASSIGN_OR_RETURN(std::optional<std::string> personal, store_->Get(Column::kPersonal, key));
+  if (personal.has_value()) record.set_personal(std::move(*personal));
+  return std::optional<v1::EventRecord>(std::move(record));
+}
+
+absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_view origin,
+                                                                 uint64_t from_seq,
+                                                                 size_t max_events,
+                                                                 size_t max_bytes) const {
+  std::vector<v1::EventRecord> records;
+  size_t bytes = 0;
+  const std::string prefix = EventKeyPrefix(origin);
+  RETURN_IF_ERROR(store_->Scan(
+      Column::kEvents, EventKey(origin, std::max<uint64_t>(from_seq, 1)), PrefixEnd(prefix),
+      [&](absl::string_view key, absl::string_view value) {
+        if (!records.empty() && (records.size() >= max_events || bytes + value.size() > max_bytes)) {
+          return false;
+        }
+        v1::EventRecord record;
+        record.set_core(std::string(value));
+        bytes += value.size();
+        records.push_back(std::move(record));
+        return true;
+      }));
+  // Personal parts are looked up one by one: most events have none.
+  for (v1::EventRecord& record : records) {
+    v1::EventCore core;
+    if (!core.ParseFromString(record.core()) || core.personal_digest().empty()) continue;
+    ASSIGN_OR_RETURN(std::optional<std::string> personal,
+                     store_->Get(Column::kPersonal, EventKey(core.origin(), core.seq())));
+    if (personal.has_value()) record.set_personal(std::move(*personal));
+  }
+  return records;
+}
+
+}  // namespace comptoir

@@ -1,0 +1,58 @@
+// The event log shared by nodes and the hub: events of every origin, keyed by
+// (origin, seq), each origin a hash chain whose head is kept in meta.
+//
+// Stage() puts into one Batch: the core bytes, the personal part (apart, so it
+// can be erased), the new chain head, and the projection updates. The caller
+// writes the batch (synced) and only then reports success.
+//
+// Thread-safety: reads are safe from any thread. Staging reads the head, so the
+// owner must serialise the stage-and-write sequence (one writer at a time).
+#ifndef COMPTOIR_COMMON_EVENT_LOG_H_
+#define COMPTOIR_COMMON_EVENT_LOG_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/event_codec.h"
+#include "common/store.h"
+
+namespace comptoir {
+
+class EventLog {
+ public:
+  // `store` is not owned and must outlive the log.
+  explicit EventLog(Store* store) : store_(store) {}
+
+  // The chain head held for `origin` (seq 0 if none), seeing `batch`'s pending writes.
+  absl::StatusOr<ChainHead> Head(absl::string_view origin, const Batch* batch = nullptr) const;
+  // Every origin's head.
+  absl::StatusOr<std::map<std::string, ChainHead>> Heads() const;
+
+  // Stages `event`, which must be the next link of its origin's chain
+  // (CheckLink == kNext, checked by the caller).
+  absl::Status Stage(Batch& batch, const DecodedEvent& event);
+
+  // The record (origin, seq), or nullopt when not held.
+  absl::StatusOr<std::optional<v1::EventRecord>> Read(absl::string_view origin,
+                                                      uint64_t seq) const;
+  // Records of `origin` from `from_seq` on, at most `max_events` and about
+  // `max_bytes` (always at least one when any exists).
+  absl::StatusOr<std::vector<v1::EventRecord>> ReadRange(absl::string_view origin,
+                                                         uint64_t from_seq, size_t max_events,
+                                                         size_t max_bytes) const;
+
+  Store* store() const { return store_; }
+
+ private:
+  Store* store_;
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_EVENT_LOG_H_

@@ -1,0 +1,130 @@
+// The hub's side of the sync protocol (see common/sync_protocol.h).
+#include "absl/strings/str_cat.h"
+#include "common/keys.h"
+#include "common/status_macros.h"
+#include "common/sync_protocol.h"
+
+namespace comptoir {
+
+HubSession::Reply HubSession::Refuse(v1::SyncError::Reason reason, std::string message,
+                                     uint64_t high_water) {
+  Reply reply;
+  v1::SyncError* error = reply.messages.emplace_back().mutable_error();
+  error->set_reason(reason);
+  error->set_message(std::move(message));
+  error->set_high_water(high_water);
+  reply.end = ToStatus(*error);
+  return reply;
+}
+
+HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message) {
+  if (!established_ && message.msg_case() != v1::NodeMessage::kHello) {
+    return Refuse(v1::SyncError::BAD_HELLO, "the first message of a sync stream must be Hello",
+                  0);
+  }
+  switch (message.msg_case()) {
+    case v1::NodeMessage::kHello:
+      if (established_) return Refuse(v1::SyncError::BAD_HELLO, "Hello sent twice", 0);
+      return OnHello(message.hello());
+    case v1::NodeMessage::kPush:
+      return OnPush(message.push());
+    case v1::NodeMessage::kPullAck: {
+      const uint64_t cursor = message.pull_ack().cursor();
+      while (!pull_in_flight_.empty() && pull_in_flight_.front() <= cursor) {
+        pull_in_flight_.pop_front();
+      }
+      node_cursor_ = std::max(node_cursor_, cursor);
+      return Reply();
+    }
+    case v1::NodeMessage::MSG_NOT_SET:
+      break;
+  }
+  return Refuse(v1::SyncError::MALFORMED, "empty or unknown node message", 0);
+}
+
+HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
+  if (!IsValidSiteId(hello.site())) {
+    return Refuse(v1::SyncError::BAD_HELLO,
+                  absl::StrCat("invalid site id '", hello.site(),
+                               "' (1-32 characters among a-z, 0-9, '_' and '-')"),
+                  0);
+  }
+  if (hello.protocol_version() != kProtocolVersion) {
+    return Refuse(v1::SyncError::UNSUPPORTED_VERSION,
+                  absl::StrCat("node speaks sync protocol ", hello.protocol_version(),
+                               ", this hub speaks ", kProtocolVersion),
+                  0);
+  }
+  absl::StatusOr<ChainHead> head = store_->HeadOf(hello.site());
+  if (!head.ok()) {
+    Reply reply;
+    reply.end = head.status();
+    return reply;
+  }
+  site_ = hello.site();
+  established_ = true;
+  // A cursor from another hub log means nothing here: stream from the start.
+  const bool same_log = hello.hub_epoch() == store_->Epoch();
+  const uint64_t log_head = store_->LogHead();
+  sent_through_ = same_log ? std::min(hello.cursor(), log_head) : 0;
+  node_cursor_ = sent_through_;
+
+  Reply reply;
+  v1::Welcome* welcome = reply.messages.emplace_back().mutable_welcome();
+  welcome->set_hub_epoch(store_->Epoch());
+  welcome->set_high_water(head->seq);
+  if (head->seq > 0) welcome->set_high_water_hash(head->hash);
+  welcome->set_log_head(log_head);
+  welcome->set_pull_from(sent_through_);
+  return reply;
+}
+
+HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
+  std::vector<DecodedEvent> events;
+  events.reserve(push.events_size());
+  for (const v1::EventRecord& record : push.events()) {
+    absl::StatusOr<DecodedEvent> decoded = DecodeRecord(record);
+    if (!decoded.ok()) {
+      // Append nothing from a batch that holds garbage.
+      absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
+      return Refuse(v1::SyncError::MALFORMED, std::string(decoded.status().message()),
+                    head.ok() ? head->seq : 0);
+    }
+    events.push_back(*std::move(decoded));
+  }
+  absl::StatusOr<PushVerdict> verdict = store_->AppendPushed(site_, events);
+  if (!verdict.ok()) {
+    Reply reply;
+    reply.end = verdict.status();
+    return reply;
+  }
+  Reply reply;
+  reply.messages.emplace_back().mutable_push_ack()->set_high_water(verdict->high_water);
+  if (verdict->error.has_value()) {
+    reply.end = ToStatus(*verdict->error);
+    *reply.messages.emplace_back().mutable_error() = *verdict->error;
+  }
+  return reply;
+}
+
+absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
+  if (!established_ || pull_in_flight_.size() >= kMaxPullBatchesInFlight) {
+    return std::optional<v1::HubMessage>();
+  }
+  while (sent_through_ < store_->LogHead()) {
+    ASSIGN_OR_RETURN(v1::PullBatch batch,
+                     store_->ReadLogFor(site_, sent_through_, kMaxBatchEvents, kMaxBatchBytes));
+    if (batch.through() <= sent_through_) break;
+    sent_through_ = batch.through();
+    // A stretch of entries this node does not get (its own): move past it
+    // without sending; the next real batch's `through` covers it.
+    if (batch.entries_size() == 0) continue;
+    pull_in_flight_.push_back(sent_through_);
+    v1::HubMessage message;
+    *message.mutable_pull() = std::move(batch);
+    return std::optional<v1::HubMessage>(std::move(message));
+  }
+  return std::optional<v1::HubMessage>();
+}
+
+}  // namespace comptoir

@@ -1,0 +1,58 @@
+// Key and value encodings of every column family (see common/store.h).
+// Integers are fixed 8-byte big-endian so that byte order is numeric order and
+// range scans follow seq and position order.
+//
+//   events, personal   origin 0x00 be64(seq)          -> core bytes / personal bytes
+//   log                be64(position)                 -> origin 0x00 be64(seq)
+//   meta               "head" 0x00 origin             -> be64(seq) sha256(core)   (chain head)
+//                      "site" | "clock" | "epoch" | "log_head" | "sync" -> see users
+//   views              "sales" 0x00 origin            -> be64(sales) be64(units)
+//                      "request" 0x00 request_id      -> be64(seq)
+//
+// Site ids are 1-32 characters of [a-z0-9_-], so they never contain 0x00.
+#ifndef COMPTOIR_COMMON_KEYS_H_
+#define COMPTOIR_COMMON_KEYS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace comptoir {
+
+// True for a well-formed site id ("hem", "armentieres", "hub").
+bool IsValidSiteId(absl::string_view site);
+
+void AppendBigEndian64(std::string* out, uint64_t value);
+// Reads 8 bytes at `offset`; nullopt when too short.
+std::optional<uint64_t> ReadBigEndian64(absl::string_view bytes, size_t offset = 0);
+
+std::string EventKey(absl::string_view origin, uint64_t seq);
+// All keys of one origin start with this.
+std::string EventKeyPrefix(absl::string_view origin);
+// Splits an EventKey; false when malformed.
+bool ParseEventKey(absl::string_view key, std::string* origin, uint64_t* seq);
+
+std::string LogKey(uint64_t position);
+
+std::string HeadKey(absl::string_view origin);
+inline constexpr absl::string_view kHeadPrefix("head\0", 5);
+
+std::string SalesKey(absl::string_view origin);
+inline constexpr absl::string_view kSalesPrefix("sales\0", 6);
+std::string RequestKey(absl::string_view request_id);
+
+// Meta keys holding one value each.
+inline constexpr absl::string_view kMetaSite = "site";
+inline constexpr absl::string_view kMetaClock = "clock";
+inline constexpr absl::string_view kMetaEpoch = "epoch";
+inline constexpr absl::string_view kMetaLogHead = "log_head";
+inline constexpr absl::string_view kMetaSync = "sync";
+
+// The key just after every key starting with `prefix` (for Scan's end bound).
+std::string PrefixEnd(absl::string_view prefix);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_KEYS_H_

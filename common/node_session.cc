@@ -1,0 +1,118 @@
+// The node's side of the sync protocol (see common/sync_protocol.h).
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/sync_protocol.h"
+
+namespace comptoir {
+
+absl::StatusOr<v1::NodeMessage> NodeSession::Start() {
+  ASSIGN_OR_RETURN(NodeCursor cursor, store_->Cursor());
+  started_ = true;
+  v1::NodeMessage message;
+  v1::Hello* hello = message.mutable_hello();
+  hello->set_site(store_->Site());
+  hello->set_protocol_version(kProtocolVersion);
+  hello->set_hub_epoch(cursor.hub_epoch);
+  hello->set_cursor(cursor.position);
+  return message;
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
+    const v1::HubMessage& message) {
+  if (!started_) return absl::FailedPreconditionError("hub message before Hello was sent");
+  switch (message.msg_case()) {
+    case v1::HubMessage::kWelcome:
+      return OnWelcome(message.welcome());
+    case v1::HubMessage::kPushAck:
+      if (!welcomed_) return absl::InternalError("hub sent PushAck before Welcome");
+      return OnPushAck(message.push_ack());
+    case v1::HubMessage::kPull:
+      if (!welcomed_) return absl::InternalError("hub sent PullBatch before Welcome");
+      return OnPull(message.pull());
+    case v1::HubMessage::kError:
+      return ToStatus(message.error());
+    case v1::HubMessage::MSG_NOT_SET:
+      break;
+  }
+  return absl::InternalError("hub sent an empty or unknown message");
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnWelcome(const v1::Welcome& welcome) {
+  if (welcomed_) return absl::InternalError("hub sent a second Welcome");
+  ASSIGN_OR_RETURN(NodeCursor cursor, store_->Cursor());
+  if (cursor.hub_epoch != welcome.hub_epoch()) {
+    // A different hub log (new hub, or one restored from a backup): our cursor
+    // means nothing there. Re-pull from the start; applying is idempotent.
+    RETURN_IF_ERROR(store_->ResetCursor(welcome.hub_epoch()));
+  }
+  ASSIGN_OR_RETURN(ChainHead own, store_->OwnHead());
+  if (welcome.high_water() > own.seq) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the hub holds events of ", store_->Site(), " up to seq ", welcome.high_water(),
+        " but this node only has up to ", own.seq,
+        ": this node's data is older than the hub's; it must recover its history first"));
+  }
+  if (welcome.high_water() > 0) {
+    ASSIGN_OR_RETURN(std::optional<v1::EventRecord> held, store_->ReadOwnAt(welcome.high_water()));
+    if (held.has_value()) {
+      ASSIGN_OR_RETURN(DecodedEvent decoded, DecodeRecord(*held));
+      if (decoded.hash != welcome.high_water_hash()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "fork: the hub's event ", store_->Site(), "/", welcome.high_water(),
+            " differs from this node's; sync stopped, nothing overwritten"));
+      }
+    }
+  }
+  welcomed_ = true;
+  epoch_ = welcome.hub_epoch();
+  acked_ = welcome.high_water();
+  pushed_through_ = acked_;
+  push_in_flight_.clear();
+  RETURN_IF_ERROR(store_->RecordAcked(acked_));
+  return FillPushWindow();
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPushAck(const v1::PushAck& ack) {
+  if (ack.high_water() > pushed_through_) {
+    return absl::InternalError(absl::StrCat("hub acknowledged seq ", ack.high_water(),
+                                            " but only ", pushed_through_, " were pushed"));
+  }
+  while (!push_in_flight_.empty() && push_in_flight_.front() <= ack.high_water()) {
+    push_in_flight_.pop_front();
+  }
+  if (ack.high_water() > acked_) {
+    acked_ = ack.high_water();
+    RETURN_IF_ERROR(store_->RecordAcked(acked_));
+  }
+  return FillPushWindow();
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPull(const v1::PullBatch& batch) {
+  RETURN_IF_ERROR(store_->ApplyPulled(epoch_, batch));
+  std::vector<v1::NodeMessage> out(1);
+  out[0].mutable_pull_ack()->set_cursor(batch.through());
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnLocalAppend() {
+  if (!welcomed_) return std::vector<v1::NodeMessage>();
+  return FillPushWindow();
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::FillPushWindow() {
+  std::vector<v1::NodeMessage> out;
+  while (push_in_flight_.size() < kMaxPushBatchesInFlight) {
+    ASSIGN_OR_RETURN(std::vector<v1::EventRecord> records,
+                     store_->ReadOwn(pushed_through_ + 1, kMaxBatchEvents, kMaxBatchBytes));
+    if (records.empty()) break;
+    v1::NodeMessage message;
+    v1::PushBatch* push = message.mutable_push();
+    for (v1::EventRecord& record : records) *push->add_events() = std::move(record);
+    pushed_through_ += static_cast<uint64_t>(push->events_size());
+    push_in_flight_.push_back(pushed_through_);
+    out.push_back(std::move(message));
+  }
+  return out;
+}
+
+}  // namespace comptoir

@@ -1,0 +1,158 @@
+#include "common/store.h"
+
+#include <map>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/table.h"
+#include "rocksdb/write_batch.h"
+
+namespace comptoir {
+namespace {
+
+const char* const kColumnNames[kColumnCount] = {"events", "personal", "log", "views", "meta"};
+
+// The one converter from rocksdb::Status.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  std::string message = absl::StrCat(what, ": ", s.ToString());
+  if (s.IsNotFound()) return absl::NotFoundError(message);
+  if (s.IsCorruption()) return absl::DataLossError(message);
+  if (s.IsIOError() && s.IsNoSpace()) return absl::ResourceExhaustedError(message);
+  if (s.IsBusy() || s.IsTimedOut() || s.IsTryAgain()) return absl::UnavailableError(message);
+  if (s.IsIOError() && s.ToString().find("lock") != std::string::npos) {
+    return absl::UnavailableError(
+        absl::StrCat(message, " (is another process using this data directory?)"));
+  }
+  if (s.IsInvalidArgument()) return absl::InvalidArgumentError(message);
+  return absl::InternalError(message);
+}
+
+}  // namespace
+
+// A batch keeps its writes in a map until Store::Write turns them into one
+// rocksdb::WriteBatch: the map lets reads through the batch see pending writes,
+// and since keys are unique within it, applying it atomically is order-free.
+struct Batch::Rep {
+  std::map<std::pair<int, std::string>, std::optional<std::string>> pending;
+  size_t bytes = 0;
+};
+
+Batch::Batch() : rep_(std::make_unique<Rep>()) {}
+Batch::~Batch() = default;
+Batch::Batch(Batch&&) noexcept = default;
+Batch& Batch::operator=(Batch&&) noexcept = default;
+
+int Batch::Count() const { return static_cast<int>(rep_->pending.size()); }
+size_t Batch::ByteSize() const { return rep_->bytes; }
+
+void Batch::Put(Column column, absl::string_view key, absl::string_view value) {
+  rep_->bytes += key.size() + value.size();
+  rep_->pending[{static_cast<int>(column), std::string(key)}] = std::string(value);
+}
+
+void Batch::Delete(Column column, absl::string_view key) {
+  rep_->bytes += key.size();
+  rep_->pending[{static_cast<int>(column), std::string(key)}] = std::nullopt;
+}
+
+struct Store::Rep {
+  std::unique_ptr<rocksdb::DB> db;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::WriteOptions write_options;
+
+  ~Rep() {
+    for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle);
+    if (db) db->Close();
+  }
+};
+
+Store::Store(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  rocksdb::Options db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 5;
+  db_options.max_total_wal_size = 256 << 20;
+  rocksdb::BlockBasedTableOptions table_options;
+  table_options.whole_key_filtering = true;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
+  for (const char* name : kColumnNames) descriptors.emplace_back(name, cf_options);
+
+  auto rep = std::make_unique<Rep>();
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open database at ", options.path));
+  rep->db.reset(raw);
+  // handles[0] is the default family, which we do not use.
+  rep->db->DestroyColumnFamilyHandle(handles[0]);
+  rep->handles.assign(handles.begin() + 1, handles.end());
+  rep->write_options.sync = options.sync;
+  return std::unique_ptr<Store>(new Store(std::move(rep)));
+}
+
+absl::Status Store::Write(Batch& batch) {
+  rocksdb::WriteBatch wb;
+  for (const auto& [column_key, value] : batch.rep_->pending) {
+    rocksdb::ColumnFamilyHandle* handle = rep_->handles[column_key.first];
+    rocksdb::Status s = value.has_value() ? wb.Put(handle, column_key.second, *value)
+                                          : wb.Delete(handle, column_key.second);
+    if (!s.ok()) return FromRocks(s, "cannot build write batch");
+  }
+  return FromRocks(rep_->db->Write(rep_->write_options, &wb), "write failed");
+}
+
+absl::StatusOr<std::optional<std::string>> Store::Get(Column column, absl::string_view key,
+                                                      const Batch* batch) const {
+  if (batch != nullptr) {
+    auto it = batch->rep_->pending.find({static_cast<int>(column), std::string(key)});
+    if (it != batch->rep_->pending.end()) return it->second;
+  }
+  std::string value;
+  rocksdb::Status s = rep_->db->Get(rocksdb::ReadOptions(), rep_->handles[static_cast<int>(column)],
+                                    rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::optional<std::string>();
+  if (!s.ok()) return FromRocks(s, "read failed");
+  return std::optional<std::string>(std::move(value));
+}
+
+absl::Status Store::Scan(
+    Column column, absl::string_view begin, absl::string_view end,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit) const {
+  rocksdb::ReadOptions read_options;
+  rocksdb::Slice upper(end.data(), end.size());
+  if (!end.empty()) read_options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(
+      rep_->db->NewIterator(read_options, rep_->handles[static_cast<int>(column)]));
+  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
+    rocksdb::Slice k = it->key();
+    rocksdb::Slice v = it->value();
+    if (!visit(absl::string_view(k.data(), k.size()), absl::string_view(v.data(), v.size()))) {
+      break;
+    }
+  }
+  return FromRocks(it->status(), "scan failed");
+}
+
+uint64_t Store::ApproximateSize() const {
+  uint64_t total = 0;
+  for (auto* handle : rep_->handles) {
+    uint64_t size = 0;
+    if (rep_->db->GetIntProperty(handle, "rocksdb.total-sst-files-size", &size)) total += size;
+    if (rep_->db->GetIntProperty(handle, "rocksdb.cur-size-all-mem-tables", &size)) total += size;
+  }
+  return total;
+}
+
+}  // namespace comptoir

@@ -1,0 +1,100 @@
+// The storage adapter: one RocksDB per process, column families per concern.
+// No rocksdb:: type appears outside store.cc.
+//
+// Column families:
+//   events    event core bytes, keyed by EventKey(origin, seq)
+//   personal  personal parts, keyed by EventKey(origin, seq) (erasable)
+//   log       the hub's network log: LogKey(position) -> EventKey(origin, seq)
+//   views     projections (folds of events)
+//   meta      chain heads, sync cursors, clock, identity
+// Key encodings live in common/keys.h.
+//
+// Durability: Write() with the default options syncs the WAL before returning,
+// so whatever it acknowledged survives kill -9 and power loss. A batch is
+// atomic: after a crash either all of it or none of it is there.
+//
+// Thread-safety: a Store is safe for concurrent use. A Batch is not: one thread
+// builds it. Reads through Get(batch, ...) see the batch's own pending writes.
+#ifndef COMPTOIR_COMMON_STORE_H_
+#define COMPTOIR_COMMON_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace comptoir {
+
+enum class Column { kEvents = 0, kPersonal, kLog, kViews, kMeta };
+inline constexpr int kColumnCount = 5;
+
+class Store;
+
+// Writes to apply atomically with Store::Write.
+class Batch {
+ public:
+  Batch();
+  ~Batch();
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  Batch(Batch&&) noexcept;
+  Batch& operator=(Batch&&) noexcept;
+
+  void Put(Column column, absl::string_view key, absl::string_view value);
+  void Delete(Column column, absl::string_view key);
+  // Number of operations so far.
+  int Count() const;
+  // Approximate size in bytes.
+  size_t ByteSize() const;
+
+ private:
+  friend class Store;
+  struct Rep;
+  std::unique_ptr<Rep> rep_;
+};
+
+class Store {
+ public:
+  struct Options {
+    std::string path;
+    // Sync the WAL on every write (the default; only benchmarks turn it off).
+    bool sync = true;
+  };
+
+  // Opens (creating if missing) the database at options.path.
+  // Returns Unavailable if another process holds it, Internal/DataLoss on corruption.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const Options& options);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Applies the batch atomically (and durably, see Options::sync).
+  absl::Status Write(Batch& batch);
+
+  // The value under key, or nullopt. With a batch, its pending writes win.
+  absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key,
+                                                 const Batch* batch = nullptr) const;
+
+  // Calls visit(key, value) for keys in [begin, end) in order (end empty: no
+  // bound) until it returns false. Only committed data is seen.
+  absl::Status Scan(Column column, absl::string_view begin, absl::string_view end,
+                    const std::function<bool(absl::string_view key, absl::string_view value)>&
+                        visit) const;
+
+  // Bytes on disk (SST files) and in memtables, for monitoring.
+  uint64_t ApproximateSize() const;
+
+ private:
+  struct Rep;
+  explicit Store(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_STORE_H_

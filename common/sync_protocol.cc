@@ -1,0 +1,88 @@
+// Shared parts of the sync protocol core: status mapping and push verification.
+#include "common/sync_protocol.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+
+namespace comptoir {
+
+absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
+  switch (reason) {
+    case v1::SyncError::BAD_HELLO:
+    case v1::SyncError::MALFORMED:
+      return absl::StatusCode::kInvalidArgument;
+    case v1::SyncError::WRONG_ORIGIN:
+      return absl::StatusCode::kPermissionDenied;
+    case v1::SyncError::GAP:
+      // The node should reconnect and push again from the hub's high-water mark.
+      return absl::StatusCode::kAborted;
+    case v1::SyncError::BROKEN_CHAIN:
+    case v1::SyncError::FORK:
+    case v1::SyncError::UNSUPPORTED_VERSION:
+      // Retrying will not help until a person fixes the state.
+      return absl::StatusCode::kFailedPrecondition;
+    default:
+      return absl::StatusCode::kInternal;
+  }
+}
+
+absl::Status ToStatus(const v1::SyncError& error) {
+  return absl::Status(StatusCodeFor(error.reason()), error.message());
+}
+
+absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& head,
+                                       const std::vector<DecodedEvent>& events,
+                                       const HeldHashLookup& held_hash) {
+  PushVerdict verdict;
+  ChainHead current = head;
+  auto refuse = [&](v1::SyncError::Reason reason, std::string message) {
+    v1::SyncError error;
+    error.set_reason(reason);
+    error.set_message(std::move(message));
+    error.set_high_water(current.seq);
+    verdict.error = std::move(error);
+  };
+  for (size_t i = 0; i < events.size(); ++i) {
+    const DecodedEvent& event = events[i];
+    const std::string name = absl::StrCat(event.core.origin(), "/", event.core.seq());
+    if (event.core.origin() != site) {
+      refuse(v1::SyncError::WRONG_ORIGIN,
+             absl::StrCat("event ", name, " was pushed by site ", site,
+                          ": a site may only push its own events"));
+      break;
+    }
+    const Link link = CheckLink(current, event);
+    if (link == Link::kAlreadyHeld) {
+      ASSIGN_OR_RETURN(std::optional<std::string> held, held_hash(event.core.seq()));
+      if (held.has_value() && *held != event.hash) {
+        refuse(v1::SyncError::FORK,
+               absl::StrCat("event ", name,
+                            " differs from the copy the hub already holds (a fork: the same seq "
+                            "was written twice); both are kept, nothing is overwritten"));
+        break;
+      }
+      continue;  // a duplicate: already held, nothing to do
+    }
+    if (link == Link::kGap) {
+      refuse(v1::SyncError::GAP,
+             absl::StrCat("event ", name, " arrived but the hub holds ", site, " only up to seq ",
+                          current.seq, ": events ", current.seq + 1, "..",
+                          event.core.seq() - 1, " are missing; push again from seq ",
+                          current.seq + 1));
+      break;
+    }
+    if (link == Link::kBrokenChain) {
+      refuse(v1::SyncError::BROKEN_CHAIN,
+             absl::StrCat("event ", name,
+                          " does not chain to the hub's copy of its predecessor (prev_hash "
+                          "mismatch): the site's log was altered or forked"));
+      break;
+    }
+    verdict.append.push_back(i);
+    current = HeadAfter(event);
+  }
+  verdict.high_water = current.seq;
+  return verdict;
+}
+
+}  // namespace comptoir

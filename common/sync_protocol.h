@@ -1,0 +1,183 @@
+// The sync protocol core, sans IO: state machines that take messages (and
+// storage) in and return messages out. They know nothing of sockets, threads
+// or gRPC; node/sync_client.cc and hub/sync_service.cc are thin adapters, and
+// tests drive them directly. Message sequence: proto/comptoir/v1/sync.proto.
+//
+// Flow control: a node keeps at most kMaxPushBatchesInFlight unacknowledged
+// push batches; the hub keeps at most kMaxPullBatchesInFlight unacknowledged
+// pull batches. Batches hold at most kMaxBatchEvents events and about
+// kMaxBatchBytes bytes, so memory stays flat whatever the backlog.
+//
+// Thread-safety: a session is used by one thread at a time (its adapter
+// serialises calls). Stores are called from the session's thread.
+#ifndef COMPTOIR_COMMON_SYNC_PROTOCOL_H_
+#define COMPTOIR_COMMON_SYNC_PROTOCOL_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/event_codec.h"
+#include "comptoir/v1/sync.pb.h"
+
+namespace comptoir {
+
+inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr size_t kMaxBatchEvents = 512;
+inline constexpr size_t kMaxBatchBytes = 1 << 20;
+inline constexpr size_t kMaxPushBatchesInFlight = 4;
+inline constexpr size_t kMaxPullBatchesInFlight = 4;
+
+// The status code that goes with each refusal: what the node should do next.
+absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason);
+// A SyncError turned into a status (code from StatusCodeFor, its message).
+absl::Status ToStatus(const v1::SyncError& error);
+
+// ---------------------------------------------------------------- node side
+
+// Where a node stands with one hub log.
+struct NodeCursor {
+  uint64_t hub_epoch = 0;  // 0: never synced
+  uint64_t position = 0;   // last hub log position applied
+};
+
+// What the node session needs from the node's storage.
+class NodeSyncStore {
+ public:
+  virtual ~NodeSyncStore() = default;
+  virtual const std::string& Site() const = 0;
+  // The node's own chain head.
+  virtual absl::StatusOr<ChainHead> OwnHead() = 0;
+  // Own events from `from_seq` on, within the limits (at least one if any).
+  virtual absl::StatusOr<std::vector<v1::EventRecord>> ReadOwn(uint64_t from_seq,
+                                                               size_t max_events,
+                                                               size_t max_bytes) = 0;
+  // The own event at `seq`, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::EventRecord>> ReadOwnAt(uint64_t seq) = 0;
+  virtual absl::StatusOr<NodeCursor> Cursor() = 0;
+  // Starts following a different hub log: cursor = {epoch, 0}.
+  virtual absl::Status ResetCursor(uint64_t hub_epoch) = 0;
+  // Applies the batch's entries (skipping those already held) together with
+  // cursor = {hub_epoch, batch.through()}, atomically and durably. Returns an
+  // error, having written nothing, if an entry does not link to its chain.
+  virtual absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) = 0;
+  // The hub holds the node's own events up to `high_water`.
+  virtual absl::Status RecordAcked(uint64_t high_water) = 0;
+};
+
+class NodeSession {
+ public:
+  // `store` is not owned and must outlive the session.
+  explicit NodeSession(NodeSyncStore* store) : store_(store) {}
+
+  // The Hello that opens the stream.
+  absl::StatusOr<v1::NodeMessage> Start();
+  // Handles one hub message; returns what to send. An error means: close the
+  // stream and retry later (the status says why).
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessage(const v1::HubMessage& message);
+  // New own events exist: returns the pushes the window allows now.
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnLocalAppend();
+
+  bool welcomed() const { return welcomed_; }
+  uint64_t acked() const { return acked_; }
+  uint64_t hub_epoch() const { return epoch_; }
+
+ private:
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnWelcome(const v1::Welcome& welcome);
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnPushAck(const v1::PushAck& ack);
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnPull(const v1::PullBatch& batch);
+  absl::StatusOr<std::vector<v1::NodeMessage>> FillPushWindow();
+
+  NodeSyncStore* store_;
+  bool started_ = false;
+  bool welcomed_ = false;
+  uint64_t epoch_ = 0;
+  uint64_t acked_ = 0;           // hub's high-water for our site
+  uint64_t pushed_through_ = 0;  // last own seq sent
+  std::deque<uint64_t> push_in_flight_;  // last seq of each unacknowledged batch
+};
+
+// ----------------------------------------------------------------- hub side
+
+// The outcome of checking a pushed batch against the hub's chain for a site.
+struct PushVerdict {
+  // Indexes (into the pushed events) of the new links to append, in order.
+  std::vector<size_t> append;
+  // The site's high-water mark once they are appended.
+  uint64_t high_water = 0;
+  // Set when an event was refused; the events before it are still appended.
+  std::optional<v1::SyncError> error;
+};
+
+// Returns the hash of the held event (site, seq) or nullopt.
+using HeldHashLookup = std::function<absl::StatusOr<std::optional<std::string>>(uint64_t seq)>;
+
+// Checks pushed events, in order, against `head` (the hub's chain for `site`):
+// duplicates of held events are skipped, the next links accepted, and the first
+// event from another origin, after a gap, off the chain, or contradicting a held
+// event (a fork) stops the batch with the matching SyncError.
+absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& head,
+                                       const std::vector<DecodedEvent>& events,
+                                       const HeldHashLookup& held_hash);
+
+// What the hub session needs from the hub's storage.
+class HubSyncStore {
+ public:
+  virtual ~HubSyncStore() = default;
+  virtual uint64_t Epoch() const = 0;
+  virtual absl::StatusOr<ChainHead> HeadOf(absl::string_view origin) = 0;
+  virtual uint64_t LogHead() = 0;
+  // Verifies (with VerifyPush) and appends atomically, under one lock, so that
+  // two streams of the same site cannot interleave. Returns the verdict.
+  virtual absl::StatusOr<PushVerdict> AppendPushed(absl::string_view site,
+                                                   const std::vector<DecodedEvent>& events) = 0;
+  // Log entries after position `after` that `site` is entitled to (never its
+  // own), within the limits; `through` covers skipped entries too.
+  virtual absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
+                                                   size_t max_events, size_t max_bytes) = 0;
+};
+
+class HubSession {
+ public:
+  // `store` is not owned and must outlive the session.
+  explicit HubSession(HubSyncStore* store) : store_(store) {}
+
+  struct Reply {
+    std::vector<v1::HubMessage> messages;
+    // Not OK: send `messages` (ending with the SyncError), then end the stream with this status.
+    absl::Status end;
+  };
+  Reply OnNodeMessage(const v1::NodeMessage& message);
+
+  // The next pull batch to send, if the log has entries this node has not been
+  // sent and the window allows; nullopt otherwise. Call whenever the transport
+  // can take a write and whenever the log grows.
+  absl::StatusOr<std::optional<v1::HubMessage>> NextPull();
+
+  const std::string& site() const { return site_; }
+  bool established() const { return established_; }
+  // Last position the node acknowledged applying.
+  uint64_t node_cursor() const { return node_cursor_; }
+
+ private:
+  Reply OnHello(const v1::Hello& hello);
+  Reply OnPush(const v1::PushBatch& push);
+  Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
+
+  HubSyncStore* store_;
+  bool established_ = false;
+  std::string site_;
+  uint64_t sent_through_ = 0;  // last log position covered by a sent pull batch
+  uint64_t node_cursor_ = 0;
+  std::deque<uint64_t> pull_in_flight_;  // `through` of each unacknowledged pull batch
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_SYNC_PROTOCOL_H_

@@ -1,0 +1,147 @@
+#include "hub/hub_log.h"
+
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/keys.h"
+#include "common/projection.h"
+#include "common/sha256.h"
+#include "common/status_macros.h"
+
+namespace comptoir {
+namespace {
+
+// Entries of the node's own origin are skipped when pulling; scanning a long
+// stretch of them is bounded per call so that one call stays short.
+constexpr size_t kMaxScannedPerPull = 8 * kMaxBatchEvents;
+
+uint64_t RandomEpoch() {
+  std::random_device device;
+  uint64_t epoch = 0;
+  while (epoch == 0) epoch = (static_cast<uint64_t>(device()) << 32) ^ device();
+  return epoch;
+}
+
+}  // namespace
+
+HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
+    : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head) {}
+
+absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({dir}));
+  ASSIGN_OR_RETURN(std::optional<std::string> epoch_value, store->Get(Column::kMeta, kMetaEpoch));
+  uint64_t epoch = 0;
+  if (epoch_value.has_value()) {
+    epoch = ReadBigEndian64(*epoch_value).value_or(0);
+  } else {
+    epoch = RandomEpoch();
+    Batch batch;
+    std::string value;
+    AppendBigEndian64(&value, epoch);
+    batch.Put(Column::kMeta, kMetaEpoch, value);
+    batch.Put(Column::kMeta, kMetaSite, "hub");
+    RETURN_IF_ERROR(store->Write(batch));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> site, store->Get(Column::kMeta, kMetaSite));
+  if (site.has_value() && *site != "hub") {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " holds the data of node '", *site, "', not of a hub: use another directory"));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> head_value, store->Get(Column::kMeta, kMetaLogHead));
+  const uint64_t log_head = head_value.has_value() ? ReadBigEndian64(*head_value).value_or(0) : 0;
+  return std::unique_ptr<HubLog>(new HubLog(std::move(store), epoch, log_head));
+}
+
+absl::StatusOr<ChainHead> HubLog::HeadOf(absl::string_view origin) { return log_.Head(origin); }
+
+absl::StatusOr<PushVerdict> HubLog::AppendPushed(absl::string_view site,
+                                                 const std::vector<DecodedEvent>& events) {
+  std::lock_guard<std::mutex> lock(append_mu_);
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(site));
+  auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
+    ASSIGN_OR_RETURN(std::optional<std::string> core,
+                     store_->Get(Column::kEvents, EventKey(site, seq)));
+    if (!core.has_value()) return std::optional<std::string>();
+    return std::optional<std::string>(Sha256(*core));
+  };
+  ASSIGN_OR_RETURN(PushVerdict verdict, VerifyPush(site, head, events, held_hash));
+  if (verdict.append.empty()) return verdict;
+
+  Batch batch;
+  uint64_t position = log_head_.load();
+  for (size_t index : verdict.append) {
+    const DecodedEvent& event = events[index];
+    RETURN_IF_ERROR(log_.Stage(batch, event));
+    batch.Put(Column::kLog, LogKey(++position), EventKey(event.core.origin(), event.core.seq()));
+  }
+  std::string head_value;
+  AppendBigEndian64(&head_value, position);
+  batch.Put(Column::kMeta, kMetaLogHead, head_value);
+  RETURN_IF_ERROR(store_->Write(batch));
+  log_head_.store(position);
+  return verdict;
+}
+
+absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_t after,
+                                                 size_t max_events, size_t max_bytes) {
+  v1::PullBatch batch;
+  batch.set_log_head(log_head_.load());
+  uint64_t through = after;
+  size_t bytes = 0;
+  size_t scanned = 0;
+  absl::Status read_status;
+  RETURN_IF_ERROR(store_->Scan(
+      Column::kLog, LogKey(after + 1), LogKey(batch.log_head() + 1),
+      [&](absl::string_view key, absl::string_view value) {
+        if (static_cast<size_t>(batch.entries_size()) >= max_events || bytes >= max_bytes ||
+            scanned >= kMaxScannedPerPull) {
+          return false;
+        }
+        ++scanned;
+        const uint64_t position = ReadBigEndian64(key).value_or(0);
+        std::string origin;
+        uint64_t seq = 0;
+        if (!ParseEventKey(value, &origin, &seq)) {
+          read_status = absl::DataLossError(absl::StrCat("corrupt log entry at ", position));
+          return false;
+        }
+        if (origin != site) {
+          absl::StatusOr<std::optional<std::string>> core =
+              store_->Get(Column::kEvents, std::string(value));
+          if (!core.ok() || !core->has_value()) {
+            read_status = core.ok() ? absl::DataLossError(absl::StrCat(
+                                          "log entry ", position, " names a missing event ",
+                                          origin, "/", seq))
+                                    : core.status();
+            return false;
+          }
+          // Personal parts stay at their origin and the hub: cores only.
+          v1::LogEntry* entry = batch.add_entries();
+          entry->set_position(position);
+          bytes += (*core)->size();
+          entry->mutable_event()->set_core(std::move(**core));
+        }
+        through = position;
+        return true;
+      }));
+  RETURN_IF_ERROR(read_status);
+  batch.set_through(through);
+  return batch;
+}
+
+absl::StatusOr<v1::HubStatus> HubLog::Status() const {
+  v1::HubStatus status;
+  status.set_hub_epoch(epoch_);
+  status.set_log_head(log_head_.load());
+  ASSIGN_OR_RETURN(auto heads, log_.Heads());
+  for (const auto& [origin, head] : heads) {
+    v1::OriginCount* row = status.add_origins();
+    row->set_origin(origin);
+    row->set_seq(head.seq);
+  }
+  return status;
+}
+
+absl::StatusOr<v1::SalesSummary> HubLog::Sales() const { return ReadSalesSummary(*store_); }
+
+}  // namespace comptoir

@@ -1,0 +1,153 @@
+#include "hub/sync_service.h"
+
+#include <deque>
+
+#include "common/grpc_status.h"
+#include "common/logging.h"
+
+namespace comptoir {
+
+// One node's stream. Lock order: SyncServiceImpl::mu_ before SyncStream::mu_;
+// a stream never calls into the service while holding its own lock.
+class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
+ public:
+  SyncStream(SyncServiceImpl* service, std::string peer)
+      : service_(service), session_(service->log_), peer_(std::move(peer)) {
+    service_->Register(this);
+    StartRead(&incoming_);
+  }
+
+  void OnReadDone(bool ok) override {
+    bool appended = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!ok) {
+        // The node closed its side or the connection broke.
+        EndLocked(grpc::Status::OK);
+        return;
+      }
+      const bool was_established = session_.established();
+      const uint64_t head_before = service_->log_->LogHead();
+      HubSession::Reply reply = session_.OnNodeMessage(incoming_);
+      appended = service_->log_->LogHead() != head_before;
+      if (!was_established && session_.established()) {
+        site_ = session_.site();
+        LogInfo("sync: ", site_, " connected from ", peer_);
+      }
+      for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
+      if (!reply.end.ok()) {
+        LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
+                   reply.end.ToString());
+        end_status_ = ToGrpcStatus(reply.end);
+        end_requested_ = true;
+      } else {
+        StartRead(&incoming_);
+      }
+      PumpLocked();
+    }
+    if (appended) service_->WakeAll();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    write_in_flight_ = false;
+    if (!ok) {
+      EndLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE, "write to node failed"));
+      return;
+    }
+    PumpLocked();
+  }
+
+  void OnDone() override {
+    service_->Unregister(this);
+    if (!site_.empty()) LogInfo("sync: ", site_, " disconnected");
+    delete this;
+  }
+
+  // The log grew: send what the node lacks, if the stream can take a write.
+  void Wake() {
+    std::lock_guard<std::mutex> lock(mu_);
+    PumpLocked();
+  }
+
+  // The site, once the Hello is accepted; empty before.
+  std::string site() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return session_.established() && !finished_ ? site_ : std::string();
+  }
+
+ private:
+  // Starts the next write if none is in flight; finishes once an end was
+  // requested and the queue is drained.
+  void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || write_in_flight_) return;
+    if (queue_.empty() && !end_requested_) {
+      absl::StatusOr<std::optional<v1::HubMessage>> next = session_.NextPull();
+      if (!next.ok()) {
+        LogError("sync: cannot read the log for ", site_, ": ", next.status().ToString());
+        EndLocked(ToGrpcStatus(next.status()));
+        return;
+      }
+      if (next->has_value()) queue_.push_back(std::move(**next));
+    }
+    if (!queue_.empty()) {
+      writing_ = std::move(queue_.front());
+      queue_.pop_front();
+      write_in_flight_ = true;
+      StartWrite(&writing_);
+      return;
+    }
+    if (end_requested_) EndLocked(end_status_);
+  }
+
+  void EndLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  SyncServiceImpl* service_;
+  std::mutex mu_;
+  HubSession session_ ABSL_GUARDED_BY(mu_);
+  const std::string peer_;
+  std::string site_ ABSL_GUARDED_BY(mu_);
+  v1::NodeMessage incoming_;
+  v1::HubMessage writing_ ABSL_GUARDED_BY(mu_);
+  std::deque<v1::HubMessage> queue_ ABSL_GUARDED_BY(mu_);
+  bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
+  bool end_requested_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status end_status_ ABSL_GUARDED_BY(mu_);
+};
+
+grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Exchange(
+    grpc::CallbackServerContext* context) {
+  return new SyncStream(this, context->peer());
+}
+
+void SyncServiceImpl::Register(SyncStream* stream) {
+  std::lock_guard<std::mutex> lock(mu_);
+  streams_.insert(stream);
+}
+
+void SyncServiceImpl::Unregister(SyncStream* stream) {
+  std::lock_guard<std::mutex> lock(mu_);
+  streams_.erase(stream);
+}
+
+void SyncServiceImpl::WakeAll() {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (SyncStream* stream : streams_) stream->Wake();
+}
+
+std::vector<std::string> SyncServiceImpl::ConnectedSites() {
+  std::set<std::string> sites;
+  std::lock_guard<std::mutex> lock(mu_);
+  for (SyncStream* stream : streams_) {
+    std::string site = stream->site();
+    if (!site.empty()) sites.insert(std::move(site));
+  }
+  return std::vector<std::string>(sites.begin(), sites.end());
+}
+
+}  // namespace comptoir

@@ -1,0 +1,51 @@
+// The gRPC adapter of the hub's side of the sync protocol: one reactor per
+// node stream, driving a HubSession (common/sync_protocol.h).
+//
+// Each stream keeps one write in flight with a queue behind it, and asks its
+// session for the next pull batch whenever the queue is empty, so a slow node
+// holds back only its own stream. When any stream appends events, every stream
+// is woken to send them: live propagation with no polling.
+//
+// Thread-safe. Streams free themselves when gRPC is done with them.
+#ifndef COMPTOIR_HUB_SYNC_SERVICE_H_
+#define COMPTOIR_HUB_SYNC_SERVICE_H_
+
+#include <mutex>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "comptoir/v1/sync.grpc.pb.h"
+#include "hub/hub_log.h"
+
+namespace comptoir {
+
+class SyncStream;
+
+class SyncServiceImpl final : public v1::Sync::CallbackService {
+ public:
+  // `log` is not owned and must outlive the service.
+  explicit SyncServiceImpl(HubLog* log) : log_(log) {}
+
+  grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
+      grpc::CallbackServerContext* context) override;
+
+  // Sites with an established stream, sorted, each once.
+  std::vector<std::string> ConnectedSites();
+
+ private:
+  friend class SyncStream;
+  void Register(SyncStream* stream);
+  void Unregister(SyncStream* stream);
+  // New log entries exist: every stream sends what its node lacks.
+  void WakeAll();
+
+  HubLog* log_;
+  std::mutex mu_;
+  std::set<SyncStream*> streams_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_HUB_SYNC_SERVICE_H_

@@ -1,0 +1,70 @@
+// comptoir-node: one centre's daemon. Owns the centre's database, serves the
+// till, and syncs with the hub whenever it is reachable (and works without it).
+#include <grpcpp/server.h>
+
+#include <chrono>
+
+#include "CLI/CLI.hpp"
+#include "common/daemon.h"
+#include "common/logging.h"
+#include "node/node_store.h"
+#include "node/sync_client.h"
+#include "node/till_service.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
+  std::string site;
+  std::string data_dir;
+  std::string listen = "127.0.0.1:7401";
+  std::string hub = "127.0.0.1:7400";
+  std::string ready_file;
+  app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
+      ->required();
+  app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
+  app.add_option("--listen", listen, "gRPC address to listen on (port 0: any free port)")
+      ->capture_default_str();
+  app.add_option("--hub", hub, "Hub address to sync with; empty to run without a hub")
+      ->capture_default_str();
+  app.add_option("--ready-file", ready_file,
+                 "Once listening, write the bound address to this file");
+  CLI11_PARSE(app, argc, argv);
+  if (data_dir.empty()) data_dir = "comptoir-data/" + site;
+
+  comptoir::BlockShutdownSignals();
+  comptoir::SetLogTag(site);
+  absl::StatusOr<std::unique_ptr<comptoir::NodeStore>> store =
+      comptoir::NodeStore::Open({site, data_dir, nullptr});
+  if (!store.ok()) {
+    comptoir::LogError(store.status().message());
+    return 1;
+  }
+  std::unique_ptr<comptoir::SyncClient> sync;
+  if (!hub.empty()) {
+    comptoir::SyncClient::Options options;
+    options.hub_address = hub;
+    sync = std::make_unique<comptoir::SyncClient>(store->get(), options);
+    comptoir::SyncClient* client = sync.get();
+    (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
+  }
+  comptoir::TillServiceImpl till(store->get());
+  comptoir::NodeServiceImpl node_service(store->get(), sync.get());
+  absl::StatusOr<comptoir::RunningServer> server =
+      comptoir::StartGrpcServer(listen, {&till, &node_service});
+  if (!server.ok()) {
+    comptoir::LogError(server.status().message());
+    return 1;
+  }
+  if (sync) sync->Start();
+  comptoir::LogInfo("data in ", data_dir, ", hub ", hub.empty() ? "none (offline mode)" : hub);
+  absl::Status announced = comptoir::AnnounceListening(
+      "comptoir-node " + site, server->address, ready_file);
+  if (!announced.ok()) comptoir::LogError(announced.message());
+
+  const int signal_number = comptoir::WaitForShutdownSignal();
+  comptoir::LogInfo("signal ", signal_number, " received, stopping");
+  server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  server->server->Wait();
+  if (sync) sync->Stop();
+  comptoir::LogInfo("stopped");
+  return 0;
+}

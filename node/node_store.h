@@ -1,0 +1,90 @@
+// A centre's storage: its own events, the replicas of other origins' events,
+// the views, and the sync cursor, on one RocksDB. Implements the node side of
+// the sync protocol's storage (common/sync_protocol.h).
+//
+// Every local command is one synced WriteBatch (the new event, its views, the
+// clock, the idempotency key); the call returns only after it is on disk. A
+// pulled batch is one synced WriteBatch too (events, views, cursor).
+//
+// Meta "sync" value: be64(hub_epoch) be64(cursor) be64(acked_high_water).
+//
+// Thread-safe: writers are serialised by an internal lock; reads are free.
+#ifndef COMPTOIR_NODE_NODE_STORE_H_
+#define COMPTOIR_NODE_NODE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "common/event_log.h"
+#include "common/hlc.h"
+#include "common/store.h"
+#include "common/sync_protocol.h"
+#include "comptoir/v1/till.pb.h"
+
+namespace comptoir {
+
+class NodeStore : public NodeSyncStore {
+ public:
+  struct Options {
+    std::string site;
+    std::string dir;
+    // Milliseconds since the Unix epoch; the system clock when empty (tests inject one).
+    HybridClock::PhysicalClock clock;
+  };
+
+  // Opens or creates the centre's database. Fails with FailedPrecondition if
+  // `dir` holds another site's data, InvalidArgument for a bad site id.
+  static absl::StatusOr<std::unique_ptr<NodeStore>> Open(const Options& options);
+
+  // Records a sale (validated first: InvalidArgument with a readable message,
+  // nothing written). Idempotent by request_id.
+  absl::StatusOr<v1::RecordSaleResponse> RecordSale(const v1::RecordSaleRequest& request);
+
+  // Called (outside any lock) after each new own event is durable.
+  void SetLocalAppendListener(std::function<void()> listener);
+
+  absl::StatusOr<v1::SalesSummary> Sales() const;
+  // Own seq, acked, cursor, epoch and per-origin heads (connection fields left empty).
+  absl::StatusOr<v1::SyncStatus> Status() const;
+  absl::StatusOr<std::vector<v1::EventRecord>> ReadEvents(absl::string_view origin,
+                                                          uint64_t from_seq, size_t limit) const;
+
+  // NodeSyncStore
+  const std::string& Site() const override { return site_; }
+  absl::StatusOr<ChainHead> OwnHead() override;
+  absl::StatusOr<std::vector<v1::EventRecord>> ReadOwn(uint64_t from_seq, size_t max_events,
+                                                       size_t max_bytes) override;
+  absl::StatusOr<std::optional<v1::EventRecord>> ReadOwnAt(uint64_t seq) override;
+  absl::StatusOr<NodeCursor> Cursor() override;
+  absl::Status ResetCursor(uint64_t hub_epoch) override;
+  absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) override;
+  absl::Status RecordAcked(uint64_t high_water) override;
+
+ private:
+  struct SyncState {
+    uint64_t hub_epoch = 0;
+    uint64_t cursor = 0;
+    uint64_t acked = 0;
+  };
+
+  NodeStore(std::string site, std::unique_ptr<Store> store, HybridClock::PhysicalClock clock);
+  absl::Status LoadState();
+  void StageSyncState(Batch& batch, const SyncState& state);
+  absl::StatusOr<std::optional<v1::RecordSaleResponse>> FindRequest(
+      const v1::RecordSaleRequest& request) const;
+
+  const std::string site_;
+  std::unique_ptr<Store> store_;
+  EventLog log_;
+  HybridClock clock_;
+  mutable std::mutex mu_;  // serialises writers
+  SyncState sync_ ABSL_GUARDED_BY(mu_);
+  std::function<void()> on_local_append_;
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_NODE_NODE_STORE_H_

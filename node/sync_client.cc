@@ -1,0 +1,201 @@
+#include "node/sync_client.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <random>
+
+#include "absl/time/clock.h"
+#include "common/grpc_status.h"
+#include "common/logging.h"
+
+namespace comptoir {
+
+SyncClient::SyncClient(NodeStore* store, Options options)
+    : store_(store), options_(std::move(options)) {
+  grpc::ChannelArguments args;
+  // gRPC's own reconnection backoff must not outlast ours, or a hub that comes
+  // back would stay unreachable for up to two minutes.
+  const int max_backoff_ms = static_cast<int>(absl::ToInt64Milliseconds(options_.max_backoff));
+  const int initial_ms = static_cast<int>(absl::ToInt64Milliseconds(options_.initial_backoff));
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, initial_ms);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, initial_ms);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, max_backoff_ms);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  args.SetMaxReceiveMessageSize(16 << 20);
+  stub_ = v1::Sync::NewStub(grpc::CreateCustomChannel(
+      options_.hub_address, grpc::InsecureChannelCredentials(), args));
+}
+
+SyncClient::~SyncClient() { Stop(); }
+
+void SyncClient::Start() {
+  thread_ = std::thread([this] { Run(); });
+}
+
+void SyncClient::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    if (context_ != nullptr) context_->TryCancel();
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+void SyncClient::NotifyLocalAppend() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    local_append_ = true;
+  }
+  cv_.notify_all();
+}
+
+SyncClient::State SyncClient::state() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return state_;
+}
+
+absl::Duration SyncClient::NextBackoff(int attempt) {
+  // Full exponential growth, capped, with jitter in [cap/2, cap] so that six
+  // centres coming back after a hub outage do not reconnect in lockstep.
+  absl::Duration cap = options_.initial_backoff;
+  for (int i = 0; i < attempt && cap < options_.max_backoff; ++i) cap *= 2;
+  cap = std::min(cap, options_.max_backoff);
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  return cap * jitter(random);
+}
+
+void SyncClient::Run() {
+  int attempt = 0;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    absl::Status status = RunStream();
+    bool was_welcomed = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      was_welcomed = state_.connected;
+      state_.connected = false;
+      if (stopping_) return;
+      state_.last_error = status.ok() ? "" : status.ToString();
+    }
+    if (was_welcomed) {
+      attempt = 0;
+      LogWarning("sync: stream to hub ", options_.hub_address, " ended: ", status.ToString());
+    } else if (attempt == 0) {
+      LogInfo("sync: hub ", options_.hub_address, " not reachable (", status.message(),
+              "); working offline, will retry");
+    }
+    const absl::Duration backoff = NextBackoff(attempt);
+    attempt = std::min(attempt + 1, 30);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, absl::ToChronoMilliseconds(backoff), [this] { return stopping_; });
+  }
+}
+
+absl::Status SyncClient::RunStream() {
+  grpc::ClientContext context;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return absl::CancelledError("stopping");
+    context_ = &context;
+    inbox_.clear();
+    read_done_ = false;
+    local_append_ = false;
+    state_.streams_opened++;
+  }
+  std::unique_ptr<grpc::ClientReaderWriter<v1::NodeMessage, v1::HubMessage>> stream =
+      stub_->Exchange(&context);
+  std::thread reader([&] {
+    v1::HubMessage message;
+    while (stream->Read(&message)) {
+      std::lock_guard<std::mutex> lock(mu_);
+      inbox_.push_back(std::move(message));
+      state_.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
+      cv_.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    read_done_ = true;
+    cv_.notify_all();
+  });
+
+  NodeSession session(store_);
+  absl::Status result;
+  absl::StatusOr<v1::NodeMessage> hello = session.Start();
+  if (!hello.ok()) {
+    result = hello.status();
+  } else if (!stream->Write(*hello)) {
+    result = absl::UnavailableError("cannot send Hello to the hub");
+  }
+  while (result.ok()) {
+    std::deque<v1::HubMessage> inbox;
+    bool local = false;
+    bool read_done = false;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [this] { return stopping_ || read_done_ || !inbox_.empty() || local_append_; });
+      if (stopping_) {
+        result = absl::CancelledError("stopping");
+        break;
+      }
+      inbox.swap(inbox_);
+      local = local_append_;
+      local_append_ = false;
+      read_done = read_done_;
+    }
+    std::vector<v1::NodeMessage> out;
+    for (const v1::HubMessage& message : inbox) {
+      absl::StatusOr<std::vector<v1::NodeMessage>> reply = session.OnHubMessage(message);
+      if (!reply.ok()) {
+        result = reply.status();
+        break;
+      }
+      if (message.has_welcome()) {
+        LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ",
+                message.welcome().hub_epoch(), ", hub holds our events up to ",
+                message.welcome().high_water(), ")");
+        std::lock_guard<std::mutex> lock(mu_);
+        state_.connected = true;
+        state_.last_error.clear();
+      }
+      for (v1::NodeMessage& m : *reply) out.push_back(std::move(m));
+    }
+    if (!result.ok()) break;
+    if (local) {
+      absl::StatusOr<std::vector<v1::NodeMessage>> pushes = session.OnLocalAppend();
+      if (!pushes.ok()) {
+        result = pushes.status();
+        break;
+      }
+      for (v1::NodeMessage& m : *pushes) out.push_back(std::move(m));
+    }
+    for (const v1::NodeMessage& message : out) {
+      if (!stream->Write(message)) {
+        result = absl::UnavailableError("the stream to the hub broke while sending");
+        break;
+      }
+    }
+    if (read_done && result.ok()) result = absl::UnavailableError("the hub closed the stream");
+  }
+  context.TryCancel();
+  reader.join();
+  const grpc::Status finish = stream->Finish();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    context_ = nullptr;
+  }
+  // The hub's own status says more than "closed" or "cancelled".
+  if (!finish.ok() && finish.error_code() != grpc::StatusCode::CANCELLED &&
+      (result.ok() || result.code() == absl::StatusCode::kUnavailable)) {
+    return FromGrpcStatus(finish);
+  }
+  return result;
+}
+
+}  // namespace comptoir

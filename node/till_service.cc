@@ -1,0 +1,55 @@
+#include "node/till_service.h"
+
+#include "common/grpc_status.h"
+#include "common/keys.h"
+
+namespace comptoir {
+
+grpc::Status TillServiceImpl::RecordSale(grpc::ServerContext*,
+                                         const v1::RecordSaleRequest* request,
+                                         v1::RecordSaleResponse* response) {
+  absl::StatusOr<v1::RecordSaleResponse> result = store_->RecordSale(*request);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+grpc::Status NodeServiceImpl::GetSyncStatus(grpc::ServerContext*, const v1::GetSyncStatusRequest*,
+                                            v1::SyncStatus* response) {
+  absl::StatusOr<v1::SyncStatus> status = store_->Status();
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  *response = *std::move(status);
+  if (sync_ != nullptr) {
+    SyncClient::State state = sync_->state();
+    response->set_hub_address(sync_->hub_address());
+    response->set_connected(state.connected);
+    response->set_last_contact_unix_ms(state.last_contact_unix_ms);
+    response->set_last_error(state.last_error);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status NodeServiceImpl::ReadEvents(grpc::ServerContext*, const v1::ReadEventsRequest* request,
+                                         v1::ReadEventsResponse* response) {
+  if (!IsValidSiteId(request->origin())) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "origin must be a site id such as 'hem' or 'hub'");
+  }
+  const size_t limit = request->limit() == 0 ? 100 : std::min<uint32_t>(request->limit(), 1000);
+  absl::StatusOr<std::vector<v1::EventRecord>> events =
+      store_->ReadEvents(request->origin(), std::max<uint64_t>(request->from_seq(), 1), limit);
+  if (!events.ok()) return ToGrpcStatus(events.status());
+  for (v1::EventRecord& record : *events) *response->add_events() = std::move(record);
+  return grpc::Status::OK;
+}
+
+grpc::Status NodeServiceImpl::GetSalesSummary(grpc::ServerContext*,
+                                              const v1::GetSalesSummaryRequest*,
+                                              v1::SalesSummary* response) {
+  absl::StatusOr<v1::SalesSummary> sales = store_->Sales();
+  if (!sales.ok()) return ToGrpcStatus(sales.status());
+  *response = *std::move(sales);
+  return grpc::Status::OK;
+}
+
+}  // namespace comptoir
