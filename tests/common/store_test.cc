@@ -1,0 +1,133 @@
+#include "common/store.h"
+
+#include <gtest/gtest.h>
+
+#include "common/event_log.h"
+#include "common/keys.h"
+#include "common/projection.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::TempDir;
+
+TEST(KeysTest, BigEndianKeysSortNumerically) {
+  EXPECT_LT(EventKey("hem", 9), EventKey("hem", 10));
+  EXPECT_LT(EventKey("hem", 255), EventKey("hem", 256));
+  EXPECT_LT(LogKey(1), LogKey(1ull << 40));
+  // One origin's keys never interleave with another's, even a prefix of it.
+  EXPECT_LT(EventKey("hem", ~0ull), EventKey("hema", 1));
+  std::string origin;
+  uint64_t seq = 0;
+  ASSERT_TRUE(ParseEventKey(EventKey("caudry", 77), &origin, &seq));
+  EXPECT_EQ(origin, "caudry");
+  EXPECT_EQ(seq, 77u);
+}
+
+TEST(KeysTest, SiteIds) {
+  EXPECT_TRUE(IsValidSiteId("hem"));
+  EXPECT_TRUE(IsValidSiteId("armentieres"));
+  EXPECT_FALSE(IsValidSiteId(""));
+  EXPECT_FALSE(IsValidSiteId("Hem"));
+  EXPECT_FALSE(IsValidSiteId(std::string("h\0m", 3)));
+  EXPECT_FALSE(IsValidSiteId(std::string(33, 'a')));
+}
+
+TEST(StoreTest, WrittenBatchIsReadBackAfterReopen) {
+  TempDir dir;
+  {
+    auto store = Store::Open({dir.path()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    Batch batch;
+    batch.Put(Column::kMeta, "a", "1");
+    batch.Put(Column::kViews, "a", "2");
+    ASSERT_TRUE((*store)->Write(batch).ok());
+  }
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  EXPECT_EQ((*store)->Get(Column::kMeta, "a").value(), std::optional<std::string>("1"));
+  EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("2"));
+  EXPECT_EQ((*store)->Get(Column::kEvents, "a").value(), std::nullopt);
+}
+
+TEST(StoreTest, ReadsThroughABatchSeeItsPendingWrites) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  Batch batch;
+  batch.Put(Column::kViews, "k", "pending");
+  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(),
+            std::optional<std::string>("pending"));
+  EXPECT_EQ((*store)->Get(Column::kViews, "k").value(), std::nullopt) << "not committed yet";
+  batch.Delete(Column::kViews, "k");
+  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(), std::nullopt);
+}
+
+TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
+  TempDir dir;
+  auto first = Store::Open({dir.path()});
+  ASSERT_TRUE(first.ok());
+  auto second = Store::Open({dir.path()});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable) << second.status();
+}
+
+TEST(StoreTest, ScanVisitsARangeInKeyOrder) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  Batch batch;
+  for (uint64_t seq : {3, 1, 2, 10}) batch.Put(Column::kEvents, EventKey("hem", seq), "x");
+  batch.Put(Column::kEvents, EventKey("lille", 1), "y");
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  std::vector<uint64_t> seen;
+  ASSERT_TRUE((*store)
+                  ->Scan(Column::kEvents, EventKeyPrefix("hem"), PrefixEnd(EventKeyPrefix("hem")),
+                         [&](absl::string_view key, absl::string_view) {
+                           std::string origin;
+                           uint64_t seq;
+                           ParseEventKey(key, &origin, &seq);
+                           seen.push_back(seq);
+                           return true;
+                         })
+                  .ok());
+  EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3, 10}));
+}
+
+TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  EventLog log(store->get());
+  Batch batch;
+  ChainHead head;
+  for (int i = 0; i < 3; ++i) {
+    v1::EventCore core;
+    core.set_origin("hem");
+    core.set_hlc(1000 + i);
+    auto* line = core.mutable_sale_recorded()->add_lines();
+    line->set_product_id("P");
+    line->set_quantity(i + 1);
+    DecodedEvent event = SealEvent(head, core, nullptr);
+    ASSERT_EQ(CheckLink(log.Head("hem", &batch).value(), event), Link::kNext);
+    ASSERT_TRUE(log.Stage(batch, event).ok());
+    head = HeadAfter(event);
+  }
+  EXPECT_EQ(log.Head("hem").value().seq, 0u) << "nothing visible before the write";
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  EXPECT_EQ(log.Head("hem").value().seq, 3u);
+  EXPECT_EQ(log.Head("hem").value().hash, head.hash);
+  auto sales = ReadSalesSummary(**store);
+  ASSERT_TRUE(sales.ok());
+  ASSERT_EQ(sales->origins_size(), 1);
+  EXPECT_EQ(sales->origins(0).sales(), 3u);
+  EXPECT_EQ(sales->origins(0).units(), 6);
+  auto range = log.ReadRange("hem", 2, 10, 1 << 20);
+  ASSERT_TRUE(range.ok());
+  ASSERT_EQ(range->size(), 2u);
+  EXPECT_EQ(DecodeRecord((*range)[0]).value().core.seq(), 2u);
+}
+
+}  // namespace
+}  // namespace comptoir

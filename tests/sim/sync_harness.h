@@ -1,0 +1,91 @@
+// A wire without IO between a NodeSession and a HubSession over real stores:
+// messages wait in two FIFO queues (one per direction, like one HTTP/2 stream)
+// until the test delivers them, so a test decides every interleaving.
+#ifndef COMPTOIR_TESTS_SIM_SYNC_HARNESS_H_
+#define COMPTOIR_TESTS_SIM_SYNC_HARNESS_H_
+
+#include <deque>
+#include <memory>
+
+#include "common/sync_protocol.h"
+#include "hub/hub_log.h"
+#include "node/node_store.h"
+
+namespace comptoir::testing {
+
+class SyncWire {
+ public:
+  SyncWire(NodeStore* node, HubLog* hub) : node_session_(node), hub_session_(hub) {
+    auto hello = node_session_.Start();
+    if (hello.ok()) up_.push_back(*hello);
+    else node_error_ = hello.status();
+  }
+
+  bool closed() const { return !node_error_.ok() || !hub_end_.ok(); }
+  const absl::Status& node_error() const { return node_error_; }
+  const absl::Status& hub_end() const { return hub_end_; }
+  std::deque<v1::NodeMessage>& up() { return up_; }
+  std::deque<v1::HubMessage>& down() { return down_; }
+  NodeSession& node_session() { return node_session_; }
+  HubSession& hub_session() { return hub_session_; }
+
+  // The node recorded new events.
+  void LocalAppend() {
+    if (closed()) return;
+    auto out = node_session_.OnLocalAppend();
+    if (!out.ok()) { node_error_ = out.status(); return; }
+    for (auto& m : *out) up_.push_back(std::move(m));
+  }
+
+  // Delivers the oldest node -> hub message; false if none.
+  bool DeliverUp() {
+    if (up_.empty() || closed()) return false;
+    v1::NodeMessage message = std::move(up_.front());
+    up_.pop_front();
+    HubSession::Reply reply = hub_session_.OnNodeMessage(message);
+    for (auto& m : reply.messages) down_.push_back(std::move(m));
+    if (!reply.end.ok()) hub_end_ = reply.end;
+    return true;
+  }
+
+  // Delivers the oldest hub -> node message; false if none.
+  bool DeliverDown() {
+    if (closed()) return false;
+    if (down_.empty()) FillPulls();
+    if (down_.empty()) return false;
+    v1::HubMessage message = std::move(down_.front());
+    down_.pop_front();
+    auto out = node_session_.OnHubMessage(message);
+    if (!out.ok()) { node_error_ = out.status(); return true; }
+    for (auto& m : *out) up_.push_back(std::move(m));
+    return true;
+  }
+
+  // The hub's transport can take writes: queue the pulls its window allows.
+  void FillPulls() {
+    if (closed()) return;
+    while (true) {
+      auto next = hub_session_.NextPull();
+      if (!next.ok()) { hub_end_ = next.status(); return; }
+      if (!next->has_value()) return;
+      down_.push_back(std::move(**next));
+    }
+  }
+
+  // Delivers everything both ways until nothing moves.
+  void Pump() {
+    while (DeliverUp() || DeliverDown()) {}
+  }
+
+ private:
+  NodeSession node_session_;
+  HubSession hub_session_;
+  std::deque<v1::NodeMessage> up_;
+  std::deque<v1::HubMessage> down_;
+  absl::Status node_error_;
+  absl::Status hub_end_;
+};
+
+}  // namespace comptoir::testing
+
+#endif  // COMPTOIR_TESTS_SIM_SYNC_HARNESS_H_

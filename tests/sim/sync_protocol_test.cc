@@ -1,0 +1,325 @@
+// The sync protocol core driven message by message over real RocksDB stores.
+#include <gtest/gtest.h>
+
+#include "common/keys.h"
+#include "common/sha256.h"
+#include "tests/sim/sync_harness.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::SyncWire;
+using ::comptoir::testing::TempDir;
+
+class SyncProtocolTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = HubLog::Open(dir_.Sub("hub")).value();
+    hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr}).value();
+    lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr}).value();
+  }
+
+  static void Sell(NodeStore& node, int count, int quantity = 1) {
+    for (int i = 0; i < count; ++i) {
+      v1::RecordSaleRequest request;
+      request.set_family_id("FAM-1");
+      auto* line = request.add_lines();
+      line->set_product_id("P");
+      line->set_quantity(quantity);
+      ASSERT_TRUE(node.RecordSale(request).ok());
+    }
+  }
+
+  static uint64_t SalesOf(const v1::SalesSummary& summary, const std::string& origin) {
+    for (const auto& row : summary.origins()) {
+      if (row.origin() == origin) return row.sales();
+    }
+    return 0;
+  }
+
+  // A push batch of `site`'s events [from, to] as sealed by `node`.
+  static v1::NodeMessage PushOf(NodeStore& node, uint64_t from, uint64_t to) {
+    v1::NodeMessage message;
+    std::vector<v1::EventRecord> records = node.ReadOwn(from, to - from + 1, 1 << 30).value();
+    for (auto& record : records) {
+      *message.mutable_push()->add_events() = record;
+    }
+    return message;
+  }
+
+  static v1::NodeMessage Hello(const std::string& site, uint32_t version = kProtocolVersion) {
+    v1::NodeMessage message;
+    message.mutable_hello()->set_site(site);
+    message.mutable_hello()->set_protocol_version(version);
+    return message;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<HubLog> hub_;
+  std::unique_ptr<NodeStore> hem_;
+  std::unique_ptr<NodeStore> lille_;
+};
+
+TEST_F(SyncProtocolTest, HandshakePushesOfflineSalesAndAcknowledgesThem) {
+  Sell(*hem_, 3);
+  SyncWire wire(hem_.get(), hub_.get());
+  ASSERT_TRUE(wire.DeliverUp());  // Hello
+  ASSERT_EQ(wire.down().size(), 1u);
+  ASSERT_TRUE(wire.down().front().has_welcome());
+  EXPECT_EQ(wire.down().front().welcome().high_water(), 0u);
+  EXPECT_EQ(wire.down().front().welcome().hub_epoch(), hub_->Epoch());
+  wire.Pump();
+  ASSERT_TRUE(wire.node_error().ok()) << wire.node_error();
+  ASSERT_TRUE(wire.hub_end().ok()) << wire.hub_end();
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 3u);
+  EXPECT_EQ(hub_->LogHead(), 3u);
+  EXPECT_EQ(wire.node_session().acked(), 3u);
+  EXPECT_EQ(hem_->Status()->acked_high_water(), 3u) << "ack is persisted";
+  EXPECT_EQ(hem_->Status()->hub_epoch(), hub_->Epoch());
+  EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 3u);
+
+  // Live: a new sale flows as soon as the node says so.
+  Sell(*hem_, 1);
+  wire.LocalAppend();
+  wire.Pump();
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 4u);
+}
+
+TEST_F(SyncProtocolTest, PullBringsOtherCentresEventsButNeverTheNodesOwn) {
+  Sell(*hem_, 5);
+  Sell(*lille_, 2);
+  SyncWire hem_wire(hem_.get(), hub_.get());
+  hem_wire.Pump();
+  SyncWire lille_wire(lille_.get(), hub_.get());
+  lille_wire.Pump();
+  hem_wire.Pump();  // hem now pulls lille's two sales
+  ASSERT_TRUE(lille_wire.node_error().ok()) << lille_wire.node_error();
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 5u);
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "lille"), 2u);
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 2u);
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "hem"), 5u) << "own events are never pulled back twice";
+  EXPECT_EQ(lille_->Status()->hub_cursor(), hub_->LogHead());
+  EXPECT_EQ(hem_->Status()->hub_cursor(), hub_->LogHead());
+}
+
+TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
+  Sell(*hem_, 4);
+  SyncWire wire(hem_.get(), hub_.get());
+  wire.Pump();
+  ASSERT_EQ(hub_->LogHead(), 4u);
+  // The same batch arrives again (a retry after a lost ack), then an overlapping one.
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  for (auto push : {PushOf(*hem_, 1, 4), PushOf(*hem_, 2, 3)}) {
+    HubSession::Reply reply = session.OnNodeMessage(push);
+    ASSERT_TRUE(reply.end.ok()) << reply.end;
+    ASSERT_EQ(reply.messages.size(), 1u);
+    EXPECT_EQ(reply.messages[0].push_ack().high_water(), 4u);
+  }
+  EXPECT_EQ(hub_->LogHead(), 4u);
+  EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 4u);
+}
+
+TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
+  Sell(*hem_, 3);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20).value();
+  ASSERT_EQ(batch.entries_size(), 3);
+  ASSERT_TRUE(lille_->ResetCursor(hub_->Epoch()).ok());
+  ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
+  ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
+  // Reordered: an older, partial batch arrives after the full one.
+  v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20).value();
+  ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), partial).ok());
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 3u);
+  EXPECT_EQ(lille_->Status()->hub_cursor(), 3u) << "the cursor never moves back";
+}
+
+TEST_F(SyncProtocolTest, GapIsRefusedWithAClearErrorAndNothingIsAppended) {
+  Sell(*hem_, 5);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  HubSession::Reply reply = session.OnNodeMessage(PushOf(*hem_, 3, 5));
+  EXPECT_EQ(reply.end.code(), absl::StatusCode::kAborted) << reply.end;
+  ASSERT_FALSE(reply.messages.empty());
+  const v1::SyncError& error = reply.messages.back().error();
+  EXPECT_EQ(error.reason(), v1::SyncError::GAP);
+  EXPECT_NE(error.message().find("missing"), std::string::npos) << error.message();
+  EXPECT_EQ(error.high_water(), 0u);
+  EXPECT_EQ(hub_->LogHead(), 0u);
+}
+
+TEST_F(SyncProtocolTest, ValidPrefixIsKeptWhenABatchBreaksLater) {
+  Sell(*hem_, 5);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  v1::NodeMessage push = PushOf(*hem_, 1, 2);
+  *push.mutable_push()->add_events() = PushOf(*hem_, 4, 4).push().events(0);  // 3 is missing
+  HubSession::Reply reply = session.OnNodeMessage(push);
+  EXPECT_EQ(reply.end.code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(reply.messages.front().push_ack().high_water(), 2u);
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 2u) << "what was valid is not lost";
+}
+
+TEST_F(SyncProtocolTest, BrokenChainIsRefused) {
+  Sell(*hem_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // An event 3 that claims a predecessor the hub does not hold.
+  v1::EventCore core;
+  core.set_origin("hem");
+  core.set_hlc(1);
+  core.mutable_sale_recorded()->set_family_id("X");
+  DecodedEvent forged = SealEvent(ChainHead{2, std::string(kHashSize, 'z')}, core, nullptr);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  v1::NodeMessage push;
+  *push.mutable_push()->add_events() = forged.record;
+  HubSession::Reply reply = session.OnNodeMessage(push);
+  EXPECT_EQ(reply.end.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::BROKEN_CHAIN);
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 2u);
+}
+
+TEST_F(SyncProtocolTest, AForkIsDetectedAndNeverOverwritesTheHubsCopy) {
+  Sell(*hem_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  const std::string held = hub_->HeadOf("hem")->hash;
+  // Another "hem" (a restored backup that went on selling) wrote a different seq 2.
+  TempDir other_dir;
+  auto other = NodeStore::Open({"hem", other_dir.path(), nullptr}).value();
+  v1::RecordSaleRequest request;
+  request.set_family_id("FAM-1");
+  auto* line = request.add_lines();
+  line->set_product_id("P");
+  line->set_quantity(1);
+  ASSERT_TRUE(other->RecordSale(request).ok());
+  request.mutable_lines(0)->set_quantity(9);
+  ASSERT_TRUE(other->RecordSale(request).ok());
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  HubSession::Reply reply = session.OnNodeMessage(PushOf(*other, 1, 2));
+  ASSERT_FALSE(reply.end.ok());
+  EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::FORK)
+      << reply.messages.back().error().message();
+  EXPECT_EQ(hub_->HeadOf("hem")->hash, held);
+
+  // And the node side notices a fork at the hub's high-water mark on Welcome.
+  SyncWire wire(other.get(), hub_.get());
+  wire.Pump();
+  EXPECT_EQ(wire.node_error().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(wire.node_error().message().find("fork"), absl::string_view::npos)
+      << wire.node_error();
+}
+
+TEST_F(SyncProtocolTest, ASiteCannotPushAnotherSitesEvents) {
+  Sell(*lille_, 1);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  HubSession::Reply reply = session.OnNodeMessage(PushOf(*lille_, 1, 1));
+  EXPECT_EQ(reply.end.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::WRONG_ORIGIN);
+  EXPECT_EQ(hub_->LogHead(), 0u);
+}
+
+TEST_F(SyncProtocolTest, BadHellosAndGarbageAreRefused) {
+  {
+    HubSession session(hub_.get());
+    HubSession::Reply reply = session.OnNodeMessage(Hello("Not A Site"));
+    EXPECT_EQ(reply.end.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::BAD_HELLO);
+  }
+  {
+    HubSession session(hub_.get());
+    HubSession::Reply reply = session.OnNodeMessage(Hello("hem", 99));
+    EXPECT_EQ(reply.end.code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::UNSUPPORTED_VERSION);
+  }
+  {
+    HubSession session(hub_.get());
+    v1::NodeMessage push;
+    push.mutable_push()->add_events()->set_core("garbage");
+    EXPECT_EQ(session.OnNodeMessage(push).end.code(), absl::StatusCode::kInvalidArgument)
+        << "no push before Hello";
+  }
+  {
+    HubSession session(hub_.get());
+    ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+    v1::NodeMessage push;
+    push.mutable_push()->add_events()->set_core("\xff\xffgarbage");
+    HubSession::Reply reply = session.OnNodeMessage(push);
+    EXPECT_EQ(reply.end.code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::MALFORMED);
+  }
+  EXPECT_EQ(hub_->LogHead(), 0u);
+}
+
+TEST_F(SyncProtocolTest, ReconnectingNodeResumesFromItsCursor) {
+  Sell(*hem_, 3);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  SyncWire(lille_.get(), hub_.get()).Pump();
+  ASSERT_EQ(lille_->Status()->hub_cursor(), 3u);
+  Sell(*hem_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // Lille reopens its store (a restart) and reconnects.
+  lille_.reset();
+  lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr}).value();
+  SyncWire wire(lille_.get(), hub_.get());
+  ASSERT_TRUE(wire.DeliverUp());
+  EXPECT_EQ(wire.down().front().welcome().pull_from(), 3u);
+  wire.Pump();
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 5u);
+}
+
+TEST_F(SyncProtocolTest, ANewHubEpochMakesNodesRepushAndRepullIdempotently) {
+  Sell(*hem_, 3);
+  Sell(*lille_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  SyncWire(lille_.get(), hub_.get()).Pump();
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // The hub's disk is replaced by an empty one: a new epoch.
+  auto fresh = HubLog::Open(dir_.Sub("hub2")).value();
+  ASSERT_NE(fresh->Epoch(), hub_->Epoch());
+  SyncWire(hem_.get(), fresh.get()).Pump();
+  SyncWire lille_wire(lille_.get(), fresh.get());
+  lille_wire.Pump();
+  ASSERT_TRUE(lille_wire.node_error().ok()) << lille_wire.node_error();
+  SyncWire(hem_.get(), fresh.get()).Pump();
+  EXPECT_EQ(fresh->HeadOf("hem")->seq, 3u);
+  EXPECT_EQ(fresh->HeadOf("lille")->seq, 2u);
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 3u) << "re-pulled without double counting";
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 2u);
+  EXPECT_EQ(lille_->Status()->hub_epoch(), fresh->Epoch());
+}
+
+TEST_F(SyncProtocolTest, ANodeBehindTheHubStopsInsteadOfReusingSeqNumbers) {
+  Sell(*hem_, 3);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // hem's disk is lost; an empty node with the same site id connects.
+  TempDir empty_dir;
+  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr}).value();
+  SyncWire wire(rebuilt.get(), hub_.get());
+  wire.Pump();
+  EXPECT_EQ(wire.node_error().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 3u);
+}
+
+TEST_F(SyncProtocolTest, PullBatchesRespectTheFlowControlWindow) {
+  // More than kMaxPullBatchesInFlight batches' worth of events.
+  const int events = static_cast<int>(kMaxBatchEvents * (kMaxPullBatchesInFlight + 2));
+  Sell(*hem_, events);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  SyncWire wire(lille_.get(), hub_.get());
+  ASSERT_TRUE(wire.DeliverUp());   // Hello
+  ASSERT_TRUE(wire.DeliverDown()); // Welcome
+  wire.FillPulls();
+  EXPECT_EQ(wire.down().size(), kMaxPullBatchesInFlight) << "the hub waits for acks";
+  for (const auto& message : wire.down()) {
+    EXPECT_LE(static_cast<size_t>(message.pull().entries_size()), kMaxBatchEvents);
+  }
+  wire.Pump();
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), static_cast<uint64_t>(events));
+}
+
+}  // namespace
+}  // namespace comptoir
