@@ -1,0 +1,260 @@
+// Process-level tests: the real comptoir-hub, comptoir-node and comptoir
+// binaries, started, stopped (cleanly and with kill -9) and restarted.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/event_codec.h"
+#include "comptoir/v1/hub.grpc.pb.h"
+#include "comptoir/v1/till.grpc.pb.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::PickFreePort;
+using ::comptoir::testing::ReadFile;
+using ::comptoir::testing::Subprocess;
+using ::comptoir::testing::TempDir;
+using ::comptoir::testing::WaitFor;
+
+constexpr absl::Duration kPatience = absl::Seconds(60);
+
+// A daemon process and the address it announced in its ready file.
+struct Daemon {
+  std::unique_ptr<Subprocess> process;
+  std::string address;
+};
+
+class NetworkTest : public ::testing::Test {
+ protected:
+  NetworkTest() : hub_address_("127.0.0.1:" + std::to_string(PickFreePort())) {}
+
+  ~NetworkTest() override {
+    // Every process started is stopped, whatever happened.
+    for (auto& [name, daemon] : daemons_) {
+      if (daemon.process && daemon.process->running()) daemon.process->Stop(SIGKILL);
+    }
+  }
+
+  void StartDaemon(const std::string& name, std::vector<std::string> argv) {
+    const std::string ready = dir_.Sub(name + ".addr");
+    std::filesystem::remove(ready);
+    argv.push_back("--ready-file");
+    argv.push_back(ready);
+    Daemon& daemon = daemons_[name];
+    daemon.process = std::make_unique<Subprocess>(argv, dir_.Sub(name + ".log"));
+    ASSERT_TRUE(daemon.process->Start()) << argv[0];
+    ASSERT_TRUE(WaitFor([&] { return !ReadFile(ready).empty(); }, kPatience))
+        << name << " did not start; its log:\n" << ReadFile(dir_.Sub(name + ".log"));
+    daemon.address = std::string(absl::StripAsciiWhitespace(ReadFile(ready)));
+  }
+
+  void StartHub() {
+    StartDaemon("hub", {HUB_BIN, "--data", dir_.Sub("data/hub"), "--listen", hub_address_});
+  }
+
+  void StartNode(const std::string& site) {
+    StartDaemon(site, {NODE_BIN, "--site", site, "--data", dir_.Sub("data/" + site), "--listen",
+                       "127.0.0.1:0", "--hub", hub_address_});
+  }
+
+  // Stops with SIGTERM and expects a clean exit.
+  void Stop(const std::string& name) {
+    const int status = daemons_[name].process->Stop(SIGTERM);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        << name << " did not stop cleanly; its log:\n" << ReadFile(dir_.Sub(name + ".log"));
+  }
+
+  std::shared_ptr<grpc::Channel> Channel(const std::string& name) {
+    return grpc::CreateChannel(daemons_[name].address, grpc::InsecureChannelCredentials());
+  }
+
+  // Records a sale at `site`; returns the response or the RPC's status.
+  grpc::Status Sell(v1::TillService::Stub& till, const std::string& request_id,
+                    v1::RecordSaleResponse* response) {
+    v1::RecordSaleRequest request;
+    request.set_family_id("HEM-000123");
+    request.set_request_id(request_id);
+    auto* line = request.add_lines();
+    line->set_product_id("EPI-LAIT-1L");
+    line->set_quantity(2);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    return till.RecordSale(&context, request, response);
+  }
+
+  // Sales per origin as counted by a node's or the hub's projections.
+  std::map<std::string, uint64_t> SalesAt(const std::string& name) {
+    v1::SalesSummary summary;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    grpc::Status status =
+        name == "hub" ? v1::HubService::NewStub(Channel(name))->GetSalesSummary(&context, {}, &summary)
+                      : v1::NodeService::NewStub(Channel(name))->GetSalesSummary(&context, {}, &summary);
+    std::map<std::string, uint64_t> sales;
+    if (!status.ok()) return sales;
+    for (const auto& row : summary.origins()) sales[row.origin()] = row.sales();
+    return sales;
+  }
+
+  v1::SyncStatus NodeStatus(const std::string& name) {
+    v1::SyncStatus status;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::NodeService::NewStub(Channel(name))->GetSyncStatus(&context, {}, &status);
+    return status;
+  }
+
+  v1::HubStatus HubStatus() {
+    v1::HubStatus status;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    v1::HubService::NewStub(Channel("hub"))->GetHubStatus(&context, {}, &status);
+    return status;
+  }
+
+  // Runs the comptoir CLI and returns its stdout.
+  std::string RunCli(const std::vector<std::string>& args, int* exit_code) {
+    std::string command = CLI_BIN;
+    for (const auto& arg : args) command += " '" + arg + "'";
+    FILE* pipe = popen(command.c_str(), "r");
+    std::string output;
+    char buffer[4096];
+    while (pipe != nullptr && std::fgets(buffer, sizeof buffer, pipe) != nullptr) output += buffer;
+    const int status = pipe != nullptr ? pclose(pipe) : -1;
+    *exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return output;
+  }
+
+  TempDir dir_;
+  std::string hub_address_;
+  std::map<std::string, Daemon> daemons_;
+};
+
+TEST_F(NetworkTest, OfflineSalesReachTheHubAndAnotherCentreExactlyOnceAcrossRestarts) {
+  StartNode("hem");
+  StartNode("lille");
+  auto till = v1::TillService::NewStub(Channel("hem"));
+  for (int i = 0; i < 500; ++i) {
+    v1::RecordSaleResponse response;
+    grpc::Status status = Sell(*till, "offline-" + std::to_string(i), &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(response.seq(), static_cast<uint64_t>(i + 1));
+  }
+  // The CLI reports the backlog while the hub is down.
+  int exit_code = -1;
+  const std::string json =
+      RunCli({"--node", daemons_["hem"].address, "sync", "status", "--json"}, &exit_code);
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_NE(json.find("\"pending_push\":\"500\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"connected\":false"), std::string::npos) << json;
+
+  StartHub();
+  ASSERT_TRUE(WaitFor([&] { return SalesAt("lille")["hem"] == 500; }, kPatience))
+      << "lille has " << SalesAt("lille")["hem"] << " of hem's sales";
+  EXPECT_EQ(SalesAt("hub")["hem"], 500u);
+  EXPECT_EQ(HubStatus().log_head(), 500u);
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus("hem").pending_push() == 0; }, kPatience));
+
+  // Every process is restarted.
+  Stop("hub");
+  Stop("hem");
+  Stop("lille");
+  StartHub();
+  StartNode("hem");
+  StartNode("lille");
+  ASSERT_TRUE(WaitFor([&] { return NodeStatus("hem").connected() && NodeStatus("lille").connected(); },
+                      kPatience));
+  auto lille_till = v1::TillService::NewStub(Channel("lille"));
+  v1::RecordSaleResponse response;
+  ASSERT_TRUE(Sell(*lille_till, "after-restart", &response).ok());
+  ASSERT_TRUE(WaitFor([&] { return SalesAt("hem")["lille"] == 1; }, kPatience));
+  for (const std::string name : {"hub", "hem", "lille"}) {
+    auto sales = SalesAt(name);
+    EXPECT_EQ(sales["hem"], 500u) << name << ": nothing lost, nothing duplicated";
+    EXPECT_EQ(sales["lille"], 1u) << name;
+  }
+  EXPECT_EQ(HubStatus().log_head(), 501u);
+}
+
+TEST_F(NetworkTest, KillNineDuringABurstLosesNoConfirmedSale) {
+  StartHub();
+  StartNode("hem");
+  StartNode("lille");
+  std::mutex mu;
+  std::map<uint64_t, std::string> confirmed;  // seq -> request id
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> clients;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&, c] {
+      auto till = v1::TillService::NewStub(Channel("hem"));
+      for (int i = 0; !stop; ++i) {
+        const std::string id = absl::StrCat("burst-", c, "-", i);
+        v1::RecordSaleResponse response;
+        if (!Sell(*till, id, &response).ok()) return;  // the node is gone
+        std::lock_guard<std::mutex> lock(mu);
+        confirmed[response.seq()] = id;
+      }
+    });
+  }
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return confirmed.size() >= 300;
+  }, kPatience));
+  daemons_["hem"].process->Stop(SIGKILL);  // mid-burst
+  stop = true;
+  for (auto& client : clients) client.join();
+
+  StartNode("hem");
+  auto node = v1::NodeService::NewStub(Channel("hem"));
+  for (const auto& [seq, id] : confirmed) {
+    v1::ReadEventsRequest request;
+    request.set_origin("hem");
+    request.set_from_seq(seq);
+    request.set_limit(1);
+    v1::ReadEventsResponse events;
+    grpc::ClientContext context;
+    ASSERT_TRUE(node->ReadEvents(&context, request, &events).ok());
+    ASSERT_EQ(events.events_size(), 1) << "confirmed sale hem/" << seq << " is missing";
+    EXPECT_EQ(DecodeRecord(events.events(0))->core.sale_recorded().request_id(), id);
+  }
+  const uint64_t held = NodeStatus("hem").own_seq();
+  EXPECT_GE(held, confirmed.rbegin()->first);
+  ASSERT_TRUE(WaitFor([&] { return SalesAt("lille")["hem"] == held; }, kPatience));
+  EXPECT_EQ(SalesAt("hub")["hem"], held);
+  EXPECT_EQ(SalesAt("hem")["hem"], held);
+}
+
+TEST_F(NetworkTest, TheCliExplainsRefusalsAndUnreachableDaemons) {
+  StartNode("hem");
+  int exit_code = -1;
+  std::string out = RunCli({"--node", daemons_["hem"].address, "sale", "--family", "HEM-000001",
+                            "--line", "EPI-PATES:2", "--json"},
+                           &exit_code);
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_NE(out.find("\"seq\":\"1\""), std::string::npos) << out;
+  RunCli({"--node", daemons_["hem"].address, "sale", "--family", "HEM-000001", "--line",
+          "EPI-PATES:0"},
+         &exit_code);
+  EXPECT_EQ(exit_code, 1) << "a refused sale is an error";
+  RunCli({"--node", "127.0.0.1:" + std::to_string(PickFreePort()), "--timeout", "1", "sync",
+          "status"},
+         &exit_code);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_EQ(NodeStatus("hem").own_seq(), 1u) << "the refused sale wrote nothing";
+}
+
+}  // namespace
+}  // namespace comptoir
