@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the dependencies if needed, then configures and builds Comptoir in
+# build/ (or $COMPTOIR_BUILD_DIR). Two parallel jobs: the machines have 2 cores.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${COMPTOIR_BUILD_DIR:-$ROOT/build}"
+JOBS="${COMPTOIR_JOBS:-2}"
+
+"$ROOT/deploy/install-deps.sh"
+if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
+  cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
+fi
+cmake --build "$BUILD_DIR" -j "$JOBS"

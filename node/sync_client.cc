@@ -71,6 +71,7 @@ absl::Duration SyncClient::NextBackoff(int attempt) {
 
 void SyncClient::Run() {
   int attempt = 0;
+  std::string last_logged;
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -88,9 +89,16 @@ void SyncClient::Run() {
     if (was_welcomed) {
       attempt = 0;
       LogWarning("sync: stream to hub ", options_.hub_address, " ended: ", status.ToString());
-    } else if (attempt == 0) {
-      LogInfo("sync: hub ", options_.hub_address, " not reachable (", status.message(),
-              "); working offline, will retry");
+    } else if (status.code() == absl::StatusCode::kUnavailable ||
+               status.code() == absl::StatusCode::kDeadlineExceeded) {
+      if (attempt == 0) {
+        LogInfo("sync: hub ", options_.hub_address, " not reachable (", status.message(),
+                "); working offline, will retry");
+      }
+    } else if (status.ToString() != last_logged) {
+      // Not a network problem: say it once, loudly, and keep retrying quietly.
+      LogError("sync: refused: ", status.ToString());
+      last_logged = status.ToString();
     }
     const absl::Duration backoff = NextBackoff(attempt);
     attempt = std::min(attempt + 1, 30);

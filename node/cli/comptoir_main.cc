@@ -140,7 +140,8 @@ int SyncStatus(const Globals& globals) {
 void PrintSales(const comptoir::v1::SalesSummary& summary) {
   if (summary.origins().empty()) std::cout << "no sales yet\n";
   for (const auto& row : summary.origins()) {
-    std::cout << row.origin() << ": " << row.sales() << " sales, " << row.units() << " units\n";
+    std::cout << row.origin() << ": " << row.sales() << (row.sales() == 1 ? " sale, " : " sales, ")
+              << row.units() << (row.units() == 1 ? " unit\n" : " units\n");
   }
 }
 

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Builds Comptoir and starts a local network on 127.0.0.1: the hub and the six
+# centres of PACTE 59, each node with its own database under one data folder.
+# Ctrl-C stops them all cleanly.
+#
+#   deploy/local-network.sh                 # data in ./comptoir-data, ports 7400-7406
+#   COMPTOIR_DATA=/tmp/net COMPTOIR_BASE_PORT=9400 deploy/local-network.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BUILD_DIR="${COMPTOIR_BUILD_DIR:-$ROOT/build}"
+DATA="${COMPTOIR_DATA:-$PWD/comptoir-data}"
+BASE_PORT="${COMPTOIR_BASE_PORT:-7400}"
+SITES=(hem lille armentieres caudry maubeuge valenciennes)
+
+"$ROOT/deploy/build.sh"
+mkdir -p "$DATA/logs"
+
+pids=()
+stop_all() {
+  trap - INT TERM EXIT
+  echo
+  echo "Stopping the network..."
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  echo "Stopped. Data kept in $DATA"
+}
+trap stop_all INT TERM EXIT
+
+wait_ready() {  # name, ready file, pid
+  for _ in $(seq 1 100); do
+    if [ -s "$2" ]; then return 0; fi
+    if ! kill -0 "$3" 2>/dev/null; then
+      echo "error: $1 did not start; see $DATA/logs/$1.log:" >&2
+      tail -5 "$DATA/logs/$1.log" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+  echo "error: $1 did not start within 10 s; see $DATA/logs/$1.log" >&2
+  exit 1
+}
+
+HUB="127.0.0.1:$BASE_PORT"
+rm -f "$DATA/hub.addr"
+"$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" \
+  --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
+pids+=($!)
+wait_ready hub "$DATA/hub.addr" "$!"
+
+port=$BASE_PORT
+for site in "${SITES[@]}"; do
+  port=$((port + 1))
+  rm -f "$DATA/$site.addr"
+  "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
+    --listen "127.0.0.1:$port" --hub "$HUB" \
+    --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
+  pids+=($!)
+  wait_ready "$site" "$DATA/$site.addr" "$!"
+done
+
+echo
+echo "Comptoir local network is running (data and logs in $DATA):"
+printf '  %-13s %s\n' hub "$(cat "$DATA/hub.addr")"
+for site in "${SITES[@]}"; do printf '  %-13s %s\n' "$site" "$(cat "$DATA/$site.addr")"; done
+echo
+echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sale --family HEM-000001 --line EPI-LAIT-1L:2"
+echo "      $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/lille.addr") sales"
+echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
+echo "Press Ctrl-C to stop."
+wait
