@@ -58,7 +58,7 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event) {
     batch.Put(Column::kPersonal, key, event.record.personal());
   }
   batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
-  return ApplyToViews(*store_, batch, core);
+  return ApplyToViews(*store_, batch, event);
 }
 
 absl::StatusOr<std::optional<v1::EventRecord>> EventLog::Read(absl::string_view origin,

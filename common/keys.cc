@@ -59,6 +59,27 @@ std::string RequestKey(absl::string_view request_id) {
   return absl::StrCat(absl::string_view("request\0", 8), request_id);
 }
 
+std::string ViewKey(std::initializer_list<absl::string_view> parts) {
+  std::string key;
+  bool first = true;
+  for (absl::string_view part : parts) {
+    if (!first) key.push_back('\0');
+    key.append(part.data(), part.size());
+    first = false;
+  }
+  return key;
+}
+
+std::string ViewPrefix(std::initializer_list<absl::string_view> parts) {
+  std::string key = ViewKey(parts);
+  key.push_back('\0');
+  return key;
+}
+
+std::string CounterKey(absl::string_view name) {
+  return absl::StrCat(absl::string_view("counter\0", 8), name);
+}
+
 std::string PrefixEnd(absl::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

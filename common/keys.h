@@ -6,14 +6,24 @@
 //   log                be64(position)                 -> origin 0x00 be64(seq)
 //   meta               "head" 0x00 origin             -> be64(seq) sha256(core)   (chain head)
 //                      "site" | "clock" | "epoch" | "log_head" | "sync" -> see users
-//   views              "sales" 0x00 origin            -> be64(sales) be64(units)
+//   views              "sales" 0x00 origin            -> be64(sales) be64(units) be64(voided)
 //                      "request" 0x00 request_id      -> be64(seq)
+//                      ViewKey({kind, part, ...}): kind and parts joined by 0x00:
+//     dept code -> Department          product id -> Product       barcode code -> product id
+//     prescriber id -> Prescriber      donor id -> Donor
+//     family id -> FamilyRecord        freferral family referral -> ""   referral id -> ReferralRecord
+//     spend family YYYY-MM -> be64 cents (two's complement)
+//     lot site lot -> Lot              stock site product -> be64 units (two's complement)
+//     fefo site product expiry-or-9999-12-31 lot -> ""   (lots with units left)
+//     receipt receipt_no -> SaleIndex  gift donor site -> be64 units be64 cents
+//   meta               "counter" 0x00 name            -> be64 (last number handed out)
 //
 // Site ids are 1-32 characters of [a-z0-9_-], so they never contain 0x00.
 #ifndef COMPTOIR_COMMON_KEYS_H_
 #define COMPTOIR_COMMON_KEYS_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -43,12 +53,19 @@ std::string SalesKey(absl::string_view origin);
 inline constexpr absl::string_view kSalesPrefix("sales\0", 6);
 std::string RequestKey(absl::string_view request_id);
 
+// A views key: the parts joined by 0x00 (parts must not contain 0x00).
+std::string ViewKey(std::initializer_list<absl::string_view> parts);
+// ViewKey(parts) followed by 0x00: every key extending `parts` starts with it.
+std::string ViewPrefix(std::initializer_list<absl::string_view> parts);
+std::string CounterKey(absl::string_view name);
+
 // Meta keys holding one value each.
 inline constexpr absl::string_view kMetaSite = "site";
 inline constexpr absl::string_view kMetaClock = "clock";
 inline constexpr absl::string_view kMetaEpoch = "epoch";
 inline constexpr absl::string_view kMetaLogHead = "log_head";
 inline constexpr absl::string_view kMetaSync = "sync";
+inline constexpr absl::string_view kMetaPrefix = "prefix";
 
 // The key just after every key starting with `prefix` (for Scan's end bound).
 std::string PrefixEnd(absl::string_view prefix);

@@ -1,28 +1,37 @@
 // Projections: the views folded from events, identical on nodes and on the hub.
 //
 // A projection update is staged in the same Batch as the event it folds, so
-// views and log can never disagree after a crash. Every fold here gives the
-// same state whatever the interleaving of different origins (counters add).
+// views and log can never disagree after a crash. Every fold gives the same
+// state whatever the interleaving of different origins: counters add,
+// last-writer-wins registers compare (hlc, origin), a centre's stock is
+// changed only by its own events.
 //
-// Views (layouts in common/keys.h):
-//   sales per origin: number of sale events, units sold.
+// The folds live with their views: catalogue_view, family_view, stock_view;
+// sales counters, receipts and monthly spending are folded here.
 #ifndef COMPTOIR_COMMON_PROJECTION_H_
 #define COMPTOIR_COMMON_PROJECTION_H_
 
+#include <optional>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "common/event_codec.h"
 #include "common/store.h"
-#include "comptoir/v1/events.pb.h"
 #include "comptoir/v1/till.pb.h"
+#include "comptoir/v1/views.pb.h"
 
 namespace comptoir {
 
 // Stages the view updates for one newly appended event into `batch`.
 // Reads go through the batch, so several events in one batch fold correctly.
-absl::Status ApplyToViews(const Store& store, Batch& batch, const v1::EventCore& core);
+absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& event);
 
 // The sales view, one row per origin, in origin order.
 absl::StatusOr<v1::SalesSummary> ReadSalesSummary(const Store& store);
+
+// Where the sale with this receipt number is, if held.
+absl::StatusOr<std::optional<v1::SaleIndex>> FindReceipt(const Store& store,
+                                                         absl::string_view receipt_no);
 
 }  // namespace comptoir
 

@@ -1,6 +1,9 @@
 #include "common/sha256.h"
 
+#include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <random>
 
 namespace comptoir {
 
@@ -9,6 +12,15 @@ std::string Sha256(absl::string_view data) {
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          reinterpret_cast<unsigned char*>(digest.data()));
   return digest;
+}
+
+std::string RandomBytes(size_t n) {
+  std::string bytes(n, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(bytes.data()), static_cast<int>(n)) != 1) {
+    std::random_device device;  // OpenSSL's generator failed: the OS's is next best
+    for (char& c : bytes) c = static_cast<char>(device());
+  }
+  return bytes;
 }
 
 std::string ToHex(absl::string_view bytes) {

@@ -13,6 +13,9 @@ inline constexpr size_t kHashSize = 32;
 // The 32-byte digest of `data`.
 std::string Sha256(absl::string_view data);
 
+// `n` cryptographically random bytes (salts of personal parts).
+std::string RandomBytes(size_t n);
+
 // Lower-case hex of any bytes (for logs and JSON output).
 std::string ToHex(absl::string_view bytes);
 

@@ -3,7 +3,9 @@
 #include <random>
 
 #include "absl/strings/str_cat.h"
+#include "common/catalogue_view.h"
 #include "common/keys.h"
+#include "common/network_defaults.h"
 #include "common/projection.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
@@ -49,8 +51,53 @@ absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir) {
   }
   ASSIGN_OR_RETURN(std::optional<std::string> head_value, store->Get(Column::kMeta, kMetaLogHead));
   const uint64_t log_head = head_value.has_value() ? ReadBigEndian64(*head_value).value_or(0) : 0;
-  return std::unique_ptr<HubLog>(new HubLog(std::move(store), epoch, log_head));
+  const bool created = !epoch_value.has_value();
+  std::unique_ptr<HubLog> hub(new HubLog(std::move(store), epoch, log_head));
+  ASSIGN_OR_RETURN(ChainHead own, hub->log_.Head("hub"));
+  if (created || own.seq == 0) {
+    for (const v1::Department& department : DefaultDepartments()) {
+      v1::EventCore core;
+      *core.mutable_department_defined()->mutable_department() = department;
+      RETURN_IF_ERROR(hub->AppendOwn(std::move(core)).status());
+    }
+    for (const v1::Prescriber& prescriber : DefaultPrescribers()) {
+      v1::EventCore core;
+      *core.mutable_prescriber_defined()->mutable_prescriber() = prescriber;
+      RETURN_IF_ERROR(hub->AppendOwn(std::move(core)).status());
+    }
+    for (const v1::Donor& donor : DefaultDonors()) {
+      v1::EventCore core;
+      *core.mutable_donor_defined()->mutable_donor() = donor;
+      RETURN_IF_ERROR(hub->AppendOwn(std::move(core)).status());
+    }
+  }
+  return hub;
 }
+
+absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
+  std::lock_guard<std::mutex> lock(append_mu_);
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head("hub"));
+  ASSIGN_OR_RETURN(std::optional<std::string> clock_value, store_->Get(Column::kMeta, kMetaClock));
+  if (clock_value.has_value()) clock_.Observe(ReadBigEndian64(*clock_value).value_or(0));
+  core.set_origin("hub");
+  core.set_hlc(clock_.Now());
+  DecodedEvent event = SealEvent(head, std::move(core), nullptr);
+  Batch batch;
+  RETURN_IF_ERROR(log_.Stage(batch, event));
+  const uint64_t position = log_head_.load() + 1;
+  batch.Put(Column::kLog, LogKey(position), EventKey("hub", event.core.seq()));
+  std::string head_value;
+  AppendBigEndian64(&head_value, position);
+  batch.Put(Column::kMeta, kMetaLogHead, head_value);
+  std::string hlc_value;
+  AppendBigEndian64(&hlc_value, event.core.hlc());
+  batch.Put(Column::kMeta, kMetaClock, hlc_value);
+  RETURN_IF_ERROR(store_->Write(batch));
+  log_head_.store(position);
+  return event;
+}
+
+absl::StatusOr<v1::Catalogue> HubLog::Catalogue() const { return ReadCatalogue(*store_); }
 
 absl::StatusOr<ChainHead> HubLog::HeadOf(absl::string_view origin) { return log_.Head(origin); }
 

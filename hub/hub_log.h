@@ -6,7 +6,9 @@
 // An append is one synced batch: events + log entries + heads + views + head.
 //
 // The epoch is a random 64-bit id drawn when the database is created; a hub
-// restored from a backup must get a new one (issue: sync recovery).
+// restored from a backup must get a new one (issue: sync recovery). A new
+// hub's first events (origin "hub") define the default network configuration
+// (common/network_defaults.h): departments and discounts, prescribers, donors.
 //
 // Thread-safe: appends are serialised by an internal lock; reads are free.
 #ifndef COMPTOIR_HUB_HUB_LOG_H_
@@ -18,6 +20,7 @@
 #include <string>
 
 #include "common/event_log.h"
+#include "common/hlc.h"
 #include "common/store.h"
 #include "common/sync_protocol.h"
 #include "comptoir/v1/hub.pb.h"
@@ -37,6 +40,13 @@ class HubLog : public HubSyncStore {
   absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
                                            size_t max_events, size_t max_bytes) override;
 
+  // Appends an event of origin "hub" (network configuration), durably.
+  absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);
+
+  // The catalogue as folded on the hub.
+  absl::StatusOr<v1::Catalogue> Catalogue() const;
+  const Store& store() const { return *store_; }
+
   // Epoch, log head and per-origin heads (connected_sites left empty).
   absl::StatusOr<v1::HubStatus> Status() const;
   absl::StatusOr<v1::SalesSummary> Sales() const;
@@ -48,6 +58,7 @@ class HubLog : public HubSyncStore {
   EventLog log_;
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
+  HybridClock clock_;
   std::mutex append_mu_;  // one appender at a time (heads and positions)
 };
 

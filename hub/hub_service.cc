@@ -1,6 +1,10 @@
 #include "hub/hub_service.h"
 
+#include "absl/strings/str_cat.h"
+#include "common/catalogue_view.h"
 #include "common/grpc_status.h"
+#include "common/ids.h"
+#include "common/money.h"
 
 namespace comptoir {
 
@@ -19,6 +23,111 @@ grpc::Status HubServiceImpl::GetSalesSummary(grpc::ServerContext*,
   absl::StatusOr<v1::SalesSummary> sales = log_->Sales();
   if (!sales.ok()) return ToGrpcStatus(sales.status());
   *response = *std::move(sales);
+  return grpc::Status::OK;
+}
+
+namespace {
+
+grpc::Status Invalid(const std::string& message) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
+}
+
+bool ValidCode(const std::string& code) {
+  if (code.empty() || code.size() > 40) return false;
+  for (char c : code) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+grpc::Status HubServiceImpl::Publish(v1::EventCore core) {
+  absl::StatusOr<DecodedEvent> event = log_->AppendOwn(std::move(core));
+  if (!event.ok()) return ToGrpcStatus(event.status());
+  sync_->WakeAll();
+  return grpc::Status::OK;
+}
+
+grpc::Status HubServiceImpl::DefineDepartment(grpc::ServerContext*, const v1::Department* request,
+                                              v1::Department* response) {
+  if (!ValidCode(request->code())) {
+    return Invalid("department code: 1-40 characters among a-z, 0-9 and '-' (e.g. esthetique)");
+  }
+  if (request->name().empty()) return Invalid("a department needs a name");
+  if (request->discount_bp() > kFullRateBp) {
+    return Invalid("discount_bp is in basis points: 0 to 10000 (8000 = 80 %)");
+  }
+  v1::EventCore core;
+  *core.mutable_department_defined()->mutable_department() = *request;
+  *response = *request;
+  return Publish(std::move(core));
+}
+
+grpc::Status HubServiceImpl::DefineProduct(grpc::ServerContext*, const v1::Product* request,
+                                           v1::Product* response) {
+  if (!IsWellFormedId(request->product_id())) {
+    return Invalid("product_id: 1-40 characters among A-Z, a-z, 0-9, '-', '_' and '.'");
+  }
+  if (request->name().empty()) return Invalid("a product needs a name");
+  if (request->reference_price_cents() < 0 || request->reference_price_cents() > 10000000) {
+    return Invalid("reference_price_cents must be between 0 and 10000000");
+  }
+  absl::StatusOr<std::optional<v1::Department>> department =
+      FindDepartment(log_->store(), request->department());
+  if (!department.ok()) return ToGrpcStatus(department.status());
+  if (!department->has_value()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        absl::StrCat("unknown department '", request->department(), "'"));
+  }
+  if (!request->barcode().empty()) {
+    absl::StatusOr<std::optional<v1::Product>> taken =
+        FindProductByBarcode(log_->store(), request->barcode());
+    if (!taken.ok()) return ToGrpcStatus(taken.status());
+    if (taken->has_value() && (*taken)->product_id() != request->product_id()) {
+      return grpc::Status(grpc::StatusCode::ALREADY_EXISTS,
+                          absl::StrCat("barcode ", request->barcode(), " already belongs to ",
+                                       (*taken)->product_id()));
+    }
+  }
+  v1::Product product = *request;
+  product.set_defined_by("hub");
+  if (product.unit().empty()) product.set_unit("pièce");
+  v1::EventCore core;
+  *core.mutable_product_defined()->mutable_product() = product;
+  *response = product;
+  return Publish(std::move(core));
+}
+
+grpc::Status HubServiceImpl::DefinePrescriber(grpc::ServerContext*, const v1::Prescriber* request,
+                                              v1::Prescriber* response) {
+  if (!ValidCode(request->prescriber_id())) {
+    return Invalid("prescriber_id: 1-40 characters among a-z, 0-9 and '-' (e.g. ccas-hem)");
+  }
+  if (request->name().empty()) return Invalid("a prescriber needs a name");
+  v1::EventCore core;
+  *core.mutable_prescriber_defined()->mutable_prescriber() = *request;
+  *response = *request;
+  return Publish(std::move(core));
+}
+
+grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext*, const v1::Donor* request,
+                                         v1::Donor* response) {
+  if (!ValidCode(request->donor_id())) {
+    return Invalid("donor_id: 1-40 characters among a-z, 0-9 and '-' (e.g. fondation-kiabi)");
+  }
+  if (request->name().empty()) return Invalid("a donor needs a name");
+  v1::EventCore core;
+  *core.mutable_donor_defined()->mutable_donor() = *request;
+  *response = *request;
+  return Publish(std::move(core));
+}
+
+grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
+                                          v1::Catalogue* response) {
+  absl::StatusOr<v1::Catalogue> catalogue = log_->Catalogue();
+  if (!catalogue.ok()) return ToGrpcStatus(catalogue.status());
+  *response = *std::move(catalogue);
   return grpc::Status::OK;
 }
 

@@ -1,4 +1,5 @@
-// HubService: head office's read-only view of the hub (status, sales view).
+// HubService: head office's API on the hub: status, sales view, and the
+// network configuration (validated here, written as "hub" events).
 // Thread-safe; `log` and `sync` are not owned.
 #ifndef COMPTOIR_HUB_HUB_SERVICE_H_
 #define COMPTOIR_HUB_HUB_SERVICE_H_
@@ -18,8 +19,21 @@ class HubServiceImpl final : public v1::HubService::Service {
   grpc::Status GetSalesSummary(grpc::ServerContext* context,
                                const v1::GetSalesSummaryRequest* request,
                                v1::SalesSummary* response) override;
+  grpc::Status DefineDepartment(grpc::ServerContext* context, const v1::Department* request,
+                                v1::Department* response) override;
+  grpc::Status DefineProduct(grpc::ServerContext* context, const v1::Product* request,
+                             v1::Product* response) override;
+  grpc::Status DefinePrescriber(grpc::ServerContext* context, const v1::Prescriber* request,
+                                v1::Prescriber* response) override;
+  grpc::Status DefineDonor(grpc::ServerContext* context, const v1::Donor* request,
+                           v1::Donor* response) override;
+  grpc::Status GetCatalogue(grpc::ServerContext* context, const v1::GetCatalogueRequest* request,
+                            v1::Catalogue* response) override;
 
  private:
+  // Appends a configuration event and wakes the streams so centres get it now.
+  grpc::Status Publish(v1::EventCore core);
+
   HubLog* log_;
   SyncServiceImpl* sync_;
 };

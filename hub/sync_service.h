@@ -31,6 +31,9 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
       grpc::CallbackServerContext* context) override;
 
+  // New log entries exist: every stream sends what its node lacks.
+  void WakeAll();
+
   // Sites with an established stream, sorted, each once.
   std::vector<std::string> ConnectedSites();
 
@@ -38,8 +41,6 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   friend class SyncStream;
   void Register(SyncStream* stream);
   void Unregister(SyncStream* stream);
-  // New log entries exist: every stream sends what its node lacks.
-  void WakeAll();
 
   HubLog* log_;
   std::mutex mu_;

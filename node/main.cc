@@ -9,6 +9,7 @@
 #include "common/logging.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
+#include "node/till.h"
 #include "node/till_service.h"
 
 int main(int argc, char** argv) {
@@ -18,6 +19,7 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:7401";
   std::string hub = "127.0.0.1:7400";
   std::string ready_file;
+  std::string card_prefix;
   app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
       ->required();
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
@@ -27,13 +29,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
+  app.add_option("--card-prefix", card_prefix,
+                 "Prefix of family cards and receipts (default: from the site, HEM for hem); "
+                 "fixed when the database is created");
   CLI11_PARSE(app, argc, argv);
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);
   absl::StatusOr<std::unique_ptr<comptoir::NodeStore>> store =
-      comptoir::NodeStore::Open({site, data_dir, nullptr});
+      comptoir::NodeStore::Open({site, data_dir, nullptr, card_prefix});
   if (!store.ok()) {
     comptoir::LogError(store.status().message());
     return 1;
@@ -46,7 +51,8 @@ int main(int argc, char** argv) {
     comptoir::SyncClient* client = sync.get();
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
   }
-  comptoir::TillServiceImpl till(store->get());
+  comptoir::Till till_commands(store->get());
+  comptoir::TillServiceImpl till(&till_commands);
   comptoir::NodeServiceImpl node_service(store->get(), sync.get());
   absl::StatusOr<comptoir::RunningServer> server =
       comptoir::StartGrpcServer(listen, {&till, &node_service});

@@ -3,71 +3,62 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/civil_day.h"
+#include "common/ids.h"
 #include "common/keys.h"
+#include "common/view_io.h"
 #include "common/projection.h"
 #include "common/status_macros.h"
 
 namespace comptoir {
-namespace {
+const std::string& CommandContext::site() const { return node_->site_; }
+const std::string& CommandContext::prefix() const { return node_->prefix_; }
 
-constexpr size_t kMaxIdLength = 64;
-constexpr size_t kMaxRequestIdLength = 128;
-constexpr int kMaxLines = 200;
-constexpr int64_t kMaxQuantity = 100000;
-
-absl::Status ValidateSale(const v1::RecordSaleRequest& request) {
-  if (request.family_id().empty()) {
-    return absl::InvalidArgumentError("a sale needs the family's card id (family_id)");
-  }
-  if (request.family_id().size() > kMaxIdLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("family_id is longer than ", kMaxIdLength, " characters"));
-  }
-  if (request.request_id().size() > kMaxRequestIdLength) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request_id is longer than ", kMaxRequestIdLength, " characters"));
-  }
-  if (request.lines().empty()) return absl::InvalidArgumentError("a sale needs at least one line");
-  if (request.lines_size() > kMaxLines) {
-    return absl::InvalidArgumentError(absl::StrCat("a sale has at most ", kMaxLines, " lines"));
-  }
-  for (int i = 0; i < request.lines_size(); ++i) {
-    const v1::SaleLine& line = request.lines(i);
-    if (line.product_id().empty() || line.product_id().size() > kMaxIdLength) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", i + 1, ": product_id must be 1 to ", kMaxIdLength, " characters"));
-    }
-    if (line.quantity() <= 0 || line.quantity() > kMaxQuantity) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", i + 1, " (", line.product_id(),
-                                                     "): quantity must be between 1 and ",
-                                                     kMaxQuantity, ", got ", line.quantity()));
-    }
-  }
-  return absl::OkStatus();
+absl::StatusOr<uint64_t> CommandContext::NextNumber(absl::string_view counter) {
+  ASSIGN_OR_RETURN(int64_t next,
+                   AddToCounter(store_, batch_, CounterKey(counter), 1, Column::kMeta));
+  return static_cast<uint64_t>(next);
 }
 
-bool SameSale(const v1::SaleRecorded& recorded, const v1::RecordSaleRequest& request) {
-  if (recorded.family_id() != request.family_id() ||
-      recorded.lines_size() != request.lines_size()) {
-    return false;
-  }
-  for (int i = 0; i < recorded.lines_size(); ++i) {
-    if (recorded.lines(i).product_id() != request.lines(i).product_id() ||
-        recorded.lines(i).quantity() != request.lines(i).quantity()) {
-      return false;
-    }
-  }
-  return true;
+absl::StatusOr<DecodedEvent> CommandContext::Append(v1::EventCore core,
+                                                    const v1::PersonalPart* personal) {
+  ASSIGN_OR_RETURN(ChainHead head, node_->log_.Head(node_->site_, &batch_));
+  core.set_origin(node_->site_);
+  core.set_hlc(node_->clock_.Now());
+  DecodedEvent event = SealEvent(head, std::move(core), personal);
+  RETURN_IF_ERROR(node_->log_.Stage(batch_, event));
+  std::string clock_value;
+  AppendBigEndian64(&clock_value, event.core.hlc());
+  batch_.Put(Column::kMeta, kMetaClock, clock_value);
+  appended_ = true;
+  return event;
 }
 
-}  // namespace
-
-NodeStore::NodeStore(std::string site, std::unique_ptr<Store> store,
+NodeStore::NodeStore(std::string site, std::string prefix, std::unique_ptr<Store> store,
                      HybridClock::PhysicalClock clock)
     : site_(std::move(site)),
+      prefix_(std::move(prefix)),
+      physical_(clock ? clock : [] { return absl::ToUnixMillis(absl::Now()); }),
       store_(std::move(store)),
       log_(store_.get()),
-      clock_(std::move(clock)) {}
+      clock_(physical_) {}
+
+std::string NodeStore::Today() const { return ParisDay(physical_()); }
+
+absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&)>& command) {
+  std::function<void()> listener;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    CommandContext context(this, *store_, Today());
+    RETURN_IF_ERROR(command(context));
+    if (context.batch_.Count() == 0) return absl::OkStatus();
+    RETURN_IF_ERROR(store_->Write(context.batch_));
+    if (context.appended_) listener = on_local_append_;
+  }
+  if (listener) listener();
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& options) {
   if (!IsValidSiteId(options.site) || options.site == "hub") {
@@ -81,6 +72,10 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data directory ", options.dir, ": ", error.message()));
   }
+  if (!options.card_prefix.empty() && !IsValidCardPrefix(options.card_prefix)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "invalid card prefix '", options.card_prefix, "': 2 to 6 capital letters or digits"));
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({options.dir}));
   ASSIGN_OR_RETURN(std::optional<std::string> site, store->Get(Column::kMeta, kMetaSite));
   if (site.has_value() && *site != options.site) {
@@ -88,12 +83,21 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
         options.dir, " holds the data of site '", *site, "', not '", options.site,
         "': use that site id or another directory"));
   }
-  if (!site.has_value()) {
+  ASSIGN_OR_RETURN(std::optional<std::string> prefix, store->Get(Column::kMeta, kMetaPrefix));
+  if (prefix.has_value() && !options.card_prefix.empty() && *prefix != options.card_prefix) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "this centre's card prefix is ", *prefix, " (fixed when it was created), not ",
+        options.card_prefix));
+  }
+  if (!site.has_value() || !prefix.has_value()) {
+    prefix = options.card_prefix.empty() ? DefaultCardPrefix(options.site) : options.card_prefix;
     Batch batch;
     batch.Put(Column::kMeta, kMetaSite, options.site);
+    batch.Put(Column::kMeta, kMetaPrefix, *prefix);
     RETURN_IF_ERROR(store->Write(batch));
   }
-  std::unique_ptr<NodeStore> node(new NodeStore(options.site, std::move(store), options.clock));
+  std::unique_ptr<NodeStore> node(
+      new NodeStore(options.site, *prefix, std::move(store), options.clock));
   RETURN_IF_ERROR(node->LoadState());
   return node;
 }
@@ -123,73 +127,6 @@ void NodeStore::StageSyncState(Batch& batch, const SyncState& state) {
 void NodeStore::SetLocalAppendListener(std::function<void()> listener) {
   std::lock_guard<std::mutex> lock(mu_);
   on_local_append_ = std::move(listener);
-}
-
-absl::StatusOr<std::optional<v1::RecordSaleResponse>> NodeStore::FindRequest(
-    const v1::RecordSaleRequest& request) const {
-  if (request.request_id().empty()) return std::optional<v1::RecordSaleResponse>();
-  ASSIGN_OR_RETURN(std::optional<std::string> seq_value,
-                   store_->Get(Column::kViews, RequestKey(request.request_id())));
-  if (!seq_value.has_value()) return std::optional<v1::RecordSaleResponse>();
-  const uint64_t seq = ReadBigEndian64(*seq_value).value_or(0);
-  ASSIGN_OR_RETURN(std::optional<v1::EventRecord> record, log_.Read(site_, seq));
-  if (!record.has_value()) {
-    return absl::DataLossError(absl::StrCat("request ", request.request_id(),
-                                            " points to missing event ", site_, "/", seq));
-  }
-  ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(*std::move(record)));
-  if (!SameSale(event.core.sale_recorded(), request)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        "request_id '", request.request_id(), "' was already used for a different sale (",
-        site_, "/", seq, "); use a new request_id for a new sale"));
-  }
-  v1::RecordSaleResponse response;
-  response.set_origin(site_);
-  response.set_seq(seq);
-  response.set_hlc(event.core.hlc());
-  response.set_duplicate(true);
-  return std::optional<v1::RecordSaleResponse>(std::move(response));
-}
-
-absl::StatusOr<v1::RecordSaleResponse> NodeStore::RecordSale(
-    const v1::RecordSaleRequest& request) {
-  RETURN_IF_ERROR(ValidateSale(request));
-  v1::RecordSaleResponse response;
-  std::function<void()> listener;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    ASSIGN_OR_RETURN(std::optional<v1::RecordSaleResponse> earlier, FindRequest(request));
-    if (earlier.has_value()) return *std::move(earlier);
-
-    ASSIGN_OR_RETURN(ChainHead head, log_.Head(site_));
-    v1::EventCore core;
-    core.set_origin(site_);
-    core.set_hlc(clock_.Now());
-    v1::SaleRecorded* sale = core.mutable_sale_recorded();
-    sale->set_family_id(request.family_id());
-    *sale->mutable_lines() = request.lines();
-    sale->set_request_id(request.request_id());
-    DecodedEvent event = SealEvent(head, std::move(core), nullptr);
-
-    Batch batch;
-    RETURN_IF_ERROR(log_.Stage(batch, event));
-    std::string seq_value;
-    AppendBigEndian64(&seq_value, event.core.seq());
-    if (!request.request_id().empty()) {
-      batch.Put(Column::kViews, RequestKey(request.request_id()), seq_value);
-    }
-    std::string clock_value;
-    AppendBigEndian64(&clock_value, event.core.hlc());
-    batch.Put(Column::kMeta, kMetaClock, clock_value);
-    RETURN_IF_ERROR(store_->Write(batch));
-
-    response.set_origin(site_);
-    response.set_seq(event.core.seq());
-    response.set_hlc(event.core.hlc());
-    listener = on_local_append_;
-  }
-  if (listener) listener();
-  return response;
 }
 
 absl::StatusOr<v1::SalesSummary> NodeStore::Sales() const { return ReadSalesSummary(*store_); }

@@ -26,6 +26,39 @@
 
 namespace comptoir {
 
+class NodeStore;
+
+// What a command sees while it runs under the node's writer lock: committed
+// views (plus its own pending writes) and one batch to fill. Nothing is
+// written unless the command returns OK; then everything is, in one synced
+// WriteBatch.
+class CommandContext {
+ public:
+  const Store& store() const { return store_; }
+  Batch& batch() { return batch_; }
+  const std::string& site() const;
+  // The centre's card prefix ("HEM").
+  const std::string& prefix() const;
+  // Today in Europe/Paris ("2026-11-25"), from the node's physical clock.
+  const std::string& today() const { return today_; }
+  // The next number of a per-centre counter ("family", "receipt-2026", ...),
+  // gap-free because it is committed with the event that uses it.
+  absl::StatusOr<uint64_t> NextNumber(absl::string_view counter);
+  // Seals an own event (origin, seq, hlc and prev_hash set here) and stages it
+  // with its view updates.
+  absl::StatusOr<DecodedEvent> Append(v1::EventCore core, const v1::PersonalPart* personal);
+
+ private:
+  friend class NodeStore;
+  CommandContext(NodeStore* node, const Store& store, std::string today)
+      : node_(node), store_(store), today_(std::move(today)) {}
+  NodeStore* node_;
+  const Store& store_;
+  Batch batch_;
+  std::string today_;
+  bool appended_ = false;
+};
+
 class NodeStore : public NodeSyncStore {
  public:
   struct Options {
@@ -33,15 +66,25 @@ class NodeStore : public NodeSyncStore {
     std::string dir;
     // Milliseconds since the Unix epoch; the system clock when empty (tests inject one).
     HybridClock::PhysicalClock clock;
+    // Card prefix for ids people read; default: from the site id ("hem" -> "HEM").
+    // Fixed when the database is created.
+    std::string card_prefix;
   };
 
   // Opens or creates the centre's database. Fails with FailedPrecondition if
   // `dir` holds another site's data, InvalidArgument for a bad site id.
   static absl::StatusOr<std::unique_ptr<NodeStore>> Open(const Options& options);
 
-  // Records a sale (validated first: InvalidArgument with a readable message,
-  // nothing written). Idempotent by request_id.
-  absl::StatusOr<v1::RecordSaleResponse> RecordSale(const v1::RecordSaleRequest& request);
+  // Runs `command` under the writer lock; if it returns OK, writes its batch
+  // (synced) and tells the sync client about new own events. Returns the
+  // command's error (nothing written) or the write's.
+  absl::Status Execute(const std::function<absl::Status(CommandContext&)>& command);
+
+  // Read-only access to the committed views (safe from any thread).
+  const Store& store() const { return *store_; }
+  const std::string& card_prefix() const { return prefix_; }
+  // Today in Europe/Paris, from the node's physical clock.
+  std::string Today() const;
 
   // Called (outside any lock) after each new own event is durable.
   void SetLocalAppendListener(std::function<void()> listener);
@@ -70,13 +113,15 @@ class NodeStore : public NodeSyncStore {
     uint64_t acked = 0;
   };
 
-  NodeStore(std::string site, std::unique_ptr<Store> store, HybridClock::PhysicalClock clock);
+  friend class CommandContext;
+  NodeStore(std::string site, std::string prefix, std::unique_ptr<Store> store,
+            HybridClock::PhysicalClock clock);
   absl::Status LoadState();
   void StageSyncState(Batch& batch, const SyncState& state);
-  absl::StatusOr<std::optional<v1::RecordSaleResponse>> FindRequest(
-      const v1::RecordSaleRequest& request) const;
 
   const std::string site_;
+  const std::string prefix_;
+  HybridClock::PhysicalClock physical_;
   std::unique_ptr<Store> store_;
   EventLog log_;
   HybridClock clock_;

@@ -5,13 +5,42 @@
 
 namespace comptoir {
 
-grpc::Status TillServiceImpl::RecordSale(grpc::ServerContext*,
-                                         const v1::RecordSaleRequest* request,
-                                         v1::RecordSaleResponse* response) {
-  absl::StatusOr<v1::RecordSaleResponse> result = store_->RecordSale(*request);
+namespace {
+
+template <typename Response>
+grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);
   return grpc::Status::OK;
+}
+
+}  // namespace
+
+// Each RPC forwards to the Till method of the same name.
+#define COMPTOIR_TILL_RPC(Name, Request, Response)                                          \
+  grpc::Status TillServiceImpl::Name(grpc::ServerContext*, const v1::Request* request,      \
+                                     v1::Response* response) {                              \
+    return Answer(till_->Name(*request), response);                                         \
+  }
+COMPTOIR_TILL_RPC(RecordSale, RecordSaleRequest, RecordSaleResponse)
+COMPTOIR_TILL_RPC(VoidSale, VoidSaleRequest, VoidSaleResponse)
+COMPTOIR_TILL_RPC(GetReceipt, GetReceiptRequest, Receipt)
+COMPTOIR_TILL_RPC(RegisterFamily, RegisterFamilyRequest, FamilyView)
+COMPTOIR_TILL_RPC(UpdateFamily, UpdateFamilyRequest, FamilyView)
+COMPTOIR_TILL_RPC(GetFamily, GetFamilyRequest, FamilyView)
+COMPTOIR_TILL_RPC(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)
+COMPTOIR_TILL_RPC(GrantReferral, GrantReferralRequest, ReferralView)
+COMPTOIR_TILL_RPC(RenewReferral, RenewReferralRequest, ReferralView)
+COMPTOIR_TILL_RPC(EndReferral, EndReferralRequest, ReferralView)
+COMPTOIR_TILL_RPC(DefineLocalProduct, DefineLocalProductRequest, Product)
+COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
+COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
+COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
+#undef COMPTOIR_TILL_RPC
+
+grpc::Status TillServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
+                                           v1::Catalogue* response) {
+  return Answer(till_->GetCatalogue(), response);
 }
 
 grpc::Status NodeServiceImpl::GetSyncStatus(grpc::ServerContext*, const v1::GetSyncStatusRequest*,

@@ -6,17 +6,35 @@
 #include "comptoir/v1/till.grpc.pb.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
+#include "node/till.h"
 
 namespace comptoir {
 
 class TillServiceImpl final : public v1::TillService::Service {
  public:
-  explicit TillServiceImpl(NodeStore* store) : store_(store) {}
-  grpc::Status RecordSale(grpc::ServerContext* context, const v1::RecordSaleRequest* request,
-                          v1::RecordSaleResponse* response) override;
+  explicit TillServiceImpl(Till* till) : till_(till) {}
+
+#define COMPTOIR_TILL_RPC(Name, Request, Response) \
+  grpc::Status Name(grpc::ServerContext*, const v1::Request* request, v1::Response* response) override;
+  COMPTOIR_TILL_RPC(RecordSale, RecordSaleRequest, RecordSaleResponse)
+  COMPTOIR_TILL_RPC(VoidSale, VoidSaleRequest, VoidSaleResponse)
+  COMPTOIR_TILL_RPC(GetReceipt, GetReceiptRequest, Receipt)
+  COMPTOIR_TILL_RPC(RegisterFamily, RegisterFamilyRequest, FamilyView)
+  COMPTOIR_TILL_RPC(UpdateFamily, UpdateFamilyRequest, FamilyView)
+  COMPTOIR_TILL_RPC(GetFamily, GetFamilyRequest, FamilyView)
+  COMPTOIR_TILL_RPC(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)
+  COMPTOIR_TILL_RPC(GrantReferral, GrantReferralRequest, ReferralView)
+  COMPTOIR_TILL_RPC(RenewReferral, RenewReferralRequest, ReferralView)
+  COMPTOIR_TILL_RPC(EndReferral, EndReferralRequest, ReferralView)
+  COMPTOIR_TILL_RPC(GetCatalogue, GetCatalogueRequest, Catalogue)
+  COMPTOIR_TILL_RPC(DefineLocalProduct, DefineLocalProductRequest, Product)
+  COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
+  COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
+  COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
+#undef COMPTOIR_TILL_RPC
 
  private:
-  NodeStore* store_;
+  Till* till_;
 };
 
 class NodeServiceImpl final : public v1::NodeService::Service {

@@ -7,8 +7,11 @@
 
 #include <cstdio>
 #include <map>
+#include <set>
 
 #include "common/event_codec.h"
+#include "node/till.h"
+#include "tests/testing/shop.h"
 #include "tests/testing/test_util.h"
 
 #ifndef CRASH_WRITER_PATH
@@ -20,18 +23,8 @@ namespace {
 
 using ::comptoir::testing::TempDir;
 
-v1::RecordSaleRequest Sale(const std::string& family, const std::string& request_id = "") {
-  v1::RecordSaleRequest request;
-  request.set_family_id(family);
-  request.set_request_id(request_id);
-  auto* line = request.add_lines();
-  line->set_product_id("EPI-LAIT-1L");
-  line->set_quantity(2);
-  return request;
-}
-
 std::unique_ptr<NodeStore> OpenNode(const std::string& site, const std::string& dir) {
-  auto store = NodeStore::Open({site, dir, nullptr});
+  auto store = NodeStore::Open({site, dir, nullptr, ""});
   EXPECT_TRUE(store.ok()) << store.status();
   return store.ok() ? *std::move(store) : nullptr;
 }
@@ -56,92 +49,76 @@ uint64_t VerifyChain(NodeStore& store, const std::string& origin) {
   return head.seq;
 }
 
-TEST(NodeStoreTest, RecordsSalesWithGapFreeSeqs) {
+TEST(NodeStoreTest, EveryCommandIsOneEventOnAGapFreeChain) {
   TempDir dir;
   auto node = OpenNode("hem", dir.path());
+  Till till(node.get());
+  auto shop = testing::OpenShop(till);  // family, referral, product, stock: 4 events
+  ASSERT_TRUE(shop.ok()) << shop.status();
   for (uint64_t i = 1; i <= 5; ++i) {
-    auto response = node->RecordSale(Sale("HEM-000001"));
+    auto response = testing::SellAt(till, *shop);
     ASSERT_TRUE(response.ok()) << response.status();
-    EXPECT_EQ(response->seq(), i);
+    EXPECT_EQ(response->seq(), 4 + i);
     EXPECT_EQ(response->origin(), "hem");
   }
-  EXPECT_EQ(VerifyChain(*node, "hem"), 5u);
+  EXPECT_EQ(VerifyChain(*node, "hem"), 9u);
   auto status = node->Status();
   ASSERT_TRUE(status.ok());
-  EXPECT_EQ(status->own_seq(), 5u);
-  EXPECT_EQ(status->pending_push(), 5u);
+  EXPECT_EQ(status->own_seq(), 9u);
+  EXPECT_EQ(status->pending_push(), 9u);
 }
 
-TEST(NodeStoreTest, InvalidSalesAreRefusedWithAReasonAndWriteNothing) {
+TEST(NodeStoreTest, ARefusedCommandWritesNothing) {
   TempDir dir;
   auto node = OpenNode("hem", dir.path());
-  v1::RecordSaleRequest no_family = Sale("");
-  v1::RecordSaleRequest no_lines = Sale("HEM-1");
-  no_lines.clear_lines();
-  v1::RecordSaleRequest zero = Sale("HEM-1");
-  zero.mutable_lines(0)->set_quantity(0);
-  v1::RecordSaleRequest negative = Sale("HEM-1");
-  negative.mutable_lines(0)->set_quantity(-3);
-  v1::RecordSaleRequest no_product = Sale("HEM-1");
-  no_product.mutable_lines(0)->clear_product_id();
-  for (const auto* bad : {&no_family, &no_lines, &zero, &negative, &no_product}) {
-    auto response = node->RecordSale(*bad);
-    EXPECT_EQ(response.status().code(), absl::StatusCode::kInvalidArgument);
-    EXPECT_FALSE(response.status().message().empty());
-  }
-  EXPECT_EQ(node->Status()->own_seq(), 0u);
-  EXPECT_EQ(node->Sales()->origins_size(), 0);
-}
-
-TEST(NodeStoreTest, RetriedRequestIsRecordedOnce) {
-  TempDir dir;
-  auto node = OpenNode("hem", dir.path());
-  auto first = node->RecordSale(Sale("HEM-000007", "till-1-0001"));
-  ASSERT_TRUE(first.ok());
-  auto retry = node->RecordSale(Sale("HEM-000007", "till-1-0001"));
-  ASSERT_TRUE(retry.ok());
-  EXPECT_TRUE(retry->duplicate());
-  EXPECT_EQ(retry->seq(), first->seq());
-  EXPECT_EQ(node->Status()->own_seq(), 1u);
-  // The same key for a different sale is a mistake, not a retry.
-  auto reused = node->RecordSale(Sale("HEM-000008", "till-1-0001"));
-  EXPECT_EQ(reused.status().code(), absl::StatusCode::kAlreadyExists) << reused.status();
+  Till till(node.get());
+  auto shop = testing::OpenShop(till);
+  ASSERT_TRUE(shop.ok());
+  const uint64_t before = node->Status()->own_seq();
+  EXPECT_FALSE(testing::SellAt(till, *shop, 0).ok());
+  EXPECT_FALSE(testing::SellAt(till, *shop, 2'000'000).ok()) << "more than the stock";
+  EXPECT_EQ(node->Status()->own_seq(), before);
 }
 
 TEST(NodeStoreTest, StateSurvivesReopenAndSiteIsChecked) {
   TempDir dir;
   {
     auto node = OpenNode("hem", dir.path());
-    ASSERT_TRUE(node->RecordSale(Sale("HEM-1")).ok());
+    Till till(node.get());
+    ASSERT_TRUE(testing::OpenShop(till).ok());
     ASSERT_TRUE(node->RecordAcked(1).ok());
   }
-  auto wrong = NodeStore::Open({"lille", dir.path(), nullptr});
+  auto wrong = NodeStore::Open({"lille", dir.path(), nullptr, ""});
   EXPECT_EQ(wrong.status().code(), absl::StatusCode::kFailedPrecondition) << wrong.status();
-  auto bad_site = NodeStore::Open({"Hem Centre", dir.path() + "/x", nullptr});
+  auto bad_site = NodeStore::Open({"Hem Centre", dir.path() + "/x", nullptr, ""});
   EXPECT_EQ(bad_site.status().code(), absl::StatusCode::kInvalidArgument);
+  auto other_prefix = NodeStore::Open({"hem", dir.path(), nullptr, "HM"});
+  EXPECT_EQ(other_prefix.status().code(), absl::StatusCode::kFailedPrecondition);
 
   auto node = OpenNode("hem", dir.path());
   auto status = node->Status();
-  EXPECT_EQ(status->own_seq(), 1u);
+  EXPECT_EQ(status->own_seq(), 4u);
   EXPECT_EQ(status->acked_high_water(), 1u);
-  auto next = node->RecordSale(Sale("HEM-1"));
-  ASSERT_TRUE(next.ok());
-  EXPECT_EQ(next->seq(), 2u);
+  EXPECT_EQ(node->card_prefix(), "HEM");
 }
 
 TEST(NodeStoreTest, ClockNeverGoesBelowWhatWasWrittenEvenIfTheMachineClockIsBehind) {
   TempDir dir;
   uint64_t first_hlc = 0;
+  testing::Shop shop;
   {
-    auto node = NodeStore::Open({"hem", dir.path(), [] { return int64_t{2'000'000'000'000}; }});
+    auto node = NodeStore::Open({"hem", dir.path(), [] { return int64_t{2'000'000'000'000}; }, ""});
     ASSERT_TRUE(node.ok());
-    first_hlc = (*node)->RecordSale(Sale("HEM-1"))->hlc();
+    Till till(node->get());
+    shop = testing::OpenShop(till).value();
+    first_hlc = testing::SellAt(till, shop)->hlc();
   }
-  // After a restart, the machine's clock is a day behind.
-  auto node = NodeStore::Open({"hem", dir.path(), [] { return int64_t{1'999'913'600'000}; }});
+  // After a restart, the machine's clock is an hour behind.
+  auto node = NodeStore::Open({"hem", dir.path(), [] { return int64_t{1'999'996'400'000}; }, ""});
   ASSERT_TRUE(node.ok());
-  auto second = (*node)->RecordSale(Sale("HEM-1"));
-  ASSERT_TRUE(second.ok());
+  Till till(node->get());
+  auto second = testing::SellAt(till, shop);
+  ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_GT(second->hlc(), first_hlc);
 }
 
@@ -156,6 +133,7 @@ TEST_P(KillNineTest, AcknowledgedSalesSurviveKillNine) {
   TempDir dir;
   const std::string db = dir.Sub("hem");
   std::map<uint64_t, std::string> acknowledged;
+  std::set<std::string> receipts;
   for (int round = 0; round < 2; ++round) {  // crash, reopen, crash again
     int out[2];
     ASSERT_EQ(pipe(out), 0);
@@ -175,8 +153,10 @@ TEST_P(KillNineTest, AcknowledgedSalesSurviveKillNine) {
     while (seen < kill_after && std::fgets(buffer, sizeof buffer, lines) != nullptr) {
       unsigned long long seq = 0;
       char request_id[200];
-      ASSERT_EQ(std::sscanf(buffer, "%llu %199s", &seq, request_id), 2) << buffer;
+      char receipt[64];
+      ASSERT_EQ(std::sscanf(buffer, "%llu %199s %63s", &seq, request_id, receipt), 3) << buffer;
       acknowledged[seq] = request_id;
+      receipts.insert(receipt);
       ++seen;
     }
     kill(pid, SIGKILL);  // in the middle of the next append
@@ -196,12 +176,28 @@ TEST_P(KillNineTest, AcknowledgedSalesSurviveKillNine) {
     ASSERT_EQ(record->size(), 1u);
     EXPECT_EQ(DecodeRecord((*record)[0])->core.sale_recorded().request_id(), request_id);
   }
+  // Receipt numbers are gap-free: every number up to the last one held is a
+  // sale, and every acknowledged receipt is among them.
+  Till till(node.get());
+  uint64_t sales_held = 0;
+  std::set<std::string> held_receipts;
+  for (uint64_t seq = 1; seq <= held; ++seq) {
+    auto core = DecodeRecord((*node->ReadEvents("hem", seq, 1))[0])->core;
+    if (!core.has_sale_recorded()) continue;
+    ++sales_held;
+    held_receipts.insert(core.sale_recorded().receipt_no());
+    const std::string& receipt = core.sale_recorded().receipt_no();
+    EXPECT_EQ(std::stoull(receipt.substr(receipt.rfind('-') + 1)), sales_held) << receipt;
+  }
+  for (const std::string& receipt : receipts) EXPECT_TRUE(held_receipts.count(receipt)) << receipt;
   auto sales = node->Sales();
   ASSERT_EQ(sales->origins_size(), 1);
-  EXPECT_EQ(sales->origins(0).sales(), held) << "views and log disagree after the crash";
+  EXPECT_EQ(sales->origins(0).sales(), sales_held) << "views and log disagree after the crash";
   // And the till goes on from where the log stands.
-  auto next = node->RecordSale(Sale("HEM-1"));
-  ASSERT_TRUE(next.ok());
+  auto catalogue = till.GetCatalogue();
+  testing::Shop shop{"HEM-000001", catalogue->products(0).product_id()};
+  auto next = testing::SellAt(till, shop);
+  ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->seq(), held + 1);
 }
 

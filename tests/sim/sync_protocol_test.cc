@@ -4,6 +4,7 @@
 #include "common/keys.h"
 #include "common/sha256.h"
 #include "tests/sim/sync_harness.h"
+#include "tests/testing/shop.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -16,19 +17,13 @@ class SyncProtocolTest : public ::testing::Test {
  protected:
   void SetUp() override {
     hub_ = HubLog::Open(dir_.Sub("hub")).value();
-    hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr}).value();
-    lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr}).value();
+    hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr, ""}).value();
+    lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr, ""}).value();
+    base_ = hub_->LogHead();  // the hub's own configuration events
   }
 
   static void Sell(NodeStore& node, int count, int quantity = 1) {
-    for (int i = 0; i < count; ++i) {
-      v1::RecordSaleRequest request;
-      request.set_family_id("FAM-1");
-      auto* line = request.add_lines();
-      line->set_product_id("P");
-      line->set_quantity(quantity);
-      ASSERT_TRUE(node.RecordSale(request).ok());
-    }
+    for (int i = 0; i < count; ++i) ASSERT_TRUE(testing::AppendRawSale(node, quantity).ok());
   }
 
   static uint64_t SalesOf(const v1::SalesSummary& summary, const std::string& origin) {
@@ -59,6 +54,7 @@ class SyncProtocolTest : public ::testing::Test {
   std::unique_ptr<HubLog> hub_;
   std::unique_ptr<NodeStore> hem_;
   std::unique_ptr<NodeStore> lille_;
+  uint64_t base_ = 0;
 };
 
 TEST_F(SyncProtocolTest, HandshakePushesOfflineSalesAndAcknowledgesThem) {
@@ -73,7 +69,7 @@ TEST_F(SyncProtocolTest, HandshakePushesOfflineSalesAndAcknowledgesThem) {
   ASSERT_TRUE(wire.node_error().ok()) << wire.node_error();
   ASSERT_TRUE(wire.hub_end().ok()) << wire.hub_end();
   EXPECT_EQ(hub_->HeadOf("hem")->seq, 3u);
-  EXPECT_EQ(hub_->LogHead(), 3u);
+  EXPECT_EQ(hub_->LogHead(), base_ + 3);
   EXPECT_EQ(wire.node_session().acked(), 3u);
   EXPECT_EQ(hem_->Status()->acked_high_water(), 3u) << "ack is persisted";
   EXPECT_EQ(hem_->Status()->hub_epoch(), hub_->Epoch());
@@ -107,7 +103,7 @@ TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
   Sell(*hem_, 4);
   SyncWire wire(hem_.get(), hub_.get());
   wire.Pump();
-  ASSERT_EQ(hub_->LogHead(), 4u);
+  ASSERT_EQ(hub_->LogHead(), base_ + 4);
   // The same batch arrives again (a retry after a lost ack), then an overlapping one.
   HubSession session(hub_.get());
   ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
@@ -117,7 +113,7 @@ TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
     ASSERT_EQ(reply.messages.size(), 1u);
     EXPECT_EQ(reply.messages[0].push_ack().high_water(), 4u);
   }
-  EXPECT_EQ(hub_->LogHead(), 4u);
+  EXPECT_EQ(hub_->LogHead(), base_ + 4);
   EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 4u);
 }
 
@@ -125,7 +121,7 @@ TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
   v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20).value();
-  ASSERT_EQ(batch.entries_size(), 3);
+  ASSERT_EQ(static_cast<uint64_t>(batch.entries_size()), base_ + 3);
   ASSERT_TRUE(lille_->ResetCursor(hub_->Epoch()).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
@@ -133,7 +129,7 @@ TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20).value();
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), partial).ok());
   EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 3u);
-  EXPECT_EQ(lille_->Status()->hub_cursor(), 3u) << "the cursor never moves back";
+  EXPECT_EQ(lille_->Status()->hub_cursor(), base_ + 3) << "the cursor never moves back";
 }
 
 TEST_F(SyncProtocolTest, GapIsRefusedWithAClearErrorAndNothingIsAppended) {
@@ -147,7 +143,7 @@ TEST_F(SyncProtocolTest, GapIsRefusedWithAClearErrorAndNothingIsAppended) {
   EXPECT_EQ(error.reason(), v1::SyncError::GAP);
   EXPECT_NE(error.message().find("missing"), std::string::npos) << error.message();
   EXPECT_EQ(error.high_water(), 0u);
-  EXPECT_EQ(hub_->LogHead(), 0u);
+  EXPECT_EQ(hub_->LogHead(), base_ + 0);
 }
 
 TEST_F(SyncProtocolTest, ValidPrefixIsKeptWhenABatchBreaksLater) {
@@ -187,15 +183,9 @@ TEST_F(SyncProtocolTest, AForkIsDetectedAndNeverOverwritesTheHubsCopy) {
   const std::string held = hub_->HeadOf("hem")->hash;
   // Another "hem" (a restored backup that went on selling) wrote a different seq 2.
   TempDir other_dir;
-  auto other = NodeStore::Open({"hem", other_dir.path(), nullptr}).value();
-  v1::RecordSaleRequest request;
-  request.set_family_id("FAM-1");
-  auto* line = request.add_lines();
-  line->set_product_id("P");
-  line->set_quantity(1);
-  ASSERT_TRUE(other->RecordSale(request).ok());
-  request.mutable_lines(0)->set_quantity(9);
-  ASSERT_TRUE(other->RecordSale(request).ok());
+  auto other = NodeStore::Open({"hem", other_dir.path(), nullptr, ""}).value();
+  ASSERT_TRUE(testing::AppendRawSale(*other, 1).ok());
+  ASSERT_TRUE(testing::AppendRawSale(*other, 9).ok());
   HubSession session(hub_.get());
   ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
   HubSession::Reply reply = session.OnNodeMessage(PushOf(*other, 1, 2));
@@ -219,7 +209,7 @@ TEST_F(SyncProtocolTest, ASiteCannotPushAnotherSitesEvents) {
   HubSession::Reply reply = session.OnNodeMessage(PushOf(*lille_, 1, 1));
   EXPECT_EQ(reply.end.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::WRONG_ORIGIN);
-  EXPECT_EQ(hub_->LogHead(), 0u);
+  EXPECT_EQ(hub_->LogHead(), base_ + 0);
 }
 
 TEST_F(SyncProtocolTest, BadHellosAndGarbageAreRefused) {
@@ -251,22 +241,22 @@ TEST_F(SyncProtocolTest, BadHellosAndGarbageAreRefused) {
     EXPECT_EQ(reply.end.code(), absl::StatusCode::kInvalidArgument);
     EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::MALFORMED);
   }
-  EXPECT_EQ(hub_->LogHead(), 0u);
+  EXPECT_EQ(hub_->LogHead(), base_ + 0);
 }
 
 TEST_F(SyncProtocolTest, ReconnectingNodeResumesFromItsCursor) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
   SyncWire(lille_.get(), hub_.get()).Pump();
-  ASSERT_EQ(lille_->Status()->hub_cursor(), 3u);
+  ASSERT_EQ(lille_->Status()->hub_cursor(), base_ + 3);
   Sell(*hem_, 2);
   SyncWire(hem_.get(), hub_.get()).Pump();
   // Lille reopens its store (a restart) and reconnects.
   lille_.reset();
-  lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr}).value();
+  lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr, ""}).value();
   SyncWire wire(lille_.get(), hub_.get());
   ASSERT_TRUE(wire.DeliverUp());
-  EXPECT_EQ(wire.down().front().welcome().pull_from(), 3u);
+  EXPECT_EQ(wire.down().front().welcome().pull_from(), base_ + 3);
   wire.Pump();
   EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 5u);
 }
@@ -297,7 +287,7 @@ TEST_F(SyncProtocolTest, ANodeBehindTheHubStopsInsteadOfReusingSeqNumbers) {
   SyncWire(hem_.get(), hub_.get()).Pump();
   // hem's disk is lost; an empty node with the same site id connects.
   TempDir empty_dir;
-  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr}).value();
+  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr, ""}).value();
   SyncWire wire(rebuilt.get(), hub_.get());
   wire.Pump();
   EXPECT_EQ(wire.node_error().code(), absl::StatusCode::kFailedPrecondition);

@@ -1,0 +1,30 @@
+// Calendar days and months in Europe/Paris civil time, as "YYYY-MM-DD" and
+// "YYYY-MM". Events carry UTC (their hlc); what day a sale belongs to is the
+// Paris day of that instant. The zone comes from the system's tzdata.
+#ifndef COMPTOIR_COMMON_CIVIL_DAY_H_
+#define COMPTOIR_COMMON_CIVIL_DAY_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace comptoir {
+
+// The Paris day of an instant (milliseconds since the Unix epoch).
+std::string ParisDay(int64_t unix_ms);
+// "2026-11" for "2026-11-25" (the input must be a valid day).
+std::string MonthOf(absl::string_view day);
+// The year of a day, e.g. 2026.
+int YearOf(absl::string_view day);
+// True for a real calendar day written "YYYY-MM-DD".
+bool IsValidDay(absl::string_view day);
+// `day` plus `days` (may be negative); nullopt for an invalid day.
+std::optional<std::string> AddDays(absl::string_view day, int64_t days);
+// The day `day` as "25/11/2026" for people.
+std::string FrenchDay(absl::string_view day);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_CIVIL_DAY_H_

@@ -1,0 +1,54 @@
+// The till: every command a centre's counter needs, as events on the node.
+//
+// Each command validates everything before writing anything; a refusal is an
+// absl::Status whose code says what to do (see TillService in till.proto) and
+// whose message is for the volunteer, in French. An accepted command is one
+// event (plus its views and counters) in one synced write: the till answers
+// only once it is on disk. Nothing here waits for the network.
+//
+// Thread-safe: commands are serialised by NodeStore::Execute; reads are free.
+#ifndef COMPTOIR_NODE_TILL_H_
+#define COMPTOIR_NODE_TILL_H_
+
+#include "absl/status/statusor.h"
+#include "comptoir/v1/till.pb.h"
+#include "node/node_store.h"
+
+namespace comptoir {
+
+class Till {
+ public:
+  // `node` is not owned and must outlive the till.
+  explicit Till(NodeStore* node) : node_(node) {}
+
+  // Sales (till_sales.cc).
+  absl::StatusOr<v1::RecordSaleResponse> RecordSale(const v1::RecordSaleRequest& request);
+  absl::StatusOr<v1::VoidSaleResponse> VoidSale(const v1::VoidSaleRequest& request);
+  absl::StatusOr<v1::Receipt> GetReceipt(const v1::GetReceiptRequest& request);
+
+  // Families and referrals (till_families.cc).
+  absl::StatusOr<v1::FamilyView> RegisterFamily(const v1::RegisterFamilyRequest& request);
+  absl::StatusOr<v1::FamilyView> UpdateFamily(const v1::UpdateFamilyRequest& request);
+  absl::StatusOr<v1::FamilyView> GetFamily(const v1::GetFamilyRequest& request);
+  absl::StatusOr<v1::SearchFamiliesResponse> SearchFamilies(
+      const v1::SearchFamiliesRequest& request);
+  absl::StatusOr<v1::ReferralView> GrantReferral(const v1::GrantReferralRequest& request);
+  absl::StatusOr<v1::ReferralView> RenewReferral(const v1::RenewReferralRequest& request);
+  absl::StatusOr<v1::ReferralView> EndReferral(const v1::EndReferralRequest& request);
+
+  // Catalogue and stock (till_stock.cc).
+  absl::StatusOr<v1::Catalogue> GetCatalogue();
+  absl::StatusOr<v1::Product> DefineLocalProduct(const v1::DefineLocalProductRequest& request);
+  absl::StatusOr<v1::Lot> ReceiveStock(const v1::ReceiveStockRequest& request);
+  absl::StatusOr<v1::StockLevel> AdjustStock(const v1::AdjustStockRequest& request);
+  absl::StatusOr<v1::StockReport> GetStock(const v1::GetStockRequest& request);
+
+  NodeStore* node() const { return node_; }
+
+ private:
+  NodeStore* node_;
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_NODE_TILL_H_
