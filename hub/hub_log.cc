@@ -7,6 +7,7 @@
 #include "common/keys.h"
 #include "common/network_defaults.h"
 #include "common/projection.h"
+#include "common/routing.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 
@@ -162,10 +163,19 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
                                     : core.status();
             return false;
           }
-          // Personal parts stay at their origin and the hub: cores only.
           v1::LogEntry* entry = batch.add_entries();
           entry->set_position(position);
           bytes += (*core)->size();
+          // Personal parts travel only where common/routing.h says.
+          absl::StatusOr<std::optional<std::string>> personal =
+              store_->Get(Column::kPersonal, std::string(value));
+          if (personal.ok() && personal->has_value()) {
+            v1::EventCore parsed;
+            if (parsed.ParseFromString(**core) && PersonalPartTravels(parsed.body_case())) {
+              bytes += (*personal)->size();
+              entry->mutable_event()->set_personal(std::move(**personal));
+            }
+          }
           entry->mutable_event()->set_core(std::move(**core));
         }
         through = position;

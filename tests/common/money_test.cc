@@ -1,0 +1,81 @@
+#include "common/money.h"
+
+#include <gtest/gtest.h>
+
+#include "common/civil_day.h"
+#include "common/ids.h"
+
+namespace comptoir {
+namespace {
+
+TEST(MoneyTest, FamilyPriceRoundsToTheNearestCentWithHalvesToTheFamily) {
+  EXPECT_EQ(FamilyPriceCents(1299, 8000), 260);  // 2,598 -> 2,60
+  EXPECT_EQ(FamilyPriceCents(1250, 8000), 250);  // exact
+  EXPECT_EQ(FamilyPriceCents(5, 7000), 1);       // 1,5 cent -> 1 (half goes to the family)
+  EXPECT_EQ(FamilyPriceCents(15, 7000), 4);      // 4,5 -> 4
+  EXPECT_EQ(FamilyPriceCents(17, 7000), 5);      // 5,1 -> 5
+  EXPECT_EQ(FamilyPriceCents(3, 8000), 1);       // 0,6 -> 1
+  EXPECT_EQ(FamilyPriceCents(2, 8000), 0);       // 0,4 -> 0
+  EXPECT_EQ(FamilyPriceCents(1, 8000), 0);       // a 1-cent item is free
+  EXPECT_EQ(FamilyPriceCents(2, 7500), 0);       // 0,5 -> 0
+  EXPECT_EQ(FamilyPriceCents(0, 8000), 0);
+  EXPECT_EQ(FamilyPriceCents(999, 0), 999);      // no discount
+  EXPECT_EQ(FamilyPriceCents(999, 10000), 0);    // free
+  EXPECT_EQ(FamilyPriceCents(10000000, 8000), 2000000);
+  EXPECT_EQ(FamilyPriceCents(3333, 3333), 2222);  // 2222,1111 -> 2222
+}
+
+TEST(MoneyTest, DiscountAppliesPerLineSoTheBasketIsTheSumOfItsLines) {
+  // Three yoghurts at 0,33 €: one line of 0,99 € -> 0,198 -> 0,20 €, where
+  // three single-unit lines would give 3 x 0,07 = 0,21 €. The rule is per line.
+  EXPECT_EQ(FamilyPriceCents(3 * 33, 8000), 20);
+  EXPECT_EQ(FamilyPriceCents(33, 8000), 7);
+}
+
+TEST(MoneyTest, FormatsEurosTheFrenchWay) {
+  EXPECT_EQ(FormatEuros(1250), "12,50 €");
+  EXPECT_EQ(FormatEuros(5), "0,05 €");
+  EXPECT_EQ(FormatEuros(123405), "1 234,05 €");
+  EXPECT_EQ(FormatEuros(100000000), "1 000 000,00 €");
+  EXPECT_EQ(FormatEuros(-320), "-3,20 €");
+  EXPECT_EQ(FormatEuros(0), "0,00 €");
+}
+
+TEST(MoneyTest, ParsesWhatPeopleType) {
+  EXPECT_EQ(ParseEuros("12,50"), 1250);
+  EXPECT_EQ(ParseEuros("12.5"), 1250);
+  EXPECT_EQ(ParseEuros("12"), 1200);
+  EXPECT_EQ(ParseEuros("0,05 €"), 5);
+  EXPECT_EQ(ParseEuros(",5"), 50);
+  EXPECT_EQ(ParseEuros("-3"), std::nullopt);
+  EXPECT_EQ(ParseEuros("1,234"), std::nullopt);
+  EXPECT_EQ(ParseEuros("abc"), std::nullopt);
+  EXPECT_EQ(ParseEuros(""), std::nullopt);
+}
+
+TEST(CivilDayTest, ParisDaysAndValidation) {
+  // 2026-03-28T23:30:00Z is already the 29th in Paris (UTC+1).
+  EXPECT_EQ(ParisDay(1774740600000), "2026-03-29");
+  // 2026-07-01T22:30:00Z is the 2nd in Paris (UTC+2 in summer).
+  EXPECT_EQ(ParisDay(1782945000000), "2026-07-02");
+  EXPECT_TRUE(IsValidDay("2026-02-28"));
+  EXPECT_FALSE(IsValidDay("2026-02-30"));
+  EXPECT_FALSE(IsValidDay("2026-2-3"));
+  EXPECT_FALSE(IsValidDay("demain"));
+  EXPECT_EQ(AddDays("2026-12-30", 3), "2027-01-02");
+  EXPECT_EQ(MonthOf("2026-11-25"), "2026-11");
+  EXPECT_EQ(FrenchDay("2026-11-05"), "05/11/2026");
+}
+
+TEST(IdsTest, ReadableIdsFromTheCentrePrefix) {
+  EXPECT_EQ(DefaultCardPrefix("hem"), "HEM");
+  EXPECT_EQ(DefaultCardPrefix("armentieres"), "ARM");
+  EXPECT_EQ(FamilyId("HEM", 123), "HEM-000123");
+  EXPECT_EQ(ReceiptNo("HEM", 2026, 451), "HEM-2026-000451");
+  EXPECT_EQ(LocalId("CAU", 'L', 7), "CAU-L-000007");
+  EXPECT_TRUE(IsValidCardPrefix("VAL"));
+  EXPECT_FALSE(IsValidCardPrefix("val"));
+}
+
+}  // namespace
+}  // namespace comptoir

@@ -1,0 +1,502 @@
+// The till's rules, over a real node store (RocksDB in a temporary directory).
+#include "node/till.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "common/civil_day.h"
+#include "tests/sim/sync_harness.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::SyncWire;
+using ::comptoir::testing::TempDir;
+
+// 2026-03-10 12:00 in Paris (11:00 UTC).
+constexpr int64_t kTuesdayNoon = 1773140400000;
+constexpr int64_t kDay = 24 * 3600 * 1000;
+
+class TillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(ParisDay(kTuesdayNoon), "2026-03-10");
+    node_ = Open("hem");
+    till_ = std::make_unique<Till>(node_.get());
+  }
+
+  std::unique_ptr<NodeStore> Open(const std::string& site) {
+    auto node = NodeStore::Open({site, dir_.Sub(site), [this] { return *now_ms_; }, ""});
+    EXPECT_TRUE(node.ok()) << node.status();
+    return *std::move(node);
+  }
+
+  std::string RegisterFamily(Till& till, const std::string& name = "Dupont") {
+    v1::RegisterFamilyRequest request;
+    request.set_family_name(name);
+    request.set_household_type(v1::SINGLE_PARENT);
+    request.add_income_sources(v1::RSA);
+    for (auto [first, sex, year] : {std::tuple{"Amélie", v1::FEMALE, 1990u},
+                                    std::tuple{"Léo", v1::MALE, 2015u}}) {
+      v1::MemberInput* member = request.add_members();
+      member->set_first_name(first);
+      member->set_sex(sex);
+      member->set_birth_year(year);
+    }
+    auto family = till.RegisterFamily(request);
+    EXPECT_TRUE(family.ok()) << family.status();
+    return family->family_id();
+  }
+
+  std::string Refer(Till& till, const std::string& family, const std::string& end_day,
+                    int64_t ceiling_cents = 0) {
+    v1::GrantReferralRequest request;
+    request.set_family_id(family);
+    request.set_prescriber_id("ccas-roubaix");
+    request.set_end_day(end_day);
+    request.set_monthly_ceiling_cents(ceiling_cents);
+    request.set_project("Retrouver un emploi");
+    auto referral = till.GrantReferral(request);
+    EXPECT_TRUE(referral.ok()) << referral.status();
+    return referral->referral_id();
+  }
+
+  std::string Product(Till& till, const std::string& name, const std::string& department,
+                      int64_t price_cents, const std::string& barcode = "") {
+    v1::DefineLocalProductRequest request;
+    request.set_name(name);
+    request.set_department(department);
+    request.set_reference_price_cents(price_cents);
+    request.set_barcode(barcode);
+    auto product = till.DefineLocalProduct(request);
+    EXPECT_TRUE(product.ok()) << product.status();
+    return product->product_id();
+  }
+
+  std::string Receive(Till& till, const std::string& product, int64_t quantity,
+                      v1::ExpiryKind kind = v1::EXPIRY_KIND_UNSPECIFIED,
+                      const std::string& expiry = "") {
+    v1::ReceiveStockRequest request;
+    request.set_product_id(product);
+    request.set_quantity(quantity);
+    request.set_donor_id("fondation-carrefour");
+    request.set_expiry_kind(kind);
+    request.set_expiry_day(expiry);
+    auto lot = till.ReceiveStock(request);
+    EXPECT_TRUE(lot.ok()) << lot.status();
+    return lot->lot_id();
+  }
+
+  absl::StatusOr<v1::RecordSaleResponse> Sell(const std::string& family, const std::string& product,
+                                              int64_t quantity, bool allow_negative = false,
+                                              uint32_t member = 0) {
+    v1::RecordSaleRequest request;
+    request.set_family_id(family);
+    v1::SaleLineRequest* item = request.add_items();
+    item->set_product_id(product);
+    item->set_quantity(quantity);
+    item->set_member_id(member);
+    request.set_payment_method(v1::CASH);
+    request.set_allow_negative_stock(allow_negative);
+    return till_->RecordSale(request);
+  }
+
+  int64_t StockOf(const std::string& product) {
+    v1::GetStockRequest request;
+    request.set_product_id(product);
+    return till_->GetStock(request)->products(0).quantity();
+  }
+
+  std::shared_ptr<int64_t> now_ms_ = std::make_shared<int64_t>(kTuesdayNoon);
+  TempDir dir_;
+  std::unique_ptr<NodeStore> node_;
+  std::unique_ptr<Till> till_;
+};
+
+TEST_F(TillTest, ASaleShowsBothPricesPerLineWithTheDepartmentsDiscount) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-06-30");
+  const std::string rice = Product(*till_, "Riz 1 kg", "epicerie", 1299);
+  const std::string coat = Product(*till_, "Manteau enfant", "pret-a-porter", 4500);
+  const std::string cut = Product(*till_, "Coupe enfant", "coiffure", 1500);
+  Receive(*till_, rice, 10);
+  Receive(*till_, coat, 1);
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  request.set_payment_method(v1::CARD);
+  for (auto [product, quantity, member] :
+       {std::tuple{rice, 2, 0u}, std::tuple{coat, 1, 0u}, std::tuple{cut, 1, 2u}}) {
+    v1::SaleLineRequest* item = request.add_items();
+    item->set_product_id(product);
+    item->set_quantity(quantity);
+    item->set_member_id(member);
+  }
+  auto sale = till_->RecordSale(request);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  // 25,98 € -> 5,20 € ; 45,00 € -> 9,00 € ; 15,00 € at 70 % -> 4,50 €.
+  EXPECT_EQ(sale->reference_total_cents(), 2598 + 4500 + 1500);
+  EXPECT_EQ(sale->family_total_cents(), 520 + 900 + 450);
+  EXPECT_EQ(sale->saved_cents(), 8598 - 1870);
+  EXPECT_EQ(sale->receipt_no(), "HEM-2026-000001");
+  EXPECT_FALSE(sale->has_ceiling_remaining_cents());
+  EXPECT_NE(sale->receipt_text().find("Vous payez"), std::string::npos) << sale->receipt_text();
+  EXPECT_NE(sale->receipt_text().find("18,70 €"), std::string::npos) << sale->receipt_text();
+  EXPECT_NE(sale->receipt_text().find("remise 70 %"), std::string::npos);
+  EXPECT_EQ(StockOf(rice), 8);
+  EXPECT_EQ(StockOf(coat), 0);
+}
+
+TEST_F(TillTest, AHairSalonLineNamesAMemberOfTheHousehold) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-06-30");
+  const std::string cut = Product(*till_, "Coupe", "coiffure", 1200);
+  EXPECT_EQ(Sell(family, cut, 1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Sell(family, cut, 1, false, 9).status().code(), absl::StatusCode::kInvalidArgument);
+  auto sale = Sell(family, cut, 1, false, 1);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->family_total_cents(), 360);
+}
+
+TEST_F(TillTest, ASaleNeedsAReferralCoveringToday) {
+  const std::string family = RegisterFamily(*till_);
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200);
+  Receive(*till_, rice, 100);
+  auto refused = Sell(family, rice, 1);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(refused.status().message().find("orientation"), absl::string_view::npos);
+
+  const std::string referral = Refer(*till_, family, "2026-03-31");
+  ASSERT_TRUE(Sell(family, rice, 1).ok());
+  *now_ms_ += 30 * kDay;  // April 9th: the referral is over
+  EXPECT_EQ(Sell(family, rice, 1).status().code(), absl::StatusCode::kFailedPrecondition);
+  auto view = till_->GetFamily([&] { v1::GetFamilyRequest r; r.set_family_id(family); return r; }());
+  EXPECT_FALSE(view->may_shop_today());
+  EXPECT_NE(view->refusal().find("31/03/2026"), std::string::npos) << view->refusal();
+
+  v1::RenewReferralRequest renew;
+  renew.set_referral_id(referral);
+  renew.set_end_day("2026-09-30");
+  ASSERT_TRUE(till_->RenewReferral(renew).ok());
+  ASSERT_TRUE(Sell(family, rice, 1).ok());
+
+  v1::EndReferralRequest end;
+  end.set_referral_id(referral);
+  end.set_end_day("2026-04-08");
+  ASSERT_TRUE(till_->EndReferral(end).ok());
+  EXPECT_EQ(Sell(family, rice, 1).status().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(TillTest, TheMonthlyCeilingIsEnforcedAndResetsNextMonth) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31", 1000);  // 10 € a month
+  const std::string coat = Product(*till_, "Manteau", "pret-a-porter", 2500);  // 5 € for the family
+  Receive(*till_, coat, 10);
+  auto first = Sell(family, coat, 1);
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->ceiling_remaining_cents(), 500);
+  auto second = Sell(family, coat, 1);
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(second->ceiling_remaining_cents(), 0);
+  auto third = Sell(family, coat, 1);
+  EXPECT_EQ(third.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(third.status().message().find("Plafond"), absl::string_view::npos) << third.status();
+  EXPECT_EQ(StockOf(coat), 8) << "a refused sale takes nothing";
+  *now_ms_ += 25 * kDay;  // April
+  EXPECT_TRUE(Sell(family, coat, 1).ok());
+}
+
+TEST_F(TillTest, TheCeilingCountsPurchasesMadeAtOtherCentres) {
+  auto hub = HubLog::Open(dir_.Sub("hub")).value();
+  auto lille = Open("lille");
+  Till lille_till(lille.get());
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31", 1000);
+  const std::string rice_hem = Product(*till_, "Riz", "epicerie", 2500);
+  Receive(*till_, rice_hem, 10);
+  const std::string rice_lille = Product(lille_till, "Riz", "epicerie", 2500);
+  Receive(lille_till, rice_lille, 10);
+  SyncWire(node_.get(), hub.get()).Pump();
+  SyncWire(lille.get(), hub.get()).Pump();
+
+  // The family spends 5 € at Lille, which syncs.
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  v1::SaleLine* line = request.add_lines();
+  line->set_product_id(rice_lille);
+  line->set_quantity(1);
+  auto at_lille = lille_till.RecordSale(request);
+  ASSERT_TRUE(at_lille.ok()) << at_lille.status();
+  EXPECT_EQ(at_lille->ceiling_remaining_cents(), 500);
+  SyncWire(lille.get(), hub.get()).Pump();
+  SyncWire(node_.get(), hub.get()).Pump();
+
+  // Back at Hem: only 5 € left.
+  EXPECT_EQ(Sell(family, rice_hem, 2).status().code(), absl::StatusCode::kFailedPrecondition);
+  auto ok = Sell(family, rice_hem, 1);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->ceiling_remaining_cents(), 0);
+}
+
+TEST_F(TillTest, SalesTakeTheEarliestExpiryFirstAndNeverSellPastADlc) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string yoghurt = Product(*till_, "Yaourt", "epicerie", 40);
+  const std::string late = Receive(*till_, yoghurt, 5, v1::DLC, "2026-03-20");
+  const std::string soon = Receive(*till_, yoghurt, 3, v1::DLC, "2026-03-12");
+  const std::string undated = Receive(*till_, yoghurt, 2);
+  auto sale = Sell(family, yoghurt, 4);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  v1::GetStockRequest stock_request;
+  stock_request.set_product_id(yoghurt);
+  auto stock = till_->GetStock(stock_request);
+  ASSERT_EQ(stock->products(0).lots_size(), 2) << "the lot of the 12th is used up";
+  EXPECT_EQ(stock->products(0).lots(0).lot_id(), late);
+  EXPECT_EQ(stock->products(0).lots(0).remaining(), 4);
+  EXPECT_EQ(stock->products(0).lots(1).lot_id(), undated);
+
+  // On the 21st, the lot of the 20th is past its DLC: only the undated units sell.
+  *now_ms_ += 11 * kDay;
+  auto too_many = Sell(family, yoghurt, 3);
+  EXPECT_EQ(too_many.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(too_many.status().message().find("DLC"), absl::string_view::npos);
+  ASSERT_TRUE(Sell(family, yoghurt, 2).ok());
+  EXPECT_EQ(StockOf(yoghurt), 4) << "the 4 expired units are still counted until removed";
+
+  // Removing expired units names the lot.
+  v1::AdjustStockRequest adjust;
+  adjust.set_product_id(yoghurt);
+  adjust.set_delta(-4);
+  adjust.set_reason(v1::EXPIRED);
+  EXPECT_EQ(till_->AdjustStock(adjust).status().code(), absl::StatusCode::kInvalidArgument);
+  adjust.set_lot_id(late);
+  adjust.set_delta(-5);
+  EXPECT_EQ(till_->AdjustStock(adjust).status().code(), absl::StatusCode::kFailedPrecondition);
+  adjust.set_delta(-4);
+  auto level = till_->AdjustStock(adjust);
+  ASSERT_TRUE(level.ok()) << level.status();
+  EXPECT_EQ(level->quantity(), 0);
+}
+
+TEST_F(TillTest, BestBeforeLotsMayStillBeSold) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string pasta = Product(*till_, "Pâtes", "epicerie", 90);
+  Receive(*till_, pasta, 2, v1::DDM, "2026-03-11");
+  *now_ms_ += 5 * kDay;
+  EXPECT_TRUE(Sell(family, pasta, 2).ok());
+}
+
+TEST_F(TillTest, OversellingNeedsAnExplicitConfirmationWhichIsRecorded) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string soap = Product(*till_, "Savon", "epicerie", 150);
+  Receive(*till_, soap, 1);
+  auto refused = Sell(family, soap, 3);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(StockOf(soap), 1);
+  auto confirmed = Sell(family, soap, 3, /*allow_negative=*/true);
+  ASSERT_TRUE(confirmed.ok()) << confirmed.status();
+  ASSERT_EQ(confirmed->warnings_size(), 1);
+  EXPECT_NE(confirmed->warnings(0).find("Stock négatif"), std::string::npos);
+  EXPECT_EQ(StockOf(soap), -2);
+  // A stocktake puts it right.
+  v1::AdjustStockRequest adjust;
+  adjust.set_product_id(soap);
+  adjust.set_delta(2);
+  adjust.set_reason(v1::STOCKTAKE);
+  EXPECT_EQ(till_->AdjustStock(adjust)->quantity(), 0);
+}
+
+TEST_F(TillTest, AVoidReversesTheSaleWithoutEditingIt) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31", 1000);
+  const std::string coat = Product(*till_, "Manteau", "pret-a-porter", 2500);
+  Receive(*till_, coat, 2);
+  auto sale = Sell(family, coat, 2);
+  ASSERT_TRUE(sale.ok());
+  EXPECT_EQ(StockOf(coat), 0);
+  v1::VoidSaleRequest request;
+  request.set_receipt_no(sale->receipt_no());
+  request.set_reason("erreur de caisse");
+  auto voided = till_->VoidSale(request);
+  ASSERT_TRUE(voided.ok()) << voided.status();
+  EXPECT_GT(voided->void_seq(), sale->seq());
+  EXPECT_EQ(StockOf(coat), 2);
+  auto again = Sell(family, coat, 2);
+  ASSERT_TRUE(again.ok()) << "the ceiling was given back: " << again.status();
+  request.set_receipt_no(again->receipt_no());
+  EXPECT_TRUE(till_->VoidSale(request).ok()) << "the second sale is a new receipt";
+  request.set_receipt_no(sale->receipt_no());
+  EXPECT_EQ(till_->VoidSale(request).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "already voided";
+  // The original sale is still in the log, unchanged; the receipt says it is voided.
+  v1::GetReceiptRequest receipt;
+  receipt.set_receipt_no(sale->receipt_no());
+  auto text = till_->GetReceipt(receipt);
+  ASSERT_TRUE(text.ok());
+  EXPECT_TRUE(text->voided());
+  EXPECT_NE(text->text().find("ANNULÉE"), std::string::npos);
+  request.set_receipt_no("HEM-2026-999999");
+  EXPECT_EQ(till_->VoidSale(request).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(TillTest, ReceiptNumbersAreGapFreeAcrossRefusalsAndRestarts) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200);
+  Receive(*till_, rice, 100);
+  EXPECT_EQ(Sell(family, rice, 1)->receipt_no(), "HEM-2026-000001");
+  EXPECT_FALSE(Sell(family, rice, 1000).ok());
+  EXPECT_FALSE(Sell("HEM-999999", rice, 1).ok());
+  EXPECT_EQ(Sell(family, rice, 1)->receipt_no(), "HEM-2026-000002");
+  till_.reset();
+  node_.reset();
+  node_ = Open("hem");
+  till_ = std::make_unique<Till>(node_.get());
+  EXPECT_EQ(Sell(family, rice, 1)->receipt_no(), "HEM-2026-000003");
+  *now_ms_ += 300 * kDay;  // 2027: a new series
+  Refer(*till_, family, "2027-12-31");
+  EXPECT_EQ(Sell(family, rice, 1)->receipt_no(), "HEM-2027-000001");
+}
+
+TEST_F(TillTest, EveryCommandRefusesBadInputAndWritesNothing) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200, "3560070123456");
+  Receive(*till_, rice, 10);
+  const uint64_t before = node_->Status()->own_seq();
+  EXPECT_EQ(Sell("HEM-424242", rice, 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Sell(family, "EPI-INCONNU", 1).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Sell(family, rice, -1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Sell("", rice, 1).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::RegisterFamilyRequest no_members;
+  no_members.set_family_name("X");
+  no_members.set_household_type(v1::SINGLE_PERSON);
+  EXPECT_EQ(till_->RegisterFamily(no_members).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::GrantReferralRequest bad_dates;
+  bad_dates.set_family_id(family);
+  bad_dates.set_prescriber_id("ccas-hem");
+  bad_dates.set_end_day("2026-02-30");
+  EXPECT_EQ(till_->GrantReferral(bad_dates).status().code(), absl::StatusCode::kInvalidArgument);
+  bad_dates.set_end_day("2026-05-01");
+  bad_dates.set_prescriber_id("ccas-nulle-part");
+  EXPECT_EQ(till_->GrantReferral(bad_dates).status().code(), absl::StatusCode::kNotFound);
+  v1::ReceiveStockRequest expired;
+  expired.set_product_id(rice);
+  expired.set_quantity(5);
+  expired.set_expiry_kind(v1::DLC);
+  expired.set_expiry_day("2026-03-01");
+  EXPECT_EQ(till_->ReceiveStock(expired).status().code(), absl::StatusCode::kFailedPrecondition);
+  expired.set_expiry_day("");
+  EXPECT_EQ(till_->ReceiveStock(expired).status().code(), absl::StatusCode::kInvalidArgument);
+  v1::DefineLocalProductRequest same_barcode;
+  same_barcode.set_name("Autre riz");
+  same_barcode.set_department("epicerie");
+  same_barcode.set_barcode("3560070123456");
+  EXPECT_EQ(till_->DefineLocalProduct(same_barcode).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  same_barcode.set_barcode("");
+  same_barcode.set_department("boulangerie");
+  EXPECT_EQ(till_->DefineLocalProduct(same_barcode).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "nothing was written";
+}
+
+TEST_F(TillTest, AScannerTypesTheBarcode) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200, "3560070123456");
+  Receive(*till_, rice, 10);
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  v1::SaleLineRequest* item = request.add_items();
+  item->set_barcode("3560070123456");
+  item->set_quantity(2);
+  auto sale = till_->RecordSale(request);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(StockOf(rice), 8);
+}
+
+TEST_F(TillTest, FamiliesAreFoundByCardOrNameIgnoringCaseAndAccents) {
+  const std::string dupont = RegisterFamily(*till_, "Dupont");
+  RegisterFamily(*till_, "Lefèvre");
+  auto search = [&](const std::string& query) {
+    v1::SearchFamiliesRequest request;
+    request.set_query(query);
+    std::vector<std::string> names;
+    const v1::SearchFamiliesResponse found = till_->SearchFamilies(request).value();
+    for (const auto& family : found.families()) {
+      names.push_back(family.family_name());
+    }
+    return names;
+  };
+  EXPECT_EQ(search("lefevre"), std::vector<std::string>{"Lefèvre"});
+  EXPECT_EQ(search("DUP"), std::vector<std::string>{"Dupont"});
+  EXPECT_EQ(search(dupont), std::vector<std::string>{"Dupont"});
+  EXPECT_EQ(search("amelie dupont"), std::vector<std::string>{"Dupont"});
+  EXPECT_EQ(dupont, "HEM-000001");
+}
+
+TEST_F(TillTest, EditsOfOneFamilyAtTwoOfflineCentresConvergeFieldByField) {
+  auto hub = HubLog::Open(dir_.Sub("hub")).value();
+  auto lille = Open("lille");
+  Till lille_till(lille.get());
+  const std::string family = RegisterFamily(*till_);
+  SyncWire(node_.get(), hub.get()).Pump();
+  SyncWire(lille.get(), hub.get()).Pump();
+
+  // Offline: Hem changes the household type, then Lille changes the postcode
+  // and (later) the household type too.
+  v1::UpdateFamilyRequest at_hem;
+  at_hem.set_family_id(family);
+  at_hem.set_household_type(v1::COUPLE_WITH_CHILDREN);
+  at_hem.set_postcode("59510");
+  ASSERT_TRUE(till_->UpdateFamily(at_hem).ok());
+  *now_ms_ += 60000;
+  v1::UpdateFamilyRequest at_lille;
+  at_lille.set_family_id(family);
+  at_lille.set_postcode("59000");
+  at_lille.set_family_name("Dupont-Martin");
+  ASSERT_TRUE(lille_till.UpdateFamily(at_lille).ok());
+
+  // Lille reconnects first, then Hem: each receives the other's edit.
+  SyncWire(lille.get(), hub.get()).Pump();
+  SyncWire(node_.get(), hub.get()).Pump();
+  SyncWire(lille.get(), hub.get()).Pump();
+  v1::GetFamilyRequest get;
+  get.set_family_id(family);
+  auto at_hem_view = till_->GetFamily(get);
+  auto at_lille_view = lille_till.GetFamily(get);
+  ASSERT_TRUE(at_hem_view.ok() && at_lille_view.ok());
+  EXPECT_EQ(at_hem_view->SerializeAsString(), at_lille_view->SerializeAsString());
+  EXPECT_EQ(at_hem_view->household_type(), v1::COUPLE_WITH_CHILDREN);  // only Hem set it
+  EXPECT_EQ(at_hem_view->postcode(), "59000");                         // Lille wrote later
+  EXPECT_EQ(at_hem_view->family_name(), "Dupont-Martin");
+  EXPECT_EQ(at_hem_view->members_size(), 2);
+  EXPECT_EQ(at_hem_view->members(0).first_name(), "Amélie");
+}
+
+TEST_F(TillTest, ARetriedSaleIsRecordedOnce) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200);
+  Receive(*till_, rice, 10);
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  request.set_request_id("till-1-0001");
+  v1::SaleLine* line = request.add_lines();
+  line->set_product_id(rice);
+  line->set_quantity(2);
+  auto first = till_->RecordSale(request);
+  auto retry = till_->RecordSale(request);
+  ASSERT_TRUE(first.ok() && retry.ok());
+  EXPECT_TRUE(retry->duplicate());
+  EXPECT_EQ(retry->receipt_no(), first->receipt_no());
+  EXPECT_EQ(StockOf(rice), 8);
+  line->set_quantity(3);
+  EXPECT_EQ(till_->RecordSale(request).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+}  // namespace
+}  // namespace comptoir
