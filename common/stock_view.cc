@@ -87,11 +87,16 @@ absl::Status FoldStock(const Store& store, Batch& batch, const v1::EventCore& co
 absl::Status MoveSaleStock(const Store& store, Batch& batch, absl::string_view site,
                            const v1::SaleRecorded& sale, int sign) {
   for (const v1::RecordedLine& line : sale.recorded_lines()) {
+    // Units leave stock from lots, plus any confirmed shortfall; a service
+    // (untracked product) has neither and never touches stock.
+    int64_t units = line.shortfall();
     for (const v1::LotTake& take : line.lots()) {
       RETURN_IF_ERROR(MoveLotUnits(store, batch, site, take.lot_id(), sign * take.quantity()));
+      units += take.quantity();
     }
+    if (units == 0) continue;
     RETURN_IF_ERROR(AddToCounter(store, batch, ViewKey({"stock", site, line.product_id()}),
-                                 sign * line.quantity())
+                                 sign * units)
                         .status());
   }
   return absl::OkStatus();

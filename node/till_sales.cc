@@ -193,7 +193,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
       if (!product.has_value()) {
         return absl::NotFoundError(absl::StrCat("Produit inconnu : ", asked, "."));
       }
-      if (!product->active()) {
+      if (product->withdrawn()) {
         return absl::FailedPreconditionError(
             absl::StrCat("Le produit ", product->name(), " n'est plus en vente."));
       }

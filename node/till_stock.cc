@@ -83,7 +83,6 @@ absl::StatusOr<v1::Product> Till::DefineLocalProduct(const v1::DefineLocalProduc
     product.set_unit(request.unit().empty() ? "pièce" : request.unit());
     product.set_barcode(request.barcode());
     product.set_defined_by(ctx.site());
-    product.set_active(true);
     product.set_untracked(department->serves_persons());
     v1::EventCore core;
     *core.mutable_product_defined()->mutable_product() = product;

@@ -68,9 +68,25 @@ class NetworkTest : public ::testing::Test {
     StartDaemon("hub", {HUB_BIN, "--data", dir_.Sub("data/hub"), "--listen", hub_address_});
   }
 
-  void StartNode(const std::string& site) {
+  void StartNode(const std::string& site, const std::string& hub = "") {
     StartDaemon(site, {NODE_BIN, "--site", site, "--data", dir_.Sub("data/" + site), "--listen",
-                       "127.0.0.1:0", "--hub", hub_address_});
+                       "127.0.0.1:0", "--hub", hub.empty() ? hub_address_ : hub});
+  }
+
+  // The family as `name` knows it, or the RPC's error code.
+  grpc::StatusCode GetFamily(const std::string& name, const std::string& family_id,
+                             v1::FamilyView* family) {
+    v1::GetFamilyRequest request;
+    request.set_family_id(family_id);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return v1::TillService::NewStub(Channel(name))->GetFamily(&context, request, family).error_code();
+  }
+
+  grpc::Status UpdateFamily(const std::string& name, const v1::UpdateFamilyRequest& request) {
+    v1::FamilyView family;
+    grpc::ClientContext context;
+    return v1::TillService::NewStub(Channel(name))->UpdateFamily(&context, request, &family);
   }
 
   // Stops with SIGTERM and expects a clean exit.
@@ -303,6 +319,64 @@ TEST_F(NetworkTest, KillNineDuringABurstLosesNoConfirmedSale) {
   ASSERT_TRUE(WaitFor([&] { return SalesAt("lille")["hem"] == sales_held; }, kPatience));
   EXPECT_EQ(SalesAt("hub")["hem"], sales_held);
   EXPECT_EQ(HubHolds("hem"), held);
+}
+
+TEST_F(NetworkTest, FamiliesAreKnownAtEveryCentreAndEditsConverge) {
+  StartHub();
+  StartNode("hem");
+  StartNode("lille");
+  // A family registered at Hem shops at Lille once synced.
+  const testing::Shop hem_shop = OpenShop("hem");
+  const testing::Shop lille_shop = OpenShop("lille");
+  v1::FamilyView family;
+  ASSERT_TRUE(WaitFor([&] { return GetFamily("lille", hem_shop.family_id, &family) == grpc::StatusCode::OK; },
+                      kPatience));
+  EXPECT_EQ(family.family_name(), "Lefebvre") << "the name travels so that Lille recognises her";
+  EXPECT_TRUE(family.may_shop_today());
+  auto lille_till = v1::TillService::NewStub(Channel("lille"));
+  testing::Shop at_lille{hem_shop.family_id, lille_shop.product_id};
+  v1::RecordSaleResponse sale;
+  grpc::Status sold = Sell(*lille_till, at_lille, "hem-family-at-lille", &sale);
+  ASSERT_TRUE(sold.ok()) << sold.error_message();
+  const int year = YearOf(ParisDay(absl::ToUnixMillis(absl::Now())));
+  EXPECT_EQ(sale.receipt_no().substr(0, 9), absl::StrCat("LIL-", year, "-")) << sale.receipt_no();
+
+  // A family registered at Lille while Lille is offline is known at Hem after it reconnects.
+  Stop("lille");
+  StartNode("lille", "127.0.0.1:" + std::to_string(PickFreePort()));  // no hub there
+  const testing::Shop offline_shop = OpenShop("lille");
+  EXPECT_EQ(GetFamily("hem", offline_shop.family_id, &family), grpc::StatusCode::NOT_FOUND);
+  Stop("lille");
+  StartNode("lille");
+  ASSERT_TRUE(WaitFor([&] { return GetFamily("hem", offline_shop.family_id, &family) == grpc::StatusCode::OK; },
+                      kPatience));
+
+  // Both centres edit the same family while the hub is down; they converge.
+  Stop("hub");
+  v1::UpdateFamilyRequest at_hem;
+  at_hem.set_family_id(hem_shop.family_id);
+  at_hem.set_household_type(v1::COUPLE_WITH_CHILDREN);
+  at_hem.set_postcode("59510");
+  ASSERT_TRUE(UpdateFamily("hem", at_hem).ok());
+  v1::UpdateFamilyRequest at_lille_edit;
+  at_lille_edit.set_family_id(hem_shop.family_id);
+  at_lille_edit.set_postcode("59000");
+  at_lille_edit.set_family_name("Lefebvre-Nour");
+  ASSERT_TRUE(UpdateFamily("lille", at_lille_edit).ok());
+  StartHub();
+  v1::FamilyView at_hem_view;
+  v1::FamilyView at_lille_view;
+  ASSERT_TRUE(WaitFor([&] {
+    return GetFamily("hem", hem_shop.family_id, &at_hem_view) == grpc::StatusCode::OK &&
+           GetFamily("lille", hem_shop.family_id, &at_lille_view) == grpc::StatusCode::OK &&
+           at_hem_view.family_name() == "Lefebvre-Nour" &&
+           at_lille_view.household_type() == v1::COUPLE_WITH_CHILDREN;
+  }, kPatience));
+  EXPECT_EQ(at_hem_view.postcode(), at_lille_view.postcode());
+  EXPECT_EQ(at_hem_view.postcode(), "59000") << "Lille's edit came later";
+  EXPECT_EQ(at_hem_view.spent_this_month_cents(), at_lille_view.spent_this_month_cents())
+      << "both count the purchase made at Lille";
+  EXPECT_GT(at_hem_view.spent_this_month_cents(), 0);
 }
 
 TEST_F(NetworkTest, TheCliExplainsRefusalsAndUnreachableDaemons) {

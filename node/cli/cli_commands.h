@@ -1,0 +1,24 @@
+// The comptoir subcommands, grouped by area. Each Add* function registers its
+// subcommands on `app` (and on `hub`, the "comptoir hub ..." group); when one
+// runs, it stores its exit status in `result`. Option values live in statics:
+// one process runs one command.
+#ifndef COMPTOIR_NODE_CLI_CLI_COMMANDS_H_
+#define COMPTOIR_NODE_CLI_CLI_COMMANDS_H_
+
+#include "CLI/CLI.hpp"
+#include "node/cli/cli_util.h"
+
+namespace comptoir::cli {
+
+// sync status, sales, events, hub status.
+void AddSyncCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
+// sale, void, receipt.
+void AddSaleCommands(CLI::App& app, const Globals& globals, int& result);
+// family ..., referral ...
+void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result);
+// catalogue ..., stock ..., hub define-...
+void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
+
+}  // namespace comptoir::cli
+
+#endif  // COMPTOIR_NODE_CLI_CLI_COMMANDS_H_

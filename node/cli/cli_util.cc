@@ -1,0 +1,55 @@
+#include "node/cli/cli_util.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <chrono>
+#include <cstdio>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+
+namespace comptoir::cli {
+
+std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
+  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+}
+
+void SetDeadline(grpc::ClientContext* context, const Globals& globals) {
+  context->set_deadline(std::chrono::system_clock::now() +
+                        std::chrono::milliseconds(
+                            static_cast<int64_t>(globals.timeout_seconds * 1000)));
+}
+
+int Fail(const grpc::Status& status, const std::string& address) {
+  std::string hint;
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    hint = absl::StrCat(" (is the daemon running at ", address, "?)");
+  }
+  std::fprintf(stderr, "error: %s%s [%s]\n", status.error_message().c_str(), hint.c_str(),
+               absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())).c_str());
+  return 1;
+}
+
+int Usage(const std::string& message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 2;
+}
+
+std::string ToJson(const google::protobuf::Message& message) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.always_print_primitive_fields = true;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
+}
+
+std::string FormatTime(int64_t unix_ms) {
+  if (unix_ms == 0) return "never";
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %Z", absl::FromUnixMillis(unix_ms),
+                          absl::LocalTimeZone());
+}
+
+}  // namespace comptoir::cli
