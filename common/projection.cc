@@ -8,6 +8,7 @@
 #include "common/status_macros.h"
 #include "common/stock_view.h"
 #include "common/view_io.h"
+#include "common/workshop_view.h"
 
 namespace comptoir {
 namespace {
@@ -113,7 +114,7 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kWorkshopScheduled:
     case v1::EventCore::kWorkshopRegistered:
     case v1::EventCore::kWorkshopAttended:
-      return absl::OkStatus();  // folded by the workshops view (not yet built)
+      return FoldWorkshop(store, batch, core);
     case v1::EventCore::BODY_NOT_SET:
       // An event kind this build does not know: stored and forwarded, not folded.
       return absl::OkStatus();

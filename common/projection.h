@@ -6,7 +6,8 @@
 // last-writer-wins registers compare (hlc, origin), a centre's stock is
 // changed only by its own events.
 //
-// The folds live with their views: catalogue_view, family_view, stock_view;
+// The folds live with their views: catalogue_view, family_view, stock_view,
+// workshop_view;
 // sales counters, receipts and monthly spending are folded here.
 #ifndef COMPTOIR_COMMON_PROJECTION_H_
 #define COMPTOIR_COMMON_PROJECTION_H_

@@ -43,6 +43,13 @@ class Till {
   absl::StatusOr<v1::StockLevel> AdjustStock(const v1::AdjustStockRequest& request);
   absl::StatusOr<v1::StockReport> GetStock(const v1::GetStockRequest& request);
 
+  // Workshops and donors (till_workshops.cc).
+  absl::StatusOr<v1::DonorReport> ListDonors();
+  absl::StatusOr<v1::WorkshopView> ScheduleWorkshop(const v1::ScheduleWorkshopRequest& request);
+  absl::StatusOr<v1::WorkshopView> RegisterForWorkshop(const v1::WorkshopMemberRequest& request);
+  absl::StatusOr<v1::WorkshopView> RecordAttendance(const v1::RecordAttendanceRequest& request);
+  absl::StatusOr<v1::ListWorkshopsResponse> ListWorkshops(const v1::ListWorkshopsRequest& request);
+
   NodeStore* node() const { return node_; }
 
  private:

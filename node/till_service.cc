@@ -36,7 +36,16 @@ COMPTOIR_TILL_RPC(DefineLocalProduct, DefineLocalProductRequest, Product)
 COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
 COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
 COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
+COMPTOIR_TILL_RPC(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)
+COMPTOIR_TILL_RPC(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)
+COMPTOIR_TILL_RPC(RecordAttendance, RecordAttendanceRequest, WorkshopView)
+COMPTOIR_TILL_RPC(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
 #undef COMPTOIR_TILL_RPC
+
+grpc::Status TillServiceImpl::ListDonors(grpc::ServerContext*, const v1::ListDonorsRequest*,
+                                         v1::DonorReport* response) {
+  return Answer(till_->ListDonors(), response);
+}
 
 grpc::Status TillServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
                                            v1::Catalogue* response) {

@@ -31,6 +31,11 @@ class TillServiceImpl final : public v1::TillService::Service {
   COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
   COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
   COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
+  COMPTOIR_TILL_RPC(ListDonors, ListDonorsRequest, DonorReport)
+  COMPTOIR_TILL_RPC(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)
+  COMPTOIR_TILL_RPC(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)
+  COMPTOIR_TILL_RPC(RecordAttendance, RecordAttendanceRequest, WorkshopView)
+  COMPTOIR_TILL_RPC(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
 #undef COMPTOIR_TILL_RPC
 
  private:

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddSaleCommands(app, globals, result);
   comptoir::cli::AddFamilyCommands(app, globals, result);
   comptoir::cli::AddStockCommands(app, *hub, globals, result);
+  comptoir::cli::AddWorkshopCommands(app, globals, result);
   CLI11_PARSE(app, argc, argv);
   return result;
 }

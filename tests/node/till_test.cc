@@ -500,3 +500,85 @@ TEST_F(TillTest, ARetriedSaleIsRecordedOnce) {
 
 }  // namespace
 }  // namespace comptoir
+
+namespace comptoir {
+namespace {
+
+TEST_F(TillTest, WorkshopsHavePlacesRegistrationsAndAttendance) {
+  const std::string family = RegisterFamily(*till_);
+  const std::string other = RegisterFamily(*till_, "Benali");
+  v1::ScheduleWorkshopRequest schedule;
+  schedule.set_theme("Atelier cuisine");
+  schedule.set_day("2026-03-12");
+  schedule.set_places(2);
+  auto workshop = till_->ScheduleWorkshop(schedule);
+  ASSERT_TRUE(workshop.ok()) << workshop.status();
+  EXPECT_EQ(workshop->workshop_id(), "HEM-W-000001");
+  auto enrol = [&](const std::string& f, uint32_t member) {
+    v1::WorkshopMemberRequest request;
+    request.set_workshop_id(workshop->workshop_id());
+    request.set_family_id(f);
+    request.set_member_id(member);
+    return till_->RegisterForWorkshop(request);
+  };
+  ASSERT_TRUE(enrol(family, 1).ok());
+  EXPECT_EQ(enrol(family, 1).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(enrol(family, 7).status().code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_TRUE(enrol(other, 2).ok());
+  auto full = enrol(family, 2);
+  EXPECT_EQ(full.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(full.status().message().find("complet"), absl::string_view::npos);
+
+  v1::RecordAttendanceRequest attend;
+  attend.set_workshop_id(workshop->workshop_id());
+  attend.set_family_id(family);
+  attend.set_member_id(1);
+  attend.set_attended(true);
+  EXPECT_EQ(till_->RecordAttendance(attend).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "not before the day";
+  *now_ms_ += 2 * kDay;
+  auto after = till_->RecordAttendance(attend);
+  ASSERT_TRUE(after.ok()) << after.status();
+  attend.set_family_id(other);
+  attend.set_member_id(2);
+  attend.set_attended(false);
+  after = till_->RecordAttendance(attend);
+  ASSERT_TRUE(after.ok());
+  ASSERT_EQ(after->seats_size(), 2);
+  EXPECT_TRUE(after->seats(0).attended());
+  EXPECT_FALSE(after->seats(1).attended());
+  attend.set_member_id(1);
+  EXPECT_EQ(till_->RecordAttendance(attend).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "not registered";
+  v1::ListWorkshopsRequest list;
+  EXPECT_EQ(till_->ListWorkshops(list)->workshops_size(), 1);
+  schedule.set_day("2026-03-01");
+  EXPECT_EQ(till_->ScheduleWorkshop(schedule).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(TillTest, DonorsReportWhatTheyGavePerCentre) {
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200);
+  Receive(*till_, rice, 10);  // from fondation-carrefour (see Receive)
+  Receive(*till_, rice, 5);
+  auto report = till_->ListDonors();
+  ASSERT_TRUE(report.ok());
+  bool found = false;
+  for (const auto& gifts : report->donors()) {
+    if (gifts.donor().donor_id() != "fondation-carrefour") continue;
+    found = true;
+    EXPECT_EQ(gifts.donor().name(), "Fondation Carrefour");
+    EXPECT_EQ(gifts.units(), 15);
+    EXPECT_EQ(gifts.reference_value_cents(), 3000);
+    ASSERT_EQ(gifts.by_site_size(), 1);
+    EXPECT_EQ(gifts.by_site(0).site(), "hem");
+  }
+  EXPECT_TRUE(found);
+  v1::ReceiveStockRequest unknown;
+  unknown.set_product_id(rice);
+  unknown.set_quantity(1);
+  unknown.set_donor_id("donateur-inconnu");
+  EXPECT_EQ(till_->ReceiveStock(unknown).status().code(), absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace comptoir
