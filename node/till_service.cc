@@ -14,43 +14,25 @@ grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
   return grpc::Status::OK;
 }
 
+// Requests without fields go to Till methods without arguments.
+template <typename Request, typename Method>
+auto Invoke(Till* till, const Request& request, Method method) -> decltype((till->*method)(request)) {
+  return (till->*method)(request);
+}
+template <typename Request, typename Result>
+absl::StatusOr<Result> Invoke(Till* till, const Request&, absl::StatusOr<Result> (Till::*method)()) {
+  return (till->*method)();
+}
+
 }  // namespace
 
-// Each RPC forwards to the Till method of the same name.
-#define COMPTOIR_TILL_RPC(Name, Request, Response)                                          \
-  grpc::Status TillServiceImpl::Name(grpc::ServerContext*, const v1::Request* request,      \
-                                     v1::Response* response) {                              \
-    return Answer(till_->Name(*request), response);                                         \
+#define COMPTOIR_TILL_RPC(Name, Request, Response)                                     \
+  grpc::Status TillServiceImpl::Name(grpc::ServerContext*, const v1::Request* request, \
+                                     v1::Response* response) {                         \
+    return Answer(Invoke(till_, *request, &Till::Name), response);                     \
   }
-COMPTOIR_TILL_RPC(RecordSale, RecordSaleRequest, RecordSaleResponse)
-COMPTOIR_TILL_RPC(VoidSale, VoidSaleRequest, VoidSaleResponse)
-COMPTOIR_TILL_RPC(GetReceipt, GetReceiptRequest, Receipt)
-COMPTOIR_TILL_RPC(RegisterFamily, RegisterFamilyRequest, FamilyView)
-COMPTOIR_TILL_RPC(UpdateFamily, UpdateFamilyRequest, FamilyView)
-COMPTOIR_TILL_RPC(GetFamily, GetFamilyRequest, FamilyView)
-COMPTOIR_TILL_RPC(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)
-COMPTOIR_TILL_RPC(GrantReferral, GrantReferralRequest, ReferralView)
-COMPTOIR_TILL_RPC(RenewReferral, RenewReferralRequest, ReferralView)
-COMPTOIR_TILL_RPC(EndReferral, EndReferralRequest, ReferralView)
-COMPTOIR_TILL_RPC(DefineLocalProduct, DefineLocalProductRequest, Product)
-COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
-COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
-COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
-COMPTOIR_TILL_RPC(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)
-COMPTOIR_TILL_RPC(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)
-COMPTOIR_TILL_RPC(RecordAttendance, RecordAttendanceRequest, WorkshopView)
-COMPTOIR_TILL_RPC(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
+COMPTOIR_TILL_RPCS(COMPTOIR_TILL_RPC)
 #undef COMPTOIR_TILL_RPC
-
-grpc::Status TillServiceImpl::ListDonors(grpc::ServerContext*, const v1::ListDonorsRequest*,
-                                         v1::DonorReport* response) {
-  return Answer(till_->ListDonors(), response);
-}
-
-grpc::Status TillServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
-                                           v1::Catalogue* response) {
-  return Answer(till_->GetCatalogue(), response);
-}
 
 grpc::Status NodeServiceImpl::GetSyncStatus(grpc::ServerContext*, const v1::GetSyncStatusRequest*,
                                             v1::SyncStatus* response) {

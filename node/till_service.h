@@ -10,32 +10,37 @@
 
 namespace comptoir {
 
+// Every TillService RPC: X(name, request type, response type). Each forwards
+// to the Till method of the same name.
+#define COMPTOIR_TILL_RPCS(X)                                        \
+  X(RecordSale, RecordSaleRequest, RecordSaleResponse)               \
+  X(VoidSale, VoidSaleRequest, VoidSaleResponse)                     \
+  X(GetReceipt, GetReceiptRequest, Receipt)                          \
+  X(RegisterFamily, RegisterFamilyRequest, FamilyView)               \
+  X(UpdateFamily, UpdateFamilyRequest, FamilyView)                   \
+  X(GetFamily, GetFamilyRequest, FamilyView)                         \
+  X(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)   \
+  X(GrantReferral, GrantReferralRequest, ReferralView)               \
+  X(RenewReferral, RenewReferralRequest, ReferralView)               \
+  X(EndReferral, EndReferralRequest, ReferralView)                   \
+  X(GetCatalogue, GetCatalogueRequest, Catalogue)                    \
+  X(DefineLocalProduct, DefineLocalProductRequest, Product)          \
+  X(ReceiveStock, ReceiveStockRequest, Lot)                          \
+  X(AdjustStock, AdjustStockRequest, StockLevel)                     \
+  X(GetStock, GetStockRequest, StockReport)                          \
+  X(ListDonors, ListDonorsRequest, DonorReport)                      \
+  X(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)         \
+  X(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)        \
+  X(RecordAttendance, RecordAttendanceRequest, WorkshopView)         \
+  X(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
+
 class TillServiceImpl final : public v1::TillService::Service {
  public:
   explicit TillServiceImpl(Till* till) : till_(till) {}
 
 #define COMPTOIR_TILL_RPC(Name, Request, Response) \
   grpc::Status Name(grpc::ServerContext*, const v1::Request* request, v1::Response* response) override;
-  COMPTOIR_TILL_RPC(RecordSale, RecordSaleRequest, RecordSaleResponse)
-  COMPTOIR_TILL_RPC(VoidSale, VoidSaleRequest, VoidSaleResponse)
-  COMPTOIR_TILL_RPC(GetReceipt, GetReceiptRequest, Receipt)
-  COMPTOIR_TILL_RPC(RegisterFamily, RegisterFamilyRequest, FamilyView)
-  COMPTOIR_TILL_RPC(UpdateFamily, UpdateFamilyRequest, FamilyView)
-  COMPTOIR_TILL_RPC(GetFamily, GetFamilyRequest, FamilyView)
-  COMPTOIR_TILL_RPC(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)
-  COMPTOIR_TILL_RPC(GrantReferral, GrantReferralRequest, ReferralView)
-  COMPTOIR_TILL_RPC(RenewReferral, RenewReferralRequest, ReferralView)
-  COMPTOIR_TILL_RPC(EndReferral, EndReferralRequest, ReferralView)
-  COMPTOIR_TILL_RPC(GetCatalogue, GetCatalogueRequest, Catalogue)
-  COMPTOIR_TILL_RPC(DefineLocalProduct, DefineLocalProductRequest, Product)
-  COMPTOIR_TILL_RPC(ReceiveStock, ReceiveStockRequest, Lot)
-  COMPTOIR_TILL_RPC(AdjustStock, AdjustStockRequest, StockLevel)
-  COMPTOIR_TILL_RPC(GetStock, GetStockRequest, StockReport)
-  COMPTOIR_TILL_RPC(ListDonors, ListDonorsRequest, DonorReport)
-  COMPTOIR_TILL_RPC(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)
-  COMPTOIR_TILL_RPC(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)
-  COMPTOIR_TILL_RPC(RecordAttendance, RecordAttendanceRequest, WorkshopView)
-  COMPTOIR_TILL_RPC(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
+  COMPTOIR_TILL_RPCS(COMPTOIR_TILL_RPC)
 #undef COMPTOIR_TILL_RPC
 
  private:
