@@ -144,9 +144,12 @@ FefoPlan PlanFefo(const std::vector<v1::Lot>& lots, int64_t quantity, absl::stri
   FefoPlan plan;
   int64_t needed = quantity;
   for (const v1::Lot& lot : lots) {
-    if (needed <= 0) break;
     if (lot.remaining() <= 0) continue;
-    if (lot.expiry_kind() == v1::DLC && lot.expiry_day() < today) continue;  // never past a DLC
+    if (lot.expiry_kind() == v1::DLC && lot.expiry_day() < today) {  // never past a DLC
+      plan.past_dlc += lot.remaining();
+      continue;
+    }
+    if (needed <= 0) continue;
     const int64_t take = std::min(needed, lot.remaining());
     v1::LotTake* lot_take = &plan.takes.emplace_back();
     lot_take->set_lot_id(lot.lot_id());

@@ -42,6 +42,8 @@ struct FefoPlan {
   std::vector<v1::LotTake> takes;
   // Units the lots could not cover.
   int64_t shortfall = 0;
+  // Units left in lots past their DLC (held, but not for sale).
+  int64_t past_dlc = 0;
 };
 // Which lots `quantity` units come from on `today`: earliest expiry first,
 // skipping lots past their DLC (never sold after it); DDM lots may be sold.

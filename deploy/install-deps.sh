@@ -7,7 +7,7 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libcli11-dev
+  librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -245,8 +245,13 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
           if (!request.allow_negative_stock()) {
             return absl::FailedPreconditionError(absl::StrCat(
                 "Stock insuffisant pour ", product->name(), " : il manque ", plan.shortfall,
-                " unité(s) vendable(s) (les lots à DLC dépassée ne se vendent pas). Vérifiez le "
-                "rayon ; si le stock enregistré est faux, confirmez pour vendre quand même."));
+                " unité(s)",
+                plan.past_dlc > 0
+                    ? absl::StrCat(" (", plan.past_dlc,
+                                   " unité(s) en stock ont dépassé leur DLC : à retirer, pas à vendre)")
+                    : "",
+                ". Vérifiez le rayon ; si le stock enregistré est faux, confirmez pour vendre "
+                "quand même."));
           }
           line->set_shortfall(plan.shortfall);
           sale.set_negative_stock_confirmed(true);

@@ -89,11 +89,12 @@ void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result) {
                                      for (const auto& gifts : report.donors()) {
                                        std::cout << gifts.donor().donor_id() << "  "
                                                  << gifts.donor().name() << " : " << gifts.units()
-                                                 << " unités, valeur boutique "
+                                                 << (gifts.units() == 1 ? " unité" : " unités")
+                                                 << ", valeur boutique "
                                                  << FormatEuros(gifts.reference_value_cents()) << "\n";
                                        for (const auto& site : gifts.by_site()) {
                                          std::cout << "  " << site.site() << " : " << site.units()
-                                                   << " unités, "
+                                                   << (site.units() == 1 ? " unité, " : " unités, ")
                                                    << FormatEuros(site.reference_value_cents()) << "\n";
                                        }
                                      }
