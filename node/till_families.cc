@@ -123,6 +123,9 @@ absl::StatusOr<v1::FamilyView> ViewOf(const Store& store, const v1::FamilyRecord
 }
 
 absl::StatusOr<v1::FamilyRecord> RequireFamily(const Store& store, absl::string_view family_id) {
+  if (!IsWellFormedId(family_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("Numéro de carte mal formé : « ", family_id, " »."));
+  }
   ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family, FindFamily(store, family_id));
   if (!family.has_value()) {
     return absl::NotFoundError(absl::StrCat("Famille ", family_id, " inconnue dans ce centre."));

@@ -41,6 +41,10 @@ absl::StatusOr<std::vector<WantedLine>> WantedLines(const v1::RecordSaleRequest&
   if (request.family_id().empty()) {
     return absl::InvalidArgumentError("Indiquez la carte de la famille (family_id).");
   }
+  if (!IsWellFormedId(request.family_id())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("Numéro de carte mal formé : « ", request.family_id(), " »."));
+  }
   if (request.request_id().size() > kMaxRequestIdLength) {
     return absl::InvalidArgumentError("request_id trop long (128 caractères au plus).");
   }
@@ -53,6 +57,9 @@ absl::StatusOr<std::vector<WantedLine>> WantedLines(const v1::RecordSaleRequest&
     if (line.product_id.empty() == line.barcode.empty()) {
       return absl::InvalidArgumentError(
           absl::StrCat("Ligne ", i + 1, " : indiquez un produit ou un code-barres (un seul)."));
+    }
+    if (!IsWellFormedId(line.product_id.empty() ? line.barcode : line.product_id)) {
+      return absl::InvalidArgumentError(absl::StrCat("Ligne ", i + 1, " : référence mal formée."));
     }
     if (line.quantity <= 0 || line.quantity > kMaxQuantity) {
       return absl::InvalidArgumentError(absl::StrCat(

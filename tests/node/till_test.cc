@@ -371,6 +371,7 @@ TEST_F(TillTest, EveryCommandRefusesBadInputAndWritesNothing) {
   EXPECT_EQ(Sell(family, "EPI-INCONNU", 1).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(Sell(family, rice, -1).status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Sell("", rice, 1).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Sell("HEM 0001; --", rice, 1).status().code(), absl::StatusCode::kInvalidArgument);
   v1::RegisterFamilyRequest no_members;
   no_members.set_family_name("X");
   no_members.set_household_type(v1::SINGLE_PERSON);
