@@ -7,6 +7,7 @@
 #include "common/keys.h"
 #include "common/status_macros.h"
 #include "common/stock_view.h"
+#include "common/transfer_view.h"
 #include "common/view_io.h"
 #include "common/workshop_view.h"
 
@@ -115,6 +116,14 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kWorkshopRegistered:
     case v1::EventCore::kWorkshopAttended:
       return FoldWorkshop(store, batch, core);
+    case v1::EventCore::kTransferProposed:
+    case v1::EventCore::kTransferAnswered:
+    case v1::EventCore::kTransferCancelled:
+    case v1::EventCore::kTransferShipped:
+    case v1::EventCore::kTransferReceived:
+    case v1::EventCore::kSurplusMarked:
+    case v1::EventCore::kMinimumSet:
+      return FoldTransfer(store, batch, core);
     case v1::EventCore::BODY_NOT_SET:
       // An event kind this build does not know: stored and forwarded, not folded.
       return absl::OkStatus();

@@ -15,8 +15,9 @@ std::string FefoKey(absl::string_view site, const v1::Lot& lot) {
                                                         : kNoExpiry, lot.lot_id()});
 }
 
-// Stores the lot and keeps its FEFO entry only while it has units left.
-void PutLot(Batch& batch, absl::string_view site, const v1::Lot& lot) {
+}  // namespace
+
+void StageLot(Batch& batch, absl::string_view site, const v1::Lot& lot) {
   PutRecord(batch, ViewKey({"lot", site, lot.lot_id()}), lot);
   if (lot.remaining() > 0) {
     batch.Put(Column::kViews, FefoKey(site, lot), "");
@@ -24,6 +25,13 @@ void PutLot(Batch& batch, absl::string_view site, const v1::Lot& lot) {
     batch.Delete(Column::kViews, FefoKey(site, lot));
   }
 }
+
+absl::Status AddToLedger(const Store& store, Batch& batch, absl::string_view site,
+                         absl::string_view product_id, absl::string_view kind, int64_t units) {
+  return AddToCounter(store, batch, ViewKey({"ledger", site, product_id, kind}), units).status();
+}
+
+namespace {
 
 absl::Status MoveLotUnits(const Store& store, Batch& batch, absl::string_view site,
                           absl::string_view lot_id, int64_t delta) {
@@ -34,7 +42,7 @@ absl::Status MoveLotUnits(const Store& store, Batch& batch, absl::string_view si
     return absl::OkStatus();
   }
   lot->set_remaining(lot->remaining() + delta);
-  PutLot(batch, site, *lot);
+  StageLot(batch, site, *lot);
   return absl::OkStatus();
 }
 
@@ -54,10 +62,12 @@ absl::Status FoldStock(const Store& store, Batch& batch, const v1::EventCore& co
     lot.set_expiry_kind(received.expiry_kind());
     lot.set_expiry_day(received.expiry_day());
     lot.set_received_day(received.received_day());
-    PutLot(batch, site, lot);
+    StageLot(batch, site, lot);
     RETURN_IF_ERROR(AddToCounter(store, batch, ViewKey({"stock", site, received.product_id()}),
                                  received.quantity())
                         .status());
+    RETURN_IF_ERROR(AddToLedger(store, batch, site, received.product_id(), "donated",
+                                received.quantity()));
     if (!received.donor_id().empty()) {
       const std::string gift = ViewKey({"gift", received.donor_id(), site});
       ASSIGN_OR_RETURN(std::optional<std::string> value, store.Get(Column::kViews, gift, &batch));
@@ -77,6 +87,8 @@ absl::Status FoldStock(const Store& store, Batch& batch, const v1::EventCore& co
     if (!adjusted.lot_id().empty()) {
       RETURN_IF_ERROR(MoveLotUnits(store, batch, site, adjusted.lot_id(), adjusted.delta()));
     }
+    RETURN_IF_ERROR(AddToLedger(store, batch, site, adjusted.product_id(), "adjusted",
+                                adjusted.delta()));
     return AddToCounter(store, batch, ViewKey({"stock", site, adjusted.product_id()}),
                         adjusted.delta())
         .status();
@@ -98,6 +110,7 @@ absl::Status MoveSaleStock(const Store& store, Batch& batch, absl::string_view s
     RETURN_IF_ERROR(AddToCounter(store, batch, ViewKey({"stock", site, line.product_id()}),
                                  sign * units)
                         .status());
+    RETURN_IF_ERROR(AddToLedger(store, batch, site, line.product_id(), "sold", -sign * units));
   }
   return absl::OkStatus();
 }

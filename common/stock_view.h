@@ -26,6 +26,14 @@ absl::Status FoldStock(const Store& store, Batch& batch, const v1::EventCore& co
 absl::Status MoveSaleStock(const Store& store, Batch& batch, absl::string_view site,
                            const v1::SaleRecorded& sale, int sign);
 
+// Stores a lot record (and keeps its FEFO entry only while it has units left).
+void StageLot(Batch& batch, absl::string_view site, const v1::Lot& lot);
+
+// Ledger entries per site and product; `kind` is one of "donated", "in",
+// "adjusted", "sold", "out" (see common/transfer_view.h for the balance).
+absl::Status AddToLedger(const Store& store, Batch& batch, absl::string_view site,
+                         absl::string_view product_id, absl::string_view kind, int64_t units);
+
 absl::StatusOr<std::optional<v1::Lot>> FindLot(const Store& store, absl::string_view site,
                                                absl::string_view lot_id);
 // Lots of a product with units left, earliest expiry first (undated last).

@@ -5,6 +5,7 @@
 #include "common/grpc_status.h"
 #include "common/ids.h"
 #include "common/money.h"
+#include "common/transfer_view.h"
 
 namespace comptoir {
 
@@ -128,6 +129,32 @@ grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCat
   absl::StatusOr<v1::Catalogue> catalogue = log_->Catalogue();
   if (!catalogue.ok()) return ToGrpcStatus(catalogue.status());
   *response = *std::move(catalogue);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubServiceImpl::ListTransfers(grpc::ServerContext*,
+                                           const v1::ListTransfersRequest* request,
+                                           v1::ListTransfersResponse* response) {
+  absl::StatusOr<std::vector<v1::TransferView>> transfers =
+      comptoir::ListTransfers(log_->store(), *request);
+  if (!transfers.ok()) return ToGrpcStatus(transfers.status());
+  for (v1::TransferView& transfer : *transfers) *response->add_transfers() = std::move(transfer);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubServiceImpl::ListSurplus(grpc::ServerContext*, const v1::ListSurplusRequest*,
+                                         v1::ListSurplusResponse* response) {
+  absl::StatusOr<v1::ListSurplusResponse> surplus = comptoir::ListSurplus(log_->store());
+  if (!surplus.ok()) return ToGrpcStatus(surplus.status());
+  *response = *std::move(surplus);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubServiceImpl::ListNeeds(grpc::ServerContext*, const v1::ListNeedsRequest*,
+                                       v1::ListNeedsResponse* response) {
+  absl::StatusOr<v1::ListNeedsResponse> needs = comptoir::ListNeeds(log_->store());
+  if (!needs.ok()) return ToGrpcStatus(needs.status());
+  *response = *std::move(needs);
   return grpc::Status::OK;
 }
 

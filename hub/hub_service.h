@@ -29,6 +29,12 @@ class HubServiceImpl final : public v1::HubService::Service {
                            v1::Donor* response) override;
   grpc::Status GetCatalogue(grpc::ServerContext* context, const v1::GetCatalogueRequest* request,
                             v1::Catalogue* response) override;
+  grpc::Status ListTransfers(grpc::ServerContext* context, const v1::ListTransfersRequest* request,
+                             v1::ListTransfersResponse* response) override;
+  grpc::Status ListSurplus(grpc::ServerContext* context, const v1::ListSurplusRequest* request,
+                           v1::ListSurplusResponse* response) override;
+  grpc::Status ListNeeds(grpc::ServerContext* context, const v1::ListNeedsRequest* request,
+                         v1::ListNeedsResponse* response) override;
 
  private:
   // Appends a configuration event and wakes the streams so centres get it now.

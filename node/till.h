@@ -50,6 +50,18 @@ class Till {
   absl::StatusOr<v1::WorkshopView> RecordAttendance(const v1::RecordAttendanceRequest& request);
   absl::StatusOr<v1::ListWorkshopsResponse> ListWorkshops(const v1::ListWorkshopsRequest& request);
 
+  // Transfers between centres, surplus and needs (till_transfers.cc).
+  absl::StatusOr<v1::TransferView> ProposeTransfer(const v1::ProposeTransferRequest& request);
+  absl::StatusOr<v1::TransferView> AnswerTransfer(const v1::AnswerTransferRequest& request);
+  absl::StatusOr<v1::TransferView> CancelTransfer(const v1::CancelTransferRequest& request);
+  absl::StatusOr<v1::TransferView> ShipTransfer(const v1::ShipTransferRequest& request);
+  absl::StatusOr<v1::TransferView> ReceiveTransfer(const v1::ReceiveTransferRequest& request);
+  absl::StatusOr<v1::ListTransfersResponse> ListTransfers(const v1::ListTransfersRequest& request);
+  absl::StatusOr<v1::Lot> MarkSurplus(const v1::MarkSurplusRequest& request);
+  absl::StatusOr<v1::Need> SetMinimum(const v1::SetMinimumRequest& request);
+  absl::StatusOr<v1::ListSurplusResponse> ListSurplus();
+  absl::StatusOr<v1::ListNeedsResponse> ListNeeds();
+
   NodeStore* node() const { return node_; }
 
  private:

@@ -32,7 +32,17 @@ namespace comptoir {
   X(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)         \
   X(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)        \
   X(RecordAttendance, RecordAttendanceRequest, WorkshopView)         \
-  X(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)
+  X(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)     \
+  X(ProposeTransfer, ProposeTransferRequest, TransferView)           \
+  X(AnswerTransfer, AnswerTransferRequest, TransferView)             \
+  X(CancelTransfer, CancelTransferRequest, TransferView)             \
+  X(ShipTransfer, ShipTransferRequest, TransferView)                 \
+  X(ReceiveTransfer, ReceiveTransferRequest, TransferView)           \
+  X(ListTransfers, ListTransfersRequest, ListTransfersResponse)      \
+  X(MarkSurplus, MarkSurplusRequest, Lot)                            \
+  X(SetMinimum, SetMinimumRequest, Need)                             \
+  X(ListSurplus, ListSurplusRequest, ListSurplusResponse)            \
+  X(ListNeeds, ListNeedsRequest, ListNeedsResponse)
 
 class TillServiceImpl final : public v1::TillService::Service {
  public:

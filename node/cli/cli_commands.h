@@ -16,6 +16,8 @@ void AddSyncCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& 
 void AddSaleCommands(CLI::App& app, const Globals& globals, int& result);
 // family ..., referral ...
 void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result);
+// transfer ..., surplus ..., minimum, needs.
+void AddTransferCommands(CLI::App& app, const Globals& globals, int& result);
 // workshop ..., donors.
 void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result);
 // catalogue ..., stock ..., hub define-...

@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddFamilyCommands(app, globals, result);
   comptoir::cli::AddStockCommands(app, *hub, globals, result);
   comptoir::cli::AddWorkshopCommands(app, globals, result);
+  comptoir::cli::AddTransferCommands(app, globals, result);
   CLI11_PARSE(app, argc, argv);
   return result;
 }

@@ -1,0 +1,312 @@
+#include "common/transfer_view.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/catalogue_view.h"
+#include "common/keys.h"
+#include "common/status_macros.h"
+#include "common/stock_view.h"
+#include "common/view_io.h"
+
+namespace comptoir {
+namespace {
+
+v1::TransferView::State StateOf(const v1::TransferView& view, bool accepted, bool declined,
+                                bool cancelled) {
+  if (!view.received().empty()) return v1::TransferView::RECEIVED;
+  if (!view.shipped().empty()) return v1::TransferView::SHIPPED;
+  if (cancelled) return v1::TransferView::CANCELLED;
+  if (declined) return v1::TransferView::DECLINED;
+  if (accepted) return v1::TransferView::ACCEPTED;
+  return v1::TransferView::PROPOSED;
+}
+
+// The flags behind the state are kept in the record as the strongest state
+// each kind of event has set; see StateOf.
+struct Flags {
+  bool accepted = false, declined = false, cancelled = false;
+};
+
+absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::EventCore& core,
+                               const std::string& transfer_id) {
+  const std::string key = ViewKey({"transfer", transfer_id});
+  const std::string flags_key = ViewKey({"transferflags", transfer_id});
+  ASSIGN_OR_RETURN(std::optional<v1::TransferView> held,
+                   GetRecord<v1::TransferView>(store, key, &batch));
+  v1::TransferView view = held.value_or(v1::TransferView());
+  view.set_transfer_id(transfer_id);
+  ASSIGN_OR_RETURN(std::optional<std::string> flag_bytes,
+                   store.Get(Column::kViews, flags_key, &batch));
+  Flags flags;
+  if (flag_bytes.has_value() && flag_bytes->size() == 3) {
+    flags = {(*flag_bytes)[0] == '1', (*flag_bytes)[1] == '1', (*flag_bytes)[2] == '1'};
+  }
+  switch (core.body_case()) {
+    case v1::EventCore::kTransferProposed: {
+      const v1::TransferProposed& proposed = core.transfer_proposed();
+      view.set_source(proposed.source());
+      view.set_destination(proposed.destination());
+      view.set_proposed_by(core.origin());
+      *view.mutable_items() = proposed.items();
+      view.set_note(proposed.note());
+      break;
+    }
+    case v1::EventCore::kTransferAnswered:
+      (core.transfer_answered().accepted() ? flags.accepted : flags.declined) = true;
+      if (!core.transfer_answered().accepted()) view.set_reason(core.transfer_answered().reason());
+      break;
+    case v1::EventCore::kTransferCancelled:
+      flags.cancelled = true;
+      view.set_reason(core.transfer_cancelled().reason());
+      break;
+    case v1::EventCore::kTransferShipped: {
+      const v1::TransferShipped& shipped = core.transfer_shipped();
+      view.set_source(shipped.source());
+      view.set_destination(shipped.destination());
+      *view.mutable_shipped() = shipped.lots();
+      view.set_shipped_day(shipped.day());
+      for (const v1::ShippedLot& lot : shipped.lots()) {
+        // Units leave the source's lot and its stock.
+        ASSIGN_OR_RETURN(std::optional<v1::Lot> source_lot,
+                         GetRecord<v1::Lot>(store, ViewKey({"lot", core.origin(), lot.lot_id()}), &batch));
+        if (source_lot.has_value()) {
+          source_lot->set_remaining(source_lot->remaining() - lot.quantity());
+          StageLot(batch, core.origin(), *source_lot);
+        }
+        RETURN_IF_ERROR(AddToCounter(store, batch, ViewKey({"stock", core.origin(), lot.product_id()}),
+                                     -lot.quantity())
+                            .status());
+        RETURN_IF_ERROR(AddToLedger(store, batch, core.origin(), lot.product_id(), "out", lot.quantity()));
+      }
+      break;
+    }
+    case v1::EventCore::kTransferReceived: {
+      const v1::TransferReceived& received = core.transfer_received();
+      view.set_source(received.source());
+      view.set_destination(received.destination());
+      *view.mutable_received() = received.items();
+      view.set_received_day(received.day());
+      for (const v1::ReceivedItem& item : received.items()) {
+        for (const v1::ShippedLot& lot : item.new_lots()) {
+          v1::Lot new_lot;
+          new_lot.set_lot_id(lot.lot_id());
+          new_lot.set_product_id(item.product_id());
+          new_lot.set_quantity_received(lot.quantity());
+          new_lot.set_remaining(lot.quantity());
+          new_lot.set_donor_id(lot.donor_id());
+          new_lot.set_lot_number(lot.lot_number());
+          new_lot.set_expiry_kind(lot.expiry_kind());
+          new_lot.set_expiry_day(lot.expiry_day());
+          new_lot.set_received_day(received.day());
+          StageLot(batch, core.origin(), new_lot);
+        }
+        RETURN_IF_ERROR(AddToCounter(store, batch, ViewKey({"stock", core.origin(), item.product_id()}),
+                                     item.arrived() - item.damaged())
+                            .status());
+        RETURN_IF_ERROR(AddToLedger(store, batch, core.origin(), item.product_id(), "in", item.arrived()));
+        if (item.damaged() != 0) {
+          RETURN_IF_ERROR(
+              AddToLedger(store, batch, core.origin(), item.product_id(), "adjusted", -item.damaged()));
+        }
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  view.set_state(StateOf(view, flags.accepted, flags.declined, flags.cancelled));
+  PutRecord(batch, key, view);
+  batch.Put(Column::kViews, flags_key,
+            absl::StrCat(flags.accepted ? "1" : "0", flags.declined ? "1" : "0",
+                         flags.cancelled ? "1" : "0"));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore& core) {
+  switch (core.body_case()) {
+    case v1::EventCore::kTransferProposed:
+      return FoldTransferEvent(store, batch, core, core.transfer_proposed().transfer_id());
+    case v1::EventCore::kTransferAnswered:
+      return FoldTransferEvent(store, batch, core, core.transfer_answered().transfer_id());
+    case v1::EventCore::kTransferCancelled:
+      return FoldTransferEvent(store, batch, core, core.transfer_cancelled().transfer_id());
+    case v1::EventCore::kTransferShipped:
+      return FoldTransferEvent(store, batch, core, core.transfer_shipped().transfer_id());
+    case v1::EventCore::kTransferReceived:
+      return FoldTransferEvent(store, batch, core, core.transfer_received().transfer_id());
+    case v1::EventCore::kSurplusMarked: {
+      std::string value;
+      AppendBigEndian64(&value, static_cast<uint64_t>(core.surplus_marked().quantity()));
+      batch.Put(Column::kViews, ViewKey({"surplus", core.origin(), core.surplus_marked().lot_id()}),
+                value);
+      return absl::OkStatus();
+    }
+    case v1::EventCore::kMinimumSet: {
+      std::string value;
+      AppendBigEndian64(&value, static_cast<uint64_t>(core.minimum_set().minimum()));
+      batch.Put(Column::kViews, ViewKey({"minimum", core.origin(), core.minimum_set().product_id()}),
+                value);
+      return absl::OkStatus();
+    }
+    default:
+      return absl::OkStatus();
+  }
+}
+
+absl::StatusOr<std::optional<v1::TransferView>> FindTransfer(const Store& store,
+                                                             absl::string_view transfer_id) {
+  return GetRecord<v1::TransferView>(store, ViewKey({"transfer", transfer_id}));
+}
+
+absl::StatusOr<std::vector<v1::TransferView>> ListTransfers(const Store& store,
+                                                            const v1::ListTransfersRequest& request) {
+  std::vector<v1::TransferView> transfers;
+  RETURN_IF_ERROR(ScanViews(store, ViewPrefix({"transfer"}), [&](absl::string_view, absl::string_view v) {
+    v1::TransferView view;
+    if (!view.ParseFromArray(v.data(), static_cast<int>(v.size()))) return true;
+    if (!request.site().empty() && view.source() != request.site() &&
+        view.destination() != request.site()) {
+      return true;
+    }
+    const bool closed = view.state() == v1::TransferView::RECEIVED ||
+                        view.state() == v1::TransferView::CANCELLED ||
+                        view.state() == v1::TransferView::DECLINED;
+    if (request.open_only() && closed) return true;
+    transfers.push_back(std::move(view));
+    return true;
+  }));
+  return transfers;
+}
+
+absl::StatusOr<v1::ListSurplusResponse> ListSurplus(const Store& store) {
+  v1::ListSurplusResponse response;
+  std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> marked;
+  const std::string prefix = ViewPrefix({"surplus"});
+  RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
+    absl::string_view rest = key.substr(prefix.size());
+    const size_t separator = rest.find('\0');
+    marked.push_back({std::string(rest.substr(0, separator)),
+                      {std::string(rest.substr(separator + 1)),
+                       static_cast<int64_t>(ReadBigEndian64(value).value_or(0))}});
+    return true;
+  }));
+  for (const auto& [site, lot_and_quantity] : marked) {
+    ASSIGN_OR_RETURN(std::optional<v1::Lot> lot, FindLot(store, site, lot_and_quantity.first));
+    if (!lot.has_value()) continue;
+    const int64_t available = std::min(lot_and_quantity.second, lot->remaining());
+    if (available <= 0) continue;
+    v1::SurplusEntry* entry = response.add_surplus();
+    entry->set_site(site);
+    entry->set_product_id(lot->product_id());
+    ASSIGN_OR_RETURN(std::optional<v1::Product> product, FindProduct(store, lot->product_id()));
+    if (product.has_value()) entry->set_product_name(product->name());
+    entry->set_lot_id(lot->lot_id());
+    entry->set_quantity(available);
+    entry->set_expiry_kind(lot->expiry_kind());
+    entry->set_expiry_day(lot->expiry_day());
+    entry->set_donor_id(lot->donor_id());
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListNeedsResponse> ListNeeds(const Store& store) {
+  v1::ListNeedsResponse response;
+  const std::string prefix = ViewPrefix({"minimum"});
+  std::vector<std::tuple<std::string, std::string, int64_t>> minimums;
+  RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
+    absl::string_view rest = key.substr(prefix.size());
+    const size_t separator = rest.find('\0');
+    minimums.emplace_back(std::string(rest.substr(0, separator)), std::string(rest.substr(separator + 1)),
+                          static_cast<int64_t>(ReadBigEndian64(value).value_or(0)));
+    return true;
+  }));
+  for (const auto& [site, product_id, minimum] : minimums) {
+    ASSIGN_OR_RETURN(int64_t stock, StockOf(store, site, product_id));
+    if (minimum <= 0 || stock >= minimum) continue;
+    v1::Need* need = response.add_needs();
+    need->set_site(site);
+    need->set_product_id(product_id);
+    ASSIGN_OR_RETURN(std::optional<v1::Product> product, FindProduct(store, product_id));
+    if (product.has_value()) need->set_product_name(product->name());
+    need->set_stock(stock);
+    need->set_minimum(minimum);
+    need->set_missing(minimum - stock);
+  }
+  return response;
+}
+
+absl::StatusOr<Balances> ReadBalances(const Store& store) {
+  Balances balances;
+  const std::string prefix = ViewPrefix({"ledger"});
+  RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
+    std::vector<std::string> parts;
+    absl::string_view rest = key.substr(prefix.size());
+    size_t start = 0;
+    for (size_t i = 0; i <= rest.size(); ++i) {
+      if (i == rest.size() || rest[i] == '\0') {
+        parts.emplace_back(rest.substr(start, i - start));
+        start = i + 1;
+      }
+    }
+    if (parts.size() != 3) return true;
+    const int64_t units = static_cast<int64_t>(ReadBigEndian64(value).value_or(0));
+    for (const std::string& site : {parts[0], std::string()}) {
+      ProductBalance& balance = balances[site][parts[1]];
+      if (parts[2] == "donated") balance.donated += units;
+      if (parts[2] == "in") balance.transferred_in += units;
+      if (parts[2] == "adjusted") balance.adjusted += units;
+      if (parts[2] == "sold") balance.sold += units;
+      if (parts[2] == "out") balance.transferred_out += units;
+    }
+    return true;
+  }));
+  for (auto& [site, products] : balances) {
+    if (site.empty()) continue;
+    for (auto& [product, balance] : products) {
+      ASSIGN_OR_RETURN(balance.stock, StockOf(store, site, product));
+      balances[""][product].stock += balance.stock;
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::TransferView> transfers,
+                   ListTransfers(store, v1::ListTransfersRequest()));
+  for (const v1::TransferView& transfer : transfers) {
+    std::map<std::string, int64_t> shipped;
+    for (const v1::ShippedLot& lot : transfer.shipped()) shipped[lot.product_id()] += lot.quantity();
+    std::map<std::string, int64_t> arrived;
+    for (const v1::ReceivedItem& item : transfer.received()) arrived[item.product_id()] += item.arrived();
+    for (const auto& [product, units] : shipped) {
+      ProductBalance& network = balances[""][product];
+      if (transfer.received().empty()) {
+        network.in_transit += units;
+      } else {
+        network.lost_in_transit += units - arrived[product];
+      }
+    }
+  }
+  return balances;
+}
+
+absl::Status CheckConservation(const Store& store) {
+  ASSIGN_OR_RETURN(Balances balances, ReadBalances(store));
+  for (const auto& [site, products] : balances) {
+    for (const auto& [product, b] : products) {
+      if (!site.empty()) {
+        const int64_t expected = b.donated + b.transferred_in + b.adjusted - b.sold - b.transferred_out;
+        if (expected != b.stock) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              site, "/", product, ": donated ", b.donated, " + in ", b.transferred_in, " + adjusted ",
+              b.adjusted, " - sold ", b.sold, " - out ", b.transferred_out, " = ", expected,
+              " but stock is ", b.stock));
+        }
+      } else if (b.transferred_out != b.transferred_in + b.in_transit + b.lost_in_transit) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "network/", product, ": out ", b.transferred_out, " != in ", b.transferred_in,
+            " + in transit ", b.in_transit, " + lost ", b.lost_in_transit));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace comptoir

@@ -1,0 +1,339 @@
+// Transfers between centres: the state machine, its refusals, conservation of
+// stock, and convergence whatever the order in which the centres sync.
+#include <gtest/gtest.h>
+
+#include "common/civil_day.h"
+#include "common/stock_view.h"
+#include "common/transfer_view.h"
+#include "node/till.h"
+#include "tests/sim/sync_harness.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::SyncWire;
+using ::comptoir::testing::TempDir;
+
+constexpr int64_t kTuesdayNoon = 1773140400000;  // 2026-03-10 12:00 in Paris
+constexpr int64_t kDay = 24 * 3600 * 1000;
+
+struct Centre {
+  std::unique_ptr<NodeStore> node;
+  std::unique_ptr<Till> till;
+};
+
+class TransferTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    hub_ = HubLog::Open(dir_.Sub("hub")).value();
+    for (const char* site : {"caudry", "maubeuge", "hem"}) {
+      Centre& centre = centres_[site];
+      centre.node = NodeStore::Open({site, dir_.Sub(site), [this] { return *now_ms_; }, ""}).value();
+      centre.till = std::make_unique<Till>(centre.node.get());
+    }
+    // Head office's catalogue, known everywhere.
+    v1::EventCore core;
+    v1::Product* product = core.mutable_product_defined()->mutable_product();
+    product->set_product_id("EPI-YAOURT");
+    product->set_name("Yaourt nature");
+    product->set_department("epicerie");
+    product->set_reference_price_cents(30);
+    ASSERT_TRUE(hub_->AppendOwn(core).ok());
+    product->set_product_id("PAP-MANTEAU-ENF");
+    product->set_name("Manteau enfant");
+    product->set_department("pret-a-porter");
+    product->set_reference_price_cents(4500);
+    ASSERT_TRUE(hub_->AppendOwn(core).ok());
+    SyncAll();
+  }
+
+  Till& till(const std::string& site) { return *centres_[site].till; }
+  void Sync(const std::string& site) { SyncWire(centres_[site].node.get(), hub_.get()).Pump(); }
+  void SyncAll() {
+    for (int round = 0; round < 2; ++round) {
+      for (auto& [site, centre] : centres_) Sync(site);
+    }
+  }
+
+  std::string Receive(const std::string& site, const std::string& product, int64_t quantity,
+                      v1::ExpiryKind kind = v1::EXPIRY_KIND_UNSPECIFIED, const std::string& day = "") {
+    v1::ReceiveStockRequest request;
+    request.set_product_id(product);
+    request.set_quantity(quantity);
+    request.set_donor_id("fondation-kiabi");
+    request.set_lot_number("K-42");
+    request.set_expiry_kind(kind);
+    request.set_expiry_day(day);
+    auto lot = till(site).ReceiveStock(request);
+    EXPECT_TRUE(lot.ok()) << lot.status();
+    return lot->lot_id();
+  }
+
+  absl::StatusOr<v1::TransferView> Propose(const std::string& site, v1::ProposeTransferRequest::Kind kind,
+                                           const std::string& other, const std::string& product,
+                                           int64_t quantity) {
+    v1::ProposeTransferRequest request;
+    request.set_kind(kind);
+    request.set_other_site(other);
+    v1::TransferItem* item = request.add_items();
+    item->set_product_id(product);
+    item->set_quantity(quantity);
+    return till(site).ProposeTransfer(request);
+  }
+
+  absl::StatusOr<v1::TransferView> Answer(const std::string& site, const std::string& id, bool accept) {
+    v1::AnswerTransferRequest request;
+    request.set_transfer_id(id);
+    request.set_accept(accept);
+    return till(site).AnswerTransfer(request);
+  }
+
+  absl::StatusOr<v1::TransferView> Ship(const std::string& site, const std::string& id) {
+    v1::ShipTransferRequest request;
+    request.set_transfer_id(id);
+    return till(site).ShipTransfer(request);
+  }
+
+  absl::StatusOr<v1::TransferView> ReceiveAll(const std::string& site, const std::string& id) {
+    v1::ReceiveTransferRequest request;
+    request.set_transfer_id(id);
+    return till(site).ReceiveTransfer(request);
+  }
+
+  int64_t StockOf(const std::string& site, const std::string& product) {
+    return comptoir::StockOf(centres_[site].node->store(), site, product).value();
+  }
+
+  // Conservation holds at every replica and at the hub.
+  void ExpectConserved() {
+    EXPECT_TRUE(CheckConservation(hub_->store()).ok()) << CheckConservation(hub_->store());
+    for (auto& [site, centre] : centres_) {
+      absl::Status status = CheckConservation(centre.node->store());
+      EXPECT_TRUE(status.ok()) << site << ": " << status;
+    }
+  }
+
+  std::shared_ptr<int64_t> now_ms_ = std::make_shared<int64_t>(kTuesdayNoon);
+  TempDir dir_;
+  std::unique_ptr<HubLog> hub_;
+  std::map<std::string, Centre> centres_;
+};
+
+TEST_F(TransferTest, ARequestIsAcceptedShippedAndReceivedWithProvenance) {
+  Receive("caudry", "EPI-YAOURT", 120, v1::DLC, "2026-03-20");
+  Receive("caudry", "EPI-YAOURT", 80, v1::DLC, "2026-03-14");
+  SyncAll();
+  auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", 100);
+  ASSERT_TRUE(request.ok()) << request.status();
+  EXPECT_EQ(request->transfer_id(), "MAU-T-000001");
+  EXPECT_EQ(request->source(), "caudry");
+  EXPECT_EQ(request->state(), v1::TransferView::PROPOSED);
+  SyncAll();
+  ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+  auto shipped = Ship("caudry", request->transfer_id());
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  ASSERT_EQ(shipped->shipped_size(), 2) << "earliest expiry first: 80 of the 14th, then 20";
+  EXPECT_EQ(shipped->shipped(0).quantity(), 80);
+  EXPECT_EQ(shipped->shipped(0).expiry_day(), "2026-03-14");
+  EXPECT_EQ(shipped->shipped(1).quantity(), 20);
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 100);
+  SyncAll();
+  auto received = ReceiveAll("maubeuge", request->transfer_id());
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->state(), v1::TransferView::RECEIVED);
+  EXPECT_EQ(StockOf("maubeuge", "EPI-YAOURT"), 100);
+  // The goods keep their donor, lot number and dates.
+  v1::GetStockRequest stock;
+  stock.set_product_id("EPI-YAOURT");
+  auto level = till("maubeuge").GetStock(stock);
+  ASSERT_EQ(level->products(0).lots_size(), 2);
+  EXPECT_EQ(level->products(0).lots(0).expiry_day(), "2026-03-14");
+  EXPECT_EQ(level->products(0).lots(0).donor_id(), "fondation-kiabi");
+  EXPECT_EQ(level->products(0).lots(0).lot_number(), "K-42");
+  SyncAll();
+  ExpectConserved();
+  v1::ListTransfersRequest all;
+  for (auto& [site, centre] : centres_) {
+    auto list = centre.till->ListTransfers(all);
+    ASSERT_EQ(list->transfers_size(), 1) << site;
+    EXPECT_EQ(list->transfers(0).SerializeAsString(), received->SerializeAsString()) << site;
+  }
+}
+
+TEST_F(TransferTest, IllegalTransitionsAreRefusedAndChangeNothing) {
+  const std::string lot = Receive("caudry", "PAP-MANTEAU-ENF", 10);
+  SyncAll();
+  auto offer = Propose("caudry", v1::ProposeTransferRequest::OFFER, "maubeuge", "PAP-MANTEAU-ENF", 5);
+  ASSERT_TRUE(offer.ok()) << offer.status();
+  const std::string id = offer->transfer_id();
+  EXPECT_EQ(Propose("caudry", v1::ProposeTransferRequest::OFFER, "maubeuge", "PAP-MANTEAU-ENF", 50)
+                .status().code(),
+            absl::StatusCode::kFailedPrecondition) << "cannot offer what it does not hold";
+  EXPECT_EQ(Answer("caudry", id, true).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "the proposer does not answer its own offer";
+  EXPECT_EQ(Ship("caudry", id).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "not accepted yet";
+  SyncAll();
+  ASSERT_TRUE(Answer("maubeuge", id, false).ok());
+  SyncAll();
+  EXPECT_EQ(Ship("caudry", id).status().code(), absl::StatusCode::kFailedPrecondition)
+      << "declined";
+  EXPECT_EQ(Answer("maubeuge", id, true).status().code(), absl::StatusCode::kFailedPrecondition);
+
+  auto second = Propose("caudry", v1::ProposeTransferRequest::OFFER, "maubeuge", "PAP-MANTEAU-ENF", 5);
+  SyncAll();
+  ASSERT_TRUE(Answer("maubeuge", second->transfer_id(), true).ok());
+  SyncAll();
+  // Meanwhile Caudry sold or lost some coats: it cannot ship more than its lots hold.
+  v1::AdjustStockRequest adjust;
+  adjust.set_product_id("PAP-MANTEAU-ENF");
+  adjust.set_lot_id(lot);
+  adjust.set_delta(-8);
+  adjust.set_reason(v1::DAMAGED);
+  ASSERT_TRUE(till("caudry").AdjustStock(adjust).ok());
+  const uint64_t before = centres_["caudry"].node->Status()->own_seq();
+  EXPECT_EQ(Ship("caudry", second->transfer_id()).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Ship("hem", second->transfer_id()).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(centres_["caudry"].node->Status()->own_seq(), before);
+  adjust.set_delta(8);
+  adjust.set_reason(v1::STOCKTAKE);
+  ASSERT_TRUE(till("caudry").AdjustStock(adjust).ok());
+  ASSERT_TRUE(Ship("caudry", second->transfer_id()).ok());
+  v1::CancelTransferRequest cancel;
+  cancel.set_transfer_id(second->transfer_id());
+  EXPECT_EQ(till("caudry").CancelTransfer(cancel).status().code(),
+            absl::StatusCode::kFailedPrecondition) << "shipped: too late to cancel";
+  SyncAll();
+  EXPECT_EQ(ReceiveAll("hem", second->transfer_id()).status().code(),
+            absl::StatusCode::kFailedPrecondition) << "wrong centre";
+  ASSERT_TRUE(ReceiveAll("maubeuge", second->transfer_id()).ok());
+  EXPECT_EQ(ReceiveAll("maubeuge", second->transfer_id()).status().code(),
+            absl::StatusCode::kFailedPrecondition) << "received twice";
+  SyncAll();
+  ExpectConserved();
+}
+
+TEST_F(TransferTest, ALotPastItsUseByDateIsNeverShipped) {
+  Receive("caudry", "EPI-YAOURT", 30, v1::DLC, "2026-03-11");
+  SyncAll();
+  auto offer = Propose("caudry", v1::ProposeTransferRequest::OFFER, "maubeuge", "EPI-YAOURT", 30);
+  ASSERT_TRUE(offer.ok());
+  SyncAll();
+  ASSERT_TRUE(Answer("maubeuge", offer->transfer_id(), true).ok());
+  SyncAll();
+  *now_ms_ += 2 * kDay;  // the 12th: the yoghurts are past their DLC
+  auto shipped = Ship("caudry", offer->transfer_id());
+  EXPECT_EQ(shipped.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(shipped.status().message().find("DLC"), absl::string_view::npos) << shipped.status();
+}
+
+TEST_F(TransferTest, AShortfallAndDamageAreRecordedWithAReasonAndConserved) {
+  Receive("caudry", "PAP-MANTEAU-ENF", 200);
+  SyncAll();
+  auto offer = Propose("caudry", v1::ProposeTransferRequest::OFFER, "maubeuge", "PAP-MANTEAU-ENF", 200);
+  SyncAll();
+  ASSERT_TRUE(Answer("maubeuge", offer->transfer_id(), true).ok());
+  SyncAll();
+  ASSERT_TRUE(Ship("caudry", offer->transfer_id()).ok());
+  SyncAll();
+  v1::ReceiveTransferRequest request;
+  request.set_transfer_id(offer->transfer_id());
+  v1::ReceiveItemRequest* item = request.add_items();
+  item->set_product_id("PAP-MANTEAU-ENF");
+  item->set_arrived(190);
+  item->set_damaged(4);
+  EXPECT_EQ(till("maubeuge").ReceiveTransfer(request).status().code(),
+            absl::StatusCode::kInvalidArgument) << "a difference needs a reason";
+  item->set_reason("10 cartons manquants, 4 manteaux déchirés");
+  auto received = till("maubeuge").ReceiveTransfer(request);
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(StockOf("maubeuge", "PAP-MANTEAU-ENF"), 186);
+  SyncAll();
+  ExpectConserved();
+  Balances balances = ReadBalances(hub_->store()).value();
+  EXPECT_EQ(balances[""]["PAP-MANTEAU-ENF"].lost_in_transit, 10);
+  EXPECT_EQ(balances[""]["PAP-MANTEAU-ENF"].transferred_out, 200);
+  EXPECT_EQ(balances[""]["PAP-MANTEAU-ENF"].in_transit, 0);
+}
+
+TEST_F(TransferTest, AReceiptRecordedBeforeTheHubHasSeenTheShipmentStillConverges) {
+  Receive("caudry", "EPI-YAOURT", 50, v1::DDM, "2026-04-30");
+  SyncAll();
+  auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", 40);
+  SyncAll();
+  // Caudry accepts and ships, then loses its connection before syncing.
+  ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+  ASSERT_TRUE(Ship("caudry", request->transfer_id()).ok());
+  // The goods arrive at Maubeuge, which records them from the delivery note.
+  v1::ReceiveTransferRequest receive;
+  receive.set_transfer_id(request->transfer_id());
+  v1::ReceiveItemRequest* item = receive.add_items();
+  item->set_product_id("EPI-YAOURT");
+  item->set_arrived(40);
+  item->set_donor_id("fondation-kiabi");
+  item->set_expiry_kind(v1::DDM);
+  item->set_expiry_day("2026-04-30");
+  ASSERT_TRUE(till("maubeuge").ReceiveTransfer(receive).ok());
+  Sync("maubeuge");  // the hub has the receipt, not the shipment
+  Sync("hem");
+  EXPECT_TRUE(CheckConservation(centres_["caudry"].node->store()).ok());
+  Sync("caudry");  // now it has both
+  SyncAll();
+  ExpectConserved();
+  for (auto& [site, centre] : centres_) {
+    auto transfer = FindTransfer(centre.node->store(), request->transfer_id()).value();
+    ASSERT_TRUE(transfer.has_value()) << site;
+    EXPECT_EQ(transfer->state(), v1::TransferView::RECEIVED) << site;
+    EXPECT_EQ(transfer->shipped_size(), 1) << site;
+  }
+}
+
+TEST_F(TransferTest, ACancelThatCrossesAShipmentIsVoid) {
+  Receive("caudry", "PAP-MANTEAU-ENF", 10);
+  SyncAll();
+  auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "PAP-MANTEAU-ENF", 3);
+  SyncAll();
+  ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+  SyncAll();
+  // Both offline: Maubeuge cancels while Caudry ships.
+  v1::CancelTransferRequest cancel;
+  cancel.set_transfer_id(request->transfer_id());
+  cancel.set_reason("plus besoin");
+  ASSERT_TRUE(till("maubeuge").CancelTransfer(cancel).ok());
+  ASSERT_TRUE(Ship("caudry", request->transfer_id()).ok());
+  SyncAll();
+  for (auto& [site, centre] : centres_) {
+    auto transfer = FindTransfer(centre.node->store(), request->transfer_id()).value();
+    EXPECT_EQ(transfer->state(), v1::TransferView::SHIPPED) << site << ": the goods are on the road";
+  }
+  ASSERT_TRUE(ReceiveAll("maubeuge", request->transfer_id()).ok());
+  SyncAll();
+  ExpectConserved();
+}
+
+TEST_F(TransferTest, StaffSeeWhereTheSurplusIsAndWhatCentresLack) {
+  const std::string lot = Receive("caudry", "EPI-YAOURT", 300, v1::DLC, "2026-03-25");
+  v1::MarkSurplusRequest mark;
+  mark.set_lot_id(lot);
+  mark.set_quantity(200);
+  ASSERT_TRUE(till("caudry").MarkSurplus(mark).ok());
+  v1::SetMinimumRequest minimum;
+  minimum.set_product_id("EPI-YAOURT");
+  minimum.set_minimum(60);
+  ASSERT_TRUE(till("maubeuge").SetMinimum(minimum).ok());
+  SyncAll();
+  auto surplus = till("hem").ListSurplus();
+  ASSERT_EQ(surplus->surplus_size(), 1);
+  EXPECT_EQ(surplus->surplus(0).site(), "caudry");
+  EXPECT_EQ(surplus->surplus(0).quantity(), 200);
+  EXPECT_EQ(surplus->surplus(0).expiry_day(), "2026-03-25");
+  EXPECT_EQ(ListSurplus(hub_->store())->surplus_size(), 1);
+  auto needs = till("hem").ListNeeds();
+  ASSERT_EQ(needs->needs_size(), 1);
+  EXPECT_EQ(needs->needs(0).site(), "maubeuge");
+  EXPECT_EQ(needs->needs(0).missing(), 60);
+}
+
+}  // namespace
+}  // namespace comptoir
