@@ -379,6 +379,119 @@ TEST_F(NetworkTest, FamiliesAreKnownAtEveryCentreAndEditsConverge) {
   EXPECT_GT(at_hem_view.spent_this_month_cents(), 0);
 }
 
+TEST_F(NetworkTest, CaudryShipsToAnOfflineMaubeugeWhichReceivesAShortfallWhileCaudryIsOffline) {
+  StartHub();
+  StartNode("caudry");
+  StartNode("maubeuge");
+  {
+    v1::Product coat;
+    coat.set_product_id("PAP-MANTEAU-ENF");
+    coat.set_name("Manteau enfant");
+    coat.set_department("pret-a-porter");
+    coat.set_reference_price_cents(4500);
+    grpc::ClientContext context;
+    v1::Product published;
+    ASSERT_TRUE(v1::HubService::NewStub(Channel("hub"))->DefineProduct(&context, coat, &published).ok());
+  }
+  auto caudry = [&] { return v1::TillService::NewStub(Channel("caudry")); };
+  auto maubeuge = [&] { return v1::TillService::NewStub(Channel("maubeuge")); };
+  auto transfer_at = [&](const std::string& name, const std::string& id) {
+    v1::ListTransfersRequest request;
+    v1::ListTransfersResponse response;
+    grpc::ClientContext context;
+    if (name == "hub") {
+      v1::HubService::NewStub(Channel("hub"))->ListTransfers(&context, request, &response);
+    } else {
+      v1::TillService::NewStub(Channel(name))->ListTransfers(&context, request, &response);
+    }
+    for (const auto& transfer : response.transfers()) {
+      if (transfer.transfer_id() == id) return transfer;
+    }
+    return v1::TransferView();
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    v1::ReceiveStockRequest request;
+    request.set_product_id("PAP-MANTEAU-ENF");
+    request.set_quantity(200);
+    request.set_donor_id("fondation-kiabi");
+    v1::Lot lot;
+    grpc::ClientContext context;
+    return caudry()->ReceiveStock(&context, request, &lot).ok();
+  }, kPatience)) << "the catalogue reaches Caudry";
+  std::string id;
+  ASSERT_TRUE(WaitFor([&] {
+    v1::ProposeTransferRequest request;
+    request.set_kind(v1::ProposeTransferRequest::REQUEST);
+    request.set_other_site("caudry");
+    v1::TransferItem* item = request.add_items();
+    item->set_product_id("PAP-MANTEAU-ENF");
+    item->set_quantity(200);
+    v1::TransferView view;
+    grpc::ClientContext context;
+    if (!maubeuge()->ProposeTransfer(&context, request, &view).ok()) return false;
+    id = view.transfer_id();
+    return true;
+  }, kPatience));
+  ASSERT_TRUE(WaitFor([&] { return !transfer_at("caudry", id).transfer_id().empty(); }, kPatience));
+  {
+    v1::AnswerTransferRequest request;
+    request.set_transfer_id(id);
+    request.set_accept(true);
+    v1::TransferView view;
+    grpc::ClientContext context;
+    ASSERT_TRUE(caudry()->AnswerTransfer(&context, request, &view).ok());
+  }
+  // Maubeuge goes offline; Caudry ships.
+  Stop("maubeuge");
+  StartNode("maubeuge", "127.0.0.1:" + std::to_string(PickFreePort()));
+  {
+    v1::ShipTransferRequest request;
+    request.set_transfer_id(id);
+    v1::TransferView view;
+    grpc::ClientContext context;
+    grpc::Status shipped = caudry()->ShipTransfer(&context, request, &view);
+    ASSERT_TRUE(shipped.ok()) << shipped.error_message();
+  }
+  ASSERT_TRUE(WaitFor([&] { return transfer_at("hub", id).state() == v1::TransferView::SHIPPED; },
+                      kPatience));
+  // Caudry goes offline; Maubeuge comes back, learns of the shipment, receives 190 of 200.
+  Stop("caudry");
+  Stop("maubeuge");
+  StartNode("maubeuge");
+  ASSERT_TRUE(WaitFor([&] { return transfer_at("maubeuge", id).state() == v1::TransferView::SHIPPED; },
+                      kPatience));
+  {
+    v1::ReceiveTransferRequest request;
+    request.set_transfer_id(id);
+    v1::ReceiveItemRequest* item = request.add_items();
+    item->set_product_id("PAP-MANTEAU-ENF");
+    item->set_arrived(190);
+    item->set_reason("un carton de 10 manquant");
+    v1::TransferView view;
+    grpc::ClientContext context;
+    grpc::Status received = maubeuge()->ReceiveTransfer(&context, request, &view);
+    ASSERT_TRUE(received.ok()) << received.error_message();
+  }
+  StartNode("caudry");
+  ASSERT_TRUE(WaitFor([&] {
+    return transfer_at("caudry", id).state() == v1::TransferView::RECEIVED &&
+           transfer_at("hub", id).state() == v1::TransferView::RECEIVED;
+  }, kPatience));
+  const v1::TransferView at_hub = transfer_at("hub", id);
+  EXPECT_EQ(at_hub.SerializeAsString(), transfer_at("caudry", id).SerializeAsString());
+  EXPECT_EQ(at_hub.SerializeAsString(), transfer_at("maubeuge", id).SerializeAsString());
+  ASSERT_EQ(at_hub.received_size(), 1);
+  EXPECT_EQ(at_hub.received(0).arrived(), 190);
+  int64_t shipped_units = 0;
+  for (const auto& lot : at_hub.shipped()) shipped_units += lot.quantity();
+  EXPECT_EQ(shipped_units, 200) << "the hub counts the transfer once";
+  v1::ListTransfersRequest all;
+  v1::ListTransfersResponse network;
+  grpc::ClientContext context;
+  ASSERT_TRUE(v1::HubService::NewStub(Channel("hub"))->ListTransfers(&context, all, &network).ok());
+  EXPECT_EQ(network.transfers_size(), 1);
+}
+
 TEST_F(NetworkTest, TheCliExplainsRefusalsAndUnreachableDaemons) {
   StartNode("hem");
   const testing::Shop shop = OpenShop("hem");
