@@ -49,6 +49,12 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
                                "' (1-32 characters among a-z, 0-9, '_' and '-')"),
                   0);
   }
+  if (!authenticated_site_.empty() && hello.site() != authenticated_site_) {
+    return Refuse(v1::SyncError::NOT_AUTHORIZED,
+                  absl::StrCat("this stream's credential belongs to site '", authenticated_site_,
+                               "': it cannot sync as '", hello.site(), "'"),
+                  0);
+  }
   if (hello.protocol_version() != kProtocolVersion) {
     return Refuse(v1::SyncError::UNSUPPORTED_VERSION,
                   absl::StrCat("node speaks sync protocol ", hello.protocol_version(),

@@ -12,6 +12,7 @@ absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
     case v1::SyncError::MALFORMED:
       return absl::StatusCode::kInvalidArgument;
     case v1::SyncError::WRONG_ORIGIN:
+    case v1::SyncError::NOT_AUTHORIZED:
       return absl::StatusCode::kPermissionDenied;
     case v1::SyncError::GAP:
       // The node should reconnect and push again from the hub's high-water mark.

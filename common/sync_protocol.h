@@ -145,8 +145,10 @@ class HubSyncStore {
 
 class HubSession {
  public:
-  // `store` is not owned and must outlive the session.
-  explicit HubSession(HubSyncStore* store) : store_(store) {}
+  // `store` is not owned and must outlive the session. `authenticated_site`
+  // is the site the stream's credential proves (empty: authentication off).
+  explicit HubSession(HubSyncStore* store, std::string authenticated_site = "")
+      : store_(store), authenticated_site_(std::move(authenticated_site)) {}
 
   struct Reply {
     std::vector<v1::HubMessage> messages;
@@ -171,6 +173,7 @@ class HubSession {
   Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
 
   HubSyncStore* store_;
+  const std::string authenticated_site_;
   bool established_ = false;
   std::string site_;
   uint64_t sent_through_ = 0;  // last log position covered by a sent pull batch

@@ -40,9 +40,19 @@ wait_ready() {  # name, ready file, pid
   exit 1
 }
 
+# Each centre proves its site to the hub with its own token (issued once, kept
+# in the data folder; the hub stores only their hashes).
+mkdir -p "$DATA/tokens"
+for site in "${SITES[@]}"; do
+  if [ ! -s "$DATA/tokens/$site" ]; then
+    "$BUILD_DIR/hub/comptoir-hub" credential issue --credentials "$DATA/credentials" \
+      --site "$site" --token-file "$DATA/tokens/$site" >/dev/null
+  fi
+done
+
 HUB="127.0.0.1:$BASE_PORT"
 rm -f "$DATA/hub.addr"
-"$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" \
+"$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" --credentials "$DATA/credentials" \
   --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
 pids+=($!)
 wait_ready hub "$DATA/hub.addr" "$!"
@@ -52,7 +62,7 @@ for site in "${SITES[@]}"; do
   port=$((port + 1))
   rm -f "$DATA/$site.addr"
   "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
-    --listen "127.0.0.1:$port" --hub "$HUB" \
+    --listen "127.0.0.1:$port" --hub "$HUB" --token-file "$DATA/tokens/$site" \
     --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
   pids+=($!)
   wait_ready "$site" "$DATA/$site.addr" "$!"
@@ -63,8 +73,8 @@ echo "Comptoir local network is running (data and logs in $DATA):"
 printf '  %-13s %s\n' hub "$(cat "$DATA/hub.addr")"
 for site in "${SITES[@]}"; do printf '  %-13s %s\n' "$site" "$(cat "$DATA/$site.addr")"; done
 echo
-echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sale --family HEM-000001 --line EPI-LAIT-1L:2"
-echo "      $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/lille.addr") sales"
+echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
 echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
+echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Press Ctrl-C to stop."
 wait

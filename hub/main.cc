@@ -3,11 +3,16 @@
 #include <grpcpp/server.h>
 
 #include <chrono>
+#include <sys/stat.h>
+
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 
 #include "CLI/CLI.hpp"
 #include "common/daemon.h"
 #include "common/logging.h"
+#include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_service.h"
 #include "hub/sync_service.h"
@@ -17,13 +22,60 @@ int main(int argc, char** argv) {
   std::string data_dir = "comptoir-data/hub";
   std::string listen = "127.0.0.1:7400";
   std::string ready_file;
+  std::string credentials_path;
+  bool allow_unauthenticated = false;
+  app.add_option("--credentials", credentials_path,
+                 "Centre credentials file (see `credential issue`); without it, streams are "
+                 "not authenticated, which is allowed on loopback only");
+  app.add_flag("--allow-unauthenticated", allow_unauthenticated,
+               "Accept unauthenticated streams on a non-loopback address (never in production)");
   app.add_option("--data", data_dir, "Directory of the hub's database (created if missing)")
       ->capture_default_str();
   app.add_option("--listen", listen, "gRPC address to listen on (port 0: any free port)")
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
+  // comptoir-hub credential issue|revoke --credentials FILE --site SITE
+  CLI::App* credential = app.add_subcommand("credential", "Issue or revoke a centre's credential");
+  std::string site;
+  std::string token_file;
+  int credential_result = 0;
+  for (const bool issue : {true, false}) {
+    CLI::App* command = credential->add_subcommand(
+        issue ? "issue" : "revoke",
+        issue ? "Draw a new token for a centre (prints it; replaces any previous one)"
+              : "Revoke a centre's token (its next stream is refused)");
+    command->add_option("--credentials", credentials_path, "Credentials file")->required();
+    command->add_option("--site", site, "Centre, e.g. hem")->required();
+    if (issue) command->add_option("--token-file", token_file, "Also write the token to this file");
+    command->callback([&, issue] {
+      if (issue) {
+        absl::StatusOr<std::string> token = comptoir::CredentialStore::Issue(credentials_path, site);
+        if (!token.ok()) {
+          std::fprintf(stderr, "error: %s\n", std::string(token.status().message()).c_str());
+          credential_result = 1;
+          return;
+        }
+        if (!token_file.empty()) {
+          std::ofstream out(token_file, std::ios::trunc);
+          out << *token << "\n";
+          out.close();
+          chmod(token_file.c_str(), 0600);
+        }
+        std::printf("%s\n", token->c_str());
+      } else {
+        absl::Status revoked = comptoir::CredentialStore::Revoke(credentials_path, site);
+        if (!revoked.ok()) {
+          std::fprintf(stderr, "error: %s\n", std::string(revoked.message()).c_str());
+          credential_result = 1;
+          return;
+        }
+        std::printf("credential of %s revoked\n", site.c_str());
+      }
+    });
+  }
   CLI11_PARSE(app, argc, argv);
+  if (credential->parsed()) return credential_result;
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag("hub");
@@ -38,7 +90,26 @@ int main(int argc, char** argv) {
     comptoir::LogError(log.status().message());
     return 1;
   }
-  comptoir::SyncServiceImpl sync((*log).get());
+  std::unique_ptr<comptoir::CredentialStore> credentials;
+  if (!credentials_path.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::CredentialStore>> opened =
+        comptoir::CredentialStore::Open(credentials_path);
+    if (!opened.ok()) {
+      comptoir::LogError(opened.status().message());
+      return 1;
+    }
+    credentials = *std::move(opened);
+  } else {
+    const std::string host = listen.substr(0, listen.rfind(':'));
+    const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+    if (!loopback && !allow_unauthenticated) {
+      comptoir::LogError("refusing to accept unauthenticated centres on ", listen,
+                         ": give --credentials FILE (or --allow-unauthenticated for a test bench)");
+      return 1;
+    }
+    comptoir::LogWarning("no --credentials: centres are not authenticated (development mode)");
+  }
+  comptoir::SyncServiceImpl sync((*log).get(), credentials.get());
   comptoir::HubServiceImpl hub_service((*log).get(), &sync);
   absl::StatusOr<comptoir::RunningServer> server =
       comptoir::StartGrpcServer(listen, {&sync, &hub_service});

@@ -11,8 +11,9 @@ namespace comptoir {
 // a stream never calls into the service while holding its own lock.
 class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
  public:
-  SyncStream(SyncServiceImpl* service, std::string peer)
-      : service_(service), session_(service->log_), peer_(std::move(peer)) {
+  SyncStream(SyncServiceImpl* service, std::string peer, std::string authenticated_site)
+      : service_(service), session_(service->log_, std::move(authenticated_site)),
+        peer_(std::move(peer)) {
     service_->Register(this);
     StartRead(&incoming_);
   }
@@ -120,9 +121,34 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   grpc::Status end_status_ ABSL_GUARDED_BY(mu_);
 };
 
+// A stream refused before any message (no valid credential).
+class RejectedStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
+ public:
+  explicit RejectedStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
+};
+
 grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Exchange(
     grpc::CallbackServerContext* context) {
-  return new SyncStream(this, context->peer());
+  std::string site;
+  if (credentials_ != nullptr) {
+    std::string token;
+    auto header = context->client_metadata().find("authorization");
+    if (header != context->client_metadata().end()) {
+      const std::string value(header->second.data(), header->second.size());
+      if (value.rfind("Bearer ", 0) == 0) token = value.substr(7);
+    }
+    std::optional<std::string> found = credentials_->SiteForToken(token);
+    if (!found.has_value()) {
+      LogWarning("sync: refused a stream from ", context->peer(), ": no valid credential");
+      return new RejectedStream(grpc::Status(
+          grpc::StatusCode::UNAUTHENTICATED,
+          "this centre's credential is missing, unknown or revoked (check the node's "
+          "--token-file against the hub's credentials)"));
+    }
+    site = *found;
+  }
+  return new SyncStream(this, context->peer(), site);
 }
 
 void SyncServiceImpl::Register(SyncStream* stream) {

@@ -17,6 +17,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "comptoir/v1/sync.grpc.pb.h"
+#include "hub/credentials.h"
 #include "hub/hub_log.h"
 
 namespace comptoir {
@@ -25,8 +26,11 @@ class SyncStream;
 
 class SyncServiceImpl final : public v1::Sync::CallbackService {
  public:
-  // `log` is not owned and must outlive the service.
-  explicit SyncServiceImpl(HubLog* log) : log_(log) {}
+  // `log` and `credentials` are not owned and must outlive the service.
+  // Without credentials (null), streams are not authenticated (development on
+  // loopback); with them, every stream must carry a valid centre token.
+  explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr)
+      : log_(log), credentials_(credentials) {}
 
   grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
       grpc::CallbackServerContext* context) override;
@@ -43,6 +47,7 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   void Unregister(SyncStream* stream);
 
   HubLog* log_;
+  CredentialStore* credentials_;
   std::mutex mu_;
   std::set<SyncStream*> streams_ ABSL_GUARDED_BY(mu_);
 };

@@ -2,7 +2,9 @@
 // till, and syncs with the hub whenever it is reachable (and works without it).
 #include <grpcpp/server.h>
 
+#include <cctype>
 #include <chrono>
+#include <fstream>
 
 #include "CLI/CLI.hpp"
 #include "common/daemon.h"
@@ -20,6 +22,7 @@ int main(int argc, char** argv) {
   std::string hub = "127.0.0.1:7400";
   std::string ready_file;
   std::string card_prefix;
+  std::string token_file;
   app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
       ->required();
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
@@ -32,6 +35,9 @@ int main(int argc, char** argv) {
   app.add_option("--card-prefix", card_prefix,
                  "Prefix of family cards and receipts (default: from the site, HEM for hem); "
                  "fixed when the database is created");
+  app.add_option("--token-file", token_file,
+                 "File holding this centre's credential for the hub (from `comptoir-hub "
+                 "credential issue`)");
   CLI11_PARSE(app, argc, argv);
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
 
@@ -47,6 +53,17 @@ int main(int argc, char** argv) {
   if (!hub.empty()) {
     comptoir::SyncClient::Options options;
     options.hub_address = hub;
+    if (!token_file.empty()) {
+      std::ifstream in(token_file);
+      std::getline(in, options.token);
+      while (!options.token.empty() && std::isspace(static_cast<unsigned char>(options.token.back()))) {
+        options.token.pop_back();
+      }
+      if (!in || options.token.empty()) {
+        comptoir::LogError("cannot read a token from ", token_file);
+        return 1;
+      }
+    }
     sync = std::make_unique<comptoir::SyncClient>(store->get(), options);
     comptoir::SyncClient* client = sync.get();
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });

@@ -109,6 +109,7 @@ void SyncClient::Run() {
 
 absl::Status SyncClient::RunStream() {
   grpc::ClientContext context;
+  if (!options_.token.empty()) context.AddMetadata("authorization", "Bearer " + options_.token);
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return absl::CancelledError("stopping");
@@ -135,6 +136,7 @@ absl::Status SyncClient::RunStream() {
 
   NodeSession session(store_);
   absl::Status result;
+  bool hub_ended = false;  // the hub closed the stream: its status is final
   absl::StatusOr<v1::NodeMessage> hello = session.Start();
   if (!hello.ok()) {
     result = hello.status();
@@ -189,9 +191,13 @@ absl::Status SyncClient::RunStream() {
         break;
       }
     }
-    if (read_done && result.ok()) result = absl::UnavailableError("the hub closed the stream");
+    if (read_done && result.ok()) {
+      hub_ended = true;
+      result = absl::UnavailableError("the hub closed the stream");
+    }
   }
-  context.TryCancel();
+  // Cancelling a call the hub already ended would replace its status by CANCELLED.
+  if (!hub_ended) context.TryCancel();
   reader.join();
   const grpc::Status finish = stream->Finish();
   {

@@ -29,6 +29,8 @@ class SyncClient {
  public:
   struct Options {
     std::string hub_address;  // "127.0.0.1:7400"
+    // This centre's credential, sent as "authorization: Bearer <token>" (empty: none).
+    std::string token;
     absl::Duration initial_backoff = absl::Milliseconds(100);
     absl::Duration max_backoff = absl::Seconds(5);
   };

@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "common/daemon.h"
+#include <fstream>
+
+#include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_service.h"
 #include "hub/sync_service.h"
@@ -28,9 +31,13 @@ class TestHub {
   TestHub(std::string dir, std::string address) : dir_(std::move(dir)), address_(address) {}
   ~TestHub() { Stop(); }
 
+  // Authenticate centres with this credentials file from the next Start().
+  void RequireCredentials(const std::string& path) { credentials_path_ = path; }
+
   void Start() {
     log_ = HubLog::Open(dir_).value();
-    sync_ = std::make_unique<SyncServiceImpl>(log_.get());
+    if (!credentials_path_.empty()) credentials_ = CredentialStore::Open(credentials_path_).value();
+    sync_ = std::make_unique<SyncServiceImpl>(log_.get(), credentials_.get());
     service_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get());
     auto server = StartGrpcServer(address_, {sync_.get(), service_.get()});
     ASSERT_TRUE(server.ok()) << server.status();
@@ -54,6 +61,8 @@ class TestHub {
  private:
   std::string dir_;
   std::string address_;
+  std::string credentials_path_;
+  std::unique_ptr<CredentialStore> credentials_;
   std::unique_ptr<HubLog> log_;
   std::unique_ptr<SyncServiceImpl> sync_;
   std::unique_ptr<HubServiceImpl> service_;
@@ -62,10 +71,12 @@ class TestHub {
 
 // A centre: its store and its sync client.
 struct TestNode {
-  TestNode(const std::string& site, const std::string& dir, const std::string& hub) {
+  TestNode(const std::string& site, const std::string& dir, const std::string& hub,
+           const std::string& token = "") {
     store = NodeStore::Open({site, dir, nullptr, ""}).value();
     SyncClient::Options options;
     options.hub_address = hub;
+    options.token = token;
     options.max_backoff = absl::Milliseconds(500);
     client = std::make_unique<SyncClient>(store.get(), options);
     SyncClient* raw = client.get();
@@ -164,8 +175,10 @@ class RawStreamTest : public GrpcSyncTest {
 
   // Sends `messages`, reads until the hub ends the stream; returns its status
   // and the last SyncError seen.
-  grpc::Status Exchange(const std::vector<v1::NodeMessage>& messages, v1::SyncError* error) {
+  grpc::Status Exchange(const std::vector<v1::NodeMessage>& messages, v1::SyncError* error,
+                        const std::string& token = "", int* welcomes = nullptr) {
     grpc::ClientContext context;
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
     context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     auto stream = stub_->Exchange(&context);
     for (const auto& message : messages) stream->Write(message);
@@ -173,6 +186,7 @@ class RawStreamTest : public GrpcSyncTest {
     v1::HubMessage reply;
     while (stream->Read(&reply)) {
       if (reply.has_error()) *error = reply.error();
+      if (reply.has_welcome() && welcomes != nullptr) ++*welcomes;
     }
     return stream->Finish();
   }
@@ -208,6 +222,88 @@ TEST_F(RawStreamTest, AGapGetsAbortedAndNothingIsAppended) {
   EXPECT_NE(status.error_message().find("missing"), std::string::npos) << status.error_message();
   EXPECT_EQ(error.reason(), v1::SyncError::GAP);
   EXPECT_EQ(hub_.log()->LogHead(), hub_.log()->HeadOf("hub")->seq) << "only the hub's own";
+}
+
+// Hub with a credentials file: each centre proves its site with its token.
+class CredentialsTest : public RawStreamTest {
+ protected:
+  void SetUp() override {
+    credentials_ = dir_.Sub("credentials");
+    hem_token_ = CredentialStore::Issue(credentials_, "hem").value();
+    lille_token_ = CredentialStore::Issue(credentials_, "lille").value();
+    hub_.RequireCredentials(credentials_);
+    RawStreamTest::SetUp();
+  }
+
+  static v1::NodeMessage Hello(const std::string& site) {
+    v1::NodeMessage hello;
+    hello.mutable_hello()->set_site(site);
+    hello.mutable_hello()->set_protocol_version(1);
+    return hello;
+  }
+
+  std::string credentials_;
+  std::string hem_token_;
+  std::string lille_token_;
+};
+
+TEST_F(CredentialsTest, AStreamWithoutAValidTokenIsRefusedBeforeAnyMessage) {
+  v1::SyncError error;
+  int welcomes = 0;
+  EXPECT_EQ(Exchange({Hello("hem")}, &error, "", &welcomes).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Exchange({Hello("hem")}, &error, "not-a-token", &welcomes).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(welcomes, 0);
+}
+
+TEST_F(CredentialsTest, ATokenOnlyProvesItsOwnSite) {
+  v1::SyncError error;
+  int welcomes = 0;
+  grpc::Status forged = Exchange({Hello("lille")}, &error, hem_token_, &welcomes);
+  EXPECT_EQ(forged.error_code(), grpc::StatusCode::PERMISSION_DENIED) << forged.error_message();
+  EXPECT_EQ(error.reason(), v1::SyncError::NOT_AUTHORIZED);
+  EXPECT_EQ(welcomes, 0);
+  EXPECT_TRUE(Exchange({Hello("hem")}, &error, hem_token_, &welcomes).ok());
+  EXPECT_EQ(welcomes, 1);
+}
+
+TEST_F(CredentialsTest, ACentreSyncsWithItsTokenAndARevokedTokenIsRefused) {
+  {
+    TestNode hem("hem", dir_.Sub("hem"), hub_.address(), hem_token_);
+    TestNode lille("lille", dir_.Sub("lille"), hub_.address(), lille_token_);
+    hem.Sell(2);
+    ASSERT_TRUE(WaitFor([&] { return lille.SalesFrom("hem") == 2; }, kPatience));
+  }
+  ASSERT_TRUE(CredentialStore::Revoke(credentials_, "hem").ok());
+  {
+    TestNode hem("hem", dir_.Sub("hem"), hub_.address(), hem_token_);
+    ASSERT_TRUE(WaitFor([&] { return !hem.client->state().last_error.empty(); }, kPatience));
+    EXPECT_NE(hem.client->state().last_error.find("UNAUTHENTICATED"), std::string::npos)
+        << hem.client->state().last_error;
+    EXPECT_FALSE(hem.client->state().connected);
+  }
+  // A newly issued token works again, without restarting the hub.
+  const std::string fresh = CredentialStore::Issue(credentials_, "hem").value();
+  TestNode again("hem", dir_.Sub("hem"), hub_.address(), fresh);
+  EXPECT_TRUE(WaitFor([&] { return again.client->state().connected; }, kPatience));
+}
+
+TEST(CredentialStoreTest, OnlyHashesAreStoredAndMalformedFilesAreRefused) {
+  TempDir dir;
+  const std::string path = dir.Sub("credentials");
+  const std::string first = CredentialStore::Issue(path, "hem").value();
+  EXPECT_EQ(testing::ReadFile(path).find(first), std::string::npos) << "the token itself is not kept";
+  auto store = CredentialStore::Open(path).value();
+  EXPECT_EQ(store->SiteForToken(first), "hem");
+  const std::string second = CredentialStore::Issue(path, "hem").value();
+  EXPECT_EQ(store->SiteForToken(first), std::nullopt) << "re-issuing replaces the old token";
+  EXPECT_EQ(store->SiteForToken(second), "hem");
+  EXPECT_EQ(CredentialStore::Revoke(path, "lille").code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(CredentialStore::Issue(path, "Not A Site").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  std::ofstream(dir.Sub("bad")) << "hem not-a-hash\n";
+  EXPECT_EQ(CredentialStore::Open(dir.Sub("bad")).status().code(), absl::StatusCode::kInvalidArgument);
 }
 
 }  // namespace
