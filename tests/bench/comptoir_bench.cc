@@ -1,0 +1,329 @@
+// comptoir-bench: the figures of BENCHMARKS.md, each beside its raw baseline,
+// measured in one run on the same machine (these machines are noisy: only
+// side-by-side ratios mean something).
+//
+//   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N]
+//
+// 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
+//    receipt number) through TillService over loopback gRPC, durable.
+//    Baseline: a raw synced RocksDB WriteBatch of the same size.
+// 2. Catch-up: a node holding N events recorded offline connects; time until
+//    the hub holds them durably, then until an empty second node has pulled
+//    them. Baseline: synced RocksDB ingest of the same bytes in 512-event batches.
+// 3. Live propagation: connected network, sale at A until applied at B.
+// 4. Cold start: opening a node whose log holds N events.
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/civil_day.h"
+#include "common/daemon.h"
+#include "common/keys.h"
+#include "common/logging.h"
+#include "common/store.h"
+#include "hub/hub_log.h"
+#include "hub/hub_service.h"
+#include "hub/sync_service.h"
+#include "node/node_store.h"
+#include "node/sync_client.h"
+#include "node/till.h"
+#include "node/till_service.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+double Percentile(std::vector<double> values, double p) {
+  if (values.empty()) return 0;
+  std::sort(values.begin(), values.end());
+  const size_t index = std::min(values.size() - 1, static_cast<size_t>(p * values.size()));
+  return values[index];
+}
+
+struct Row {
+  std::string figure;
+  std::string value;
+  std::string baseline;
+  std::string ratio;
+};
+std::vector<Row> rows;
+
+void Report(const std::string& figure, double value, double baseline, const std::string& unit) {
+  rows.push_back({figure, absl::StrFormat("%.1f %s", value, unit),
+                  baseline > 0 ? absl::StrFormat("%.1f %s", baseline, unit) : "-",
+                  baseline > 0 ? absl::StrFormat("%.2fx", value / baseline) : "-"});
+  std::printf("  %-44s %14s  baseline %14s  ratio %s\n", figure.c_str(), rows.back().value.c_str(),
+              rows.back().baseline.c_str(), rows.back().ratio.c_str());
+  std::fflush(stdout);
+}
+
+// A node serving its till over loopback gRPC.
+struct ServedNode {
+  ServedNode(const std::string& site, const std::string& dir, const std::string& hub) {
+    store = NodeStore::Open({site, dir, nullptr, ""}).value();
+    till = std::make_unique<Till>(store.get());
+    service = std::make_unique<TillServiceImpl>(till.get());
+    server = StartGrpcServer("127.0.0.1:0", {service.get()}).value();
+    if (!hub.empty()) {
+      SyncClient::Options options;
+      options.hub_address = hub;
+      options.max_backoff = absl::Milliseconds(200);
+      client = std::make_unique<SyncClient>(store.get(), options);
+      SyncClient* raw = client.get();
+      store->SetLocalAppendListener([raw] { raw->NotifyLocalAppend(); });
+      client->Start();
+    }
+  }
+  ~ServedNode() {
+    if (client) client->Stop();
+    server.server->Shutdown();
+  }
+  std::unique_ptr<NodeStore> store;
+  std::unique_ptr<Till> till;
+  std::unique_ptr<TillServiceImpl> service;
+  RunningServer server;
+  std::unique_ptr<SyncClient> client;
+};
+
+struct ServedHub {
+  explicit ServedHub(const std::string& dir, const std::string& listen = "127.0.0.1:0") {
+    log = HubLog::Open(dir).value();
+    sync = std::make_unique<SyncServiceImpl>(log.get());
+    server = StartGrpcServer(listen, {sync.get()}).value();
+  }
+  ~ServedHub() { server.server->Shutdown(std::chrono::system_clock::now()); }
+  std::unique_ptr<HubLog> log;
+  std::unique_ptr<SyncServiceImpl> sync;
+  RunningServer server;
+};
+
+void BenchSaleLatency(int sales) {
+  testing::TempDir dir;
+  ServedNode node("hem", dir.Sub("hem"), "");
+  Till& till = *node.till;
+  v1::RegisterFamilyRequest family;
+  family.set_family_name("Bench");
+  family.set_household_type(v1::SINGLE_PARENT);
+  auto* member = family.add_members();
+  member->set_first_name("A");
+  member->set_sex(v1::FEMALE);
+  member->set_birth_year(1990);
+  const std::string family_id = till.RegisterFamily(family)->family_id();
+  v1::GrantReferralRequest referral;
+  referral.set_family_id(family_id);
+  referral.set_prescriber_id("ccas-hem");
+  referral.set_end_day(*AddDays(node.store->Today(), 30));
+
+  till.GrantReferral(referral).value();
+  std::vector<std::string> products;
+  for (int p = 0; p < 5; ++p) {
+    v1::DefineLocalProductRequest product;
+    product.set_name(absl::StrCat("Produit ", p));
+    product.set_department("epicerie");
+    product.set_reference_price_cents(100 + 37 * p);
+    products.push_back(till.DefineLocalProduct(product)->product_id());
+    for (int lot = 0; lot < 3; ++lot) {  // several lots: FEFO has a choice to make
+      v1::ReceiveStockRequest stock;
+      stock.set_product_id(products.back());
+      stock.set_quantity(sales * 2);
+      stock.set_expiry_kind(v1::DDM);
+      stock.set_expiry_day(*AddDays(node.store->Today(), 30 + lot));
+      till.ReceiveStock(stock).value();
+    }
+  }
+  auto stub = v1::TillService::NewStub(
+      grpc::CreateChannel(node.server.address, grpc::InsecureChannelCredentials()));
+  std::vector<double> latencies;
+  size_t bytes = 0;
+  for (int i = 0; i < sales; ++i) {
+    v1::RecordSaleRequest request;
+    request.set_family_id(family_id);
+    request.set_payment_method(v1::CASH);
+    for (const std::string& product : products) {
+      auto* line = request.add_lines();
+      line->set_product_id(product);
+      line->set_quantity(1);
+    }
+    v1::RecordSaleResponse response;
+    grpc::ClientContext context;
+    const auto start = Clock::now();
+    grpc::Status status = stub->RecordSale(&context, request, &response);
+    latencies.push_back(Micros(Clock::now() - start));
+    if (!status.ok()) {
+      std::fprintf(stderr, "sale failed: %s\n", status.error_message().c_str());
+      std::exit(1);
+    }
+    bytes += response.receipt_text().size() / 4;  // rough: sized below from the event itself
+  }
+  // The same-size baseline: one synced batch with the sale event's bytes, its
+  // views and counters (about 10 keys, 2 KiB), straight into RocksDB.
+  auto raw = Store::Open({dir.Sub("raw")}).value();
+  std::vector<double> raw_latencies;
+  const std::string value(160, 'x');
+  for (int i = 0; i < sales; ++i) {
+    Batch batch;
+    batch.Put(Column::kEvents, EventKey("hem", i + 1), std::string(900, 'e'));
+    for (int k = 0; k < 10; ++k) batch.Put(Column::kViews, absl::StrCat("k", k, "-", i % 64), value);
+    const auto start = Clock::now();
+    raw->Write(batch).IgnoreError();
+    raw_latencies.push_back(Micros(Clock::now() - start));
+  }
+  (void)bytes;
+  std::printf("Sale latency (%d sales, 5 lines, through gRPC, synced):\n", sales);
+  Report("sale p50", Percentile(latencies, 0.50), Percentile(raw_latencies, 0.50), "us");
+  Report("sale p99", Percentile(latencies, 0.99), Percentile(raw_latencies, 0.99), "us");
+  Report("sale p99.9", Percentile(latencies, 0.999), Percentile(raw_latencies, 0.999), "us");
+}
+
+// Appends `count` bare sale events to `node` in large batches (a bench loader,
+// not the till: what is measured is syncing them).
+void Preload(NodeStore& node, int count) {
+  constexpr int kPerBatch = 10000;
+  for (int done = 0; done < count; done += kPerBatch) {
+    node.Execute([&](CommandContext& ctx) {
+          for (int i = done; i < std::min(count, done + kPerBatch); ++i) {
+            v1::EventCore core;
+            v1::SaleRecorded* sale = core.mutable_sale_recorded();
+            sale->set_family_id(absl::StrCat("HEM-", 100000 + i % 500));
+            for (int l = 0; l < 5; ++l) {
+              auto* line = sale->add_lines();
+              line->set_product_id(absl::StrCat("EPI-PRODUIT-", (i + l) % 300));
+              line->set_quantity(1 + l);
+            }
+            auto appended = ctx.Append(std::move(core), nullptr);
+            if (!appended.ok()) return appended.status();
+          }
+          return absl::OkStatus();
+        })
+        .IgnoreError();
+  }
+}
+
+void BenchCatchUpAndColdStart(int events) {
+  testing::TempDir dir;
+  uint64_t event_bytes = 0;
+  {
+    auto node = NodeStore::Open({"hem", dir.Sub("hem"), nullptr, ""}).value();
+    Preload(*node, events);
+    for (uint64_t seq = 1; seq <= static_cast<uint64_t>(events); seq += 997) {
+      event_bytes += node->ReadEvents("hem", seq, 1)->at(0).core().size();
+    }
+    event_bytes = event_bytes * events / ((events + 996) / 997);
+  }
+  // Cold start: open the node with the whole log.
+  std::vector<double> opens;
+  for (int i = 0; i < 5; ++i) {
+    const auto start = Clock::now();
+    auto node = NodeStore::Open({"hem", dir.Sub("hem"), nullptr, ""}).value();
+    opens.push_back(Micros(Clock::now() - start) / 1000);
+  }
+  // Baseline: synced RocksDB ingest of the same bytes, 512 events per batch.
+  double raw_seconds = 0;
+  {
+    auto raw = Store::Open({dir.Sub("raw")}).value();
+    const std::string value(event_bytes / events, 'e');
+    const auto start = Clock::now();
+    for (int done = 0; done < events; done += 512) {
+      Batch batch;
+      for (int i = done; i < std::min(events, done + 512); ++i) {
+        batch.Put(Column::kEvents, EventKey("hem", i + 1), value);
+        batch.Put(Column::kLog, LogKey(i + 1), EventKey("hem", i + 1));
+      }
+      raw->Write(batch).IgnoreError();
+    }
+    raw_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const std::string hub_address = "127.0.0.1:" + std::to_string(testing::PickFreePort());
+  ServedHub hub(dir.Sub("hub"), hub_address);
+  const auto start = Clock::now();
+  double push_seconds = 0;
+  double pull_seconds = 0;
+  {
+    ServedNode node("hem", dir.Sub("hem"), hub_address);
+    testing::WaitFor([&] { return hub.log->HeadOf("hem")->seq == static_cast<uint64_t>(events); },
+                     absl::Hours(1));
+    push_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  }
+  const auto pull_start = Clock::now();
+  {
+    ServedNode empty("lille", dir.Sub("lille"), hub_address);
+    testing::WaitFor([&] { return empty.store->Status()->hub_cursor() >= hub.log->LogHead(); },
+                     absl::Hours(1));
+    pull_seconds = std::chrono::duration<double>(Clock::now() - pull_start).count();
+  }
+  std::printf("Catch-up (%d events, %.1f MB of event bytes):\n", events, event_bytes / 1e6);
+  Report("catch-up push to hub, events/s", events / push_seconds, events / raw_seconds, "ev/s");
+  Report("catch-up pull by empty node, events/s", events / pull_seconds, events / raw_seconds, "ev/s");
+  Report("catch-up push, MB/s", event_bytes / 1e6 / push_seconds, event_bytes / 1e6 / raw_seconds, "MB/s");
+  std::printf("Cold start (%d events in the log):\n", events);
+  Report("node open, median of 5", Percentile(opens, 0.5), 0, "ms");
+}
+
+void BenchPropagation(int count) {
+  testing::TempDir dir;
+  ServedHub hub(dir.Sub("hub"));
+  ServedNode a("hem", dir.Sub("hem"), hub.server.address);
+  ServedNode b("lille", dir.Sub("lille"), hub.server.address);
+  testing::WaitFor([&] { return a.client->state().connected && b.client->state().connected; },
+                   absl::Minutes(1));
+  std::vector<double> latencies;
+  for (int i = 0; i < count; ++i) {
+    const auto start = Clock::now();
+    a.store->Execute([&](CommandContext& ctx) {
+      v1::EventCore core;
+      core.mutable_sale_recorded()->set_family_id("HEM-000001");
+      return ctx.Append(std::move(core), nullptr).status();
+    }).IgnoreError();
+    const uint64_t want = static_cast<uint64_t>(i + 1);
+    while (true) {
+      auto status = b.store->Status();
+      bool done = false;
+      for (const auto& origin : status->origins()) done |= origin.origin() == "hem" && origin.seq() >= want;
+      if (done) break;
+      std::this_thread::sleep_for(std::chrono::microseconds(20));
+    }
+    latencies.push_back(Micros(Clock::now() - start));
+  }
+  std::printf("Live propagation (%d sales, A -> hub -> B, each applied durably at B):\n", count);
+  Report("propagation p50", Percentile(latencies, 0.5) / 1000, 0, "ms");
+  Report("propagation p99", Percentile(latencies, 0.99) / 1000, 0, "ms");
+}
+
+}  // namespace
+}  // namespace comptoir
+
+int main(int argc, char** argv) {
+  int sales = 10000;
+  int events = 1000000;
+  int propagations = 1000;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    const int value = std::atoi(argv[i + 1]);
+    if (flag == "--sales") sales = value;
+    if (flag == "--events") events = value;
+    if (flag == "--propagations") propagations = value;
+  }
+  comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
+  std::printf("comptoir-bench: %d cores\n", static_cast<int>(std::thread::hardware_concurrency()));
+  comptoir::BenchSaleLatency(sales);
+  comptoir::BenchPropagation(propagations);
+  comptoir::BenchCatchUpAndColdStart(events);
+  std::printf("\n| figure | Comptoir | raw baseline | ratio |\n|---|---|---|---|\n");
+  for (const auto& row : comptoir::rows) {
+    std::printf("| %s | %s | %s | %s |\n", row.figure.c_str(), row.value.c_str(),
+                row.baseline.c_str(), row.ratio.c_str());
+  }
+  return 0;
+}
