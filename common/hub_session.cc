@@ -68,6 +68,7 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
     return reply;
   }
   site_ = hello.site();
+  recover_ = hello.recover();
   established_ = true;
   // A cursor from another hub log means nothing here: stream from the start.
   const bool same_log = hello.hub_epoch() == store_->Epoch();
@@ -119,7 +120,7 @@ absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
   }
   while (sent_through_ < store_->LogHead()) {
     ASSIGN_OR_RETURN(v1::PullBatch batch,
-                     store_->ReadLogFor(site_, sent_through_, kMaxBatchEvents, kMaxBatchBytes));
+                     store_->ReadLogFor(site_, sent_through_, kMaxBatchEvents, kMaxBatchBytes, recover_));
     if (batch.through() <= sent_through_) break;
     sent_through_ = batch.through();
     // A stretch of entries this node does not get (its own): move past it

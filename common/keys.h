@@ -66,6 +66,7 @@ inline constexpr absl::string_view kMetaEpoch = "epoch";
 inline constexpr absl::string_view kMetaLogHead = "log_head";
 inline constexpr absl::string_view kMetaSync = "sync";
 inline constexpr absl::string_view kMetaPrefix = "prefix";
+inline constexpr absl::string_view kMetaRecovery = "recovery";
 
 // The key just after every key starting with `prefix` (for Scan's end bound).
 std::string PrefixEnd(absl::string_view prefix);

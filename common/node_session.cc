@@ -14,6 +14,7 @@ absl::StatusOr<v1::NodeMessage> NodeSession::Start() {
   hello->set_protocol_version(kProtocolVersion);
   hello->set_hub_epoch(cursor.hub_epoch);
   hello->set_cursor(cursor.position);
+  hello->set_recover(store_->Recovering());
   return message;
 }
 
@@ -46,11 +47,22 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnWelcome(const v1::We
     RETURN_IF_ERROR(store_->ResetCursor(welcome.hub_epoch()));
   }
   ASSIGN_OR_RETURN(ChainHead own, store_->OwnHead());
+  if (welcome.high_water() <= own.seq && store_->Recovering()) {
+    // Nothing (more) to recover: the hub holds no event of this site beyond ours.
+    RETURN_IF_ERROR(store_->SetRecoveryTarget(welcome.high_water()));
+  }
   if (welcome.high_water() > own.seq) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the hub holds events of ", store_->Site(), " up to seq ", welcome.high_water(),
-        " but this node only has up to ", own.seq,
-        ": this node's data is older than the hub's; it must recover its history first"));
+    // The hub holds more of this site's history than this node: its disk was
+    // lost or restored from an old backup. Recover the missing tail from the
+    // hub before creating anything (seqs must never be reused); the pulled
+    // events must chain onto what this node holds, so a real fork is refused.
+    const bool was_recovering = store_->Recovering();
+    RETURN_IF_ERROR(store_->SetRecoveryTarget(welcome.high_water()));
+    if (!was_recovering) {
+      return absl::AbortedError(absl::StrCat(
+          "the hub holds events of ", store_->Site(), " up to seq ", welcome.high_water(),
+          " but this node only up to ", own.seq, ": recovering them before anything else"));
+    }
   }
   if (welcome.high_water() > 0) {
     ASSIGN_OR_RETURN(std::optional<v1::EventRecord> held, store_->ReadOwnAt(welcome.high_water()));
@@ -101,6 +113,7 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnLocalAppend() {
 
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::FillPushWindow() {
   std::vector<v1::NodeMessage> out;
+  if (store_->Recovering()) return out;  // nothing new exists until the history is back
   while (push_in_flight_.size() < kMaxPushBatchesInFlight) {
     ASSIGN_OR_RETURN(std::vector<v1::EventRecord> records,
                      store_->ReadOwn(pushed_through_ + 1, kMaxBatchEvents, kMaxBatchBytes));

@@ -69,6 +69,13 @@ class NodeSyncStore {
   virtual absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) = 0;
   // The hub holds the node's own events up to `high_water`.
   virtual absl::Status RecordAcked(uint64_t high_water) = 0;
+  // Whether the node is recovering its own history from the hub (and refuses
+  // to create events meanwhile).
+  virtual bool Recovering() = 0;
+  // The hub holds this site's events up to `target`: if the node holds fewer,
+  // it recovers them (durably flagged; it leaves recovery by itself once
+  // ApplyPulled brings its own head there); if not, any recovery is over.
+  virtual absl::Status SetRecoveryTarget(uint64_t target) = 0;
 };
 
 class NodeSession {
@@ -137,10 +144,12 @@ class HubSyncStore {
   // two streams of the same site cannot interleave. Returns the verdict.
   virtual absl::StatusOr<PushVerdict> AppendPushed(absl::string_view site,
                                                    const std::vector<DecodedEvent>& events) = 0;
-  // Log entries after position `after` that `site` is entitled to (never its
-  // own), within the limits; `through` covers skipped entries too.
+  // Log entries after position `after` that `site` is entitled to (its own
+  // only when `include_own`, for recovery), within the limits; `through`
+  // covers skipped entries too.
   virtual absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
-                                                   size_t max_events, size_t max_bytes) = 0;
+                                                   size_t max_events, size_t max_bytes,
+                                                   bool include_own) = 0;
 };
 
 class HubSession {
@@ -176,6 +185,7 @@ class HubSession {
   const std::string authenticated_site_;
   bool established_ = false;
   std::string site_;
+  bool recover_ = false;  // the node asked for its own events too
   uint64_t sent_through_ = 0;  // last log position covered by a sent pull batch
   uint64_t node_cursor_ = 0;
   std::deque<uint64_t> pull_in_flight_;  // `through` of each unacknowledged pull batch

@@ -30,11 +30,11 @@ uint64_t RandomEpoch() {
 HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
     : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head) {}
 
-absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir) {
+absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch) {
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({dir}));
   ASSIGN_OR_RETURN(std::optional<std::string> epoch_value, store->Get(Column::kMeta, kMetaEpoch));
   uint64_t epoch = 0;
-  if (epoch_value.has_value()) {
+  if (epoch_value.has_value() && !new_epoch) {
     epoch = ReadBigEndian64(*epoch_value).value_or(0);
   } else {
     epoch = RandomEpoch();
@@ -42,7 +42,7 @@ absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir) {
     std::string value;
     AppendBigEndian64(&value, epoch);
     batch.Put(Column::kMeta, kMetaEpoch, value);
-    batch.Put(Column::kMeta, kMetaSite, "hub");
+    if (!epoch_value.has_value()) batch.Put(Column::kMeta, kMetaSite, "hub");
     RETURN_IF_ERROR(store->Write(batch));
   }
   ASSIGN_OR_RETURN(std::optional<std::string> site, store->Get(Column::kMeta, kMetaSite));
@@ -131,7 +131,8 @@ absl::StatusOr<PushVerdict> HubLog::AppendPushed(absl::string_view site,
 }
 
 absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_t after,
-                                                 size_t max_events, size_t max_bytes) {
+                                                 size_t max_events, size_t max_bytes,
+                                                 bool include_own) {
   v1::PullBatch batch;
   batch.set_log_head(log_head_.load());
   uint64_t through = after;
@@ -153,7 +154,8 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
           read_status = absl::DataLossError(absl::StrCat("corrupt log entry at ", position));
           return false;
         }
-        if (origin != site) {
+        const bool own = origin == site;
+        if (!own || include_own) {
           absl::StatusOr<std::optional<std::string>> core =
               store_->Get(Column::kEvents, std::string(value));
           if (!core.ok() || !core->has_value()) {
@@ -171,7 +173,7 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
               store_->Get(Column::kPersonal, std::string(value));
           if (personal.ok() && personal->has_value()) {
             v1::EventCore parsed;
-            if (parsed.ParseFromString(**core) && PersonalPartTravels(parsed.body_case())) {
+            if (own || (parsed.ParseFromString(**core) && PersonalPartTravels(parsed.body_case()))) {
               bytes += (*personal)->size();
               entry->mutable_event()->set_personal(std::move(**personal));
             }

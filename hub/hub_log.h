@@ -29,8 +29,11 @@ namespace comptoir {
 
 class HubLog : public HubSyncStore {
  public:
-  // Opens or creates the hub's database in `dir`.
-  static absl::StatusOr<std::unique_ptr<HubLog>> Open(const std::string& dir);
+  // Opens or creates the hub's database in `dir`. With `new_epoch` (after
+  // restoring a backup), draws a new epoch: every node then re-pulls from the
+  // start and re-pushes what this log lacks.
+  static absl::StatusOr<std::unique_ptr<HubLog>> Open(const std::string& dir,
+                                                      bool new_epoch = false);
 
   uint64_t Epoch() const override { return epoch_; }
   absl::StatusOr<ChainHead> HeadOf(absl::string_view origin) override;
@@ -38,7 +41,8 @@ class HubLog : public HubSyncStore {
   absl::StatusOr<PushVerdict> AppendPushed(absl::string_view site,
                                            const std::vector<DecodedEvent>& events) override;
   absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
-                                           size_t max_events, size_t max_bytes) override;
+                                           size_t max_events, size_t max_bytes,
+                                           bool include_own) override;
 
   // Appends an event of origin "hub" (network configuration), durably.
   absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);

@@ -24,6 +24,10 @@ int main(int argc, char** argv) {
   std::string ready_file;
   std::string credentials_path;
   bool allow_unauthenticated = false;
+  bool new_epoch = false;
+  app.add_flag("--new-epoch", new_epoch,
+               "Start a new epoch (once, after restoring the hub's data from a backup): every "
+               "centre then re-sends what the restored log lacks and re-pulls it");
   app.add_option("--credentials", credentials_path,
                  "Centre credentials file (see `credential issue`); without it, streams are "
                  "not authenticated, which is allowed on loopback only");
@@ -85,7 +89,7 @@ int main(int argc, char** argv) {
     comptoir::LogError("cannot create data directory ", data_dir, ": ", error.message());
     return 1;
   }
-  absl::StatusOr<std::unique_ptr<comptoir::HubLog>> log = comptoir::HubLog::Open(data_dir);
+  absl::StatusOr<std::unique_ptr<comptoir::HubLog>> log = comptoir::HubLog::Open(data_dir, new_epoch);
   if (!log.ok()) {
     comptoir::LogError(log.status().message());
     return 1;

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   std::string ready_file;
   std::string card_prefix;
   std::string token_file;
+  bool recover_from_hub = false;
   app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
       ->required();
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
@@ -38,13 +39,16 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", token_file,
                  "File holding this centre's credential for the hub (from `comptoir-hub "
                  "credential issue`)");
+  app.add_flag("--recover-from-hub", recover_from_hub,
+               "This centre's data was lost or restored from an old backup: get its history "
+               "back from the hub before the till records anything");
   CLI11_PARSE(app, argc, argv);
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);
   absl::StatusOr<std::unique_ptr<comptoir::NodeStore>> store =
-      comptoir::NodeStore::Open({site, data_dir, nullptr, card_prefix});
+      comptoir::NodeStore::Open({site, data_dir, nullptr, card_prefix, recover_from_hub});
   if (!store.ok()) {
     comptoir::LogError(store.status().message());
     return 1;

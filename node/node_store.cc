@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/logging.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
 #include "common/keys.h"
@@ -50,6 +51,11 @@ absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&
   std::function<void()> listener;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (recovery_.has_value()) {
+      return absl::UnavailableError(
+          "Ce centre récupère son historique auprès du siège (données perdues ou restaurées) : "
+          "la caisse reprend dès que c'est fait. Vérifiez la connexion au réseau.");
+    }
     CommandContext context(this, *store_, Today());
     RETURN_IF_ERROR(command(context));
     if (context.batch_.Count() == 0) return absl::OkStatus();
@@ -99,6 +105,7 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
   std::unique_ptr<NodeStore> node(
       new NodeStore(options.site, *prefix, std::move(store), options.clock));
   RETURN_IF_ERROR(node->LoadState());
+  if (options.recover_from_hub) RETURN_IF_ERROR(node->BeginRecovery());
   return node;
 }
 
@@ -111,6 +118,8 @@ absl::Status NodeStore::LoadState() {
     sync_.acked = ReadBigEndian64(*sync, 16).value_or(0);
   }
   // The clock never goes below what this node already wrote or applied.
+  ASSIGN_OR_RETURN(std::optional<std::string> recovery, store_->Get(Column::kMeta, kMetaRecovery));
+  if (recovery.has_value()) recovery_ = ReadBigEndian64(*recovery).value_or(0);
   ASSIGN_OR_RETURN(std::optional<std::string> clock, store_->Get(Column::kMeta, kMetaClock));
   if (clock.has_value()) clock_.Observe(ReadBigEndian64(*clock).value_or(0));
   return absl::OkStatus();
@@ -146,6 +155,7 @@ absl::StatusOr<v1::SyncStatus> NodeStore::Status() const {
   status.set_pending_push(status.own_seq() - std::min(status.own_seq(), sync_.acked));
   status.set_hub_cursor(sync_.cursor);
   status.set_hub_epoch(sync_.hub_epoch);
+  status.set_recovering(recovery_.has_value());
   return status;
 }
 
@@ -192,9 +202,7 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
   for (const v1::LogEntry& entry : pulled.entries()) {
     ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(entry.event()));
     const std::string name = absl::StrCat(event.core.origin(), "/", event.core.seq());
-    if (event.core.origin() == site_) {
-      return absl::InternalError(absl::StrCat("hub sent this node its own event ", name));
-    }
+    const bool own = event.core.origin() == site_;
     ASSIGN_OR_RETURN(ChainHead head, log_.Head(event.core.origin(), &batch));
     switch (CheckLink(head, event)) {
       case Link::kNext:
@@ -202,6 +210,16 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
         max_hlc = std::max<uint64_t>(max_hlc, event.core.hlc());
         break;
       case Link::kAlreadyHeld:
+        if (own) {
+          // Our own history coming back: it must be what we hold, byte for byte.
+          ASSIGN_OR_RETURN(std::optional<std::string> held,
+                           store_->Get(Column::kEvents, EventKey(site_, event.core.seq()), &batch));
+          if (held.has_value() && *held != event.record.core()) {
+            return absl::DataLossError(absl::StrCat(
+                "fork: the hub's ", name, " differs from this node's; nothing overwritten, sync "
+                "stopped until someone sorts it out"));
+          }
+        }
         break;  // re-delivery: applied before
       case Link::kGap:
         return absl::DataLossError(absl::StrCat("hub sent ", name, " but this node holds ",
@@ -215,6 +233,14 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
   SyncState state = sync_;
   state.cursor = std::max(state.cursor, pulled.through());
   StageSyncState(batch, state);
+  bool recovered = false;
+  if (recovery_.has_value() && *recovery_ > 0) {
+    ASSIGN_OR_RETURN(ChainHead own_head, log_.Head(site_, &batch));
+    if (own_head.seq >= *recovery_) {
+      batch.Delete(Column::kMeta, kMetaRecovery);
+      recovered = true;
+    }
+  }
   if (max_hlc > 0) {
     clock_.Observe(max_hlc);
     std::string clock_value;
@@ -223,6 +249,51 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
   }
   RETURN_IF_ERROR(store_->Write(batch));
   sync_ = state;
+  if (recovered) {
+    recovery_.reset();
+    LogInfo("recovered this centre's history from the hub: the till is open again");
+  }
+  return absl::OkStatus();
+}
+
+bool NodeStore::Recovering() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return recovery_.has_value();
+}
+
+absl::Status NodeStore::BeginRecovery() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (recovery_.has_value()) return absl::OkStatus();
+  Batch batch;
+  std::string value;
+  AppendBigEndian64(&value, 0);
+  batch.Put(Column::kMeta, kMetaRecovery, value);
+  RETURN_IF_ERROR(store_->Write(batch));
+  recovery_ = 0;
+  LogWarning("waiting for the hub to recover this centre's history: the till refuses new "
+             "records until then");
+  return absl::OkStatus();
+}
+
+absl::Status NodeStore::SetRecoveryTarget(uint64_t target) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ASSIGN_OR_RETURN(ChainHead own, log_.Head(site_));
+  Batch batch;
+  if (own.seq >= target) {
+    if (!recovery_.has_value()) return absl::OkStatus();
+    batch.Delete(Column::kMeta, kMetaRecovery);
+    RETURN_IF_ERROR(store_->Write(batch));
+    recovery_.reset();
+    LogInfo("this centre holds all its history: the till is open");
+    return absl::OkStatus();
+  }
+  std::string value;
+  AppendBigEndian64(&value, target);
+  batch.Put(Column::kMeta, kMetaRecovery, value);
+  RETURN_IF_ERROR(store_->Write(batch));
+  LogWarning("recovering this centre's history from the hub (", own.seq, " of ", target,
+             " events held): the till refuses new records until then");
+  recovery_ = target;
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 // pulled batch is one synced WriteBatch too (events, views, cursor).
 //
 // Meta "sync" value: be64(hub_epoch) be64(cursor) be64(acked_high_water).
+// Meta "recovery" (present only while recovering): be64(target own seq).
 //
 // Thread-safe: writers are serialised by an internal lock; reads are free.
 #ifndef COMPTOIR_NODE_NODE_STORE_H_
@@ -69,6 +70,9 @@ class NodeStore : public NodeSyncStore {
     // Card prefix for ids people read; default: from the site id ("hem" -> "HEM").
     // Fixed when the database is created.
     std::string card_prefix;
+    // This centre's data was lost (or restored from an old backup): recover
+    // its own history from the hub before the till records anything.
+    bool recover_from_hub = false;
   };
 
   // Opens or creates the centre's database. Fails with FailedPrecondition if
@@ -105,6 +109,11 @@ class NodeStore : public NodeSyncStore {
   absl::Status ResetCursor(uint64_t hub_epoch) override;
   absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) override;
   absl::Status RecordAcked(uint64_t high_water) override;
+  bool Recovering() override;
+  absl::Status SetRecoveryTarget(uint64_t target) override;
+  // Refuse commands until the hub has told how far this site's history goes
+  // and it is back (Options::recover_from_hub).
+  absl::Status BeginRecovery();
 
  private:
   struct SyncState {
@@ -127,6 +136,8 @@ class NodeStore : public NodeSyncStore {
   HybridClock clock_;
   mutable std::mutex mu_;  // serialises writers
   SyncState sync_ ABSL_GUARDED_BY(mu_);
+  // Recovering own history up to this seq (0: until the hub says); nullopt: not recovering.
+  std::optional<uint64_t> recovery_ ABSL_GUARDED_BY(mu_);
   std::function<void()> on_local_append_;
 };
 

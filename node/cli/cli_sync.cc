@@ -21,6 +21,10 @@ void PrintSyncStatus(const v1::SyncStatus& status) {
             << "acknowledged:      " << status.acked_high_water() << "\n"
             << "waiting to send:   " << status.pending_push() << "\n"
             << "hub cursor:        " << status.hub_cursor() << "\n";
+  if (status.recovering()) {
+    std::cout << "RECOVERING:        getting this centre's history back from the hub; "
+                 "the till is closed until then\n";
+  }
   if (!status.last_error().empty()) std::cout << "last error:        " << status.last_error() << "\n";
   for (const auto& origin : status.origins()) {
     std::cout << "  events from " << origin.origin() << ": " << origin.seq() << "\n";

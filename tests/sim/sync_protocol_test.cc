@@ -1,6 +1,8 @@
 // The sync protocol core driven message by message over real RocksDB stores.
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "common/keys.h"
 #include "common/sha256.h"
 #include "tests/sim/sync_harness.h"
@@ -120,13 +122,13 @@ TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
 TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
-  v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20).value();
+  v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20, false).value();
   ASSERT_EQ(static_cast<uint64_t>(batch.entries_size()), base_ + 3);
   ASSERT_TRUE(lille_->ResetCursor(hub_->Epoch()).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
   // Reordered: an older, partial batch arrives after the full one.
-  v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20).value();
+  v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20, false).value();
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), partial).ok());
   EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 3u);
   EXPECT_EQ(lille_->Status()->hub_cursor(), base_ + 3) << "the cursor never moves back";
@@ -282,16 +284,99 @@ TEST_F(SyncProtocolTest, ANewHubEpochMakesNodesRepushAndRepullIdempotently) {
   EXPECT_EQ(lille_->Status()->hub_epoch(), fresh->Epoch());
 }
 
-TEST_F(SyncProtocolTest, ANodeBehindTheHubStopsInsteadOfReusingSeqNumbers) {
+TEST_F(SyncProtocolTest, ANodeThatLostItsDiskRecoversItsHistoryBeforeCreatingEvents) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
-  // hem's disk is lost; an empty node with the same site id connects.
+  // hem's disk is lost; it is re-provisioned empty, told to recover from the hub.
   TempDir empty_dir;
-  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr, ""}).value();
+  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr, "", true}).value();
+  EXPECT_EQ(testing::AppendRawSale(*rebuilt).code(), absl::StatusCode::kUnavailable)
+      << "the till waits: a new event now would reuse seq 1";
   SyncWire wire(rebuilt.get(), hub_.get());
   wire.Pump();
-  EXPECT_EQ(wire.node_error().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(hub_->HeadOf("hem")->seq, 3u);
+  ASSERT_TRUE(wire.node_error().ok()) << wire.node_error();
+  EXPECT_FALSE(rebuilt->Recovering());
+  EXPECT_EQ(rebuilt->OwnHead()->seq, 3u);
+  EXPECT_EQ(rebuilt->OwnHead()->hash, hub_->HeadOf("hem")->hash);
+  EXPECT_EQ(SalesOf(*rebuilt->Sales(), "hem"), 3u);
+  ASSERT_TRUE(testing::AppendRawSale(*rebuilt).ok());
+  EXPECT_EQ(rebuilt->OwnHead()->seq, 4u) << "numbering goes on where it was";
+  wire.LocalAppend();
+  wire.Pump();
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 4u);
+}
+
+TEST_F(SyncProtocolTest, ANodeRestoredFromAnOldBackupRecoversItsTailInsteadOfForking) {
+  Sell(*hem_, 3);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  hem_.reset();  // a backup of this moment
+  std::filesystem::copy(dir_.Sub("hem"), dir_.Sub("hem-backup"), std::filesystem::copy_options::recursive);
+  hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr, ""}).value();
+  Sell(*hem_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  hem_.reset();
+  // The disk dies; the backup is restored. Nobody said "recover": the node notices.
+  auto restored = NodeStore::Open({"hem", dir_.Sub("hem-backup"), nullptr, ""}).value();
+  SyncWire first(restored.get(), hub_.get());
+  first.Pump();
+  EXPECT_EQ(first.node_error().code(), absl::StatusCode::kAborted) << first.node_error();
+  EXPECT_TRUE(restored->Recovering());
+  EXPECT_EQ(testing::AppendRawSale(*restored).code(), absl::StatusCode::kUnavailable);
+  SyncWire second(restored.get(), hub_.get());  // the client reconnects at once
+  second.Pump();
+  ASSERT_TRUE(second.node_error().ok()) << second.node_error();
+  EXPECT_EQ(restored->OwnHead()->seq, 5u);
+  EXPECT_FALSE(restored->Recovering());
+  EXPECT_EQ(SalesOf(*restored->Sales(), "hem"), 5u);
+}
+
+TEST_F(SyncProtocolTest, ARealForkIsDetectedAndNeitherSideIsOverwritten) {
+  Sell(*hem_, 3);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // An empty "hem" that nobody told to recover sells twice before reaching the hub.
+  TempDir other_dir;
+  auto other = NodeStore::Open({"hem", other_dir.path(), nullptr, ""}).value();
+  Sell(*other, 2, 7);
+  const std::string other_head = other->OwnHead()->hash;
+  SyncWire(other.get(), hub_.get()).Pump();  // notices, starts recovering
+  SyncWire wire(other.get(), hub_.get());
+  wire.Pump();
+  EXPECT_EQ(wire.node_error().code(), absl::StatusCode::kDataLoss) << wire.node_error();
+  EXPECT_NE(wire.node_error().message().find("fork"), absl::string_view::npos);
+  EXPECT_EQ(other->OwnHead()->seq, 2u);
+  EXPECT_EQ(other->OwnHead()->hash, other_head) << "the node's own events are kept";
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 3u) << "and so are the hub's";
+  EXPECT_TRUE(other->Recovering()) << "the till stays closed until a person sorts it out";
+}
+
+TEST_F(SyncProtocolTest, AHubRestoredFromABackupWithANewEpochGetsEverythingBack) {
+  Sell(*hem_, 3);
+  Sell(*lille_, 1);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  SyncWire(lille_.get(), hub_.get()).Pump();
+  hub_.reset();
+  std::filesystem::copy(dir_.Sub("hub"), dir_.Sub("hub-backup"), std::filesystem::copy_options::recursive);
+  hub_ = HubLog::Open(dir_.Sub("hub")).value();
+  Sell(*hem_, 2);
+  Sell(*lille_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  SyncWire(lille_.get(), hub_.get()).Pump();
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  const uint64_t old_epoch = hub_->Epoch();
+  hub_.reset();
+  // The hub's disk dies; yesterday's backup is restored with --new-epoch.
+  auto restored = HubLog::Open(dir_.Sub("hub-backup"), /*new_epoch=*/true).value();
+  ASSERT_NE(restored->Epoch(), old_epoch);
+  EXPECT_EQ(restored->HeadOf("hem")->seq, 3u);
+  for (int round = 0; round < 2; ++round) {
+    SyncWire(hem_.get(), restored.get()).Pump();
+    SyncWire(lille_.get(), restored.get()).Pump();
+  }
+  EXPECT_EQ(restored->HeadOf("hem")->seq, 5u);
+  EXPECT_EQ(restored->HeadOf("lille")->seq, 3u);
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 3u) << "re-pulled without double counting";
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 5u);
+  EXPECT_EQ(SalesOf(*restored->Sales(), "hem"), 5u);
 }
 
 TEST_F(SyncProtocolTest, PullBatchesRespectTheFlowControlWindow) {
