@@ -136,12 +136,15 @@ absl::Status SyncClient::RunStream() {
 
   NodeSession session(store_);
   absl::Status result;
-  bool hub_ended = false;  // the hub closed the stream: its status is final
+  // The call is over on the hub's side (it closed the stream, or a write
+  // failed): its status is final, and cancelling would replace it by CANCELLED.
+  bool hub_ended = false;
   absl::StatusOr<v1::NodeMessage> hello = session.Start();
   if (!hello.ok()) {
     result = hello.status();
   } else if (!stream->Write(*hello)) {
     result = absl::UnavailableError("cannot send Hello to the hub");
+    hub_ended = true;
   }
   while (result.ok()) {
     std::deque<v1::HubMessage> inbox;
@@ -188,6 +191,7 @@ absl::Status SyncClient::RunStream() {
     for (const v1::NodeMessage& message : out) {
       if (!stream->Write(message)) {
         result = absl::UnavailableError("the stream to the hub broke while sending");
+        hub_ended = true;
         break;
       }
     }
@@ -196,7 +200,6 @@ absl::Status SyncClient::RunStream() {
       result = absl::UnavailableError("the hub closed the stream");
     }
   }
-  // Cancelling a call the hub already ended would replace its status by CANCELLED.
   if (!hub_ended) context.TryCancel();
   reader.join();
   const grpc::Status finish = stream->Finish();
