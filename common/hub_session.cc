@@ -69,6 +69,7 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   }
   site_ = hello.site();
   recover_ = hello.recover();
+  node_own_seq_ = hello.own_seq();
   established_ = true;
   // A cursor from another hub log means nothing here: stream from the start.
   const bool same_log = hello.hub_epoch() == store_->Epoch();
@@ -99,6 +100,7 @@ HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
     }
     events.push_back(*std::move(decoded));
   }
+  if (!events.empty()) node_own_seq_ = std::max(node_own_seq_, events.back().core.seq());
   absl::StatusOr<PushVerdict> verdict = store_->AppendPushed(site_, events);
   if (!verdict.ok()) {
     Reply reply;

@@ -15,6 +15,8 @@ absl::StatusOr<v1::NodeMessage> NodeSession::Start() {
   hello->set_hub_epoch(cursor.hub_epoch);
   hello->set_cursor(cursor.position);
   hello->set_recover(store_->Recovering());
+  ASSIGN_OR_RETURN(ChainHead own, store_->OwnHead());
+  hello->set_own_seq(own.seq);
   return message;
 }
 

@@ -175,6 +175,8 @@ class HubSession {
   bool established() const { return established_; }
   // Last position the node acknowledged applying.
   uint64_t node_cursor() const { return node_cursor_; }
+  // The node's own last seq, as far as the hub knows (Hello, then pushes).
+  uint64_t node_own_seq() const { return node_own_seq_; }
 
  private:
   Reply OnHello(const v1::Hello& hello);
@@ -188,6 +190,7 @@ class HubSession {
   bool recover_ = false;  // the node asked for its own events too
   uint64_t sent_through_ = 0;  // last log position covered by a sent pull batch
   uint64_t node_cursor_ = 0;
+  uint64_t node_own_seq_ = 0;
   std::deque<uint64_t> pull_in_flight_;  // `through` of each unacknowledged pull batch
 };
 

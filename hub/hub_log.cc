@@ -98,6 +98,16 @@ absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
   return event;
 }
 
+absl::StatusOr<int64_t> HubLog::LatestEventMillis(absl::string_view origin) const {
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(origin));
+  if (head.seq == 0) return 0;
+  ASSIGN_OR_RETURN(std::optional<std::string> core,
+                   store_->Get(Column::kEvents, EventKey(origin, head.seq)));
+  v1::EventCore parsed;
+  if (!core.has_value() || !parsed.ParseFromString(*core)) return 0;
+  return HybridClock::PhysicalMillis(parsed.hlc());
+}
+
 absl::StatusOr<v1::Catalogue> HubLog::Catalogue() const { return ReadCatalogue(*store_); }
 
 absl::StatusOr<ChainHead> HubLog::HeadOf(absl::string_view origin) { return log_.Head(origin); }

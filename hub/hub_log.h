@@ -47,6 +47,10 @@ class HubLog : public HubSyncStore {
   // Appends an event of origin "hub" (network configuration), durably.
   absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);
 
+  // Time (hybrid clock, ms since the Unix epoch) of the latest event held from
+  // `origin`; 0 when none.
+  absl::StatusOr<int64_t> LatestEventMillis(absl::string_view origin) const;
+
   // The catalogue as folded on the hub.
   absl::StatusOr<v1::Catalogue> Catalogue() const;
   const Store& store() const { return *store_; }

@@ -1,5 +1,8 @@
 #include "hub/hub_service.h"
 
+#include <algorithm>
+#include <map>
+
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
 #include "common/grpc_status.h"
@@ -155,6 +158,36 @@ grpc::Status HubServiceImpl::ListNeeds(grpc::ServerContext*, const v1::ListNeeds
   absl::StatusOr<v1::ListNeedsResponse> needs = comptoir::ListNeeds(log_->store());
   if (!needs.ok()) return ToGrpcStatus(needs.status());
   *response = *std::move(needs);
+  return grpc::Status::OK;
+}
+
+grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext*, const v1::GetSyncHealthRequest*,
+                                           v1::SyncHealth* response) {
+  absl::StatusOr<v1::HubStatus> status = log_->Status();
+  if (!status.ok()) return ToGrpcStatus(status.status());
+  const auto contacts = sync_->Contacts();
+  const std::vector<std::string> connected = sync_->ConnectedSites();
+  std::map<std::string, uint64_t> held;
+  for (const auto& origin : status->origins()) {
+    if (origin.origin() != "hub") held[origin.origin()] = origin.seq();
+  }
+  for (const auto& [site, contact] : contacts) held.emplace(site, 0);
+  response->set_log_head(status->log_head());
+  for (const auto& [site, seq] : held) {
+    v1::SiteHealth* health = response->add_sites();
+    health->set_site(site);
+    health->set_connected(std::find(connected.begin(), connected.end(), site) != connected.end());
+    health->set_events_held(seq);
+    absl::StatusOr<int64_t> latest = log_->LatestEventMillis(site);
+    if (latest.ok()) health->set_latest_event_unix_ms(*latest);
+    auto contact = contacts.find(site);
+    if (contact != contacts.end()) {
+      health->set_last_contact_unix_ms(contact->second.last_contact_unix_ms);
+      health->set_node_cursor(contact->second.node_cursor);
+      health->set_lag_events(status->log_head() - std::min(status->log_head(), contact->second.node_cursor));
+      health->set_pending_push(contact->second.node_own_seq - std::min(contact->second.node_own_seq, seq));
+    }
+  }
   return grpc::Status::OK;
 }
 

@@ -35,6 +35,8 @@ class HubServiceImpl final : public v1::HubService::Service {
                            v1::ListSurplusResponse* response) override;
   grpc::Status ListNeeds(grpc::ServerContext* context, const v1::ListNeedsRequest* request,
                          v1::ListNeedsResponse* response) override;
+  grpc::Status GetSyncHealth(grpc::ServerContext* context, const v1::GetSyncHealthRequest* request,
+                             v1::SyncHealth* response) override;
 
  private:
   // Appends a configuration event and wakes the streams so centres get it now.

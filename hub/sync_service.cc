@@ -2,6 +2,7 @@
 
 #include <deque>
 
+#include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
 
@@ -34,6 +35,9 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       if (!was_established && session_.established()) {
         site_ = session_.site();
         LogInfo("sync: ", site_, " connected from ", peer_);
+      }
+      if (session_.established()) {
+        service_->RecordContact(site_, session_.node_cursor(), session_.node_own_seq());
       }
       for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
       if (!reply.end.ok()) {
@@ -164,6 +168,20 @@ void SyncServiceImpl::Unregister(SyncStream* stream) {
 void SyncServiceImpl::WakeAll() {
   std::lock_guard<std::mutex> lock(mu_);
   for (SyncStream* stream : streams_) stream->Wake();
+}
+
+void SyncServiceImpl::RecordContact(const std::string& site, uint64_t node_cursor,
+                                    uint64_t node_own_seq) {
+  std::lock_guard<std::mutex> lock(contacts_mu_);
+  Contact& contact = contacts_[site];
+  contact.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
+  contact.node_cursor = node_cursor;
+  contact.node_own_seq = node_own_seq;
+}
+
+std::map<std::string, SyncServiceImpl::Contact> SyncServiceImpl::Contacts() {
+  std::lock_guard<std::mutex> lock(contacts_mu_);
+  return contacts_;
 }
 
 std::vector<std::string> SyncServiceImpl::ConnectedSites() {

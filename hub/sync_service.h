@@ -10,6 +10,7 @@
 #ifndef COMPTOIR_HUB_SYNC_SERVICE_H_
 #define COMPTOIR_HUB_SYNC_SERVICE_H_
 
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -41,15 +42,27 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   // Sites with an established stream, sorted, each once.
   std::vector<std::string> ConnectedSites();
 
+  // What the hub last heard from each site since it started.
+  struct Contact {
+    int64_t last_contact_unix_ms = 0;
+    uint64_t node_cursor = 0;
+    uint64_t node_own_seq = 0;
+  };
+  std::map<std::string, Contact> Contacts();
+
  private:
   friend class SyncStream;
   void Register(SyncStream* stream);
   void Unregister(SyncStream* stream);
+  void RecordContact(const std::string& site, uint64_t node_cursor, uint64_t node_own_seq);
 
   HubLog* log_;
   CredentialStore* credentials_;
   std::mutex mu_;
   std::set<SyncStream*> streams_ ABSL_GUARDED_BY(mu_);
+  // Separate from mu_: taken by streams while they hold their own lock.
+  std::mutex contacts_mu_;
+  std::map<std::string, Contact> contacts_ ABSL_GUARDED_BY(contacts_mu_);
 };
 
 }  // namespace comptoir

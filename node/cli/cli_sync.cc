@@ -117,6 +117,21 @@ void AddSyncCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& 
   events->add_option("--limit", limit, "At most this many (max 1000)")->capture_default_str();
   events->callback([&] { result = Events(globals, origin, from, limit); });
 
+  hub.add_subcommand("health", "Each centre's sync health: contact, freshness, backlog")
+      ->callback([&] {
+        result = Call<v1::HubService>(
+            globals, globals.hub, &v1::HubService::Stub::GetSyncHealth, v1::GetSyncHealthRequest(),
+            [](const v1::SyncHealth& health) {
+              std::cout << "log head: " << health.log_head() << "\n";
+              for (const auto& site : health.sites()) {
+                std::cout << site.site() << (site.connected() ? "  connected" : "  offline")
+                          << "  last contact " << FormatTime(site.last_contact_unix_ms())
+                          << "  latest event " << FormatTime(site.latest_event_unix_ms())
+                          << "  held " << site.events_held() << "  lag " << site.lag_events()
+                          << "  waiting to push " << site.pending_push() << "\n";
+              }
+            });
+      });
   hub.add_subcommand("status", "The network log and what the hub holds from each centre")
       ->callback([&] {
         result = Call<v1::HubService>(globals, globals.hub, &v1::HubService::Stub::GetHubStatus,

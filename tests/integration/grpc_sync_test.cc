@@ -56,6 +56,7 @@ class TestHub {
 
   HubLog* log() { return log_.get(); }
   SyncServiceImpl* sync() { return sync_.get(); }
+  HubServiceImpl* service() { return service_.get(); }
   const std::string& address() const { return address_; }
 
  private:
@@ -130,6 +131,32 @@ TEST_F(GrpcSyncTest, ASaleAtOneCentreIsAppliedAtAnotherOverTheOpenStream) {
   EXPECT_TRUE(WaitFor([&] { return hem.store->Status()->pending_push() == 0; }, kPatience));
   const auto sites = hub_.sync()->ConnectedSites();
   EXPECT_EQ(sites, (std::vector<std::string>{"hem", "lille"}));
+}
+
+TEST_F(GrpcSyncTest, TheHubReportsEachCentresSyncHealth) {
+  hub_.Start();
+  TestNode hem("hem", dir_.Sub("hem"), hub_.address());
+  TestNode lille("lille", dir_.Sub("lille"), hub_.address());
+  hem.Sell(3);
+  auto health_of = [&](const std::string& site) {
+    v1::SyncHealth health;
+    grpc::ServerContext context;
+    EXPECT_TRUE(hub_.service()->GetSyncHealth(&context, nullptr, &health).ok());
+    for (const auto& row : health.sites()) {
+      if (row.site() == site) return row;
+    }
+    return v1::SiteHealth();
+  };
+  ASSERT_TRUE(WaitFor([&] {
+    const v1::SiteHealth h = health_of("hem");
+    const v1::SiteHealth l = health_of("lille");
+    return h.events_held() == 3 && h.pending_push() == 0 && l.connected() && l.lag_events() == 0;
+  }, kPatience));
+  const v1::SiteHealth hem_health = health_of("hem");
+  EXPECT_TRUE(hem_health.connected());
+  EXPECT_GT(hem_health.last_contact_unix_ms(), 0);
+  EXPECT_GT(hem_health.latest_event_unix_ms(), 0);
+  EXPECT_EQ(health_of("lille").events_held(), 0u);
 }
 
 TEST_F(GrpcSyncTest, TheTillWorksWithoutAHubAndCatchesUpWhenItStarts) {
