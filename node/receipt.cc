@@ -18,6 +18,7 @@ int Columns(absl::string_view text) {
 }
 
 std::string Row(absl::string_view left, absl::string_view right) {
+  if (right.empty()) return absl::StrCat(left, "\n");
   const int pad = std::max(1, kWidth - Columns(left) - Columns(right));
   return absl::StrCat(left, std::string(pad, ' '), right, "\n");
 }

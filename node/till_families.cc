@@ -122,7 +122,8 @@ absl::StatusOr<v1::FamilyView> ViewOf(const Store& store, const v1::FamilyRecord
   return view;
 }
 
-absl::StatusOr<v1::FamilyRecord> RequireFamily(const Store& store, absl::string_view family_id) {
+absl::StatusOr<v1::FamilyRecord> RequireFamily(const Store& store, absl::string_view typed_id) {
+  const std::string family_id = absl::AsciiStrToUpper(typed_id);  // as people type it
   if (!IsWellFormedId(family_id)) {
     return absl::InvalidArgumentError(absl::StrCat("Numéro de carte mal formé : « ", family_id, " »."));
   }
@@ -218,10 +219,10 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
     return absl::InvalidArgumentError("Tranche de reste à vivre trop longue.");
   }
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
-    RETURN_IF_ERROR(RequireFamily(ctx.store(), request.family_id()).status());
+    ASSIGN_OR_RETURN(v1::FamilyRecord current, RequireFamily(ctx.store(), request.family_id()));
     v1::EventCore core;
     v1::FamilyUpdated* updated = core.mutable_family_updated();
-    updated->set_family_id(request.family_id());
+    updated->set_family_id(current.family_id());
     if (request.has_household_type()) updated->set_household_type(request.household_type());
     if (request.replace_income_sources()) {
       *updated->mutable_income_sources()->mutable_sources() = request.income_sources();
@@ -290,7 +291,7 @@ absl::StatusOr<v1::ReferralView> Till::GrantReferral(const v1::GrantReferralRequ
   if (request.project().size() > 2000) return absl::InvalidArgumentError("Projet trop long.");
   std::string referral_id;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
-    RETURN_IF_ERROR(RequireFamily(ctx.store(), request.family_id()).status());
+    ASSIGN_OR_RETURN(v1::FamilyRecord family, RequireFamily(ctx.store(), request.family_id()));
     ASSIGN_OR_RETURN(std::optional<v1::Prescriber> prescriber,
                      FindPrescriber(ctx.store(), request.prescriber_id()));
     if (!prescriber.has_value()) {
@@ -301,7 +302,7 @@ absl::StatusOr<v1::ReferralView> Till::GrantReferral(const v1::GrantReferralRequ
     v1::EventCore core;
     v1::ReferralGranted* granted = core.mutable_referral_granted();
     granted->set_referral_id(referral_id);
-    granted->set_family_id(request.family_id());
+    granted->set_family_id(family.family_id());
     granted->set_prescriber_id(request.prescriber_id());
     granted->set_start_day(start);
     granted->set_end_day(request.end_day());

@@ -1,6 +1,7 @@
 // Till commands: sales, voids, receipts.
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
@@ -149,7 +150,10 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
 
 }  // namespace
 
-absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequest& request) {
+absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequest& original) {
+  // Card ids are upper case ("hem-000001" typed at the till means HEM-000001).
+  v1::RecordSaleRequest request = original;
+  request.set_family_id(absl::AsciiStrToUpper(request.family_id()));
   ASSIGN_OR_RETURN(std::vector<WantedLine> wanted, WantedLines(request));
   v1::RecordSaleResponse response;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
@@ -214,10 +218,14 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
       if (department->serves_persons()) {
         bool known = false;
         for (const v1::Member& member : family->members()) known |= member.member_id() == want.member_id;
-        if (want.member_id == 0 || !known) {
+        if (want.member_id == 0) {
           return absl::InvalidArgumentError(absl::StrCat(
-              "Ligne ", i + 1, " (", product->name(),
-              ") : indiquez la personne du foyer servie (member_id)."));
+              "Ligne ", i + 1, " (", product->name(), ") : indiquez la personne du foyer servie."));
+        }
+        if (!known) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "Ligne ", i + 1, " (", product->name(), ") : la personne n° ", want.member_id,
+              " ne fait pas partie du foyer ", request.family_id(), "."));
         }
       }
       v1::RecordedLine* line = sale.add_recorded_lines();

@@ -40,7 +40,7 @@ const char* StateName(v1::TransferView::State state) {
 }
 
 absl::Status WrongState(const v1::TransferView& transfer, absl::string_view action) {
-  return absl::FailedPreconditionError(absl::StrCat("Impossible de ", action, " le transfert ",
+  return absl::FailedPreconditionError(absl::StrCat("Impossible ", action, " le transfert ",
                                                     transfer.transfer_id(), " : il est ",
                                                     StateName(transfer.state()), "."));
 }
@@ -117,7 +117,7 @@ absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRe
           "Seul l'autre centre concerné peut accepter ou refuser ce transfert.");
     }
     if (transfer.state() != v1::TransferView::PROPOSED) {
-      return WrongState(transfer, request.accept() ? "accepter" : "refuser");
+      return WrongState(transfer, request.accept() ? "d'accepter" : "de refuser");
     }
     v1::EventCore core;
     v1::TransferAnswered* answered = core.mutable_transfer_answered();
@@ -138,7 +138,7 @@ absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRe
     }
     if (transfer.state() != v1::TransferView::PROPOSED &&
         transfer.state() != v1::TransferView::ACCEPTED) {
-      return WrongState(transfer, "annuler");
+      return WrongState(transfer, "d'annuler");
     }
     v1::EventCore core;
     core.mutable_transfer_cancelled()->set_transfer_id(request.transfer_id());
@@ -161,7 +161,7 @@ absl::StatusOr<v1::TransferView> Till::ShipTransfer(const v1::ShipTransferReques
               ? "Le centre destinataire n'a pas encore accepté cette offre."
               : "Acceptez d'abord cette demande, puis expédiez.");
     }
-    if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "expédier");
+    if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "d'expédier");
     v1::EventCore core;
     v1::TransferShipped* shipped = core.mutable_transfer_shipped();
     shipped->set_transfer_id(transfer.transfer_id());

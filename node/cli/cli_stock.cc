@@ -167,7 +167,10 @@ void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int&
     request.set_expiring_within_days(within);
     result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::GetStock, request,
                                    [](const v1::StockReport& report) {
-                                     if (report.products().empty()) std::cout << "stock vide\n";
+                                     if (report.products().empty()) {
+                                       std::cout << (within > 0 ? "aucun lot n'arrive à sa date dans ce délai\n"
+                                                                : "stock vide\n");
+                                     }
                                      for (const auto& level : report.products()) PrintLevel(level);
                                    });
   });

@@ -44,6 +44,11 @@ int main(int argc, char** argv) {
   comptoir::cli::AddStockCommands(app, *hub, globals, result);
   comptoir::cli::AddWorkshopCommands(app, globals, result);
   comptoir::cli::AddTransferCommands(app, globals, result);
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    // --help prints and exits 0; every other parse error is bad usage: 2.
+    return app.exit(error) == 0 ? 0 : 2;
+  }
   return result;
 }
