@@ -24,10 +24,7 @@ grpc::Status HubServiceImpl::GetHubStatus(grpc::ServerContext*, const v1::GetHub
 grpc::Status HubServiceImpl::GetSalesSummary(grpc::ServerContext*,
                                              const v1::GetSalesSummaryRequest*,
                                              v1::SalesSummary* response) {
-  absl::StatusOr<v1::SalesSummary> sales = log_->Sales();
-  if (!sales.ok()) return ToGrpcStatus(sales.status());
-  *response = *std::move(sales);
-  return grpc::Status::OK;
+  return Answer(log_->Sales(), response);
 }
 
 namespace {
@@ -129,10 +126,7 @@ grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext*, const v1::Donor* 
 
 grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
                                           v1::Catalogue* response) {
-  absl::StatusOr<v1::Catalogue> catalogue = log_->Catalogue();
-  if (!catalogue.ok()) return ToGrpcStatus(catalogue.status());
-  *response = *std::move(catalogue);
-  return grpc::Status::OK;
+  return Answer(log_->Catalogue(), response);
 }
 
 grpc::Status HubServiceImpl::ListTransfers(grpc::ServerContext*,
@@ -147,18 +141,12 @@ grpc::Status HubServiceImpl::ListTransfers(grpc::ServerContext*,
 
 grpc::Status HubServiceImpl::ListSurplus(grpc::ServerContext*, const v1::ListSurplusRequest*,
                                          v1::ListSurplusResponse* response) {
-  absl::StatusOr<v1::ListSurplusResponse> surplus = comptoir::ListSurplus(log_->store());
-  if (!surplus.ok()) return ToGrpcStatus(surplus.status());
-  *response = *std::move(surplus);
-  return grpc::Status::OK;
+  return Answer(comptoir::ListSurplus(log_->store()), response);
 }
 
 grpc::Status HubServiceImpl::ListNeeds(grpc::ServerContext*, const v1::ListNeedsRequest*,
                                        v1::ListNeedsResponse* response) {
-  absl::StatusOr<v1::ListNeedsResponse> needs = comptoir::ListNeeds(log_->store());
-  if (!needs.ok()) return ToGrpcStatus(needs.status());
-  *response = *std::move(needs);
-  return grpc::Status::OK;
+  return Answer(comptoir::ListNeeds(log_->store()), response);
 }
 
 grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext*, const v1::GetSyncHealthRequest*,

@@ -7,13 +7,6 @@ namespace comptoir {
 
 namespace {
 
-template <typename Response>
-grpc::Status Answer(absl::StatusOr<Response> result, Response* response) {
-  if (!result.ok()) return ToGrpcStatus(result.status());
-  *response = *std::move(result);
-  return grpc::Status::OK;
-}
-
 // Requests without fields go to Till methods without arguments.
 template <typename Request, typename Method>
 auto Invoke(Till* till, const Request& request, Method method) -> decltype((till->*method)(request)) {
@@ -66,10 +59,7 @@ grpc::Status NodeServiceImpl::ReadEvents(grpc::ServerContext*, const v1::ReadEve
 grpc::Status NodeServiceImpl::GetSalesSummary(grpc::ServerContext*,
                                               const v1::GetSalesSummaryRequest*,
                                               v1::SalesSummary* response) {
-  absl::StatusOr<v1::SalesSummary> sales = store_->Sales();
-  if (!sales.ok()) return ToGrpcStatus(sales.status());
-  *response = *std::move(sales);
-  return grpc::Status::OK;
+  return Answer(store_->Sales(), response);
 }
 
 }  // namespace comptoir
