@@ -37,7 +37,8 @@ int PickFreePort();
 bool WaitFor(const std::function<bool()>& condition, absl::Duration timeout);
 
 // A child process. Its stdout and stderr go to `log_path` (appended).
-// The destructor kills it (SIGKILL) if still running.
+// The destructor kills it (SIGKILL) if still running, and it is killed too if
+// the test process dies first (PR_SET_PDEATHSIG), so no test leaves a daemon behind.
 class Subprocess {
  public:
   Subprocess(std::vector<std::string> argv, std::string log_path);
