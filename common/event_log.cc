@@ -1,5 +1,7 @@
 #include "common/event_log.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/keys.h"
 #include "common/projection.h"
@@ -78,6 +80,7 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
                                                                  size_t max_events,
                                                                  size_t max_bytes) const {
   std::vector<v1::EventRecord> records;
+  std::vector<uint64_t> seqs;  // of `records`, ascending
   size_t bytes = 0;
   const std::string prefix = EventKeyPrefix(origin);
   RETURN_IF_ERROR(store_->Scan(
@@ -90,16 +93,26 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
         record.set_core(std::string(value));
         bytes += value.size();
         records.push_back(std::move(record));
+        std::string key_origin;
+        uint64_t seq = 0;
+        ParseEventKey(key, &key_origin, &seq);
+        seqs.push_back(seq);
         return true;
       }));
-  // Personal parts are looked up one by one: most events have none.
-  for (v1::EventRecord& record : records) {
-    v1::EventCore core;
-    if (!core.ParseFromString(record.core()) || core.personal_digest().empty()) continue;
-    ASSIGN_OR_RETURN(std::optional<std::string> personal,
-                     store_->Get(Column::kPersonal, EventKey(core.origin(), core.seq())));
-    if (personal.has_value()) record.set_personal(std::move(*personal));
-  }
+  if (records.empty()) return records;
+  // Personal parts of the same range, in one scan (most events have none).
+  RETURN_IF_ERROR(store_->Scan(
+      Column::kPersonal, EventKey(origin, seqs.front()), EventKey(origin, seqs.back() + 1),
+      [&](absl::string_view key, absl::string_view value) {
+        std::string key_origin;
+        uint64_t seq = 0;
+        if (!ParseEventKey(key, &key_origin, &seq)) return true;
+        auto it = std::lower_bound(seqs.begin(), seqs.end(), seq);
+        if (it != seqs.end() && *it == seq) {
+          records[it - seqs.begin()].set_personal(std::string(value));
+        }
+        return true;
+      }));
   return records;
 }
 

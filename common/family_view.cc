@@ -18,10 +18,10 @@ bool Wins(const v1::Stamp& incoming, const google::protobuf::Map<std::string, v1
   return incoming.origin() > held.origin();
 }
 
-// Sets a field through `set` if the write's stamp wins.
-template <typename Setter>
-void Write(v1::FamilyRecord& record, const v1::Stamp& stamp, const std::string& field,
-           Setter set) {
+// Sets a field of `record` (a FamilyRecord or ReferralRecord: anything with
+// a `stamps` map) through `set` if the write's stamp wins.
+template <typename Record, typename Setter>
+void Write(Record& record, const v1::Stamp& stamp, const std::string& field, Setter set) {
   if (!Wins(stamp, record.stamps(), field)) return;
   set();
   (*record.mutable_stamps())[field] = stamp;
@@ -107,16 +107,7 @@ absl::Status FoldReferral(const Store& store, Batch& batch, const v1::EventCore&
                    GetRecord<v1::ReferralRecord>(store, key, &batch));
   v1::ReferralRecord record = held.value_or(v1::ReferralRecord());
   v1::ReferralView* referral = record.mutable_referral();
-  auto write = [&](const std::string& field, auto set) {
-    auto it = record.stamps().find(field);
-    if (it != record.stamps().end() &&
-        (it->second.hlc() > stamp.hlc() ||
-         (it->second.hlc() == stamp.hlc() && it->second.origin() >= stamp.origin()))) {
-      return;
-    }
-    set();
-    (*record.mutable_stamps())[field] = stamp;
-  };
+  auto write = [&](const std::string& field, auto set) { Write(record, stamp, field, set); };
   referral->set_referral_id(referral_id);
   referral->set_family_id(family_id);
   if (core.has_referral_granted()) {

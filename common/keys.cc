@@ -1,5 +1,7 @@
 #include "common/keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace comptoir {
@@ -74,6 +76,19 @@ std::string ViewPrefix(std::initializer_list<absl::string_view> parts) {
   std::string key = ViewKey(parts);
   key.push_back('\0');
   return key;
+}
+
+std::vector<std::string> SplitViewKey(absl::string_view key, absl::string_view prefix) {
+  std::vector<std::string> parts;
+  absl::string_view rest = key.substr(std::min(prefix.size(), key.size()));
+  size_t start = 0;
+  for (size_t i = 0; i <= rest.size(); ++i) {
+    if (i == rest.size() || rest[i] == '\0') {
+      parts.emplace_back(rest.substr(start, i - start));
+      start = i + 1;
+    }
+  }
+  return parts;
 }
 
 std::string CounterKey(absl::string_view name) {

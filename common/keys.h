@@ -26,6 +26,7 @@
 #include <initializer_list>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -58,6 +59,8 @@ std::string ViewKey(std::initializer_list<absl::string_view> parts);
 // ViewKey(parts) followed by 0x00: every key extending `parts` starts with it.
 std::string ViewPrefix(std::initializer_list<absl::string_view> parts);
 std::string CounterKey(absl::string_view name);
+// The parts of a views key after `prefix` (a ViewPrefix), split at 0x00.
+std::vector<std::string> SplitViewKey(absl::string_view key, absl::string_view prefix);
 
 // Meta keys holding one value each.
 inline constexpr absl::string_view kMetaSite = "site";

@@ -184,11 +184,9 @@ absl::StatusOr<v1::ListSurplusResponse> ListSurplus(const Store& store) {
   std::vector<std::pair<std::string, std::pair<std::string, int64_t>>> marked;
   const std::string prefix = ViewPrefix({"surplus"});
   RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
-    absl::string_view rest = key.substr(prefix.size());
-    const size_t separator = rest.find('\0');
-    marked.push_back({std::string(rest.substr(0, separator)),
-                      {std::string(rest.substr(separator + 1)),
-                       static_cast<int64_t>(ReadBigEndian64(value).value_or(0))}});
+    std::vector<std::string> parts = SplitViewKey(key, prefix);  // site, lot
+    if (parts.size() != 2) return true;
+    marked.push_back({parts[0], {parts[1], static_cast<int64_t>(ReadBigEndian64(value).value_or(0))}});
     return true;
   }));
   for (const auto& [site, lot_and_quantity] : marked) {
@@ -215,10 +213,9 @@ absl::StatusOr<v1::ListNeedsResponse> ListNeeds(const Store& store) {
   const std::string prefix = ViewPrefix({"minimum"});
   std::vector<std::tuple<std::string, std::string, int64_t>> minimums;
   RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
-    absl::string_view rest = key.substr(prefix.size());
-    const size_t separator = rest.find('\0');
-    minimums.emplace_back(std::string(rest.substr(0, separator)), std::string(rest.substr(separator + 1)),
-                          static_cast<int64_t>(ReadBigEndian64(value).value_or(0)));
+    std::vector<std::string> parts = SplitViewKey(key, prefix);  // site, product
+    if (parts.size() != 2) return true;
+    minimums.emplace_back(parts[0], parts[1], static_cast<int64_t>(ReadBigEndian64(value).value_or(0)));
     return true;
   }));
   for (const auto& [site, product_id, minimum] : minimums) {
@@ -240,15 +237,7 @@ absl::StatusOr<Balances> ReadBalances(const Store& store) {
   Balances balances;
   const std::string prefix = ViewPrefix({"ledger"});
   RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
-    std::vector<std::string> parts;
-    absl::string_view rest = key.substr(prefix.size());
-    size_t start = 0;
-    for (size_t i = 0; i <= rest.size(); ++i) {
-      if (i == rest.size() || rest[i] == '\0') {
-        parts.emplace_back(rest.substr(start, i - start));
-        start = i + 1;
-      }
-    }
+    std::vector<std::string> parts = SplitViewKey(key, prefix);  // site, product, kind
     if (parts.size() != 3) return true;
     const int64_t units = static_cast<int64_t>(ReadBigEndian64(value).value_or(0));
     for (const std::string& site : {parts[0], std::string()}) {

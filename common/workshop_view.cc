@@ -66,13 +66,12 @@ absl::StatusOr<v1::DonorReport> ReadDonorReport(const Store& store) {
   for (const v1::Donor& donor : catalogue.donors()) *by_donor[donor.donor_id()].mutable_donor() = donor;
   const std::string prefix = ViewPrefix({"gift"});
   RETURN_IF_ERROR(ScanViews(store, prefix, [&](absl::string_view key, absl::string_view value) {
-    absl::string_view rest = key.substr(prefix.size());
-    const size_t separator = rest.find('\0');
-    if (separator == absl::string_view::npos) return true;
-    v1::DonorGifts& gifts = by_donor[std::string(rest.substr(0, separator))];
-    if (!gifts.has_donor()) gifts.mutable_donor()->set_donor_id(std::string(rest.substr(0, separator)));
+    std::vector<std::string> parts = SplitViewKey(key, prefix);  // donor, site
+    if (parts.size() != 2) return true;
+    v1::DonorGifts& gifts = by_donor[parts[0]];
+    if (!gifts.has_donor()) gifts.mutable_donor()->set_donor_id(parts[0]);
     v1::SiteGifts* site = gifts.add_by_site();
-    site->set_site(std::string(rest.substr(separator + 1)));
+    site->set_site(parts[1]);
     site->set_units(static_cast<int64_t>(ReadBigEndian64(value, 0).value_or(0)));
     site->set_reference_value_cents(static_cast<int64_t>(ReadBigEndian64(value, 8).value_or(0)));
     gifts.set_units(gifts.units() + site->units());

@@ -57,14 +57,6 @@ void PrintReferral(const v1::ReferralView& referral) {
             << referral.end_day() << (referral.ended() ? " (terminée)" : "") << "\n";
 }
 
-bool ParseCeiling(const std::string& text, int64_t* cents) {
-  if (text.empty()) return true;
-  std::optional<int64_t> parsed = ParseEuros(text);
-  if (!parsed.has_value()) return false;
-  *cents = *parsed;
-  return true;
-}
-
 }  // namespace
 
 void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
@@ -198,7 +190,7 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
     request.set_end_day(until_day);
     request.set_project(project);
     int64_t cents = 0;
-    if (!ParseCeiling(ceiling, &cents)) {
+    if (!ceiling.empty() && !ParseAmount(ceiling, &cents)) {
       result = Usage("--ceiling " + ceiling + ": expected an amount in euros, e.g. 60,00");
       return;
     }
@@ -218,7 +210,7 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
     request.set_end_day(until_day);
     if (renew_ceiling->count() > 0) {
       int64_t cents = 0;
-      if (!ParseCeiling(ceiling, &cents)) {
+      if (!ParseAmount(ceiling, &cents)) {
         result = Usage("--ceiling " + ceiling + ": expected an amount in euros");
         return;
       }

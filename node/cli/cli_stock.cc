@@ -47,13 +47,6 @@ void PrintLevel(const v1::StockLevel& level) {
   for (const auto& lot : level.lots()) PrintLot(lot);
 }
 
-bool ParsePrice(const std::string& text, int64_t* cents) {
-  std::optional<int64_t> parsed = ParseEuros(text);
-  if (!parsed.has_value()) return false;
-  *cents = *parsed;
-  return true;
-}
-
 }  // namespace
 
 void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result) {
@@ -84,7 +77,7 @@ void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int&
     request.set_name(name);
     request.set_department(department);
     int64_t cents = 0;
-    if (!ParsePrice(price, &cents)) {
+    if (!ParseAmount(price, &cents)) {
       result = Usage("--price " + price + ": expected an amount in euros, e.g. 12,50");
       return;
     }
@@ -214,7 +207,7 @@ void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int&
     request.set_name(name);
     request.set_department(department);
     int64_t cents = 0;
-    if (!ParsePrice(price, &cents)) {
+    if (!ParseAmount(price, &cents)) {
       result = Usage("--price " + price + ": expected an amount in euros, e.g. 1,09");
       return;
     }

@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/money.h"
 
 namespace comptoir::cli {
 
@@ -35,6 +36,13 @@ int Fail(const grpc::Status& status, const std::string& address) {
 int Usage(const std::string& message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 2;
+}
+
+bool ParseAmount(const std::string& text, int64_t* cents) {
+  std::optional<int64_t> parsed = ParseEuros(text);
+  if (!parsed.has_value()) return false;
+  *cents = *parsed;
+  return true;
 }
 
 std::string ToJson(const google::protobuf::Message& message) {

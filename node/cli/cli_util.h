@@ -27,6 +27,9 @@ void SetDeadline(grpc::ClientContext* context, const Globals& globals);
 int Fail(const grpc::Status& status, const std::string& address);
 // Prints "error: <message>" and returns the usage exit status 2.
 int Usage(const std::string& message);
+// Parses an amount in euros as people type it ("12,50", "12.5", "60") into
+// cents; false if malformed.
+bool ParseAmount(const std::string& text, int64_t* cents);
 // The protobuf JSON mapping, field names as in the .proto files.
 std::string ToJson(const google::protobuf::Message& message);
 // "2026-11-25 16:57:56 UTC" in local time, or "never" for 0.
