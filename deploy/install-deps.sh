@@ -2,14 +2,24 @@
 # Installs what Comptoir needs to build and test, from Debian 12's packages,
 # skipping what is already installed. Needs root (or sudo) only if something
 # is missing.
+#
+#   deploy/install-deps.sh              # to build and run Comptoir
+#   deploy/install-deps.sh --web-tests  # also what the web till's browser tests
+#                                       # need: chromium and Node.js with npm
 set -euo pipefail
 
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata
+  librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata libcpp-httplib-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+
+if [ "${1:-}" = "--web-tests" ]; then
+  PACKAGES+=(chromium)
+  # Any Node.js will do (Debian's, or one installed otherwise with its npm).
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
+fi
 
 missing=()
 for package in "${PACKAGES[@]}"; do

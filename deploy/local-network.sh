@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds Comptoir and starts a local network on 127.0.0.1: the hub and the six
-# centres of PACTE 59, each node with its own database under one data folder.
-# Ctrl-C stops them all cleanly.
+# centres of PACTE 59, each node with its own database under one data folder
+# and its web till on its own HTTP port. Ctrl-C stops them all cleanly.
 #
-#   deploy/local-network.sh                 # data in ./comptoir-data, ports 7400-7406
+#   deploy/local-network.sh                 # data in ./comptoir-data, gRPC ports
+#                                           # 7400-7406, web tills 8401-8406
 #   COMPTOIR_DATA=/tmp/net COMPTOIR_BASE_PORT=9400 deploy/local-network.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -60,9 +61,10 @@ wait_ready hub "$DATA/hub.addr" "$!"
 port=$BASE_PORT
 for site in "${SITES[@]}"; do
   port=$((port + 1))
-  rm -f "$DATA/$site.addr"
+  rm -f "$DATA/$site.addr" "$DATA/$site.web"
   "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
     --listen "127.0.0.1:$port" --hub "$HUB" --token-file "$DATA/tokens/$site" \
+    --http-listen "127.0.0.1:$((port + 1000))" --http-ready-file "$DATA/$site.web" \
     --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
   pids+=($!)
   wait_ready "$site" "$DATA/$site.addr" "$!"
@@ -71,7 +73,9 @@ done
 echo
 echo "Comptoir local network is running (data and logs in $DATA):"
 printf '  %-13s %s\n' hub "$(cat "$DATA/hub.addr")"
-for site in "${SITES[@]}"; do printf '  %-13s %s\n' "$site" "$(cat "$DATA/$site.addr")"; done
+for site in "${SITES[@]}"; do
+  printf '  %-13s %-17s web till: http://%s/\n' "$site" "$(cat "$DATA/$site.addr")" "$(cat "$DATA/$site.web")"
+done
 echo
 echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
 echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"

@@ -13,6 +13,7 @@
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
+#include "node/web/web_server.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
@@ -21,6 +22,8 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:7401";
   std::string hub = "127.0.0.1:7400";
   std::string ready_file;
+  std::string http_listen = "127.0.0.1:8401";
+  std::string http_ready_file;
   std::string card_prefix;
   std::string token_file;
   bool recover_from_hub = false;
@@ -33,6 +36,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
+  app.add_option("--http-listen", http_listen,
+                 "Address of the web till (HTTP; port 0: any free port); empty for none. "
+                 "Keep it on loopback unless a reverse proxy guards it")
+      ->capture_default_str();
+  app.add_option("--http-ready-file", http_ready_file,
+                 "Once the web till listens, write its bound address to this file");
   app.add_option("--card-prefix", card_prefix,
                  "Prefix of family cards and receipts (default: from the site, HEM for hem); "
                  "fixed when the database is created");
@@ -81,7 +90,22 @@ int main(int argc, char** argv) {
     comptoir::LogError(server.status().message());
     return 1;
   }
+  std::unique_ptr<comptoir::WebServer> web;
+  if (!http_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::WebServer>> started =
+        comptoir::WebServer::Start(http_listen, &till_commands, store->get(), sync.get());
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    web = *std::move(started);
+  }
   if (sync) sync->Start();
+  if (web) {
+    absl::Status announced = comptoir::AnnounceListening("comptoir-node " + site + " web till",
+                                                         web->address(), http_ready_file);
+    if (!announced.ok()) comptoir::LogError(announced.message());
+  }
   comptoir::LogInfo("data in ", data_dir, ", hub ", hub.empty() ? "none (offline mode)" : hub);
   absl::Status announced = comptoir::AnnounceListening(
       "comptoir-node " + site, server->address, ready_file);
@@ -89,6 +113,7 @@ int main(int argc, char** argv) {
 
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
+  if (web) web->Stop();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   if (sync) sync->Stop();

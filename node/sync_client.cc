@@ -13,6 +13,7 @@ namespace comptoir {
 
 SyncClient::SyncClient(NodeStore* store, Options options)
     : store_(store), options_(std::move(options)) {
+  state_.offline_since_unix_ms = absl::ToUnixMillis(absl::Now());
   grpc::ChannelArguments args;
   // gRPC's own reconnection backoff must not outlast ours, or a hub that comes
   // back would stay unreachable for up to two minutes.
@@ -83,6 +84,7 @@ void SyncClient::Run() {
       std::lock_guard<std::mutex> lock(mu_);
       was_welcomed = state_.connected;
       state_.connected = false;
+      if (was_welcomed) state_.offline_since_unix_ms = absl::ToUnixMillis(absl::Now());
       if (stopping_) return;
       state_.last_error = status.ok() ? "" : status.ToString();
     }
@@ -175,6 +177,7 @@ absl::Status SyncClient::RunStream() {
                 message.welcome().high_water(), ")");
         std::lock_guard<std::mutex> lock(mu_);
         state_.connected = true;
+        state_.offline_since_unix_ms = 0;
         state_.last_error.clear();
       }
       for (v1::NodeMessage& m : *reply) out.push_back(std::move(m));

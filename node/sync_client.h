@@ -38,6 +38,9 @@ class SyncClient {
   struct State {
     bool connected = false;
     int64_t last_contact_unix_ms = 0;
+    // While not connected: since when (the end of the last stream, or the
+    // client's creation if it never connected), ms since the Unix epoch.
+    int64_t offline_since_unix_ms = 0;
     std::string last_error;
     uint64_t streams_opened = 0;
   };

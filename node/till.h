@@ -23,6 +23,9 @@ class Till {
 
   // Sales (till_sales.cc).
   absl::StatusOr<v1::RecordSaleResponse> RecordSale(const v1::RecordSaleRequest& request);
+  // Prices the basket as RecordSale would and refuses it for the same
+  // reasons, writing nothing (for the till's screen while a basket is built).
+  absl::StatusOr<v1::SaleQuote> QuoteSale(const v1::RecordSaleRequest& request);
   absl::StatusOr<v1::VoidSaleResponse> VoidSale(const v1::VoidSaleRequest& request);
   absl::StatusOr<v1::Receipt> GetReceipt(const v1::GetReceiptRequest& request);
 

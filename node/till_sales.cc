@@ -100,6 +100,18 @@ absl::StatusOr<std::optional<int64_t>> CeilingRemaining(const Store& store,
   return std::optional<int64_t>(referral->monthly_ceiling_cents() - spent);
 }
 
+// The confirmed oversales of a priced sale, for the volunteer.
+std::vector<std::string> ConfirmedWarnings(const v1::SaleRecorded& sale) {
+  std::vector<std::string> warnings;
+  for (const v1::RecordedLine& line : sale.recorded_lines()) {
+    if (line.shortfall() > 0) {
+      warnings.push_back(absl::StrCat("Stock négatif confirmé pour ", line.product_name(), " : ",
+                                      line.shortfall(), " vendu(s) au-delà du stock enregistré."));
+    }
+  }
+  return warnings;
+}
+
 v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int64_t> remaining) {
   const v1::SaleRecorded& sale = event.core.sale_recorded();
   v1::RecordSaleResponse response;
@@ -111,12 +123,7 @@ v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int6
   response.set_family_total_cents(sale.family_total_cents());
   response.set_saved_cents(sale.reference_total_cents() - sale.family_total_cents());
   if (remaining.has_value()) response.set_ceiling_remaining_cents(*remaining);
-  for (const v1::RecordedLine& line : sale.recorded_lines()) {
-    if (line.shortfall() > 0) {
-      response.add_warnings(absl::StrCat("Stock négatif confirmé pour ", line.product_name(), " : ",
-                                         line.shortfall(), " vendu(s) au-delà du stock enregistré."));
-    }
-  }
+  for (std::string& warning : ConfirmedWarnings(sale)) response.add_warnings(std::move(warning));
   response.set_receipt_text(RenderReceipt(event.core, remaining, false));
   return response;
 }
@@ -148,6 +155,147 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
   return response;
 }
 
+// A basket priced and checked against the rules, not yet numbered nor written.
+struct PricedSale {
+  v1::SaleRecorded sale;
+  // What is left of the monthly ceiling after it; nullopt when no ceiling.
+  std::optional<int64_t> remaining;
+};
+
+// Prices `wanted` for the family of `request` on `today` at `site`: family
+// known, referral covering today, products sellable, member served where the
+// department serves persons, lots earliest expiry first, ceiling. Returns the
+// volunteer's French refusal when a rule says no. Reads `store` only.
+absl::StatusOr<PricedSale> PriceSale(const Store& store, const std::string& site,
+                                     const std::string& today,
+                                     const v1::RecordSaleRequest& request,
+                                     const std::vector<WantedLine>& wanted) {
+  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family,
+                   FindFamily(store, request.family_id()));
+  if (!family.has_value()) {
+    return absl::NotFoundError(absl::StrCat(
+        "Famille ", request.family_id(),
+        " inconnue dans ce centre (carte mal saisie, ou inscrite ailleurs et pas encore "
+        "reçue)."));
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::ReferralView> referrals,
+                   ReferralsOf(store, request.family_id()));
+  std::optional<v1::ReferralView> referral = ReferralCovering(referrals, today);
+  if (!referral.has_value()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "La famille ", request.family_id(), " n'a pas d'orientation valable aujourd'hui (",
+        FrenchDay(today), ") : elle ne peut pas faire d'achat. Voir le prescripteur."));
+  }
+
+  v1::SaleRecorded sale;
+  sale.set_family_id(request.family_id());
+  sale.set_request_id(request.request_id());
+  sale.set_payment_method(request.payment_method());
+  sale.set_day(today);
+  // Lots already planned by earlier lines of this basket.
+  std::map<std::string, std::vector<v1::Lot>> lots_left;
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    const WantedLine& want = wanted[i];
+    std::optional<v1::Product> product;
+    if (!want.product_id.empty()) {
+      ASSIGN_OR_RETURN(product, FindProduct(store, want.product_id));
+    } else {
+      ASSIGN_OR_RETURN(product, FindProductByBarcode(store, want.barcode));
+    }
+    const std::string asked = want.product_id.empty() ? want.barcode : want.product_id;
+    if (!product.has_value()) {
+      return absl::NotFoundError(absl::StrCat("Produit inconnu : ", asked, "."));
+    }
+    if (product->withdrawn()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Le produit ", product->name(), " n'est plus en vente."));
+    }
+    ASSIGN_OR_RETURN(std::optional<v1::Department> department,
+                     FindDepartment(store, product->department()));
+    if (!department.has_value()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Le rayon « ", product->department(), " » du produit ", product->name(),
+          " n'est pas configuré dans ce centre."));
+    }
+    if (department->serves_persons()) {
+      bool known = false;
+      for (const v1::Member& member : family->members()) known |= member.member_id() == want.member_id;
+      if (want.member_id == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Ligne ", i + 1, " (", product->name(), ") : indiquez la personne du foyer servie."));
+      }
+      if (!known) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Ligne ", i + 1, " (", product->name(), ") : la personne n° ", want.member_id,
+            " ne fait pas partie du foyer ", request.family_id(), "."));
+      }
+    }
+    v1::RecordedLine* line = sale.add_recorded_lines();
+    line->set_product_id(product->product_id());
+    line->set_product_name(product->name());
+    line->set_quantity(want.quantity);
+    line->set_department(department->code());
+    line->set_unit_price_cents(product->reference_price_cents());
+    line->set_reference_cents(product->reference_price_cents() * want.quantity);
+    line->set_discount_bp(department->discount_bp());
+    line->set_family_cents(FamilyPriceCents(line->reference_cents(), department->discount_bp()));
+    if (department->serves_persons()) line->set_member_id(want.member_id);
+    v1::SaleLine* simple = sale.add_lines();
+    simple->set_product_id(product->product_id());
+    simple->set_quantity(want.quantity);
+
+    if (!product->untracked()) {
+      auto lots = lots_left.find(product->product_id());
+      if (lots == lots_left.end()) {
+        ASSIGN_OR_RETURN(std::vector<v1::Lot> fefo,
+                         LotsInFefoOrder(store, site, product->product_id()));
+        lots = lots_left.emplace(product->product_id(), std::move(fefo)).first;
+      }
+      FefoPlan plan = PlanFefo(lots->second, want.quantity, today);
+      for (const v1::LotTake& take : plan.takes) {
+        *line->add_lots() = take;
+        for (v1::Lot& lot : lots->second) {
+          if (lot.lot_id() == take.lot_id()) lot.set_remaining(lot.remaining() - take.quantity());
+        }
+      }
+      if (plan.shortfall > 0) {
+        if (!request.allow_negative_stock()) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "Stock insuffisant pour ", product->name(), " : il manque ", plan.shortfall,
+              " unité(s)",
+              plan.past_dlc > 0
+                  ? absl::StrCat(" (", plan.past_dlc,
+                                 " unité(s) en stock ont dépassé leur DLC : à retirer, pas à vendre)")
+                  : "",
+              ". Vérifiez le rayon ; si le stock enregistré est faux, confirmez pour vendre "
+              "quand même."));
+        }
+        line->set_shortfall(plan.shortfall);
+        sale.set_negative_stock_confirmed(true);
+      }
+    }
+    sale.set_reference_total_cents(sale.reference_total_cents() + line->reference_cents());
+    sale.set_family_total_cents(sale.family_total_cents() + line->family_cents());
+  }
+
+  PricedSale priced;
+  if (referral->monthly_ceiling_cents() > 0) {
+    ASSIGN_OR_RETURN(int64_t spent,
+                     SpentInMonth(store, request.family_id(), MonthOf(today)));
+    const int64_t left = referral->monthly_ceiling_cents() - spent;
+    if (sale.family_total_cents() > left) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Plafond mensuel dépassé : la famille a déjà dépensé ", FormatEuros(spent),
+          " ce mois-ci sur un plafond de ", FormatEuros(referral->monthly_ceiling_cents()),
+          " ; ce panier coûte ", FormatEuros(sale.family_total_cents()), " et il reste ",
+          FormatEuros(std::max<int64_t>(left, 0)), "."));
+    }
+    priced.remaining = left - sale.family_total_cents();
+  }
+  priced.sale = std::move(sale);
+  return priced;
+}
+
 }  // namespace
 
 absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequest& original) {
@@ -168,129 +316,10 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
         return absl::OkStatus();
       }
     }
-    ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family,
-                     FindFamily(store, request.family_id()));
-    if (!family.has_value()) {
-      return absl::NotFoundError(absl::StrCat(
-          "Famille ", request.family_id(),
-          " inconnue dans ce centre (carte mal saisie, ou inscrite ailleurs et pas encore "
-          "reçue)."));
-    }
-    ASSIGN_OR_RETURN(std::vector<v1::ReferralView> referrals,
-                     ReferralsOf(store, request.family_id()));
-    std::optional<v1::ReferralView> referral = ReferralCovering(referrals, ctx.today());
-    if (!referral.has_value()) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "La famille ", request.family_id(), " n'a pas d'orientation valable aujourd'hui (",
-          FrenchDay(ctx.today()), ") : elle ne peut pas faire d'achat. Voir le prescripteur."));
-    }
-
-    v1::SaleRecorded sale;
-    sale.set_family_id(request.family_id());
-    sale.set_request_id(request.request_id());
-    sale.set_payment_method(request.payment_method());
-    sale.set_day(ctx.today());
-    // Lots already planned by earlier lines of this basket.
-    std::map<std::string, std::vector<v1::Lot>> lots_left;
-    for (size_t i = 0; i < wanted.size(); ++i) {
-      const WantedLine& want = wanted[i];
-      std::optional<v1::Product> product;
-      if (!want.product_id.empty()) {
-        ASSIGN_OR_RETURN(product, FindProduct(store, want.product_id));
-      } else {
-        ASSIGN_OR_RETURN(product, FindProductByBarcode(store, want.barcode));
-      }
-      const std::string asked = want.product_id.empty() ? want.barcode : want.product_id;
-      if (!product.has_value()) {
-        return absl::NotFoundError(absl::StrCat("Produit inconnu : ", asked, "."));
-      }
-      if (product->withdrawn()) {
-        return absl::FailedPreconditionError(
-            absl::StrCat("Le produit ", product->name(), " n'est plus en vente."));
-      }
-      ASSIGN_OR_RETURN(std::optional<v1::Department> department,
-                       FindDepartment(store, product->department()));
-      if (!department.has_value()) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "Le rayon « ", product->department(), " » du produit ", product->name(),
-            " n'est pas configuré dans ce centre."));
-      }
-      if (department->serves_persons()) {
-        bool known = false;
-        for (const v1::Member& member : family->members()) known |= member.member_id() == want.member_id;
-        if (want.member_id == 0) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "Ligne ", i + 1, " (", product->name(), ") : indiquez la personne du foyer servie."));
-        }
-        if (!known) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "Ligne ", i + 1, " (", product->name(), ") : la personne n° ", want.member_id,
-              " ne fait pas partie du foyer ", request.family_id(), "."));
-        }
-      }
-      v1::RecordedLine* line = sale.add_recorded_lines();
-      line->set_product_id(product->product_id());
-      line->set_product_name(product->name());
-      line->set_quantity(want.quantity);
-      line->set_department(department->code());
-      line->set_unit_price_cents(product->reference_price_cents());
-      line->set_reference_cents(product->reference_price_cents() * want.quantity);
-      line->set_discount_bp(department->discount_bp());
-      line->set_family_cents(FamilyPriceCents(line->reference_cents(), department->discount_bp()));
-      if (department->serves_persons()) line->set_member_id(want.member_id);
-      v1::SaleLine* simple = sale.add_lines();
-      simple->set_product_id(product->product_id());
-      simple->set_quantity(want.quantity);
-
-      if (!product->untracked()) {
-        auto lots = lots_left.find(product->product_id());
-        if (lots == lots_left.end()) {
-          ASSIGN_OR_RETURN(std::vector<v1::Lot> fefo,
-                           LotsInFefoOrder(store, ctx.site(), product->product_id()));
-          lots = lots_left.emplace(product->product_id(), std::move(fefo)).first;
-        }
-        FefoPlan plan = PlanFefo(lots->second, want.quantity, ctx.today());
-        for (const v1::LotTake& take : plan.takes) {
-          *line->add_lots() = take;
-          for (v1::Lot& lot : lots->second) {
-            if (lot.lot_id() == take.lot_id()) lot.set_remaining(lot.remaining() - take.quantity());
-          }
-        }
-        if (plan.shortfall > 0) {
-          if (!request.allow_negative_stock()) {
-            return absl::FailedPreconditionError(absl::StrCat(
-                "Stock insuffisant pour ", product->name(), " : il manque ", plan.shortfall,
-                " unité(s)",
-                plan.past_dlc > 0
-                    ? absl::StrCat(" (", plan.past_dlc,
-                                   " unité(s) en stock ont dépassé leur DLC : à retirer, pas à vendre)")
-                    : "",
-                ". Vérifiez le rayon ; si le stock enregistré est faux, confirmez pour vendre "
-                "quand même."));
-          }
-          line->set_shortfall(plan.shortfall);
-          sale.set_negative_stock_confirmed(true);
-        }
-      }
-      sale.set_reference_total_cents(sale.reference_total_cents() + line->reference_cents());
-      sale.set_family_total_cents(sale.family_total_cents() + line->family_cents());
-    }
-
-    std::optional<int64_t> remaining;
-    if (referral->monthly_ceiling_cents() > 0) {
-      ASSIGN_OR_RETURN(int64_t spent,
-                       SpentInMonth(store, request.family_id(), MonthOf(ctx.today())));
-      const int64_t left = referral->monthly_ceiling_cents() - spent;
-      if (sale.family_total_cents() > left) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "Plafond mensuel dépassé : la famille a déjà dépensé ", FormatEuros(spent),
-            " ce mois-ci sur un plafond de ", FormatEuros(referral->monthly_ceiling_cents()),
-            " ; ce panier coûte ", FormatEuros(sale.family_total_cents()), " et il reste ",
-            FormatEuros(std::max<int64_t>(left, 0)), "."));
-      }
-      remaining = left - sale.family_total_cents();
-    }
-
+    ASSIGN_OR_RETURN(PricedSale priced,
+                     PriceSale(store, ctx.site(), ctx.today(), request, wanted));
+    v1::SaleRecorded sale = std::move(priced.sale);
+    const std::optional<int64_t> remaining = priced.remaining;
     const int year = YearOf(ctx.today());
     ASSIGN_OR_RETURN(uint64_t number, ctx.NextNumber(absl::StrCat("receipt-", year)));
     sale.set_receipt_no(ReceiptNo(ctx.prefix(), year, number));
@@ -306,6 +335,22 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
     return absl::OkStatus();
   }));
   return response;
+}
+
+absl::StatusOr<v1::SaleQuote> Till::QuoteSale(const v1::RecordSaleRequest& original) {
+  v1::RecordSaleRequest request = original;
+  request.set_family_id(absl::AsciiStrToUpper(request.family_id()));
+  ASSIGN_OR_RETURN(std::vector<WantedLine> wanted, WantedLines(request));
+  ASSIGN_OR_RETURN(PricedSale priced,
+                   PriceSale(node_->store(), node_->Site(), node_->Today(), request, wanted));
+  v1::SaleQuote quote;
+  for (const v1::RecordedLine& line : priced.sale.recorded_lines()) *quote.add_lines() = line;
+  quote.set_reference_total_cents(priced.sale.reference_total_cents());
+  quote.set_family_total_cents(priced.sale.family_total_cents());
+  quote.set_saved_cents(priced.sale.reference_total_cents() - priced.sale.family_total_cents());
+  if (priced.remaining.has_value()) quote.set_ceiling_remaining_cents(*priced.remaining);
+  for (std::string& warning : ConfirmedWarnings(priced.sale)) quote.add_warnings(std::move(warning));
+  return quote;
 }
 
 absl::StatusOr<v1::VoidSaleResponse> Till::VoidSale(const v1::VoidSaleRequest& request) {

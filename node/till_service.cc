@@ -2,6 +2,7 @@
 
 #include "common/grpc_status.h"
 #include "common/keys.h"
+#include "node/sync_status.h"
 
 namespace comptoir {
 
@@ -29,17 +30,7 @@ COMPTOIR_TILL_RPCS(COMPTOIR_TILL_RPC)
 
 grpc::Status NodeServiceImpl::GetSyncStatus(grpc::ServerContext*, const v1::GetSyncStatusRequest*,
                                             v1::SyncStatus* response) {
-  absl::StatusOr<v1::SyncStatus> status = store_->Status();
-  if (!status.ok()) return ToGrpcStatus(status.status());
-  *response = *std::move(status);
-  if (sync_ != nullptr) {
-    SyncClient::State state = sync_->state();
-    response->set_hub_address(sync_->hub_address());
-    response->set_connected(state.connected);
-    response->set_last_contact_unix_ms(state.last_contact_unix_ms);
-    response->set_last_error(state.last_error);
-  }
-  return grpc::Status::OK;
+  return Answer(CurrentSyncStatus(*store_, sync_), response);
 }
 
 grpc::Status NodeServiceImpl::ReadEvents(grpc::ServerContext*, const v1::ReadEventsRequest* request,

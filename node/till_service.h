@@ -7,42 +7,9 @@
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
+#include "node/till_rpcs.h"
 
 namespace comptoir {
-
-// Every TillService RPC: X(name, request type, response type). Each forwards
-// to the Till method of the same name.
-#define COMPTOIR_TILL_RPCS(X)                                        \
-  X(RecordSale, RecordSaleRequest, RecordSaleResponse)               \
-  X(VoidSale, VoidSaleRequest, VoidSaleResponse)                     \
-  X(GetReceipt, GetReceiptRequest, Receipt)                          \
-  X(RegisterFamily, RegisterFamilyRequest, FamilyView)               \
-  X(UpdateFamily, UpdateFamilyRequest, FamilyView)                   \
-  X(GetFamily, GetFamilyRequest, FamilyView)                         \
-  X(SearchFamilies, SearchFamiliesRequest, SearchFamiliesResponse)   \
-  X(GrantReferral, GrantReferralRequest, ReferralView)               \
-  X(RenewReferral, RenewReferralRequest, ReferralView)               \
-  X(EndReferral, EndReferralRequest, ReferralView)                   \
-  X(GetCatalogue, GetCatalogueRequest, Catalogue)                    \
-  X(DefineLocalProduct, DefineLocalProductRequest, Product)          \
-  X(ReceiveStock, ReceiveStockRequest, Lot)                          \
-  X(AdjustStock, AdjustStockRequest, StockLevel)                     \
-  X(GetStock, GetStockRequest, StockReport)                          \
-  X(ListDonors, ListDonorsRequest, DonorReport)                      \
-  X(ScheduleWorkshop, ScheduleWorkshopRequest, WorkshopView)         \
-  X(RegisterForWorkshop, WorkshopMemberRequest, WorkshopView)        \
-  X(RecordAttendance, RecordAttendanceRequest, WorkshopView)         \
-  X(ListWorkshops, ListWorkshopsRequest, ListWorkshopsResponse)     \
-  X(ProposeTransfer, ProposeTransferRequest, TransferView)           \
-  X(AnswerTransfer, AnswerTransferRequest, TransferView)             \
-  X(CancelTransfer, CancelTransferRequest, TransferView)             \
-  X(ShipTransfer, ShipTransferRequest, TransferView)                 \
-  X(ReceiveTransfer, ReceiveTransferRequest, TransferView)           \
-  X(ListTransfers, ListTransfersRequest, ListTransfersResponse)      \
-  X(MarkSurplus, MarkSurplusRequest, Lot)                            \
-  X(SetMinimum, SetMinimumRequest, Need)                             \
-  X(ListSurplus, ListSurplusRequest, ListSurplusResponse)            \
-  X(ListNeeds, ListNeedsRequest, ListNeedsResponse)
 
 class TillServiceImpl final : public v1::TillService::Service {
  public:

@@ -1,0 +1,218 @@
+// The web till's HTTP API and static files, over a real loopback port: the
+// JSON mapping of the till's own messages both ways, refusals with their HTTP
+// status and French message, and the embedded page.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "common/money.h"
+#include "node/node_store.h"
+#include "node/sync_client.h"
+#include "node/till.h"
+#include "node/web/web_server.h"
+#include "tests/testing/shop.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using google::protobuf::util::JsonStringToMessage;
+
+class WebTillTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto node = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr, ""});
+    ASSERT_TRUE(node.ok()) << node.status();
+    node_ = *std::move(node);
+    till_ = std::make_unique<Till>(node_.get());
+    StartWeb(nullptr);
+  }
+
+  void StartWeb(SyncClient* sync) {
+    if (web_) web_->Stop();
+    auto web = WebServer::Start("127.0.0.1:0", till_.get(), node_.get(), sync);
+    ASSERT_TRUE(web.ok()) << web.status();
+    web_ = *std::move(web);
+    const std::string& address = web_->address();
+    client_ = std::make_unique<httplib::Client>("127.0.0.1",
+                                                std::stoi(address.substr(address.rfind(':') + 1)));
+  }
+
+  // POSTs `json` to /api/<path>; returns the HTTP status and sets `body`.
+  int Post(const std::string& path, const std::string& json, std::string* body,
+           const std::string& content_type = "application/json") {
+    httplib::Result result = client_->Post(("/api/" + path).c_str(), json, content_type.c_str());
+    if (!result) return -1;
+    *body = result->body;
+    return result->status;
+  }
+
+  // The {"code", "message"} of an error body.
+  static std::pair<std::string, std::string> Error(const std::string& body) {
+    google::protobuf::Struct error;
+    EXPECT_TRUE(JsonStringToMessage(body, &error).ok()) << body;
+    return {error.fields().at("code").string_value(), error.fields().at("message").string_value()};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<NodeStore> node_;
+  std::unique_ptr<Till> till_;
+  std::unique_ptr<WebServer> web_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(WebTillTest, SaleRoundTripsThroughTheJsonMapping) {
+  auto shop = testing::OpenShop(*till_);
+  ASSERT_TRUE(shop.ok()) << shop.status();
+  const std::string request = R"({"familyId":")" + shop->family_id +
+                              R"(","items":[{"productId":")" + shop->product_id +
+                              R"(","quantity":"3"}],"paymentMethod":"CASH","requestId":"web-1"})";
+  std::string body;
+  ASSERT_EQ(Post("TillService/QuoteSale", request, &body), 200) << body;
+  v1::SaleQuote quote;
+  ASSERT_TRUE(JsonStringToMessage(body, &quote).ok()) << body;
+  ASSERT_EQ(quote.lines_size(), 1);
+  EXPECT_EQ(quote.lines(0).reference_cents(), 3 * 189);
+  EXPECT_EQ(quote.family_total_cents(), FamilyPriceCents(3 * 189, 8000));
+  EXPECT_EQ(quote.saved_cents(), 3 * 189 - quote.family_total_cents());
+  // 64-bit integers travel as strings, names in lowerCamelCase, enums by name.
+  EXPECT_NE(body.find(R"("familyTotalCents":"113")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("department":"epicerie")"), std::string::npos) << body;
+  // A quote writes nothing: the first receipt number is still free.
+  ASSERT_EQ(Post("TillService/RecordSale", request, &body), 200) << body;
+  v1::RecordSaleResponse sale;
+  ASSERT_TRUE(JsonStringToMessage(body, &sale).ok()) << body;
+  EXPECT_EQ(sale.receipt_no(), "HEM-" + node_->Today().substr(0, 4) + "-000001");
+  EXPECT_EQ(sale.family_total_cents(), quote.family_total_cents());
+  EXPECT_NE(sale.receipt_text().find("Vous payez"), std::string::npos);
+  // The same request id again: the same sale, nothing new written.
+  ASSERT_EQ(Post("TillService/RecordSale", request, &body), 200) << body;
+  v1::RecordSaleResponse again;
+  ASSERT_TRUE(JsonStringToMessage(body, &again).ok());
+  EXPECT_TRUE(again.duplicate());
+  EXPECT_EQ(again.receipt_no(), sale.receipt_no());
+  // Void, then the receipt says so.
+  ASSERT_EQ(Post("TillService/VoidSale",
+                 R"({"receiptNo":")" + sale.receipt_no() + R"(","reason":"erreur"})", &body),
+            200)
+      << body;
+  ASSERT_EQ(Post("TillService/GetReceipt", R"({"receiptNo":")" + sale.receipt_no() + R"("})",
+                 &body),
+            200);
+  v1::Receipt receipt;
+  ASSERT_TRUE(JsonStringToMessage(body, &receipt).ok());
+  EXPECT_TRUE(receipt.voided());
+  EXPECT_NE(receipt.text().find("VENTE ANNULÉE"), std::string::npos) << receipt.text();
+}
+
+TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
+  std::string body;
+  EXPECT_EQ(Post("TillService/RecordSale",
+                 R"({"familyId":"HEM-999999","items":[{"productId":"X-1","quantity":1}]})", &body),
+            404);
+  auto [code, message] = Error(body);
+  EXPECT_EQ(code, "NOT_FOUND");
+  EXPECT_NE(message.find("Famille HEM-999999 inconnue dans ce centre"), std::string::npos)
+      << message;
+
+  v1::RegisterFamilyRequest family;
+  family.set_family_name("Sans Orientation");
+  v1::MemberInput* member = family.add_members();
+  member->set_first_name("Paul");
+  member->set_sex(v1::MALE);
+  member->set_birth_year(1970);
+  family.set_household_type(v1::SINGLE_PERSON);
+  auto registered = till_->RegisterFamily(family);
+  ASSERT_TRUE(registered.ok()) << registered.status();
+  EXPECT_EQ(Post("TillService/QuoteSale",
+                 R"({"familyId":")" + registered->family_id() +
+                     R"(","items":[{"productId":"X-1","quantity":1}]})",
+                 &body),
+            400);
+  std::tie(code, message) = Error(body);
+  EXPECT_EQ(code, "FAILED_PRECONDITION");
+  EXPECT_NE(message.find("n'a pas d'orientation valable aujourd'hui"), std::string::npos)
+      << message;
+
+  EXPECT_EQ(Post("TillService/RecordSale", R"({"familyId":)", &body), 400);
+  EXPECT_EQ(Error(body).first, "INVALID_ARGUMENT");
+  EXPECT_EQ(Post("TillService/RecordSale", R"({"notAField":1})", &body), 400);
+  EXPECT_EQ(Error(body).first, "INVALID_ARGUMENT");
+  EXPECT_EQ(Post("TillService/NoSuchCall", "{}", &body), 404);
+  EXPECT_EQ(Error(body).first, "NOT_FOUND");
+  // A form of another web site cannot post JSON without a CORS preflight.
+  const std::string valid_family = R"({"familyName":"X","members":[{"firstName":"Y","sex":"MALE","birthYear":1980}],"householdType":"SINGLE_PERSON"})";
+  EXPECT_EQ(Post("TillService/RegisterFamily", valid_family, &body, "text/plain"), 415);
+  v1::SearchFamiliesRequest query;
+  query.set_query("X");
+  auto search = till_->SearchFamilies(query);
+  ASSERT_TRUE(search.ok()) << search.status();
+  EXPECT_EQ(search->families_size(), 0) << "the text/plain call must not have registered anyone";
+}
+
+TEST_F(WebTillTest, EmptyRequestsAndFamilySearchUseTheTillsMessages) {
+  std::string body;
+  ASSERT_EQ(Post("TillService/GetCatalogue", "", &body), 200) << body;
+  v1::Catalogue catalogue;
+  ASSERT_TRUE(JsonStringToMessage(body, &catalogue).ok());
+  bool coiffure_serves_persons = false;
+  for (const v1::Department& d : catalogue.departments()) {
+    if (d.code() == "coiffure") coiffure_serves_persons = d.serves_persons();
+  }
+  EXPECT_TRUE(coiffure_serves_persons);
+
+  ASSERT_TRUE(testing::OpenShop(*till_).ok());
+  ASSERT_EQ(Post("TillService/SearchFamilies", R"({"query":"martin"})", &body), 200);
+  v1::SearchFamiliesResponse found;
+  ASSERT_TRUE(JsonStringToMessage(body, &found).ok());
+  ASSERT_EQ(found.families_size(), 1);
+  EXPECT_TRUE(found.families(0).may_shop_today());
+  EXPECT_EQ(found.families(0).members(0).first_name(), "Sophie");
+}
+
+TEST_F(WebTillTest, ServesTheEmbeddedTill) {
+  httplib::Result page = client_->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("<html lang=\"fr\">"), std::string::npos);
+  EXPECT_NE(page->body.find("id=\"connection\""), std::string::npos);
+  httplib::Result script = client_->Get("/app.js");
+  ASSERT_TRUE(script);
+  EXPECT_EQ(script->status, 200);
+  EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script->body.find("/api/"), std::string::npos);
+  httplib::Result missing = client_->Get("/nothing-here.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+}
+
+TEST_F(WebTillTest, SyncStatusSaysSinceWhenTheHubIsUnreachable) {
+  std::string body;
+  ASSERT_EQ(Post("NodeService/GetSyncStatus", "{}", &body), 200);
+  v1::SyncStatus alone;
+  ASSERT_TRUE(JsonStringToMessage(body, &alone).ok());
+  EXPECT_EQ(alone.site(), "hem");
+  EXPECT_FALSE(alone.connected());
+  EXPECT_EQ(alone.offline_since_unix_ms(), 0) << "no hub configured: never 'offline since'";
+
+  SyncClient::Options options;
+  options.hub_address = "127.0.0.1:" + std::to_string(testing::PickFreePort());
+  const int64_t before = absl::ToUnixMillis(absl::Now());
+  SyncClient sync(node_.get(), options);
+  sync.Start();
+  StartWeb(&sync);
+  ASSERT_TRUE(testing::AppendRawSale(*node_).ok());
+  ASSERT_EQ(Post("NodeService/GetSyncStatus", "{}", &body), 200);
+  v1::SyncStatus offline;
+  ASSERT_TRUE(JsonStringToMessage(body, &offline).ok());
+  EXPECT_FALSE(offline.connected());
+  EXPECT_GE(offline.offline_since_unix_ms(), before);
+  EXPECT_EQ(offline.pending_push(), 1u);
+  web_->Stop();
+  sync.Stop();
+}
+
+}  // namespace
+}  // namespace comptoir

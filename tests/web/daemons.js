@@ -1,0 +1,119 @@
+// Real comptoir-hub and comptoir-node processes for the web till's browser
+// tests, on ports chosen at run time (port 0 + ready files), each stopped by
+// the test that started it. Binaries come from the environment (set by ctest):
+// COMPTOIR_HUB_BIN, COMPTOIR_NODE_BIN, COMPTOIR_CLI_BIN.
+'use strict';
+
+const { spawn, execFileSync } = require('node:child_process');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+
+function binary(name) {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (run these tests through ctest)`);
+  return value;
+}
+
+// Polls `condition` every 20 ms until it returns a truthy value, or throws
+// after `timeoutMs` with `what` in the message. Never a fixed sleep.
+async function waitFor(what, condition, timeoutMs = 15000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await condition();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+class Daemon {
+  constructor(name, argv, dir) {
+    this.name = name;
+    this.argv = argv;
+    this.log = path.join(dir, `${name}.log`);
+    this.child = null;
+  }
+
+  async start(readyFiles) {
+    for (const file of readyFiles) fs.rmSync(file, { force: true });
+    const out = fs.openSync(this.log, 'a');
+    this.child = spawn(this.argv[0], this.argv.slice(1), { stdio: ['ignore', out, out] });
+    fs.closeSync(out);
+    const child = this.child;
+    let exited = false;
+    child.once('exit', () => { exited = true; });
+    const addresses = [];
+    for (const file of readyFiles) {
+      addresses.push(await waitFor(`${this.name} to listen (${this.log})`, () => {
+        if (exited) throw new Error(`${this.name} exited at start:\n${fs.readFileSync(this.log, 'utf8')}`);
+        return fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim();
+      }));
+    }
+    return addresses;
+  }
+
+  async stop() {
+    const child = this.child;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+    this.child = null;
+  }
+}
+
+// A temporary network: one hub and any number of centres.
+class Network {
+  constructor() {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-web-'));
+    this.daemons = [];
+  }
+
+  // Starts the hub; `listen` defaults to any free port. Returns its address.
+  async startHub(listen = '127.0.0.1:0') {
+    const ready = path.join(this.dir, 'hub.addr');
+    if (!this.hub) {
+      this.hub = new Daemon('hub', [binary('COMPTOIR_HUB_BIN'), '--data', path.join(this.dir, 'hub'),
+        '--listen', listen, '--ready-file', ready], this.dir);
+      this.daemons.push(this.hub);
+    }
+    this.hub.argv[this.hub.argv.indexOf('--listen') + 1] = listen;
+    [this.hubAddress] = await this.hub.start([ready]);
+    return this.hubAddress;
+  }
+
+  // Starts a centre syncing with the hub; returns {grpc, web} addresses.
+  async startNode(site) {
+    const grpcReady = path.join(this.dir, `${site}.addr`);
+    const webReady = path.join(this.dir, `${site}.web`);
+    const node = new Daemon(site, [binary('COMPTOIR_NODE_BIN'), '--site', site,
+      '--data', path.join(this.dir, site), '--listen', '127.0.0.1:0', '--hub', this.hubAddress,
+      '--http-listen', '127.0.0.1:0', '--http-ready-file', webReady, '--ready-file', grpcReady], this.dir);
+    this.daemons.push(node);
+    const [grpc, web] = await node.start([grpcReady, webReady]);
+    return { grpc, web: `http://${web}`, daemon: node };
+  }
+
+  // Runs the comptoir CLI; returns its stdout, throws on failure.
+  cli(...args) {
+    return execFileSync(binary('COMPTOIR_CLI_BIN'), args, { encoding: 'utf8' });
+  }
+
+  async stop() {
+    for (const daemon of this.daemons.reverse()) await daemon.stop();
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+// Calls the web till's JSON API the way the page does.
+async function api(base, service, method, request) {
+  const response = await fetch(`${base}/api/${service}/${method}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request || {}),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`${method}: ${body.code} ${body.message}`);
+  return body;
+}
+
+module.exports = { Network, api, waitFor };

@@ -1,0 +1,218 @@
+// End-to-end tests of the web till: Debian's chromium, driven like a
+// volunteer would, against a real hub and a real centre node.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { Network, api, waitFor } = require('./daemons');
+const { openBrowser, screenshot } = require('./browser');
+
+function dayPlus(days) {
+  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+}
+
+// Catalogue from head office (through the hub, as in production), a family of
+// two with a referral and a 60 € monthly ceiling, milk in stock.
+async function openShop(network, web) {
+  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'EPI-LAIT-1L',
+    '--name', 'Lait demi-écrémé 1 L', '--department', 'epicerie', '--price', '1,09',
+    '--unit', 'litre', '--barcode', '3428271940015');
+  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'COI-COUPE-ENF',
+    '--name', 'Coupe enfant', '--department', 'coiffure', '--price', '15', '--unit', 'prestation',
+    '--untracked');
+  await waitFor('the catalogue to reach the centre', async () => {
+    const catalogue = await api(web, 'TillService', 'GetCatalogue', {});
+    return catalogue.products.length === 2;
+  });
+  const family = await api(web, 'TillService', 'RegisterFamily', {
+    familyName: 'Dupont', householdType: 'SINGLE_PARENT', incomeSources: ['RSA'],
+    members: [{ firstName: 'Amélie', sex: 'FEMALE', birthYear: 1990 },
+      { firstName: 'Léo', sex: 'MALE', birthYear: 2015 }],
+  });
+  await api(web, 'TillService', 'GrantReferral', {
+    familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,
+  });
+  await api(web, 'TillService', 'ReceiveStock', {
+    productId: 'EPI-LAIT-1L', quantity: 24, donorId: 'leclerc', lotNumber: 'L2611',
+    expiryKind: 'DLC', expiryDay: dayPlus(5),
+  });
+  return family.familyId;
+}
+
+async function focusedId(page) {
+  return page.evaluate(() => document.activeElement && document.activeElement.id);
+}
+
+// Presses Tab until the element `id` has the focus (at most 15 times).
+async function tabTo(page, id) {
+  for (let i = 0; i < 15; i++) {
+    if (await focusedId(page) === id) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.equal(await focusedId(page), id, `Tab never reached #${id}`);
+}
+
+const text = (page, selector) => page.locator(selector).innerText();
+
+test('a volunteer sells a basket with the keyboard only, prints and voids it', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web } = await network.startNode('hem');
+  const familyId = await openShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(web);
+  await waitFor('the connection indicator', async () =>
+    (await text(page, '#connection')).includes('Connecté au siège'));
+
+  // Every visible field has a label a screen reader can read.
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select')]
+    .filter((e) => e.labels.length === 0 && !e.getAttribute('aria-label')).map((e) => e.id));
+  assert.deepEqual(unlabelled, []);
+
+  // 1. The family, by its card, typed then Enter: the page says it may shop.
+  assert.equal(await focusedId(page), 'family-query');
+  await page.keyboard.type(familyId.toLowerCase());
+  await page.keyboard.press('Enter');
+  await waitFor('the family card', async () => (await focusedId(page)) === 'product-input');
+  assert.match(await text(page, '#family-card'), /Dupont — HEM-000001/);
+  assert.match(await text(page, '#may-shop'), /Peut faire ses courses aujourd'hui/);
+  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 60,00 €/);
+
+  // 2. A scanner types digits then Enter, twice; then the haircut, by name.
+  for (let i = 0; i < 2; i++) {
+    await page.keyboard.type('3428271940015');
+    await page.keyboard.press('Enter');
+    await waitFor('the scanned line', async () =>
+      (await text(page, '#basket-lines')).includes(`Lait demi-écrémé 1 L\t${i + 1}`));
+  }
+  await page.keyboard.type('coupe');
+  await page.keyboard.press('Enter');
+  await waitFor('the member choice', async () =>
+    (await page.evaluate(() => document.activeElement.tagName)) === 'SELECT');
+  assert.match(await text(page, '#message'), /Choisissez la personne servie pour « Coupe enfant »/);
+  assert.equal(await page.locator('#pay').isDisabled(), true, 'no payment before the member is chosen');
+  await page.keyboard.type('2');  // "2. Léo"
+  await waitFor('the priced basket', async () => !(await page.locator('#pay').isDisabled()));
+
+  // Each line: shop price, family price, saving; the totals and the ceiling.
+  const rows = await page.locator('#basket-lines tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.cells].slice(0, 5).map((td) => td.innerText)));
+  assert.deepEqual(rows, [
+    ['Lait demi-écrémé 1 L', '2', '2,18 €', '0,44 €', '1,74 €'],
+    ['Coupe enfant', '1', '15,00 €', '4,50 €', '10,50 €'],
+  ]);
+  assert.equal(await text(page, '#total-reference'), '17,18 €');
+  assert.equal(await text(page, '#total-family'), '4,94 €');
+  assert.equal(await text(page, '#total-saved'), '12,24 €');
+  assert.match(await text(page, '#ceiling-after'), /il restera 55,06 €/);
+  await screenshot(page, 'vente-panier');
+
+  // 3. Pay, by keyboard.
+  await tabTo(page, 'pay');
+  await page.keyboard.press('Enter');
+  await waitFor('the receipt', async () => (await text(page, '#receipt-text')).includes('Vous payez'));
+  const receipt = await text(page, '#receipt-text');
+  assert.match(receipt, /Ticket HEM-\d{4}-000001/);
+  assert.match(receipt, /Coupe enfant x1 +4,50 €/);
+  assert.match(receipt, /Vous payez +4,94 €/);
+  assert.match(receipt, /Reste sur le plafond du mois +55,06 €/);
+  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 55,06 €/);
+  assert.equal(await page.locator('#print-receipt').isEnabled(), true);
+  await screenshot(page, 'vente-ticket');
+
+  // The sale is in the centre's database, not only on the screen.
+  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
+  assert.equal(Number(stock.products[0].quantity), 22);
+
+  // 4. Void it: a confirmation first, with a reason; stock and ceiling come back.
+  await tabTo(page, 'void-receipt');
+  await page.keyboard.press('Enter');
+  await waitFor('the confirmation', () => page.locator('#void-dialog').isVisible());
+  assert.equal(await focusedId(page), 'void-reason');
+  await page.keyboard.type('erreur de saisie');
+  await page.keyboard.press('Enter');
+  await waitFor('the voided receipt', async () =>
+    (await text(page, '#receipt-text')).includes('VENTE ANNULÉE'));
+  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 60,00 €/);
+  const after = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
+  assert.equal(Number(after.products[0].quantity), 24);
+});
+
+test('a refused sale says why in French and records nothing', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web } = await network.startNode('hem');
+  await openShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(web);
+  await page.fill('#family-query', 'dupont');
+  await page.click('text=Chercher');
+  await waitFor('the family', async () => (await focusedId(page)) === 'product-input');
+  await page.fill('#product-input', '3428271940015');
+  await page.fill('#quantity', '30');
+  await page.click('#add-product');
+  await waitFor('the refusal', () => page.locator('#message').isVisible());
+  assert.match(await text(page, '#message'),
+    /Stock insuffisant pour Lait demi-écrémé 1 L : il manque 6 unité\(s\)/);
+  assert.equal(await page.locator('#basket-lines tr.empty').count(), 1, 'the line was not added');
+  await page.fill('#product-input', '0000000000');
+  await page.press('#product-input', 'Enter');
+  await waitFor('the unknown product', async () =>
+    (await text(page, '#message')).includes('Produit inconnu : 0000000000.'));
+  const status = await api(web, 'NodeService', 'GetSyncStatus', {});
+  const receipts = await fetch(`${web}/api/TillService/GetReceipt`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ receiptNo: `HEM-${new Date().getFullYear()}-000001` }) });
+  assert.equal(receipts.status, 404);
+  assert.ok(Number(status.ownSeq) > 0);
+});
+
+test('the hub stops mid-session: the till still sells, the indicator turns offline and back', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  const hubAddress = await network.startHub();
+  const { web } = await network.startNode('hem');
+  const familyId = await openShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(web);
+  const indicator = () => text(page, '#connection');
+  await waitFor('connected and nothing waiting', async () =>
+    /Connecté au siège · tout est envoyé/.test(await indicator()));
+  await screenshot(page, 'indicateur-connecte');
+
+  await network.hub.stop();
+  await waitFor('the indicator to turn offline', async () =>
+    /Hors ligne depuis \d\d:\d\d/.test(await indicator()));
+
+  // Sell while the hub is down: nothing waits for it.
+  await page.fill('#family-query', familyId);
+  await page.press('#family-query', 'Enter');
+  await waitFor('the family', async () => (await focusedId(page)) === 'product-input');
+  await page.keyboard.type('3428271940015');
+  await page.keyboard.press('Enter');
+  await waitFor('the priced line', async () => !(await page.locator('#pay').isDisabled()));
+  const started = Date.now();
+  await page.click('#pay');
+  await waitFor('the receipt', async () => (await text(page, '#receipt-text')).includes('Vous payez'));
+  assert.ok(Date.now() - started < 3000, 'a sale offline is answered at once');
+  await waitFor('the record waiting to be sent', async () =>
+    /Hors ligne depuis \d\d:\d\d · 1 enregistrement en attente d'envoi/.test(await indicator()));
+  assert.equal(await page.locator('#connection').getAttribute('data-state'), 'offline');
+  await screenshot(page, 'hors-ligne');
+
+  // The hub comes back on the same address: the indicator turns back, the sale is sent.
+  await network.startHub(hubAddress);
+  await waitFor('the indicator to turn back online', async () =>
+    /Connecté au siège · tout est envoyé/.test(await indicator()), 20000);
+  const sales = JSON.parse(network.cli('--hub', hubAddress, '--json', 'sales', '--from-hub'));
+  const hem = (sales.origins || []).find((o) => o.origin === 'hem');
+  assert.ok(hem && Number(hem.sales) === 1, `the hub holds hem's sale: ${JSON.stringify(sales)}`);
+});
