@@ -7,8 +7,9 @@ const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
 
+// A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
-  return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
+  return new Date(Date.now() + days * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
 }
 
 // Catalogue from head office (through the hub, as in production), a family of
@@ -119,7 +120,8 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   assert.match(receipt, /Coupe enfant x1 +4,50 €/);
   assert.match(receipt, /Vous payez +4,94 €/);
   assert.match(receipt, /Reste sur le plafond du mois +55,06 €/);
-  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 55,06 €/);
+  await waitFor('the family card to follow the sale', async () =>
+    /Reste sur le plafond du mois : 55,06 €/.test(await text(page, '#ceiling-left')));
   assert.equal(await page.locator('#print-receipt').isEnabled(), true);
   await screenshot(page, 'vente-ticket');
 
@@ -136,7 +138,9 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   await page.keyboard.press('Enter');
   await waitFor('the voided receipt', async () =>
     (await text(page, '#receipt-text')).includes('VENTE ANNULÉE'));
-  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 60,00 €/);
+  await waitFor('the ceiling to come back', async () =>
+    /Reste sur le plafond du mois : 60,00 €/.test(await text(page, '#ceiling-left')));
+  assert.match(await text(page, '#message'), /Vente HEM-\d{4}-000001 annulée : stock et plafond rétablis/);
   const after = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
   assert.equal(Number(after.products[0].quantity), 24);
 });
@@ -215,4 +219,120 @@ test('the hub stops mid-session: the till still sells, the indicator turns offli
   const sales = JSON.parse(network.cli('--hub', hubAddress, '--json', 'sales', '--from-hub'));
   const hem = (sales.origins || []).find((o) => o.origin === 'hem');
   assert.ok(hem && Number(hem.sales) === 1, `the hub holds hem's sale: ${JSON.stringify(sales)}`);
+});
+
+test('the back office: a family and its referral, a donation near its date, a transfer, a workshop', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const hem = await network.startNode('hem');
+  const lille = await network.startNode('lille');
+  await openShop(network, hem.web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const page = browser.page;
+  await page.goto(hem.web);
+  const message = async (pattern) => {
+    await waitFor(`the message ${pattern}`, async () => pattern.test(await text(page, '#message')));
+  };
+
+  // Register a household of two and its referral, with the mouse.
+  await page.click('.tabs >> text=Familles');
+  await page.fill('#reg-name', 'Lefebvre');
+  await page.fill('#member-name-1', 'Nadia');
+  await page.selectOption('#member-sex-1', 'FEMALE');
+  await page.fill('#member-year-1', '1985');
+  await page.click('#reg-add-member');
+  await page.fill('#member-name-2', 'Yanis');
+  await page.selectOption('#member-sex-2', 'MALE');
+  await page.fill('#member-year-2', '2012');
+  await page.selectOption('#reg-household', 'SINGLE_PARENT');
+  await page.check('#reg-income >> text=AAH');
+  await page.fill('#reg-postcode', '59510');
+  await page.locator('#register-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
+  await message(/Foyer Lefebvre inscrit : carte HEM-000002/);
+  assert.equal(await page.inputValue('#ref-family'), 'HEM-000002');
+  await page.fill('#ref-end', dayPlus(120));
+  await page.fill('#ref-ceiling', '45,50');
+  await page.fill('#ref-project', 'Reprise d\'emploi');
+  await screenshot(page, 'familles');
+  await page.getByRole('button', { name: 'Enregistrer l\'orientation' }).click();
+  await message(/Orientation HEM-R-000002 : famille HEM-000002, .* plafond 45,50 € par mois\./);
+  await page.click('.tabs >> text=Vente');
+  await page.fill('#family-query', 'lefeb');
+  await page.press('#family-query', 'Enter');
+  await waitFor('the family card', async () => (await focusedId(page)) === 'product-input');
+  assert.match(await text(page, '#family-card'), /Lefebvre — HEM-000002/);
+  assert.match(await text(page, '#ceiling-left'), /Reste sur le plafond du mois : 45,50 €/);
+
+  // A donation whose use-by date is close: the stock screen shows it apart.
+  await page.click('.tabs >> text=Stock');
+  await page.fill('#rcv-product', 'EPI-LAIT-1L');
+  await page.fill('#rcv-quantity', '12');
+  await page.selectOption('#rcv-donor', 'leclerc');
+  await page.fill('#rcv-lot', 'L2612');
+  await page.selectOption('#rcv-kind', 'DLC');
+  await page.fill('#rcv-day', dayPlus(3));
+  await page.getByRole('button', { name: 'Entrer en stock' }).click();
+  await message(/Lot HEM-L-000002 entré en stock : Lait demi-écrémé 1 L × 12\./);
+  await page.fill('#stock-within', '4');
+  await page.click('#stock-filter >> text=Afficher');
+  await waitFor('lots within 4 days only', async () => {
+    const lots = await text(page, '#stock-lines');
+    return lots.includes('HEM-L-000002 : 12') && !lots.includes('HEM-L-000001');
+  });
+  assert.equal(await page.locator('#stock-lines .soon').count(), 1, 'the lot near its date stands out');
+  await page.fill('#stock-within', '0');
+  await page.click('#stock-filter >> text=Afficher');
+  await waitFor('every lot', async () => (await text(page, '#stock-lines')).includes('HEM-L-000001 : 24'));
+  await screenshot(page, 'stock');
+
+  // Hem asks Lille for milk; Lille accepts and ships; Hem receives it.
+  await api(lille.web, 'TillService', 'ReceiveStock', { productId: 'EPI-LAIT-1L', quantity: 40, donorId: 'leclerc' });
+  await page.click('.tabs >> text=Transferts');
+  await page.selectOption('#tr-kind', 'REQUEST');
+  await page.selectOption('#tr-site', 'lille');
+  await page.fill('#tr-product', 'EPI-LAIT-1L');
+  await page.fill('#tr-quantity', '10');
+  await page.getByRole('button', { name: 'Envoyer la proposition' }).click();
+  await message(/Transfert HEM-T-000001 : proposé\./);
+  const lillePage = await browser.context.newPage();
+  await lillePage.goto(lille.web);
+  await waitFor('the request to reach Lille', async () => {
+    await lillePage.click('.tabs >> text=Transferts');
+    return (await lillePage.locator('#transfer-lines').innerText()).includes('HEM-T-000001');
+  });
+  await lillePage.click('#transfer-lines >> text=Accepter');
+  await waitFor('accepted', async () => (await lillePage.locator('#transfer-lines').innerText()).includes('accepté'));
+  await lillePage.click('#transfer-lines >> text=Expédier');
+  await waitFor('shipped', async () => (await lillePage.locator('#transfer-lines').innerText()).includes('expédié'));
+  await waitFor('the shipment to reach Hem', async () => {
+    await page.click('.tabs >> text=Transferts');
+    return (await text(page, '#transfer-lines')).includes('expédié');
+  });
+  await page.click('#transfer-lines >> text=Tout est arrivé');
+  await message(/Transfert HEM-T-000001 : reçu\./);
+  assert.match(await text(page, '#transfer-lines'), /lille → hem\s+Lait demi-écrémé 1 L × 10\s+reçu/);
+  await screenshot(page, 'transferts');
+  const milk = await api(hem.web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
+  assert.equal(Number(milk.products[0].quantity), 24 + 12 + 10);
+
+  // A workshop today: register Nadia, then note she came.
+  await page.click('.tabs >> text=Ateliers');
+  await page.fill('#ws-theme', 'Atelier cuisine');
+  await page.fill('#ws-day', dayPlus(0));
+  await page.fill('#ws-places', '8');
+  await page.getByRole('button', { name: 'Programmer', exact: true }).click();
+  await message(/Atelier HEM-W-000001 programmé/);
+  await page.selectOption('#seat-workshop', 'HEM-W-000001');
+  await page.fill('#seat-family', 'hem-000002');
+  await page.fill('#seat-member', '1');
+  await page.locator('#seat-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
+  await message(/Inscription notée à l'atelier HEM-W-000001/);
+  await page.click('#workshop-lines >> text=Présent');
+  await message(/Présence notée/);
+  await waitFor('attendance shown', async () =>
+    (await text(page, '#workshop-lines')).includes('HEM-000002 personne 1 : présente'));
+  assert.match(await text(page, '#workshop-lines'), /1 \/ 8/);
+  await screenshot(page, 'ateliers');
 });
