@@ -15,7 +15,8 @@ async function openBrowser() {
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      '--lang=fr-FR'],
   });
   return {
     context,

@@ -99,7 +99,14 @@ async function refreshConnection() {
   const text = $('connection-text');
   try {
     const status = await call('NodeService', 'GetSyncStatus', {});
-    site = status.site;
+    if (site !== status.site) {
+      site = status.site;
+      // A centre transfers with the others, never with itself.
+      for (const option of $('tr-site').options) option.hidden = option.value === site;
+      if ($('tr-site').value === site) {
+        $('tr-site').value = [...$('tr-site').options].find((option) => !option.hidden).value;
+      }
+    }
     $('site-name').textContent = `— ${status.site}`;
     const pending = Number(status.pendingPush);
     const waiting = pending === 0 ? 'tout est envoyé'
@@ -143,6 +150,7 @@ async function loadCatalogue() {
 }
 
 const departmentOf = (code) => catalogue.departments.find((d) => d.code === code);
+const donorNamed = (id) => (catalogue.donors.find((d) => d.donorId === id) || {}).name || id;
 const productNamed = (id) => (catalogue.products.find((p) => p.productId === id) || {}).name || id;
 
 // ---------- screens ----------
@@ -540,7 +548,8 @@ async function loadStock(event) {
       className: lot.expiryDay && lot.expiryDay <= soon ? 'soon' : '',
       textContent: `${lot.lotId} : ${lot.remaining}` +
         (lot.expiryDay ? `, ${expiryLabel[lot.expiryKind] || ''} ${frenchDay(lot.expiryDay)}` : '') +
-        (lot.donorId ? `, don ${lot.donorId}` : ''),
+        (lot.expiryDay && lot.expiryDay <= soon ? ' (date proche)' : '') +
+        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : ''),
     }))))));
   if (report.products.length === 0) {
     $('stock-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 3, textContent: 'Aucun article.' })));
