@@ -178,7 +178,7 @@ TEST_F(WebTillTest, ServesTheEmbeddedTill) {
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(page->body.find("<html lang=\"fr\">"), std::string::npos);
   EXPECT_NE(page->body.find("id=\"connection\""), std::string::npos);
-  httplib::Result script = client_->Get("/app.js");
+  httplib::Result script = client_->Get("/common.js");
   ASSERT_TRUE(script);
   EXPECT_EQ(script->status, 200);
   EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");

@@ -1,0 +1,203 @@
+// The back-office screens: families and referrals, stock and donations,
+// transfers between centres, workshops.
+import { $, attempt, donorNamed, el, euros, frenchDay, parseEuros, productNamed, showError,
+  showInfo, till } from './common.js';
+import { site } from './connection.js';
+
+// ---------- families ----------
+
+export function addMemberRow() {
+  const box = $('reg-members');
+  const n = box.querySelectorAll('.member-row').length + 1;
+  const row = el('div', { className: 'member-row' });
+  const field = (label, input) => { input.id = `${input.name}-${n}`; return el('div', {}, el('label', { htmlFor: input.id, textContent: label }), input); };
+  const sex = el('select', { name: 'member-sex' });
+  sex.append(el('option', { value: 'FEMALE', textContent: 'Femme' }), el('option', { value: 'MALE', textContent: 'Homme' }),
+    el('option', { value: 'SEX_UNSPECIFIED', textContent: 'Non précisé' }));
+  row.append(
+    field(`Prénom (personne ${n})`, el('input', { name: 'member-name', required: true })),
+    field('Sexe', sex),
+    field('Année de naissance', el('input', { name: 'member-year', inputMode: 'numeric', className: 'narrow', required: true })));
+  box.append(row);
+  return row;
+}
+
+export async function registerFamily(event) {
+  event.preventDefault();
+  const members = [...$('reg-members').querySelectorAll('.member-row')].map((row) => ({
+    firstName: row.querySelector('[name=member-name]').value.trim(),
+    sex: row.querySelector('[name=member-sex]').value,
+    birthYear: Number(row.querySelector('[name=member-year]').value),
+  }));
+  const family = await attempt(() => till('RegisterFamily', {
+    familyName: $('reg-name').value.trim(), members,
+    householdType: $('reg-household').value,
+    incomeSources: [...$('reg-income').querySelectorAll('input:checked')].map((c) => c.value),
+    resteAVivreBand: $('reg-band').value, postcode: $('reg-postcode').value.trim(),
+  }));
+  if (!family) return;
+  showInfo(`Foyer ${family.familyName} inscrit : carte ${family.familyId}. Enregistrez maintenant son orientation.`);
+  $('register-form').reset();
+  $('reg-members').querySelectorAll('.member-row').forEach((row, i) => { if (i > 0) row.remove(); });
+  $('ref-family').value = family.familyId;
+  $('ref-end').focus();
+}
+
+export async function grantReferral(event) {
+  event.preventDefault();
+  const ceilingText = $('ref-ceiling').value.trim();
+  const ceiling = ceilingText ? parseEuros(ceilingText) : 0;
+  if (ceiling === null) { showError(`Plafond mal écrit : « ${ceilingText} » (par exemple 60 ou 60,50).`); return; }
+  const referral = await attempt(() => till('GrantReferral', {
+    familyId: $('ref-family').value.trim().toUpperCase(), prescriberId: $('ref-prescriber').value,
+    startDay: $('ref-start').value, endDay: $('ref-end').value, monthlyCeilingCents: ceiling,
+    project: $('ref-project').value.trim(),
+  }));
+  if (!referral) return;
+  showInfo(`Orientation ${referral.referralId} : famille ${referral.familyId}, du ${frenchDay(referral.startDay)} au ${frenchDay(referral.endDay)}` +
+    (Number(referral.monthlyCeilingCents) ? `, plafond ${euros(referral.monthlyCeilingCents)} par mois.` : ', sans plafond.'));
+  $('referral-form').reset();
+}
+
+// ---------- stock ----------
+
+export async function receiveStock(event) {
+  event.preventDefault();
+  const product = $('rcv-product').value.trim();
+  const lot = await attempt(() => till('ReceiveStock', {
+    productId: /^\d+$/.test(product) ? '' : product.toUpperCase(), barcode: /^\d+$/.test(product) ? product : '',
+    quantity: Number($('rcv-quantity').value), donorId: $('rcv-donor').value,
+    lotNumber: $('rcv-lot').value.trim(), expiryKind: $('rcv-kind').value, expiryDay: $('rcv-day').value,
+  }));
+  if (!lot) return;
+  showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
+  $('receive-form').reset();
+  await loadStock();
+}
+
+const expiryLabel = { DLC: 'DLC', DDM: 'DDM' };
+
+export async function loadStock(event) {
+  if (event) event.preventDefault();
+  const within = Number($('stock-within').value) || 0;
+  const report = await attempt(() => till('GetStock', { expiringWithinDays: within }));
+  if (!report) return;
+  const soon = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  $('stock-lines').replaceChildren(...report.products.map((level) => el('tr', {},
+    el('td', { textContent: `${level.product.name} (${level.product.productId})` }),
+    el('td', { textContent: String(level.quantity) }),
+    el('td', {}, ...level.lots.map((lot) => el('div', {
+      className: lot.expiryDay && lot.expiryDay <= soon ? 'soon' : '',
+      textContent: `${lot.lotId} : ${lot.remaining}` +
+        (lot.expiryDay ? `, ${expiryLabel[lot.expiryKind] || ''} ${frenchDay(lot.expiryDay)}` : '') +
+        (lot.expiryDay && lot.expiryDay <= soon ? ' (date proche)' : '') +
+        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : ''),
+    }))))));
+  if (report.products.length === 0) {
+    $('stock-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 3, textContent: 'Aucun article.' })));
+  }
+}
+
+// ---------- transfers ----------
+
+const transferState = { PROPOSED: 'proposé', ACCEPTED: 'accepté', DECLINED: 'refusé',
+  CANCELLED: 'annulé', SHIPPED: 'expédié', RECEIVED: 'reçu' };
+
+async function transferAction(method, request, done) {
+  const view = await attempt(() => till(method, request));
+  if (!view) return;
+  showInfo(`Transfert ${view.transferId} : ${done}.`);
+  await loadTransfers();
+}
+
+function transferButtons(t) {
+  const buttons = [];
+  const button = (text, action) => el('button', { type: 'button', textContent: text, onclick: action });
+  const ask = (question) => window.prompt(question) || '';
+  const other = t.proposedBy === t.source ? t.destination : t.source;
+  if (t.state === 'PROPOSED' && site === other) {
+    buttons.push(button('Accepter', () => transferAction('AnswerTransfer', { transferId: t.transferId, accept: true }, 'accepté')));
+    buttons.push(button('Refuser…', () => {
+      const reason = ask('Motif du refus ?');
+      if (reason) transferAction('AnswerTransfer', { transferId: t.transferId, accept: false, reason }, 'refusé');
+    }));
+  }
+  if (t.state === 'ACCEPTED' && site === t.source) {
+    buttons.push(button('Expédier', () => transferAction('ShipTransfer', { transferId: t.transferId }, 'expédié')));
+  }
+  if (t.state === 'SHIPPED' && site === t.destination) {
+    buttons.push(button('Tout est arrivé', () => transferAction('ReceiveTransfer', { transferId: t.transferId }, 'reçu')));
+  }
+  if (t.state === 'PROPOSED' || t.state === 'ACCEPTED') {
+    buttons.push(button('Annuler…', () => {
+      const reason = ask('Motif de l\'annulation ?');
+      if (reason) transferAction('CancelTransfer', { transferId: t.transferId, reason }, 'annulé');
+    }));
+  }
+  return buttons;
+}
+
+export async function loadTransfers() {
+  const list = await attempt(() => till('ListTransfers', { site }));
+  if (!list) return;
+  $('transfer-lines').replaceChildren(...list.transfers.map((t) => el('tr', {},
+    el('td', { textContent: t.transferId }),
+    el('td', { textContent: `${t.source} → ${t.destination}` }),
+    el('td', { textContent: t.items.map((i) => `${productNamed(i.productId)} × ${i.quantity}`).join(', ') }),
+    el('td', { textContent: transferState[t.state] || t.state }),
+    el('td', {}, ...transferButtons(t)))));
+  if (list.transfers.length === 0) {
+    $('transfer-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 5, textContent: 'Aucun transfert.' })));
+  }
+}
+
+export async function proposeTransfer(event) {
+  event.preventDefault();
+  await transferAction('ProposeTransfer', {
+    kind: $('tr-kind').value, otherSite: $('tr-site').value,
+    items: [{ productId: $('tr-product').value.trim().toUpperCase(), quantity: Number($('tr-quantity').value) }],
+  }, 'proposé');
+}
+
+// ---------- workshops ----------
+
+export async function loadWorkshops() {
+  const list = await attempt(() => till('ListWorkshops', {}));
+  if (!list) return;
+  $('seat-workshop').replaceChildren(...list.workshops.map((w) =>
+    el('option', { value: w.workshopId, textContent: `${w.theme} — ${frenchDay(w.day)} (${w.workshopId})` })));
+  const attendance = (w, seat, attended) => attempt(async () => {
+    await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });
+    showInfo(`${attended ? 'Présence' : 'Absence'} notée.`);
+    await loadWorkshops();
+  });
+  $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
+    el('td', { textContent: `${w.theme} (${w.workshopId})` }),
+    el('td', { textContent: frenchDay(w.day) }),
+    el('td', { textContent: `${w.seats.length} / ${w.places}` }),
+    el('td', {}, ...w.seats.map((seat) => el('div', { className: 'row' },
+      el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
+        (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),
+      el('button', { type: 'button', textContent: 'Présent', onclick: () => attendance(w, seat, true) }),
+      el('button', { type: 'button', textContent: 'Absent', onclick: () => attendance(w, seat, false) })))))));
+}
+
+export async function scheduleWorkshop(event) {
+  event.preventDefault();
+  const w = await attempt(() => till('ScheduleWorkshop', {
+    theme: $('ws-theme').value.trim(), day: $('ws-day').value, places: Number($('ws-places').value) }));
+  if (!w) return;
+  showInfo(`Atelier ${w.workshopId} programmé le ${frenchDay(w.day)}.`);
+  $('schedule-form').reset();
+  await loadWorkshops();
+}
+
+export async function registerSeat(event) {
+  event.preventDefault();
+  const w = await attempt(() => till('RegisterForWorkshop', {
+    workshopId: $('seat-workshop').value, familyId: $('seat-family').value.trim().toUpperCase(),
+    memberId: Number($('seat-member').value) }));
+  if (!w) return;
+  showInfo(`Inscription notée à l'atelier ${w.workshopId}.`);
+  await loadWorkshops();
+}

@@ -1,0 +1,112 @@
+// Shared by the web till's screens: the API of this centre's node, French
+// formatting, the message line and the catalogue. Every call goes to the
+// centre's own node (never to the hub), as the gRPC services' messages in the
+// protobuf JSON mapping: POST /api/TillService/<Rpc>, body = request, answer =
+// response; a refusal answers {code, message}, the message for the volunteer.
+
+export const $ = (id) => document.getElementById(id);
+
+// ---------- API ----------
+
+export class ApiError extends Error {
+  constructor(code, message) { super(message); this.code = code; }
+}
+
+export async function call(service, method, request) {
+  let response;
+  try {
+    response = await fetch(`/api/${service}/${method}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(request || {}),
+    });
+  } catch (e) {
+    throw new ApiError('UNAVAILABLE', 'La caisse ne répond pas (le programme comptoir-node est-il lancé ?).');
+  }
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new ApiError(body.code || 'UNKNOWN', body.message || `Erreur ${response.status}`);
+  return body;
+}
+export const till = (method, request) => call('TillService', method, request);
+
+// ---------- formatting (French) ----------
+
+// Cents (number or the JSON mapping's int64 string) as "1 234,05 €".
+export function euros(cents) {
+  const value = Number(cents || 0);
+  const negative = value < 0;
+  const magnitude = Math.abs(value);
+  const whole = String(Math.floor(magnitude / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  const rest = String(magnitude % 100).padStart(2, '0');
+  return `${negative ? '-' : ''}${whole},${rest} €`;
+}
+
+// "60", "60,5", "60.50", "60 €" as cents; null if not an amount.
+export function parseEuros(text) {
+  const clean = text.replace(/€/g, '').replace(/\s/g, '').replace(',', '.');
+  if (!/^\d+(\.\d{1,2})?$/.test(clean)) return null;
+  const [whole, fraction = ''] = clean.split('.');
+  return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
+}
+
+// "2026-11-25" as "25/11/2026".
+export function frenchDay(day) {
+  if (!day) return '';
+  const [y, m, d] = day.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+export function hourMinute(unixMs) {
+  return new Date(Number(unixMs)).toLocaleTimeString('fr-FR',
+    { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/Paris' });
+}
+
+export function el(tag, props, ...children) {
+  const node = document.createElement(tag);
+  Object.assign(node, props || {});
+  for (const child of children) node.append(child);
+  return node;
+}
+
+// ---------- messages ----------
+
+export function showMessage(text, kind) {
+  const box = $('message');
+  box.textContent = text;
+  box.className = `message ${kind}`;
+  box.hidden = false;
+}
+export const showError = (error) => showMessage(error.message || String(error), 'error');
+export const showInfo = (text) => showMessage(text, 'info');
+export function clearMessage() { $('message').hidden = true; }
+
+// Runs an action of a form; shows its refusal. Returns its result or undefined.
+export async function attempt(action) {
+  try {
+    return await action();
+  } catch (error) {
+    showError(error);
+    return undefined;
+  }
+}
+
+// ---------- catalogue ----------
+
+export let catalogue = { departments: [], products: [], prescribers: [], donors: [] };
+
+export async function loadCatalogue() {
+  const loaded = await attempt(() => till('GetCatalogue', {}));
+  if (!loaded) return;
+  catalogue = loaded;
+  const ids = $('product-ids');
+  ids.replaceChildren(...catalogue.products.filter((p) => !p.withdrawn)
+    .map((p) => el('option', { value: p.productId, label: p.name })));
+  $('ref-prescriber').replaceChildren(...catalogue.prescribers
+    .map((p) => el('option', { value: p.prescriberId, textContent: p.name })));
+  $('rcv-donor').replaceChildren(el('option', { value: '', textContent: 'Non renseigné' }),
+    ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })));
+}
+
+export const departmentOf = (code) => catalogue.departments.find((d) => d.code === code);
+export const donorNamed = (id) => (catalogue.donors.find((d) => d.donorId === id) || {}).name || id;
+export const productNamed = (id) => (catalogue.products.find((p) => p.productId === id) || {}).name || id;
