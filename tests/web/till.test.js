@@ -312,7 +312,8 @@ test('the back office: a family and its referral, a donation near its date, a tr
   });
   await page.click('#transfer-lines >> text=Tout est arrivé');
   await message(/Transfert HEM-T-000001 : reçu\./);
-  assert.match(await text(page, '#transfer-lines'), /lille → hem\s+Lait demi-écrémé 1 L × 10\s+reçu/);
+  await waitFor('the transfer received', async () =>
+    /lille → hem\s+Lait demi-écrémé 1 L × 10\s+reçu/.test(await text(page, '#transfer-lines')));
   await screenshot(page, 'transferts');
   const milk = await api(hem.web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
   assert.equal(Number(milk.products[0].quantity), 24 + 12 + 10);

@@ -70,9 +70,9 @@ export async function receiveStock(event) {
     lotNumber: $('rcv-lot').value.trim(), expiryKind: $('rcv-kind').value, expiryDay: $('rcv-day').value,
   }));
   if (!lot) return;
-  showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
   $('receive-form').reset();
   await loadStock();
+  showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
 }
 
 const expiryLabel = { DLC: 'DLC', DDM: 'DDM' };
@@ -106,8 +106,8 @@ const transferState = { PROPOSED: 'proposé', ACCEPTED: 'accepté', DECLINED: 'r
 async function transferAction(method, request, done) {
   const view = await attempt(() => till(method, request));
   if (!view) return;
-  showInfo(`Transfert ${view.transferId} : ${done}.`);
   await loadTransfers();
+  showInfo(`Transfert ${view.transferId} : ${done}.`);
 }
 
 function transferButtons(t) {
@@ -168,8 +168,8 @@ export async function loadWorkshops() {
     el('option', { value: w.workshopId, textContent: `${w.theme} — ${frenchDay(w.day)} (${w.workshopId})` })));
   const attendance = (w, seat, attended) => attempt(async () => {
     await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });
-    showInfo(`${attended ? 'Présence' : 'Absence'} notée.`);
     await loadWorkshops();
+    showInfo(`${attended ? 'Présence' : 'Absence'} notée.`);
   });
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
@@ -187,9 +187,9 @@ export async function scheduleWorkshop(event) {
   const w = await attempt(() => till('ScheduleWorkshop', {
     theme: $('ws-theme').value.trim(), day: $('ws-day').value, places: Number($('ws-places').value) }));
   if (!w) return;
-  showInfo(`Atelier ${w.workshopId} programmé le ${frenchDay(w.day)}.`);
   $('schedule-form').reset();
   await loadWorkshops();
+  showInfo(`Atelier ${w.workshopId} programmé le ${frenchDay(w.day)}.`);
 }
 
 export async function registerSeat(event) {
@@ -198,6 +198,6 @@ export async function registerSeat(event) {
     workshopId: $('seat-workshop').value, familyId: $('seat-family').value.trim().toUpperCase(),
     memberId: Number($('seat-member').value) }));
   if (!w) return;
-  showInfo(`Inscription notée à l'atelier ${w.workshopId}.`);
   await loadWorkshops();
+  showInfo(`Inscription notée à l'atelier ${w.workshopId}.`);
 }
