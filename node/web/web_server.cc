@@ -35,6 +35,19 @@ absl::StatusOr<HostPort> SplitListen(const std::string& listen) {
   return result;
 }
 
+bool IsLoopbackName(absl::string_view host) {
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+// The host name of a Host header ("127.0.0.1:8401" -> "127.0.0.1", "[::1]:8401" -> "::1").
+absl::string_view HostName(absl::string_view host) {
+  if (absl::StartsWith(host, "[")) {
+    const size_t end = host.find(']');
+    return end == absl::string_view::npos ? host : host.substr(1, end - 1);
+  }
+  return host.substr(0, host.find(':'));
+}
+
 void SetCommonHeaders(httplib::Response& response) {
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Cache-Control", "no-store");
@@ -54,6 +67,23 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   httplib::Server& server = *web->server_;
   server.set_payload_max_length(kMaxRequestBytes);
   const ApiRouter* router = &web->router_;
+  if (IsLoopbackName(where->host)) {
+    // On loopback, only pages of this machine may talk to the till: a web site
+    // whose name was made to point at 127.0.0.1 (DNS rebinding) sends its own
+    // name as Host and is refused.
+    server.set_pre_routing_handler([](const httplib::Request& request,
+                                      httplib::Response& response) {
+      if (IsLoopbackName(HostName(request.get_header_value("Host")))) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      SetCommonHeaders(response);
+      ApiResponse answer = ErrorResponse(absl::PermissionDeniedError(
+          "the web till on loopback answers only to http://127.0.0.1 or http://localhost"));
+      response.status = answer.http_status;
+      response.set_content(answer.json, "application/json; charset=utf-8");
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
 
   server.Post(R"(/api/(\w+)/(\w+))", [router](const httplib::Request& request,
                                                httplib::Response& response) {

@@ -10,7 +10,9 @@
 // writes the centre's local database only, so no request ever waits for the
 // hub. API calls must be POSTed with Content-Type application/json: a web page
 // of another origin cannot send that without the browser asking first (CORS),
-// which this server never allows, so it cannot drive the till.
+// which this server never allows, so it cannot drive the till. On loopback,
+// requests whose Host is not a loopback name are refused (403), so a site
+// whose DNS name was pointed at 127.0.0.1 cannot either.
 //
 // Thread-safe. Stop (or the destructor) waits for the requests in progress.
 #ifndef COMPTOIR_NODE_WEB_WEB_SERVER_H_

@@ -144,6 +144,13 @@ TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
   // A form of another web site cannot post JSON without a CORS preflight.
   const std::string valid_family = R"({"familyName":"X","members":[{"firstName":"Y","sex":"MALE","birthYear":1980}],"householdType":"SINGLE_PERSON"})";
   EXPECT_EQ(Post("TillService/RegisterFamily", valid_family, &body, "text/plain"), 415);
+  // Nor can a site whose name was made to point at 127.0.0.1 (DNS rebinding).
+  httplib::Headers foreign_host = {{"Host", "till.example.org:8401"}};
+  httplib::Result rebound = client_->Post("/api/TillService/RegisterFamily", foreign_host,
+                                          valid_family, "application/json");
+  ASSERT_TRUE(rebound);
+  EXPECT_EQ(rebound->status, 403);
+  EXPECT_EQ(Error(rebound->body).first, "PERMISSION_DENIED");
   v1::SearchFamiliesRequest query;
   query.set_query("X");
   auto search = till_->SearchFamilies(query);
