@@ -80,5 +80,6 @@ echo
 echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
 echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
+echo "Web till of hem: http://$(cat "$DATA/hem.web")/ (in a browser on this machine)"
 echo "Press Ctrl-C to stop."
 wait
