@@ -7,6 +7,8 @@
 #ifndef COMPTOIR_NODE_TILL_RPCS_H_
 #define COMPTOIR_NODE_TILL_RPCS_H_
 
+#include "node/till.h"
+
 // Every TillService RPC: X(name, request type, response type). Each forwards
 // to the Till method of the same name.
 #define COMPTOIR_TILL_RPCS(X)                                        \
@@ -41,5 +43,23 @@
   X(SetMinimum, SetMinimumRequest, Need)                             \
   X(ListSurplus, ListSurplusRequest, ListSurplusResponse)            \
   X(ListNeeds, ListNeedsRequest, ListNeedsResponse)
+
+namespace comptoir {
+
+// Calls the Till method of an RPC with its request; RPCs whose request has no
+// fields go to Till methods without arguments. Used by every adapter of the
+// list above, so each RPC is dispatched the same way everywhere.
+template <typename Request, typename Method>
+auto InvokeTill(Till* till, const Request& request, Method method)
+    -> decltype((till->*method)(request)) {
+  return (till->*method)(request);
+}
+template <typename Request, typename Result>
+absl::StatusOr<Result> InvokeTill(Till* till, const Request&,
+                                  absl::StatusOr<Result> (Till::*method)()) {
+  return (till->*method)();
+}
+
+}  // namespace comptoir
 
 #endif  // COMPTOIR_NODE_TILL_RPCS_H_

@@ -6,24 +6,10 @@
 
 namespace comptoir {
 
-namespace {
-
-// Requests without fields go to Till methods without arguments.
-template <typename Request, typename Method>
-auto Invoke(Till* till, const Request& request, Method method) -> decltype((till->*method)(request)) {
-  return (till->*method)(request);
-}
-template <typename Request, typename Result>
-absl::StatusOr<Result> Invoke(Till* till, const Request&, absl::StatusOr<Result> (Till::*method)()) {
-  return (till->*method)();
-}
-
-}  // namespace
-
 #define COMPTOIR_TILL_RPC(Name, Request, Response)                                     \
   grpc::Status TillServiceImpl::Name(grpc::ServerContext*, const v1::Request* request, \
                                      v1::Response* response) {                         \
-    return Answer(Invoke(till_, *request, &Till::Name), response);                     \
+    return Answer(InvokeTill(till_, *request, &Till::Name), response);                 \
   }
 COMPTOIR_TILL_RPCS(COMPTOIR_TILL_RPC)
 #undef COMPTOIR_TILL_RPC

@@ -12,17 +12,6 @@ namespace {
 
 namespace pbutil = google::protobuf::util;
 
-// Requests without fields go to Till methods without arguments.
-template <typename Request, typename Method>
-auto Invoke(Till* till, const Request& request, Method method)
-    -> decltype((till->*method)(request)) {
-  return (till->*method)(request);
-}
-template <typename Request, typename Result>
-absl::StatusOr<Result> Invoke(Till* till, const Request&,
-                              absl::StatusOr<Result> (Till::*method)()) {
-  return (till->*method)();
-}
 
 absl::Status ParseRequest(absl::string_view body, google::protobuf::Message* request) {
   if (body.empty()) return absl::OkStatus();
@@ -105,7 +94,7 @@ ApiResponse ApiRouter::Call(absl::string_view service, absl::string_view method,
 #define COMPTOIR_TILL_ROUTE(Name, Request, Response)                                 \
     if (method == #Name) {                                                           \
       return Serve<v1::Request>(body, [this](const v1::Request& request) {           \
-        return Invoke(till_, request, &Till::Name);                                  \
+        return InvokeTill(till_, request, &Till::Name);                              \
       });                                                                            \
     }
     COMPTOIR_TILL_RPCS(COMPTOIR_TILL_ROUTE)

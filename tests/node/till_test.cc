@@ -209,6 +209,48 @@ TEST_F(TillTest, TheMonthlyCeilingIsEnforcedAndResetsNextMonth) {
   EXPECT_TRUE(Sell(family, coat, 1).ok());
 }
 
+TEST_F(TillTest, AQuotePricesTheBasketLikeTheSaleAndWritesNothing) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31", 1000);  // 10 € a month
+  const std::string coat = Product(*till_, "Manteau", "pret-a-porter", 2500);
+  const std::string cut = Product(*till_, "Coupe", "coiffure", 1299);
+  Receive(*till_, coat, 1);
+  v1::RecordSaleRequest basket;
+  basket.set_family_id(family);
+  v1::SaleLineRequest* line = basket.add_items();
+  line->set_product_id(coat);
+  line->set_quantity(1);
+  line = basket.add_items();
+  line->set_product_id(cut);
+  line->set_quantity(1);
+  line->set_member_id(2);
+  auto quote = till_->QuoteSale(basket);
+  ASSERT_TRUE(quote.ok()) << quote.status();
+  ASSERT_EQ(quote->lines_size(), 2);
+  EXPECT_EQ(quote->lines(0).family_cents(), 500);
+  EXPECT_EQ(quote->lines(1).family_cents(), 390);  // 12,99 € at 70 %: 3,897 -> 3,90
+  EXPECT_EQ(quote->lines(1).member_id(), 2u);
+  EXPECT_EQ(quote->family_total_cents(), 890);
+  EXPECT_EQ(quote->saved_cents(), 2500 + 1299 - 890);
+  EXPECT_EQ(quote->ceiling_remaining_cents(), 110);
+  auto status = node_->Status();
+  ASSERT_TRUE(status.ok());
+  const uint64_t seq_before = status->own_seq();
+  EXPECT_TRUE(till_->QuoteSale(basket).ok());
+  EXPECT_EQ(node_->Status()->own_seq(), seq_before) << "a quote writes nothing";
+  EXPECT_EQ(StockOf(coat), 1);
+
+  auto sale = till_->RecordSale(basket);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  EXPECT_EQ(sale->family_total_cents(), quote->family_total_cents());
+  EXPECT_EQ(sale->ceiling_remaining_cents(), quote->ceiling_remaining_cents());
+  // Now the same basket is refused for the sale's reasons, in the same words.
+  auto refused_quote = till_->QuoteSale(basket);
+  auto refused_sale = till_->RecordSale(basket);
+  EXPECT_EQ(refused_quote.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(refused_quote.status(), refused_sale.status());
+}
+
 TEST_F(TillTest, TheCeilingCountsPurchasesMadeAtOtherCentres) {
   auto hub = HubLog::Open(dir_.Sub("hub")).value();
   auto lille = Open("lille");
