@@ -33,6 +33,7 @@ async function screenshot(page, name) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
 }
 
