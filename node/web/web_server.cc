@@ -66,6 +66,12 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   std::unique_ptr<WebServer> web(new WebServer(till, store, sync));
   httplib::Server& server = *web->server_;
   server.set_payload_max_length(kMaxRequestBytes);
+  // httplib's default also sets SO_REUSEPORT, which would let a second node
+  // (another centre on the same PC) share the port and answer for this till.
+  server.set_socket_options([](int socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const ApiRouter* router = &web->router_;
   if (IsLoopbackName(where->host)) {
     // On loopback, only pages of this machine may talk to the till: a web site

@@ -70,7 +70,8 @@ class NetworkTest : public ::testing::Test {
 
   void StartNode(const std::string& site, const std::string& hub = "") {
     StartDaemon(site, {NODE_BIN, "--site", site, "--data", dir_.Sub("data/" + site), "--listen",
-                       "127.0.0.1:0", "--hub", hub.empty() ? hub_address_ : hub});
+                       "127.0.0.1:0", "--hub", hub.empty() ? hub_address_ : hub,
+                       "--http-listen", "127.0.0.1:0"});
   }
 
   // The family as `name` knows it, or the RPC's error code.

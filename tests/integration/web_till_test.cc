@@ -195,6 +195,17 @@ TEST_F(WebTillTest, ServesTheEmbeddedTill) {
   EXPECT_EQ(missing->status, 404);
 }
 
+TEST_F(WebTillTest, ASecondTillCannotTakeAPortInUse) {
+  // Two centres' nodes on one PC must never share a port (and answer for each other).
+  auto second = WebServer::Start(web_->address(), till_.get(), node_.get(), nullptr);
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+  httplib::Result page = client_->Get("/");
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 200);
+  auto malformed = WebServer::Start("8401", till_.get(), node_.get(), nullptr);
+  EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(WebTillTest, SyncStatusSaysSinceWhenTheHubIsUnreachable) {
   std::string body;
   ASSERT_EQ(Post("NodeService/GetSyncStatus", "{}", &body), 200);
