@@ -7,6 +7,8 @@
 #include <fstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/daemon.h"
 #include "common/logging.h"
 #include "node/node_store.h"
@@ -15,6 +17,23 @@
 #include "node/till_service.h"
 #include "node/web/web_server.h"
 
+namespace {
+
+// The web till's default address: the gRPC address's host, port + 1000
+// (127.0.0.1:7401 -> 127.0.0.1:8401), so that the centres of one PC each get
+// their own; port 0 stays 0 (any free port).
+std::string DefaultHttpListen(const std::string& grpc_listen) {
+  const size_t colon = grpc_listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(grpc_listen.substr(colon + 1), &port) ||
+      port < 0 || port + 1000 > 65535) {
+    return "127.0.0.1:8401";
+  }
+  return absl::StrCat(grpc_listen.substr(0, colon), ":", port == 0 ? 0 : port + 1000);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
   std::string site;
@@ -22,7 +41,7 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:7401";
   std::string hub = "127.0.0.1:7400";
   std::string ready_file;
-  std::string http_listen = "127.0.0.1:8401";
+  std::string http_listen;
   std::string http_ready_file;
   std::string card_prefix;
   std::string token_file;
@@ -36,10 +55,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
-  app.add_option("--http-listen", http_listen,
-                 "Address of the web till (HTTP; port 0: any free port); empty for none. "
-                 "Keep it on loopback unless a reverse proxy guards it")
-      ->capture_default_str();
+  CLI::Option* http_listen_option = app.add_option(
+      "--http-listen", http_listen,
+      "Address of the web till (HTTP; port 0: any free port); empty for none. Default: the "
+      "--listen host with its port + 1000 (127.0.0.1:8401). Keep it on loopback unless a "
+      "reverse proxy guards it");
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the web till listens, write its bound address to this file");
   app.add_option("--card-prefix", card_prefix,
@@ -53,6 +73,7 @@ int main(int argc, char** argv) {
                "back from the hub before the till records anything");
   CLI11_PARSE(app, argc, argv);
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
+  if (http_listen_option->count() == 0) http_listen = DefaultHttpListen(listen);
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);
