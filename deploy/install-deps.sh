@@ -17,7 +17,8 @@ PACKAGES=(
 
 if [ "${1:-}" = "--web-tests" ]; then
   PACKAGES+=(chromium)
-  # Any Node.js will do (Debian's, or one installed otherwise with its npm).
+  # Node.js 20 or later with npm (the machines come with it; Debian 12's own
+  # nodejs is 18, which run-tests.sh reports as too old for playwright-core).
   if ! command -v node >/dev/null || ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 fi
 

@@ -6,6 +6,10 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${COMPTOIR_BUILD_DIR:-$ROOT/build}"
 
 "$ROOT/deploy/install-deps.sh" --web-tests
+if ! node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 20 ? 0 : 1)'; then
+  echo "error: the browser tests need Node.js 20 or later (playwright-core); found $(node --version)" >&2
+  exit 1
+fi
 # playwright-core, at the version of tests/web/package-lock.json (no browser
 # download: the tests drive Debian's chromium).
 if [ ! -f "$ROOT/tests/web/node_modules/playwright-core/package.json" ]; then
