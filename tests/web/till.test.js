@@ -130,7 +130,15 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   assert.equal(Number(stock.products[0].quantity), 22);
 
   // 4. Void it: a confirmation first, with a reason; stock and ceiling come back.
+  // Escape at the confirmation changes nothing.
   await tabTo(page, 'void-receipt');
+  await page.keyboard.press('Enter');
+  await waitFor('the confirmation', () => page.locator('#void-dialog').isVisible());
+  await page.keyboard.press('Escape');
+  await waitFor('the confirmation to close', async () => !(await page.locator('#void-dialog').isVisible()));
+  assert.equal(await focusedId(page), 'void-receipt');
+  const kept = await api(web, 'TillService', 'GetReceipt', { receiptNo: receipt.match(/HEM-\d{4}-000001/)[0] });
+  assert.equal(kept.voided, false, 'Escape does not void');
   await page.keyboard.press('Enter');
   await waitFor('the confirmation', () => page.locator('#void-dialog').isVisible());
   assert.equal(await focusedId(page), 'void-reason');

@@ -279,6 +279,9 @@ export async function findReceipt(event) {
 export function askVoid() {
   $('void-receipt-no').textContent = sale.receiptNo;
   $('void-reason').value = '';
+  // Escape closes the dialog without touching returnValue: clear the last answer
+  // so that only a click on "Confirmer" voids.
+  $('void-dialog').returnValue = '';
   $('void-dialog').showModal();
   $('void-reason').focus();
 }
