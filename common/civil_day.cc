@@ -52,6 +52,16 @@ std::optional<std::string> AddDays(absl::string_view day, int64_t days) {
   return absl::FormatCivilTime(*civil + days);
 }
 
+std::optional<int32_t> DayNumber(absl::string_view day) {
+  std::optional<absl::CivilDay> civil = Parse(day);
+  if (!civil.has_value()) return std::nullopt;
+  return static_cast<int32_t>(*civil - absl::CivilDay(1970, 1, 1));
+}
+
+std::string DayFromNumber(int32_t number) {
+  return absl::FormatCivilTime(absl::CivilDay(1970, 1, 1) + number);
+}
+
 std::string FrenchDay(absl::string_view day) {
   std::optional<absl::CivilDay> civil = Parse(day);
   if (!civil.has_value()) return std::string(day);

@@ -22,6 +22,10 @@ int YearOf(absl::string_view day);
 bool IsValidDay(absl::string_view day);
 // `day` plus `days` (may be negative); nullopt for an invalid day.
 std::optional<std::string> AddDays(absl::string_view day, int64_t days);
+// Days since 1970-01-01 (negative before), for arithmetic on many days at
+// once; nullopt for an invalid day. DayFromNumber is its inverse.
+std::optional<int32_t> DayNumber(absl::string_view day);
+std::string DayFromNumber(int32_t number);
 // The day `day` as "25/11/2026" for people.
 std::string FrenchDay(absl::string_view day);
 

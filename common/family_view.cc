@@ -48,7 +48,9 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
   if (core.has_family_registered()) {
     const v1::FamilyRegistered& registered = core.family_registered();
     record.set_registered_by(core.origin());
-    record.set_registered_day(ParisDay(HybridClock::PhysicalMillis(core.hlc())));
+    record.set_registered_day(!registered.day().empty()
+                                  ? registered.day()
+                                  : ParisDay(HybridClock::PhysicalMillis(core.hlc())));
     Write(record, stamp, "household_type", [&] { record.set_household_type(registered.household_type()); });
     Write(record, stamp, "income_sources", [&] { *record.mutable_income_sources() = registered.income_sources(); });
     Write(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(registered.reste_a_vivre_band()); });

@@ -124,6 +124,9 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kSurplusMarked:
     case v1::EventCore::kMinimumSet:
       return FoldTransfer(store, batch, core);
+    case v1::EventCore::kRunningCostsSet:
+      // Head office's budget figures: only the hub's statistics use them.
+      return absl::OkStatus();
     case v1::EventCore::BODY_NOT_SET:
       // An event kind this build does not know: stored and forwarded, not folded.
       return absl::OkStatus();

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
+#include "common/family_view.h"
 #include "common/keys.h"
 #include "common/network_defaults.h"
 #include "common/projection.h"
@@ -24,6 +25,26 @@ uint64_t RandomEpoch() {
   while (epoch == 0) epoch = (static_cast<uint64_t>(device()) << 32) ^ device();
   return epoch;
 }
+
+// What the statistics fold looks up: the hub's own store.
+class StoreStatsContext : public StatsModel::Context {
+ public:
+  explicit StoreStatsContext(const Store& store) : store_(store) {}
+  std::optional<v1::EventCore> Core(absl::string_view origin, uint64_t seq) const override {
+    absl::StatusOr<std::optional<std::string>> bytes =
+        store_.Get(Column::kEvents, EventKey(origin, seq));
+    v1::EventCore core;
+    if (!bytes.ok() || !bytes->has_value() || !core.ParseFromString(**bytes)) return std::nullopt;
+    return core;
+  }
+  int64_t ReferencePrice(absl::string_view product_id) const override {
+    absl::StatusOr<std::optional<v1::Product>> product = FindProduct(store_, product_id);
+    return product.ok() && product->has_value() ? (*product)->reference_price_cents() : 0;
+  }
+
+ private:
+  const Store& store_;
+};
 
 }  // namespace
 
@@ -54,6 +75,7 @@ absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, boo
   const uint64_t log_head = head_value.has_value() ? ReadBigEndian64(*head_value).value_or(0) : 0;
   const bool created = !epoch_value.has_value();
   std::unique_ptr<HubLog> hub(new HubLog(std::move(store), epoch, log_head));
+  RETURN_IF_ERROR(hub->LoadStats());  // before anything new is appended and folded
   ASSIGN_OR_RETURN(ChainHead own, hub->log_.Head("hub"));
   if (created || own.seq == 0) {
     for (const v1::Department& department : DefaultDepartments()) {
@@ -73,6 +95,38 @@ absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, boo
     }
   }
   return hub;
+}
+
+absl::Status HubLog::LoadStats() {
+  StoreStatsContext context(*store_);
+  absl::Status status;
+  RETURN_IF_ERROR(store_->Scan(
+      Column::kLog, LogKey(1), "", [&](absl::string_view key, absl::string_view value) {
+        absl::StatusOr<std::optional<std::string>> bytes =
+            store_->Get(Column::kEvents, std::string(value));
+        v1::EventCore core;
+        if (!bytes.ok() || !bytes->has_value() || !core.ParseFromString(**bytes)) {
+          status = absl::DataLossError(absl::StrCat(
+              "log entry ", ReadBigEndian64(key).value_or(0), " names an unreadable event"));
+          return false;
+        }
+        stats_.Fold(core, context);
+        return true;
+      }));
+  RETURN_IF_ERROR(status);
+  ASSIGN_OR_RETURN(std::vector<v1::FamilyRecord> families, AllFamilies(*store_));
+  for (const v1::FamilyRecord& family : families) stats_.SetHousehold(family);
+  return absl::OkStatus();
+}
+
+void HubLog::FoldStats(const DecodedEvent& event) {
+  stats_.Fold(event.core, StoreStatsContext(*store_));
+  std::string family_id;
+  if (event.core.has_family_registered()) family_id = event.core.family_registered().family_id();
+  if (event.core.has_family_updated()) family_id = event.core.family_updated().family_id();
+  if (family_id.empty()) return;
+  absl::StatusOr<std::optional<v1::FamilyRecord>> family = FindFamily(*store_, family_id);
+  if (family.ok() && family->has_value()) stats_.SetHousehold(**family);
 }
 
 absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
@@ -95,6 +149,7 @@ absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
   RETURN_IF_ERROR(store_->Write(batch));
   log_head_.store(position);
+  FoldStats(event);
   return event;
 }
 
@@ -137,6 +192,7 @@ absl::StatusOr<PushVerdict> HubLog::AppendPushed(absl::string_view site,
   batch.Put(Column::kMeta, kMetaLogHead, head_value);
   RETURN_IF_ERROR(store_->Write(batch));
   log_head_.store(position);
+  for (size_t index : verdict.append) FoldStats(events[index]);
   return verdict;
 }
 

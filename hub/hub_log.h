@@ -10,6 +10,9 @@
 // hub's first events (origin "hub") define the default network configuration
 // (common/network_defaults.h): departments and discounts, prescribers, donors.
 //
+// Statistics (hub/stats_model.h) are folded in memory as each append is
+// written; Open() folds the log once to rebuild them.
+//
 // Thread-safe: appends are serialised by an internal lock; reads are free.
 #ifndef COMPTOIR_HUB_HUB_LOG_H_
 #define COMPTOIR_HUB_HUB_LOG_H_
@@ -24,6 +27,7 @@
 #include "common/store.h"
 #include "common/sync_protocol.h"
 #include "comptoir/v1/hub.pb.h"
+#include "hub/stats_model.h"
 
 namespace comptoir {
 
@@ -54,6 +58,7 @@ class HubLog : public HubSyncStore {
   // The catalogue as folded on the hub.
   absl::StatusOr<v1::Catalogue> Catalogue() const;
   const Store& store() const { return *store_; }
+  const StatsModel& stats() const { return stats_; }
 
   // Epoch, log head and per-origin heads (connected_sites left empty).
   absl::StatusOr<v1::HubStatus> Status() const;
@@ -61,12 +66,17 @@ class HubLog : public HubSyncStore {
 
  private:
   HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head);
+  // Folds the whole log into stats_ (at start-up).
+  absl::Status LoadStats();
+  // Folds events just written into stats_.
+  void FoldStats(const DecodedEvent& event);
 
   std::unique_ptr<Store> store_;
   EventLog log_;
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
+  StatsModel stats_;
   std::mutex append_mu_;  // one appender at a time (heads and positions)
 };
 

@@ -15,6 +15,7 @@
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_service.h"
+#include "hub/stats_service.h"
 #include "hub/sync_service.h"
 
 int main(int argc, char** argv) {
@@ -115,8 +116,9 @@ int main(int argc, char** argv) {
   }
   comptoir::SyncServiceImpl sync((*log).get(), credentials.get());
   comptoir::HubServiceImpl hub_service((*log).get(), &sync);
+  comptoir::StatsServiceImpl stats_service((*log).get(), &sync);
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&sync, &hub_service});
+      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service});
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;

@@ -181,6 +181,7 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
     *registered->mutable_income_sources() = request.income_sources();
     registered->set_reste_a_vivre_band(request.reste_a_vivre_band());
     registered->set_postcode(request.postcode());
+    registered->set_day(ctx.today());
     v1::PersonalPart personal;
     personal.set_salt(RandomBytes(16));
     personal.set_family_name(std::string(absl::StripAsciiWhitespace(request.family_name())));
@@ -332,6 +333,7 @@ absl::StatusOr<v1::ReferralView> Till::RenewReferral(const v1::RenewReferralRequ
     renewed->set_referral_id(request.referral_id());
     renewed->set_family_id(current.referral().family_id());
     renewed->set_end_day(request.end_day());
+    renewed->set_day(ctx.today());
     if (request.has_monthly_ceiling_cents()) {
       renewed->set_monthly_ceiling_cents(request.monthly_ceiling_cents());
     }

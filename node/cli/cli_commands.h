@@ -21,6 +21,8 @@ void AddTransferCommands(CLI::App& app, const Globals& globals, int& result);
 // workshop ..., donors.
 void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result);
 // catalogue ..., stock ..., hub define-...
+// comptoir stats ... ; comptoir hub running-costs ...
+void AddStatsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
 }  // namespace comptoir::cli

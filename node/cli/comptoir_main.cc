@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddStockCommands(app, *hub, globals, result);
   comptoir::cli::AddWorkshopCommands(app, globals, result);
   comptoir::cli::AddTransferCommands(app, globals, result);
+  comptoir::cli::AddStatsCommands(app, *hub, globals, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

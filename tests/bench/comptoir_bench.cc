@@ -2,7 +2,7 @@
 // measured in one run on the same machine (these machines are noisy: only
 // side-by-side ratios mean something).
 //
-//   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N]
+//   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -12,9 +12,15 @@
 //    them. Baseline: synced RocksDB ingest of the same bytes in 512-event batches.
 // 3. Live propagation: connected network, sale at A until applied at B.
 // 4. Cold start: opening a node whose log holds N events.
+// 5. Statistics: a year of activity of C centres (350 households each, about
+//    20 visits a year each, 3-line baskets) folded into the hub's StatsModel;
+//    latency of the network report for the year and of one centre's report.
+//    Baseline (6 centres): reading and parsing the same sales back from
+//    RocksDB, i.e. what a report that rescanned the log would cost at least.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <random>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,6 +37,7 @@
 #include "common/store.h"
 #include "hub/hub_log.h"
 #include "hub/hub_service.h"
+#include "hub/stats_model.h"
 #include "hub/sync_service.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
@@ -301,6 +308,100 @@ void BenchPropagation(int count) {
   Report("propagation p99", Percentile(latencies, 0.99) / 1000, 0, "ms");
 }
 
+// Sales events of a synthetic year for `centres` centres, folded one by one.
+class NoLookups : public StatsModel::Context {
+ public:
+  std::optional<v1::EventCore> Core(absl::string_view, uint64_t) const override {
+    return std::nullopt;
+  }
+  int64_t ReferencePrice(absl::string_view) const override { return 0; }
+};
+
+void BenchStats(int centres) {
+  StatsModel model;
+  NoLookups lookups;
+  std::mt19937_64 random(centres);
+  const int32_t first = *DayNumber("2026-01-01");
+  const char* departments[] = {"epicerie", "pret-a-porter", "coiffure"};
+  std::vector<std::string> cores;  // serialized sales, for the baseline
+  size_t sales = 0;
+  for (int c = 0; c < centres; ++c) {
+    const std::string site = absl::StrCat("c", c);
+    for (int f = 0; f < 350; ++f) {
+      const std::string family = absl::StrCat("C", c, "-", f);
+      v1::FamilyRecord record;
+      record.set_family_id(family);
+      record.set_household_type(static_cast<v1::HouseholdType>(1 + random() % 5));
+      record.add_income_sources(static_cast<v1::IncomeSource>(1 + random() % 8));
+      record.set_reste_a_vivre_band(random() % 2 ? "0-150" : "150-300");
+      for (int m = 0; m < 3; ++m) record.add_members()->set_birth_year(1960 + random() % 60);
+      model.SetHousehold(record);
+      for (int v = 0; v < 20; ++v) {
+        v1::EventCore core;
+        core.set_origin(site);
+        core.set_seq(++sales);
+        v1::SaleRecorded* sale = core.mutable_sale_recorded();
+        sale->set_family_id(family);
+        sale->set_day(DayFromNumber(first + static_cast<int32_t>(random() % 365)));
+        for (int l = 0; l < 3; ++l) {
+          v1::RecordedLine* line = sale->add_recorded_lines();
+          line->set_department(departments[l == 2 && random() % 10 == 0 ? 2 : random() % 2]);
+          line->set_quantity(1 + random() % 3);
+          line->set_reference_cents(100 + random() % 2000);
+          line->set_family_cents(line->reference_cents() / 5);
+          if (line->department() == "coiffure") line->set_member_id(1);
+        }
+        model.Fold(core, lookups);
+        if (centres <= 6) cores.push_back(core.SerializeAsString());
+      }
+    }
+  }
+  StatsModel::Query year;
+  year.from_day = first;
+  year.to_day = first + 364;
+  std::vector<double> network, one;
+  for (int i = 0; i < 15; ++i) {
+    const auto start = Clock::now();
+    v1::StatsRow row = model.Row(year);
+    network.push_back(Micros(Clock::now() - start));
+    if (row.baskets() != static_cast<int64_t>(sales)) std::abort();  // the fold lost something
+    StatsModel::Query centre = year;
+    centre.site = "c0";
+    const auto start_one = Clock::now();
+    model.Row(centre);
+    one.push_back(Micros(Clock::now() - start_one));
+  }
+  double baseline = 0;
+  if (!cores.empty()) {
+    testing::TempDir dir;
+    auto store = Store::Open({dir.Sub("raw"), false}).value();
+    for (size_t i = 0; i < cores.size();) {
+      Batch batch;
+      for (size_t n = 0; n < 1000 && i < cores.size(); ++n, ++i) {
+        batch.Put(Column::kEvents, EventKey("c0", i + 1), cores[i]);
+      }
+      if (!store->Write(batch).ok()) std::abort();
+    }
+    std::vector<double> scans;
+    for (int i = 0; i < 5; ++i) {
+      const auto start = Clock::now();
+      int64_t baskets = 0;
+      (void)store->Scan(Column::kEvents, "", "", [&](absl::string_view, absl::string_view value) {
+        v1::EventCore core;
+        baskets += core.ParseFromArray(value.data(), static_cast<int>(value.size()));
+        return true;
+      });
+      scans.push_back(Micros(Clock::now() - start));
+    }
+    baseline = Percentile(scans, 0.5) / 1000;
+  }
+  const std::string label = absl::StrCat(centres, " centres, ", sales, " sales");
+  Report(absl::StrCat("stats: network year report (", label, ") p50"),
+         Percentile(network, 0.5) / 1000, baseline, "ms");
+  Report(absl::StrCat("stats: one centre's year report (", label, ") p50"),
+         Percentile(one, 0.5) / 1000, 0, "ms");
+}
+
 }  // namespace
 }  // namespace comptoir
 
@@ -308,18 +409,21 @@ int main(int argc, char** argv) {
   int sales = 10000;
   int events = 1000000;
   int propagations = 1000;
+  std::vector<int> stats_centres = {6, 500};
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
     if (flag == "--sales") sales = value;
     if (flag == "--events") events = value;
     if (flag == "--propagations") propagations = value;
+    if (flag == "--stats-centres") stats_centres = {value};
   }
   comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
   std::printf("comptoir-bench: %d cores\n", static_cast<int>(std::thread::hardware_concurrency()));
   comptoir::BenchSaleLatency(sales);
   comptoir::BenchPropagation(propagations);
   comptoir::BenchCatchUpAndColdStart(events);
+  for (int centres : stats_centres) comptoir::BenchStats(centres);
   std::printf("\n| figure | Comptoir | raw baseline | ratio |\n|---|---|---|---|\n");
   for (const auto& row : comptoir::rows) {
     std::printf("| %s | %s | %s | %s |\n", row.figure.c_str(), row.value.c_str(),
