@@ -12,7 +12,6 @@ namespace {
 
 namespace pbutil = google::protobuf::util;
 
-
 absl::Status ParseRequest(absl::string_view body, google::protobuf::Message* request) {
   if (body.empty()) return absl::OkStatus();
   pbutil::JsonParseOptions options;
