@@ -55,6 +55,17 @@ async function tabTo(page, id) {
 
 const text = (page, selector) => page.locator(selector).innerText();
 
+// Records what would betray a page that is not self-contained or not sound:
+// requests leaving the node's own origin (a CDN, the hub) and script errors.
+function watch(page, origin) {
+  const seen = { foreign: [], errors: [] };
+  page.on('request', (request) => {
+    if (!request.url().startsWith(`${origin}/`)) seen.foreign.push(request.url());
+  });
+  page.on('pageerror', (error) => seen.errors.push(String(error)));
+  return seen;
+}
+
 test('a volunteer sells a basket with the keyboard only, prints and voids it', async (t) => {
   const network = new Network();
   t.after(() => network.stop());
@@ -64,6 +75,7 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   const browser = await openBrowser();
   t.after(() => browser.close());
   const { page } = browser;
+  const seen = watch(page, web);
   await page.goto(web);
   await waitFor('the connection indicator', async () =>
     (await text(page, '#connection')).includes('Connecté au siège'));
@@ -151,6 +163,8 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   assert.match(await text(page, '#message'), /Vente HEM-\d{4}-000001 annulée : stock et plafond rétablis/);
   const after = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
   assert.equal(Number(after.products[0].quantity), 24);
+  assert.deepEqual(seen.foreign, [], 'the page loads and calls nothing but its own node');
+  assert.deepEqual(seen.errors, []);
 });
 
 test('a refused sale says why in French and records nothing', async (t) => {
@@ -194,6 +208,7 @@ test('the hub stops mid-session: the till still sells, the indicator turns offli
   const browser = await openBrowser();
   t.after(() => browser.close());
   const { page } = browser;
+  const seen = watch(page, web);
   await page.goto(web);
   const indicator = () => text(page, '#connection');
   await waitFor('connected and nothing waiting', async () =>
@@ -227,6 +242,8 @@ test('the hub stops mid-session: the till still sells, the indicator turns offli
   const sales = JSON.parse(network.cli('--hub', hubAddress, '--json', 'sales', '--from-hub'));
   const hem = (sales.origins || []).find((o) => o.origin === 'hem');
   assert.ok(hem && Number(hem.sales) === 1, `the hub holds hem's sale: ${JSON.stringify(sales)}`);
+  assert.deepEqual(seen.foreign, [], 'nothing on the page talks to the hub');
+  assert.deepEqual(seen.errors, []);
 });
 
 test('the back office: a family and its referral, a donation near its date, a transfer, a workshop', async (t) => {
