@@ -1,8 +1,8 @@
 // The sale screen: find the family, build the basket (scanner, keyboard or
 // mouse), each line priced by the node (QuoteSale, the sale's own rules), pay,
 // show and print the receipt, void a sale after a confirmation.
-import { $, attempt, catalogue, clearMessage, departmentOf, el, euros, showError, showInfo, till }
-  from './common.js';
+import { $, attempt, catalogue, clearMessage, departmentOf, el, euros, loadCatalogue, showError,
+  showInfo, till } from './common.js';
 
 // ---------- sale ----------
 
@@ -98,10 +98,19 @@ export async function quoteBasket() {
   return true;
 }
 
-async function addLine(line) {
-  const product = line.productId
+function findProduct(line) {
+  return line.productId
     ? catalogue.products.find((p) => p.productId === line.productId)
     : catalogue.products.find((p) => p.barcode && p.barcode === line.barcode);
+}
+
+async function addLine(line) {
+  let product = findProduct(line);
+  if (!product) {
+    // Head office may have added it since the page loaded: read the catalogue again.
+    await loadCatalogue();
+    product = findProduct(line);
+  }
   if (product) {
     line.productId = product.productId;
     line.name = product.name;
