@@ -3,16 +3,71 @@
 #include <grpcpp/server.h>
 
 #include <cctype>
+#include <cstdio>
 #include <chrono>
 #include <fstream>
 
 #include "CLI/CLI.hpp"
+#include "common/backup.h"
+#include "common/backup_service.h"
 #include "common/daemon.h"
+#include "common/daemon_config.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
 #include "common/logging.h"
+#include "common/status_macros.h"
+#include "common/tls.h"
+#include "node/node_metrics.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
+
+namespace {
+
+// Restores a backup into *data_dir (the node must be stopped; empty: the
+// default directory of the backup's site) and marks the restored copy as
+// recovering: at its next start the node gets from the hub the events it
+// wrote after the backup, and refuses new records until then, so it never
+// writes a seq number twice. Returns where the replaced data was kept.
+absl::StatusOr<std::string> RestoreNodeData(const std::string& from, std::string* data_dir,
+                                            comptoir::v1::BackupInfo* info) {
+  ASSIGN_OR_RETURN(*info, comptoir::ReadBackupManifest(from));
+  if (info->kind() != "node") {
+    return absl::FailedPreconditionError(from + " is a backup of the hub, not of a centre");
+  }
+  comptoir::SetLogTag(info->site());
+  if (data_dir->empty()) *data_dir = "comptoir-data/" + info->site();
+  ASSIGN_OR_RETURN(std::string staged, comptoir::CopyBackupForRestore(from, *data_dir));
+  {
+    comptoir::NodeStore::Options options;
+    options.site = info->site();
+    options.dir = staged;
+    options.recover_from_hub = true;
+    ASSIGN_OR_RETURN(std::unique_ptr<comptoir::NodeStore> store,
+                     comptoir::NodeStore::Open(options));
+  }
+  return comptoir::SwapInRestored(staged, *data_dir);
+}
+
+// comptoir-node restore: exit status 0 done, 1 refused.
+int RestoreNode(const std::string& from, std::string data_dir) {
+  comptoir::v1::BackupInfo info;
+  absl::StatusOr<std::string> kept = RestoreNodeData(from, &data_dir, &info);
+  if (!kept.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(kept.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s data in %s restored from %s (own seq %llu at the backup); at its next start "
+              "it gets the rest of its history back from the hub before the till records "
+              "anything\n",
+              info.site().c_str(), data_dir.c_str(), from.c_str(),
+              static_cast<unsigned long long>(info.own_seq()));
+  if (!kept->empty()) std::printf("the previous data was kept in %s\n", kept->c_str());
+  return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
@@ -24,8 +79,9 @@ int main(int argc, char** argv) {
   std::string card_prefix;
   std::string token_file;
   bool recover_from_hub = false;
-  app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
-      ->required();
+  std::string metrics_listen;
+  app.add_option("--site", site,
+                 "This centre's site id (hem, lille, armentieres, ...); required");
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
   app.add_option("--listen", listen, "gRPC address to listen on (port 0: any free port)")
       ->capture_default_str();
@@ -39,10 +95,38 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", token_file,
                  "File holding this centre's credential for the hub (from `comptoir-hub "
                  "credential issue`)");
+  comptoir::TlsFiles tls_files;
+  std::string tls_server_name;
+  app.add_option("--tls-ca", tls_files.ca,
+                 "The network CA's PEM certificate: sync with the hub over TLS, checking its "
+                 "certificate");
+  app.add_option("--tls-cert", tls_files.cert,
+                 "This centre's PEM client certificate (CN = its site), for a hub with mTLS");
+  app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
+  app.add_option("--tls-server-name", tls_server_name,
+                 "Name on the hub's certificate when it differs from the --hub host");
+  app.add_option("--metrics-listen", metrics_listen,
+                 "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   app.add_flag("--recover-from-hub", recover_from_hub,
                "This centre's data was lost or restored from an old backup: get its history "
                "back from the hub before the till records anything");
-  CLI11_PARSE(app, argc, argv);
+  // comptoir-node restore --from BACKUP [--data DIR]
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Replace the (stopped) centre's data by a backup; the centre then gets the "
+                 "rest of its history back from the hub before the till records anything");
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+      ->required();
+  restore->add_option("--data", data_dir,
+                      "The centre's data directory (default: comptoir-data/<site of the backup>)");
+  if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
+    return exit_status;
+  }
+  if (restore->parsed()) return RestoreNode(restore_from, data_dir);
+  if (site.empty()) {
+    std::fprintf(stderr, "error: --site is required (this centre's site id, e.g. hem)\n");
+    return 2;
+  }
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
 
   comptoir::BlockShutdownSignals();
@@ -68,6 +152,20 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    if (!tls_files.ca.empty() || !tls_files.cert.empty() || !tls_files.key.empty()) {
+      absl::StatusOr<comptoir::TlsMaterial> material = comptoir::LoadTls(tls_files);
+      if (!material.ok()) {
+        comptoir::LogError(material.status().message());
+        return 1;
+      }
+      if (!material->common_name.empty() && material->common_name != site) {
+        comptoir::LogError("the certificate ", tls_files.cert, " is for site '",
+                           material->common_name, "', not '", site, "'");
+        return 1;
+      }
+      options.credentials = comptoir::ClientTlsCredentials(*material);
+      options.tls_server_name = tls_server_name;
+    }
     sync = std::make_unique<comptoir::SyncClient>(store->get(), options);
     comptoir::SyncClient* client = sync.get();
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
@@ -75,8 +173,35 @@ int main(int argc, char** argv) {
   comptoir::Till till_commands(store->get());
   comptoir::TillServiceImpl till(&till_commands);
   comptoir::NodeServiceImpl node_service(store->get(), sync.get());
+  comptoir::NodeStore* node_store = store->get();
+  comptoir::BackupServiceImpl backups(&node_store->store(), [node_store] {
+    comptoir::v1::BackupInfo info;
+    info.set_kind("node");
+    info.set_site(node_store->Site());
+    absl::StatusOr<comptoir::v1::SyncStatus> status = node_store->Status();
+    if (status.ok()) {
+      info.set_own_seq(status->own_seq());
+      info.set_hub_epoch(status->hub_epoch());
+    }
+    return info;
+  });
+  comptoir::MetricsRegistry metrics;
+  comptoir::AddNodeMetrics(&metrics, node_store, sync.get());
+  comptoir::ServerSetup setup;
+  setup.metrics = &metrics;
+  std::unique_ptr<comptoir::MetricsHttpServer> metrics_http;
+  if (!metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> started =
+        comptoir::MetricsHttpServer::Start(metrics_listen, &metrics);
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    comptoir::LogInfo("metrics on http://", metrics_http->address(), "/metrics");
+  }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&till, &node_service});
+      comptoir::StartGrpcServer(listen, {&till, &node_service, &backups}, setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;
@@ -89,6 +214,7 @@ int main(int argc, char** argv) {
 
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
+  metrics_http.reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   if (sync) sync->Stop();

@@ -23,6 +23,9 @@ void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result);
 // catalogue ..., stock ..., hub define-...
 void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
+// backup, hub backup.
+void AddOpsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
+
 }  // namespace comptoir::cli
 
 #endif  // COMPTOIR_NODE_CLI_CLI_COMMANDS_H_
