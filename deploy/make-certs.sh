@@ -10,8 +10,9 @@
 #   deploy/make-certs.sh DIR hub              # re-issue the hub's certificate
 #
 # Environment:
-#   COMPTOIR_HUB_NAMES  names and addresses the hub is reached by, comma-separated
-#                       (default: localhost,127.0.0.1), e.g. hub.pacte59.fr,192.0.2.10
+#   COMPTOIR_HUB_NAMES  names and addresses the centres reach the hub by, comma-separated,
+#                       e.g. hub.pacte59.fr,192.0.2.10 (localhost and 127.0.0.1 are always
+#                       added, for the comptoir CLI on the hub's machine)
 #   COMPTOIR_CERT_DAYS  validity of hub and centre certificates in days (default 825)
 #   COMPTOIR_CA_DAYS    validity of a new CA in days (default 3650)
 #
@@ -32,7 +33,7 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 days=${COMPTOIR_CERT_DAYS:-825}
 ca_days=${COMPTOIR_CA_DAYS:-3650}
-hub_names=${COMPTOIR_HUB_NAMES:-localhost,127.0.0.1}
+hub_names="localhost,127.0.0.1${COMPTOIR_HUB_NAMES:+,$COMPTOIR_HUB_NAMES}"
 
 command -v openssl >/dev/null || { echo "error: openssl is missing (apt-get install openssl)" >&2; exit 1; }
 mkdir -p "$dir"
