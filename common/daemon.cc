@@ -10,8 +10,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "common/grpc_metrics.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc_metrics.h"
 
 namespace comptoir {
 

@@ -10,62 +10,19 @@
 #include <fstream>
 
 #include "CLI/CLI.hpp"
-#include "absl/strings/str_cat.h"
-#include "common/backup.h"
 #include "common/backup_service.h"
 #include "common/daemon.h"
 #include "common/daemon_config.h"
+#include "common/logging.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
-#include "common/logging.h"
-#include "common/status_macros.h"
 #include "common/tls.h"
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_metrics.h"
+#include "hub/hub_restore.h"
 #include "hub/hub_service.h"
 #include "hub/sync_service.h"
-
-namespace {
-
-// Restores a backup into data_dir (the hub must be stopped) and draws a new
-// epoch in the restored copy, so that every centre re-sends what the backup
-// lacks and re-pulls the log. Returns where the replaced data was kept.
-absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::string& data_dir,
-                                           comptoir::v1::BackupInfo* info, uint64_t* epoch) {
-  ASSIGN_OR_RETURN(*info, comptoir::ReadBackupManifest(from));
-  if (info->kind() != "hub") {
-    return absl::FailedPreconditionError(
-        absl::StrCat(from, " is a backup of centre ", info->site(), ", not of the hub"));
-  }
-  ASSIGN_OR_RETURN(std::string staged, comptoir::CopyBackupForRestore(from, data_dir));
-  {
-    ASSIGN_OR_RETURN(std::unique_ptr<comptoir::HubLog> log,
-                     comptoir::HubLog::Open(staged, /*new_epoch=*/true));
-    *epoch = log->Epoch();
-  }
-  return comptoir::SwapInRestored(staged, data_dir);
-}
-
-// comptoir-hub restore: exit status 0 done, 1 refused.
-int RestoreHub(const std::string& from, const std::string& data_dir) {
-  comptoir::SetLogTag("hub");
-  comptoir::v1::BackupInfo info;
-  uint64_t epoch = 0;
-  absl::StatusOr<std::string> kept = RestoreHubData(from, data_dir, &info, &epoch);
-  if (!kept.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(kept.status().message()).c_str());
-    return 1;
-  }
-  std::printf("hub data in %s restored from %s (log head %llu at the backup); new epoch %llu: "
-              "every centre re-sends what the backup lacks when it reconnects\n",
-              data_dir.c_str(), from.c_str(), static_cast<unsigned long long>(info.log_head()),
-              static_cast<unsigned long long>(epoch));
-  if (!kept->empty()) std::printf("the previous data was kept in %s\n", kept->c_str());
-  return 0;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-hub: the Comptoir network hub (network log, sync, head-office APIs)"};
@@ -149,7 +106,7 @@ int main(int argc, char** argv) {
     return exit_status;
   }
   if (credential->parsed()) return credential_result;
-  if (restore->parsed()) return RestoreHub(restore_from, data_dir);
+  if (restore->parsed()) return comptoir::RestoreHub(restore_from, data_dir);
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag("hub");

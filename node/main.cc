@@ -3,71 +3,24 @@
 #include <grpcpp/server.h>
 
 #include <cctype>
-#include <cstdio>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include "CLI/CLI.hpp"
-#include "common/backup.h"
 #include "common/backup_service.h"
 #include "common/daemon.h"
 #include "common/daemon_config.h"
+#include "common/logging.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
-#include "common/logging.h"
-#include "common/status_macros.h"
 #include "common/tls.h"
 #include "node/node_metrics.h"
+#include "node/node_restore.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
-
-namespace {
-
-// Restores a backup into *data_dir (the node must be stopped; empty: the
-// default directory of the backup's site) and marks the restored copy as
-// recovering: at its next start the node gets from the hub the events it
-// wrote after the backup, and refuses new records until then, so it never
-// writes a seq number twice. Returns where the replaced data was kept.
-absl::StatusOr<std::string> RestoreNodeData(const std::string& from, std::string* data_dir,
-                                            comptoir::v1::BackupInfo* info) {
-  ASSIGN_OR_RETURN(*info, comptoir::ReadBackupManifest(from));
-  if (info->kind() != "node") {
-    return absl::FailedPreconditionError(from + " is a backup of the hub, not of a centre");
-  }
-  comptoir::SetLogTag(info->site());
-  if (data_dir->empty()) *data_dir = "comptoir-data/" + info->site();
-  ASSIGN_OR_RETURN(std::string staged, comptoir::CopyBackupForRestore(from, *data_dir));
-  {
-    comptoir::NodeStore::Options options;
-    options.site = info->site();
-    options.dir = staged;
-    options.recover_from_hub = true;
-    ASSIGN_OR_RETURN(std::unique_ptr<comptoir::NodeStore> store,
-                     comptoir::NodeStore::Open(options));
-  }
-  return comptoir::SwapInRestored(staged, *data_dir);
-}
-
-// comptoir-node restore: exit status 0 done, 1 refused.
-int RestoreNode(const std::string& from, std::string data_dir) {
-  comptoir::v1::BackupInfo info;
-  absl::StatusOr<std::string> kept = RestoreNodeData(from, &data_dir, &info);
-  if (!kept.ok()) {
-    std::fprintf(stderr, "error: %s\n", std::string(kept.status().message()).c_str());
-    return 1;
-  }
-  std::printf("%s data in %s restored from %s (own seq %llu at the backup); at its next start "
-              "it gets the rest of its history back from the hub before the till records "
-              "anything\n",
-              info.site().c_str(), data_dir.c_str(), from.c_str(),
-              static_cast<unsigned long long>(info.own_seq()));
-  if (!kept->empty()) std::printf("the previous data was kept in %s\n", kept->c_str());
-  return 0;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
@@ -122,7 +75,7 @@ int main(int argc, char** argv) {
   if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
     return exit_status;
   }
-  if (restore->parsed()) return RestoreNode(restore_from, data_dir);
+  if (restore->parsed()) return comptoir::RestoreNode(restore_from, data_dir);
   if (site.empty()) {
     std::fprintf(stderr, "error: --site is required (this centre's site id, e.g. hem)\n");
     return 2;
