@@ -32,6 +32,8 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
     host = host.substr(1, host.size() - 2);  // [::1] -> ::1
   }
   auto rep = std::make_unique<Rep>();
+  // Scrapes are rare and small: two threads are plenty on a centre's PC.
+  rep->server.new_task_queue = [] { return new httplib::ThreadPool(2); };
   rep->server.Get("/metrics", [metrics](const httplib::Request&, httplib::Response& response) {
     response.set_content(metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
   });
