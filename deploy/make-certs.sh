@@ -12,7 +12,8 @@
 # Environment:
 #   COMPTOIR_HUB_NAMES  names and addresses the centres reach the hub by, comma-separated,
 #                       e.g. hub.pacte59.fr,192.0.2.10 (localhost and 127.0.0.1 are always
-#                       added, for the comptoir CLI on the hub's machine)
+#                       added, for the comptoir CLI on the hub's machine); when the hub's
+#                       certificate is re-issued without it, the current names are kept
 #   COMPTOIR_CERT_DAYS  validity of hub and centre certificates in days (default 825)
 #   COMPTOIR_CA_DAYS    validity of a new CA in days (default 3650)
 #
@@ -78,7 +79,12 @@ for name in "${names[@]}"; do
     echo "error: '$name' is not a site id (1-32 of a-z, 0-9, _ and -)" >&2
     exit 2
   fi
-  if [ "$name" = hub ]; then
+  if [ "$name" = hub ] && [ -z "${COMPTOIR_HUB_NAMES:-}" ] && [ -f "$dir/hub.crt" ]; then
+    # Re-issuing (rotation): keep the names of the current certificate.
+    alt=$(openssl x509 -in "$dir/hub.crt" -noout -ext subjectAltName | tail -n +2 |
+      sed -e 's/IP Address:/IP:/g' -e 's/ //g')
+    issue hub serverAuth "$alt"
+  elif [ "$name" = hub ]; then
     alt=""
     IFS=',' read -ra hosts <<<"$hub_names"
     for host in "${hosts[@]}"; do
