@@ -8,6 +8,8 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata
+  libcpp-httplib-dev openssl
+  dpkg-dev file systemd
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -53,6 +53,7 @@ done
 HUB="127.0.0.1:$BASE_PORT"
 rm -f "$DATA/hub.addr"
 "$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" --credentials "$DATA/credentials" \
+  --metrics-listen "127.0.0.1:$((BASE_PORT + 2000))" \
   --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
 pids+=($!)
 wait_ready hub "$DATA/hub.addr" "$!"
@@ -63,7 +64,7 @@ for site in "${SITES[@]}"; do
   rm -f "$DATA/$site.addr"
   "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
     --listen "127.0.0.1:$port" --hub "$HUB" --token-file "$DATA/tokens/$site" \
-    --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
+    --metrics-listen "127.0.0.1:$((port + 2000))" --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
   pids+=($!)
   wait_ready "$site" "$DATA/$site.addr" "$!"
 done
@@ -75,6 +76,7 @@ for site in "${SITES[@]}"; do printf '  %-13s %s\n' "$site" "$(cat "$DATA/$site.
 echo
 echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
 echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
+echo "      curl -s http://127.0.0.1:$((BASE_PORT + 2001))/metrics   # hem's metrics (hub: $((BASE_PORT + 2000)))"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Press Ctrl-C to stop."
 wait

@@ -4,11 +4,19 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include "CLI/CLI.hpp"
+#include "common/backup_service.h"
 #include "common/daemon.h"
+#include "common/daemon_config.h"
 #include "common/logging.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
+#include "common/tls.h"
+#include "node/node_metrics.h"
+#include "node/node_restore.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
@@ -24,8 +32,9 @@ int main(int argc, char** argv) {
   std::string card_prefix;
   std::string token_file;
   bool recover_from_hub = false;
-  app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
-      ->required();
+  std::string metrics_listen;
+  app.add_option("--site", site,
+                 "This centre's site id (hem, lille, armentieres, ...); required");
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
   app.add_option("--listen", listen, "gRPC address to listen on (port 0: any free port)")
       ->capture_default_str();
@@ -39,10 +48,38 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", token_file,
                  "File holding this centre's credential for the hub (from `comptoir-hub "
                  "credential issue`)");
+  comptoir::TlsFiles tls_files;
+  std::string tls_server_name;
+  app.add_option("--tls-ca", tls_files.ca,
+                 "The network CA's PEM certificate: sync with the hub over TLS, checking its "
+                 "certificate");
+  app.add_option("--tls-cert", tls_files.cert,
+                 "This centre's PEM client certificate (CN = its site), for a hub with mTLS");
+  app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
+  app.add_option("--tls-server-name", tls_server_name,
+                 "Name on the hub's certificate when it differs from the --hub host");
+  app.add_option("--metrics-listen", metrics_listen,
+                 "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   app.add_flag("--recover-from-hub", recover_from_hub,
                "This centre's data was lost or restored from an old backup: get its history "
                "back from the hub before the till records anything");
-  CLI11_PARSE(app, argc, argv);
+  // comptoir-node restore --from BACKUP [--data DIR]
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Replace the (stopped) centre's data by a backup; the centre then gets the "
+                 "rest of its history back from the hub before the till records anything");
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+      ->required();
+  restore->add_option("--data", data_dir,
+                      "The centre's data directory (default: comptoir-data/<site of the backup>)");
+  if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
+    return exit_status;
+  }
+  if (restore->parsed()) return comptoir::RestoreNode(restore_from, data_dir);
+  if (site.empty()) {
+    std::fprintf(stderr, "error: --site is required (this centre's site id, e.g. hem)\n");
+    return 2;
+  }
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
 
   comptoir::BlockShutdownSignals();
@@ -68,6 +105,20 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    if (!tls_files.ca.empty() || !tls_files.cert.empty() || !tls_files.key.empty()) {
+      absl::StatusOr<comptoir::TlsMaterial> material = comptoir::LoadTls(tls_files);
+      if (!material.ok()) {
+        comptoir::LogError(material.status().message());
+        return 1;
+      }
+      if (!material->common_name.empty() && material->common_name != site) {
+        comptoir::LogError("the certificate ", tls_files.cert, " is for site '",
+                           material->common_name, "', not '", site, "'");
+        return 1;
+      }
+      options.credentials = comptoir::ClientTlsCredentials(*material);
+      options.tls_server_name = tls_server_name;
+    }
     sync = std::make_unique<comptoir::SyncClient>(store->get(), options);
     comptoir::SyncClient* client = sync.get();
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
@@ -75,8 +126,35 @@ int main(int argc, char** argv) {
   comptoir::Till till_commands(store->get());
   comptoir::TillServiceImpl till(&till_commands);
   comptoir::NodeServiceImpl node_service(store->get(), sync.get());
+  comptoir::NodeStore* node_store = store->get();
+  comptoir::BackupServiceImpl backups(&node_store->store(), [node_store] {
+    comptoir::v1::BackupInfo info;
+    info.set_kind("node");
+    info.set_site(node_store->Site());
+    absl::StatusOr<comptoir::v1::SyncStatus> status = node_store->Status();
+    if (status.ok()) {
+      info.set_own_seq(status->own_seq());
+      info.set_hub_epoch(status->hub_epoch());
+    }
+    return info;
+  });
+  comptoir::MetricsRegistry metrics;
+  comptoir::AddNodeMetrics(&metrics, node_store, sync.get());
+  comptoir::ServerSetup setup;
+  setup.metrics = &metrics;
+  std::unique_ptr<comptoir::MetricsHttpServer> metrics_http;
+  if (!metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> started =
+        comptoir::MetricsHttpServer::Start(metrics_listen, &metrics);
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    comptoir::LogInfo("metrics on http://", metrics_http->address(), "/metrics");
+  }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&till, &node_service});
+      comptoir::StartGrpcServer(listen, {&till, &node_service, &backups}, setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;
@@ -89,6 +167,7 @@ int main(int argc, char** argv) {
 
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
+  metrics_http.reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   if (sync) sync->Stop();

@@ -20,12 +20,17 @@ constexpr uint32_t kGroceryBp = 8000, kClothesBp = 8000, kHairBp = 7000;
 const char* const kPrescribers[] = {"ccas-hem", "ccas-roubaix", "ccas-lys-lez-lannoy"};
 const char* const kDonors[] = {"fondation-kiabi", "fondation-carrefour", "leclerc"};
 const char* const kBands[] = {"0-150", "150-300", "300-450", ""};
-const v1::HouseholdType kTypes[] = {v1::SINGLE_PARENT, v1::SINGLE_PARENT,
-                                    v1::COUPLE_WITH_CHILDREN, v1::SINGLE_PERSON,
-                                    v1::COUPLE_WITHOUT_CHILDREN, v1::OTHER_HOUSEHOLD};
-const v1::IncomeSource kSources[] = {v1::RSA, v1::AAH, v1::UNEMPLOYMENT_BENEFIT, v1::WAGES,
-                                     v1::PENSION, v1::INVALIDITY, v1::NO_INCOME,
-                                     v1::OTHER_INCOME};
+// Shaped like the seed document's Hem figures: two households in three are
+// single parents; two in three live on benefits or have no income, one in
+// four on a pension, invalidity or low wages.
+const v1::HouseholdType kTypes[] = {
+    v1::SINGLE_PARENT,         v1::SINGLE_PARENT, v1::SINGLE_PARENT, v1::SINGLE_PARENT,
+    v1::SINGLE_PARENT,         v1::SINGLE_PARENT, v1::SINGLE_PARENT, v1::SINGLE_PARENT,
+    v1::COUPLE_WITH_CHILDREN,  v1::COUPLE_WITH_CHILDREN, v1::SINGLE_PERSON,
+    v1::COUPLE_WITHOUT_CHILDREN};
+const v1::IncomeSource kBenefits[] = {v1::RSA, v1::RSA, v1::AAH, v1::UNEMPLOYMENT_BENEFIT,
+                                      v1::NO_INCOME};
+const v1::IncomeSource kEarned[] = {v1::WAGES, v1::PENSION, v1::INVALIDITY};
 
 struct Product {
   std::string id;
@@ -274,8 +279,15 @@ class Player {
     fact.household_type = Pick(kTypes);
     request.set_household_type(static_cast<v1::HouseholdType>(fact.household_type));
     std::set<int> sources;
-    for (int n = Uniform(0, 2); n >= 0; --n) sources.insert(Pick(kSources));
-    if (Chance(0.05)) sources.clear();  // not told
+    const int group = Uniform(1, 100);
+    if (group <= 66) {
+      for (int n = Uniform(0, 1); n >= 0; --n) sources.insert(Pick(kBenefits));
+    } else if (group <= 91) {
+      sources.insert(Pick(kEarned));
+      if (Chance(0.3)) sources.insert(Pick(kBenefits));
+    } else if (group <= 96) {
+      sources.insert(v1::OTHER_INCOME);
+    }  // else: not told
     for (int source : sources) {
       request.add_income_sources(static_cast<v1::IncomeSource>(source));
       fact.income_sources.push_back(source);
