@@ -11,16 +11,23 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/grpc_metrics.h"
 
 namespace comptoir {
 
 absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
-                                              const std::vector<grpc::Service*>& services) {
+                                              const std::vector<grpc::Service*>& services,
+                                              const ServerSetup& setup) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(
+      listen, setup.credentials != nullptr ? setup.credentials : grpc::InsecureServerCredentials(),
+      &port);
+  if (setup.metrics != nullptr) {
+    builder.experimental().SetInterceptorCreators(MakeGrpcMetricsInterceptors(setup.metrics));
+  }
   // Sync streams are long-lived; let a dead peer be noticed.
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);

@@ -19,9 +19,12 @@
 namespace grpc {
 class Server;
 class Service;
+class ServerCredentials;
 }  // namespace grpc
 
 namespace comptoir {
+
+class MetricsRegistry;
 
 struct RunningServer {
   std::unique_ptr<grpc::Server> server;
@@ -29,10 +32,18 @@ struct RunningServer {
   std::string address;
 };
 
+struct ServerSetup {
+  // Per-RPC latencies and status counts go there (common/grpc_metrics.h); null: none.
+  MetricsRegistry* metrics = nullptr;
+  // TLS (common/tls.h); null: plaintext.
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+};
+
 // Builds and starts a server on `listen` ("host:port") with the standard health
 // service and server reflection. Returns Unavailable when the port is taken.
 absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
-                                              const std::vector<grpc::Service*>& services);
+                                              const std::vector<grpc::Service*>& services,
+                                              const ServerSetup& setup = {});
 
 // Prints "<what> listening on <address>" on stdout and, if `ready_file` is not
 // empty, writes the address to it atomically (for scripts and tests).

@@ -1,11 +1,13 @@
 #include "common/store.h"
 
+#include <filesystem>
 #include <map>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
 #include "rocksdb/write_batch.h"
@@ -153,6 +155,39 @@ uint64_t Store::ApproximateSize() const {
     if (rep_->db->GetIntProperty(handle, "rocksdb.cur-size-all-mem-tables", &size)) total += size;
   }
   return total;
+}
+
+std::vector<Store::ColumnSizes> Store::Sizes() const {
+  std::vector<ColumnSizes> sizes;
+  for (int i = 0; i < kColumnCount; ++i) {
+    ColumnSizes column{kColumnNames[i], 0, 0, 0};
+    rocksdb::ColumnFamilyHandle* handle = rep_->handles[i];
+    rep_->db->GetIntProperty(handle, "rocksdb.estimate-live-data-size", &column.live_data_bytes);
+    rep_->db->GetIntProperty(handle, "rocksdb.total-sst-files-size", &column.sst_files_bytes);
+    rep_->db->GetIntProperty(handle, "rocksdb.cur-size-all-mem-tables", &column.memtable_bytes);
+    sizes.push_back(column);
+  }
+  return sizes;
+}
+
+absl::Status Store::Checkpoint(const std::string& dest_dir) const {
+  std::error_code error;
+  if (std::filesystem::exists(dest_dir, error)) {
+    return absl::AlreadyExistsError(absl::StrCat(dest_dir, " already exists"));
+  }
+  rocksdb::Checkpoint* raw = nullptr;
+  rocksdb::Status s = rocksdb::Checkpoint::Create(rep_->db.get(), &raw);
+  if (!s.ok()) return FromRocks(s, "cannot start a checkpoint");
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  // log_size_for_flush = 0: flush every column family first, so that the copy
+  // is SST files plus the WAL that makes them consistent with each other.
+  s = checkpoint->CreateCheckpoint(dest_dir, /*log_size_for_flush=*/0);
+  if (s.ok()) return absl::OkStatus();
+  absl::Status status = FromRocks(s, absl::StrCat("cannot write a checkpoint to ", dest_dir));
+  if (status.code() == absl::StatusCode::kInternal) {
+    return absl::FailedPreconditionError(status.message());
+  }
+  return status;
 }
 
 }  // namespace comptoir

@@ -23,6 +23,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -88,6 +89,23 @@ class Store {
 
   // Bytes on disk (SST files) and in memtables, for monitoring.
   uint64_t ApproximateSize() const;
+
+  struct ColumnSizes {
+    const char* column;         // "events", "personal", "log", "views", "meta"
+    uint64_t live_data_bytes;   // RocksDB's estimate of live (not overwritten) data
+    uint64_t sst_files_bytes;   // all SST files of the column, obsolete included
+    uint64_t memtable_bytes;
+  };
+  // One entry per column family, for monitoring.
+  std::vector<ColumnSizes> Sizes() const;
+
+  // Writes a consistent copy of the whole database (every column family, as of
+  // one instant) into `dest_dir`, which must not exist; its parent must. Runs
+  // while writers keep writing. SST files are hard-linked when `dest_dir` is on
+  // the same file system, copied otherwise. The copy is a database that Open()
+  // accepts. AlreadyExists if dest_dir exists; FailedPrecondition on other IO
+  // errors (parent missing, permissions); ResourceExhausted when the disk is full.
+  absl::Status Checkpoint(const std::string& dest_dir) const;
 
  private:
   struct Rep;

@@ -11,7 +11,9 @@ set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata libcpp-httplib-dev
+  librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata
+  libcpp-httplib-dev openssl
+  dpkg-dev file systemd
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 

@@ -54,6 +54,7 @@ done
 HUB="127.0.0.1:$BASE_PORT"
 rm -f "$DATA/hub.addr"
 "$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" --credentials "$DATA/credentials" \
+  --metrics-listen "127.0.0.1:$((BASE_PORT + 2000))" \
   --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
 pids+=($!)
 wait_ready hub "$DATA/hub.addr" "$!"
@@ -65,7 +66,7 @@ for site in "${SITES[@]}"; do
   "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
     --listen "127.0.0.1:$port" --hub "$HUB" --token-file "$DATA/tokens/$site" \
     --http-listen "127.0.0.1:$((port + 1000))" --http-ready-file "$DATA/$site.web" \
-    --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
+    --metrics-listen "127.0.0.1:$((port + 2000))" --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
   pids+=($!)
   wait_ready "$site" "$DATA/$site.addr" "$!"
 done
@@ -79,6 +80,7 @@ done
 echo
 echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
 echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
+echo "      curl -s http://127.0.0.1:$((BASE_PORT + 2001))/metrics   # hem's metrics (hub: $((BASE_PORT + 2000)))"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Web till of hem: http://$(cat "$DATA/hem.web")/ (in a browser on this machine)"
 echo "Press Ctrl-C to stop."

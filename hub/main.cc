@@ -10,10 +10,17 @@
 #include <fstream>
 
 #include "CLI/CLI.hpp"
+#include "common/backup_service.h"
 #include "common/daemon.h"
+#include "common/daemon_config.h"
 #include "common/logging.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
+#include "common/tls.h"
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
+#include "hub/hub_metrics.h"
+#include "hub/hub_restore.h"
 #include "hub/hub_service.h"
 #include "hub/stats_service.h"
 #include "hub/sync_service.h"
@@ -40,6 +47,16 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
+  comptoir::TlsFiles tls_files;
+  app.add_option("--tls-cert", tls_files.cert,
+                 "The hub's PEM certificate: serve over TLS (with --tls-key and --tls-ca)");
+  app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
+  app.add_option("--tls-ca", tls_files.ca,
+                 "The network CA's PEM certificate: centres must present a certificate it "
+                 "signed, whose CN is their site (mTLS)");
+  std::string metrics_listen;
+  app.add_option("--metrics-listen", metrics_listen,
+                 "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   // comptoir-hub credential issue|revoke --credentials FILE --site SITE
   CLI::App* credential = app.add_subcommand("credential", "Issue or revoke a centre's credential");
   std::string site;
@@ -79,11 +96,39 @@ int main(int argc, char** argv) {
       }
     });
   }
-  CLI11_PARSE(app, argc, argv);
+  // comptoir-hub restore --from BACKUP [--data DIR]
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Replace the (stopped) hub's data by a backup; the hub then starts a new epoch");
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+      ->required();
+  restore->add_option("--data", data_dir, "The hub's data directory")->capture_default_str();
+  if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
+    return exit_status;
+  }
   if (credential->parsed()) return credential_result;
+  if (restore->parsed()) return comptoir::RestoreHub(restore_from, data_dir);
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag("hub");
+  // TLS problems stop the hub before it touches its data.
+  comptoir::ServerSetup setup;
+  const bool tls = !tls_files.cert.empty() || !tls_files.key.empty() || !tls_files.ca.empty();
+  if (tls) {
+    if (tls_files.cert.empty()) {
+      comptoir::LogError("TLS needs the hub's certificate and key (--tls-cert, --tls-key)");
+      return 1;
+    }
+    absl::StatusOr<comptoir::TlsMaterial> material = comptoir::LoadTls(tls_files);
+    if (!material.ok()) {
+      comptoir::LogError(material.status().message());
+      return 1;
+    }
+    setup.credentials = comptoir::ServerTlsCredentials(*material);
+    comptoir::LogInfo("TLS on, certificate of '", material->common_name,
+                      "'; centres must present a certificate of their site signed by ",
+                      tls_files.ca);
+  }
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) {
@@ -107,18 +152,44 @@ int main(int argc, char** argv) {
   } else {
     const std::string host = listen.substr(0, listen.rfind(':'));
     const bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-    if (!loopback && !allow_unauthenticated) {
+    if (!loopback && !allow_unauthenticated && !tls) {
       comptoir::LogError("refusing to accept unauthenticated centres on ", listen,
                          ": give --credentials FILE (or --allow-unauthenticated for a test bench)");
       return 1;
     }
-    comptoir::LogWarning("no --credentials: centres are not authenticated (development mode)");
+    if (!tls) {
+      comptoir::LogWarning("no --credentials: centres are not authenticated (development mode)");
+    }
   }
   comptoir::SyncServiceImpl sync((*log).get(), credentials.get());
+  if (tls) sync.RequireClientCertificates();
   comptoir::HubServiceImpl hub_service((*log).get(), &sync);
   comptoir::StatsServiceImpl stats_service((*log).get(), &sync);
+  comptoir::HubLog* hub_log = log->get();
+  comptoir::BackupServiceImpl backups(&hub_log->store(), [hub_log] {
+    comptoir::v1::BackupInfo info;
+    info.set_kind("hub");
+    info.set_site("hub");
+    info.set_hub_epoch(hub_log->Epoch());
+    info.set_log_head(hub_log->LogHead());
+    return info;
+  });
+  comptoir::MetricsRegistry metrics;
+  comptoir::AddHubMetrics(&metrics, hub_log, &sync);
+  setup.metrics = &metrics;
+  std::unique_ptr<comptoir::MetricsHttpServer> metrics_http;
+  if (!metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> started =
+        comptoir::MetricsHttpServer::Start(metrics_listen, &metrics);
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    comptoir::LogInfo("metrics on http://", metrics_http->address(), "/metrics");
+  }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service});
+      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service, &backups}, setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;
@@ -131,6 +202,7 @@ int main(int argc, char** argv) {
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
   // Open sync streams are cancelled after a short grace period.
+  metrics_http.reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   comptoir::LogInfo("stopped");

@@ -5,6 +5,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
+#include "common/tls.h"
 
 namespace comptoir {
 
@@ -28,6 +29,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
         EndLocked(grpc::Status::OK);
         return;
       }
+      if (incoming_.has_push()) service_->events_received_ += incoming_.push().events_size();
       const bool was_established = session_.established();
       const uint64_t head_before = service_->log_->LogHead();
       HubSession::Reply reply = session_.OnNodeMessage(incoming_);
@@ -99,6 +101,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       writing_ = std::move(queue_.front());
       queue_.pop_front();
       write_in_flight_ = true;
+      if (writing_.has_pull()) service_->events_sent_ += writing_.pull().entries_size();
       StartWrite(&writing_);
       return;
     }
@@ -135,6 +138,17 @@ class RejectedStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1:
 grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Exchange(
     grpc::CallbackServerContext* context) {
   std::string site;
+  if (require_client_certificates_) {
+    site = PeerCommonName(*context->auth_context());
+    if (site.empty()) {
+      LogWarning("sync: refused a stream from ", context->peer(), ": no client certificate");
+      streams_refused_++;
+      return new RejectedStream(grpc::Status(
+          grpc::StatusCode::UNAUTHENTICATED,
+          "this centre presented no client certificate signed by the network's CA (give the "
+          "node --tls-cert and --tls-key)"));
+    }
+  }
   if (credentials_ != nullptr) {
     std::string token;
     auto header = context->client_metadata().find("authorization");
@@ -145,14 +159,34 @@ grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Excha
     std::optional<std::string> found = credentials_->SiteForToken(token);
     if (!found.has_value()) {
       LogWarning("sync: refused a stream from ", context->peer(), ": no valid credential");
+      streams_refused_++;
       return new RejectedStream(grpc::Status(
           grpc::StatusCode::UNAUTHENTICATED,
           "this centre's credential is missing, unknown or revoked (check the node's "
           "--token-file against the hub's credentials)"));
     }
+    if (!site.empty() && *found != site) {
+      LogWarning("sync: refused a stream from ", context->peer(), ": token of ", *found,
+                 ", certificate of ", site);
+      streams_refused_++;
+      return new RejectedStream(grpc::Status(
+          grpc::StatusCode::PERMISSION_DENIED,
+          "this centre's token belongs to site '" + *found + "' but its certificate to site '" +
+              site + "'"));
+    }
     site = *found;
   }
+  streams_accepted_++;
   return new SyncStream(this, context->peer(), site);
+}
+
+SyncServiceImpl::Traffic SyncServiceImpl::traffic() const {
+  Traffic traffic;
+  traffic.streams_accepted = streams_accepted_.load();
+  traffic.streams_refused = streams_refused_.load();
+  traffic.events_received = events_received_.load();
+  traffic.events_sent = events_sent_.load();
+  return traffic;
 }
 
 void SyncServiceImpl::Register(SyncStream* stream) {

@@ -10,6 +10,7 @@
 #ifndef COMPTOIR_HUB_SYNC_SERVICE_H_
 #define COMPTOIR_HUB_SYNC_SERVICE_H_
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -33,6 +34,12 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr)
       : log_(log), credentials_(credentials) {}
 
+  // With mTLS (the server asks clients for certificates signed by the
+  // network's CA, common/tls.h): every stream must present one, and its CN is
+  // the only site it may sync as (and must match the token's site, if any).
+  // Call before serving.
+  void RequireClientCertificates() { require_client_certificates_ = true; }
+
   grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
       grpc::CallbackServerContext* context) override;
 
@@ -50,6 +57,15 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   };
   std::map<std::string, Contact> Contacts();
 
+  // Since the hub started, for monitoring.
+  struct Traffic {
+    uint64_t streams_accepted = 0;  // streams that passed authentication
+    uint64_t streams_refused = 0;   // refused before any message (credentials)
+    uint64_t events_received = 0;   // events in push batches (duplicates included)
+    uint64_t events_sent = 0;       // events sent in pull batches
+  };
+  Traffic traffic() const;
+
  private:
   friend class SyncStream;
   void Register(SyncStream* stream);
@@ -58,11 +74,16 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
 
   HubLog* log_;
   CredentialStore* credentials_;
+  bool require_client_certificates_ = false;
   std::mutex mu_;
   std::set<SyncStream*> streams_ ABSL_GUARDED_BY(mu_);
   // Separate from mu_: taken by streams while they hold their own lock.
   std::mutex contacts_mu_;
   std::map<std::string, Contact> contacts_ ABSL_GUARDED_BY(contacts_mu_);
+  std::atomic<uint64_t> streams_accepted_{0};
+  std::atomic<uint64_t> streams_refused_{0};
+  std::atomic<uint64_t> events_received_{0};
+  std::atomic<uint64_t> events_sent_{0};
 };
 
 }  // namespace comptoir

@@ -4,13 +4,21 @@
 
 #include <cctype>
 #include <chrono>
+#include <cstdio>
 #include <fstream>
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/backup_service.h"
 #include "common/daemon.h"
+#include "common/daemon_config.h"
 #include "common/logging.h"
+#include "common/metrics.h"
+#include "common/metrics_http.h"
+#include "common/tls.h"
+#include "node/node_metrics.h"
+#include "node/node_restore.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
@@ -19,9 +27,9 @@
 
 namespace {
 
-// The web till's default address: the gRPC address's host, port + 1000
-// (127.0.0.1:7401 -> 127.0.0.1:8401), so that the centres of one PC each get
-// their own; port 0 stays 0 (any free port).
+// The web till's default address: loopback, whatever the gRPC host (the web
+// till has no login of its own), on the gRPC port + 1000 (7401 -> 8401) so
+// that the centres of one PC each get their own; port 0 stays 0 (any free port).
 std::string DefaultHttpListen(const std::string& grpc_listen) {
   const size_t colon = grpc_listen.rfind(':');
   int port = 0;
@@ -29,7 +37,7 @@ std::string DefaultHttpListen(const std::string& grpc_listen) {
       port < 0 || port + 1000 > 65535) {
     return "127.0.0.1:8401";
   }
-  return absl::StrCat(grpc_listen.substr(0, colon), ":", port == 0 ? 0 : port + 1000);
+  return absl::StrCat("127.0.0.1:", port == 0 ? 0 : port + 1000);
 }
 
 }  // namespace
@@ -46,8 +54,9 @@ int main(int argc, char** argv) {
   std::string card_prefix;
   std::string token_file;
   bool recover_from_hub = false;
-  app.add_option("--site", site, "This centre's site id (hem, lille, armentieres, ...)")
-      ->required();
+  std::string metrics_listen;
+  app.add_option("--site", site,
+                 "This centre's site id (hem, lille, armentieres, ...); required");
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
   app.add_option("--listen", listen, "gRPC address to listen on (port 0: any free port)")
       ->capture_default_str();
@@ -57,9 +66,9 @@ int main(int argc, char** argv) {
                  "Once listening, write the bound address to this file");
   CLI::Option* http_listen_option = app.add_option(
       "--http-listen", http_listen,
-      "Address of the web till (HTTP; port 0: any free port); empty for none. Default: the "
-      "--listen host with its port + 1000 (127.0.0.1:8401). Keep it on loopback unless a "
-      "reverse proxy guards it");
+      "Address of the web till (HTTP; port 0: any free port); empty for none. Default: "
+      "127.0.0.1 with the --listen port + 1000 (127.0.0.1:8401). Keep it on loopback unless "
+      "a reverse proxy guards it");
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the web till listens, write its bound address to this file");
   app.add_option("--card-prefix", card_prefix,
@@ -68,10 +77,38 @@ int main(int argc, char** argv) {
   app.add_option("--token-file", token_file,
                  "File holding this centre's credential for the hub (from `comptoir-hub "
                  "credential issue`)");
+  comptoir::TlsFiles tls_files;
+  std::string tls_server_name;
+  app.add_option("--tls-ca", tls_files.ca,
+                 "The network CA's PEM certificate: sync with the hub over TLS, checking its "
+                 "certificate");
+  app.add_option("--tls-cert", tls_files.cert,
+                 "This centre's PEM client certificate (CN = its site), for a hub with mTLS");
+  app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
+  app.add_option("--tls-server-name", tls_server_name,
+                 "Name on the hub's certificate when it differs from the --hub host");
+  app.add_option("--metrics-listen", metrics_listen,
+                 "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   app.add_flag("--recover-from-hub", recover_from_hub,
                "This centre's data was lost or restored from an old backup: get its history "
                "back from the hub before the till records anything");
-  CLI11_PARSE(app, argc, argv);
+  // comptoir-node restore --from BACKUP [--data DIR]
+  CLI::App* restore = app.add_subcommand(
+      "restore", "Replace the (stopped) centre's data by a backup; the centre then gets the "
+                 "rest of its history back from the hub before the till records anything");
+  std::string restore_from;
+  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+      ->required();
+  restore->add_option("--data", data_dir,
+                      "The centre's data directory (default: comptoir-data/<site of the backup>)");
+  if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
+    return exit_status;
+  }
+  if (restore->parsed()) return comptoir::RestoreNode(restore_from, data_dir);
+  if (site.empty()) {
+    std::fprintf(stderr, "error: --site is required (this centre's site id, e.g. hem)\n");
+    return 2;
+  }
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
   if (http_listen_option->count() == 0) http_listen = DefaultHttpListen(listen);
 
@@ -98,6 +135,20 @@ int main(int argc, char** argv) {
         return 1;
       }
     }
+    if (!tls_files.ca.empty() || !tls_files.cert.empty() || !tls_files.key.empty()) {
+      absl::StatusOr<comptoir::TlsMaterial> material = comptoir::LoadTls(tls_files);
+      if (!material.ok()) {
+        comptoir::LogError(material.status().message());
+        return 1;
+      }
+      if (!material->common_name.empty() && material->common_name != site) {
+        comptoir::LogError("the certificate ", tls_files.cert, " is for site '",
+                           material->common_name, "', not '", site, "'");
+        return 1;
+      }
+      options.credentials = comptoir::ClientTlsCredentials(*material);
+      options.tls_server_name = tls_server_name;
+    }
     sync = std::make_unique<comptoir::SyncClient>(store->get(), options);
     comptoir::SyncClient* client = sync.get();
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
@@ -105,8 +156,35 @@ int main(int argc, char** argv) {
   comptoir::Till till_commands(store->get());
   comptoir::TillServiceImpl till(&till_commands);
   comptoir::NodeServiceImpl node_service(store->get(), sync.get());
+  comptoir::NodeStore* node_store = store->get();
+  comptoir::BackupServiceImpl backups(&node_store->store(), [node_store] {
+    comptoir::v1::BackupInfo info;
+    info.set_kind("node");
+    info.set_site(node_store->Site());
+    absl::StatusOr<comptoir::v1::SyncStatus> status = node_store->Status();
+    if (status.ok()) {
+      info.set_own_seq(status->own_seq());
+      info.set_hub_epoch(status->hub_epoch());
+    }
+    return info;
+  });
+  comptoir::MetricsRegistry metrics;
+  comptoir::AddNodeMetrics(&metrics, node_store, sync.get());
+  comptoir::ServerSetup setup;
+  setup.metrics = &metrics;
+  std::unique_ptr<comptoir::MetricsHttpServer> metrics_http;
+  if (!metrics_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> started =
+        comptoir::MetricsHttpServer::Start(metrics_listen, &metrics);
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    metrics_http = *std::move(started);
+    comptoir::LogInfo("metrics on http://", metrics_http->address(), "/metrics");
+  }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&till, &node_service});
+      comptoir::StartGrpcServer(listen, {&till, &node_service, &backups}, setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;
@@ -135,6 +213,7 @@ int main(int argc, char** argv) {
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
   if (web) web->Stop();
+  metrics_http.reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   if (sync) sync->Stop();

@@ -26,8 +26,13 @@ SyncClient::SyncClient(NodeStore* store, Options options)
   args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
   args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   args.SetMaxReceiveMessageSize(16 << 20);
+  if (!options_.tls_server_name.empty()) {
+    args.SetSslTargetNameOverride(options_.tls_server_name);
+  }
   stub_ = v1::Sync::NewStub(grpc::CreateCustomChannel(
-      options_.hub_address, grpc::InsecureChannelCredentials(), args));
+      options_.hub_address,
+      options_.credentials != nullptr ? options_.credentials : grpc::InsecureChannelCredentials(),
+      args));
 }
 
 SyncClient::~SyncClient() { Stop(); }
@@ -127,6 +132,7 @@ absl::Status SyncClient::RunStream() {
     v1::HubMessage message;
     while (stream->Read(&message)) {
       std::lock_guard<std::mutex> lock(mu_);
+      if (message.has_pull()) state_.events_pulled += message.pull().entries_size();
       inbox_.push_back(std::move(message));
       state_.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
       cv_.notify_all();
@@ -196,6 +202,10 @@ absl::Status SyncClient::RunStream() {
         result = absl::UnavailableError("the stream to the hub broke while sending");
         hub_ended = true;
         break;
+      }
+      if (message.has_push()) {
+        std::lock_guard<std::mutex> lock(mu_);
+        state_.events_pushed += message.push().events_size();
       }
     }
     if (read_done && result.ok()) {

@@ -9,6 +9,8 @@
 #ifndef COMPTOIR_NODE_SYNC_CLIENT_H_
 #define COMPTOIR_NODE_SYNC_CLIENT_H_
 
+#include <grpcpp/security/credentials.h>
+
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -31,6 +33,11 @@ class SyncClient {
     std::string hub_address;  // "127.0.0.1:7400"
     // This centre's credential, sent as "authorization: Bearer <token>" (empty: none).
     std::string token;
+    // TLS to the hub (common/tls.h); null: plaintext.
+    std::shared_ptr<grpc::ChannelCredentials> credentials;
+    // The name the hub's certificate must carry, when it is not the host of
+    // hub_address (e.g. the hub is reached by IP); empty: that host.
+    std::string tls_server_name;
     absl::Duration initial_backoff = absl::Milliseconds(100);
     absl::Duration max_backoff = absl::Seconds(5);
   };
@@ -43,6 +50,10 @@ class SyncClient {
     int64_t offline_since_unix_ms = 0;
     std::string last_error;
     uint64_t streams_opened = 0;
+    // Since the daemon started: own events sent to the hub (re-sends
+    // included), and events received from the hub in pull batches.
+    uint64_t events_pushed = 0;
+    uint64_t events_pulled = 0;
   };
 
   // `store` is not owned and must outlive the client.

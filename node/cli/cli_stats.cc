@@ -31,8 +31,8 @@ const std::map<std::string, std::string>& FrenchLabels() {
       {"INVALIDITY", "pension d'invalidité"},
       {"NO_INCOME", "sans revenu"},
       {"OTHER_INCOME", "autres revenus"},
-      {"social_benefits_or_no_income", "vivent d'aides sociales ou sont sans revenu"},
-      {"pension_invalidity_or_wages", "vivent de pensions, d'invalidité ou de faibles salaires"},
+      {"social_benefits_or_no_income", "d'aides sociales ou sans revenu"},
+      {"pension_invalidity_or_wages", "de pensions, d'invalidité ou de faibles salaires"},
       {"other_or_unknown", "autres ou non renseigné"},
   };
   return *labels;
@@ -88,7 +88,7 @@ void PrintRow(const v1::StatsRow& row) {
   }
   for (const v1::LabelCount& group : row.income_groups()) {
     if (group.label() != "other_or_unknown") {
-      Line("Familles qui " + French(group.label()), Percent(group.count(), row.households()));
+      Line("Vivent " + French(group.label()), Percent(group.count(), row.households()));
     }
   }
   Line("Personnes servies au salon de coiffure", std::to_string(row.hair_persons()));

@@ -12,8 +12,34 @@
 
 namespace comptoir::cli {
 
+namespace {
+
+struct TlsTarget {
+  std::string address;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  std::string server_name;
+};
+
+TlsTarget& Tls() {
+  static TlsTarget* target = new TlsTarget();
+  return *target;
+}
+
+}  // namespace
+
+void UseTls(const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials,
+            const std::string& server_name) {
+  Tls() = {address, std::move(credentials), server_name};
+}
+
 std::shared_ptr<grpc::Channel> Connect(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  const TlsTarget& tls = Tls();
+  if (tls.credentials == nullptr || address != tls.address) {
+    return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  }
+  grpc::ChannelArguments args;
+  if (!tls.server_name.empty()) args.SetSslTargetNameOverride(tls.server_name);
+  return grpc::CreateCustomChannel(address, tls.credentials, args);
 }
 
 void SetDeadline(grpc::ClientContext* context, const Globals& globals) {

@@ -20,7 +20,12 @@ struct Globals {
   double timeout_seconds = 10;
 };
 
+// A channel to a daemon: plaintext, or TLS for the address given to UseTls.
 std::shared_ptr<grpc::Channel> Connect(const std::string& address);
+// Connections to `address` (the hub) use TLS with these credentials, checking
+// `server_name` on its certificate when not empty. Call once, before Connect.
+void UseTls(const std::string& address, std::shared_ptr<grpc::ChannelCredentials> credentials,
+            const std::string& server_name);
 void SetDeadline(grpc::ClientContext* context, const Globals& globals);
 // Prints "error: <message> [CODE]" (with a hint when the daemon is not
 // reachable) and returns the exit status 1.

@@ -10,6 +10,7 @@
 #include <cstdlib>
 
 #include "CLI/CLI.hpp"
+#include "common/tls.h"
 #include "node/cli/cli_commands.h"
 #include "node/cli/cli_util.h"
 
@@ -33,7 +34,26 @@ int main(int argc, char** argv) {
   app.add_flag("--json", globals.json, "Print JSON (protobuf JSON mapping) instead of text");
   app.add_option("--timeout", globals.timeout_seconds, "Seconds to wait for the daemon")
       ->capture_default_str();
+  comptoir::TlsFiles tls_files;
+  tls_files.ca = EnvOr("COMPTOIR_TLS_CA", "");
+  tls_files.cert = EnvOr("COMPTOIR_TLS_CERT", "");
+  tls_files.key = EnvOr("COMPTOIR_TLS_KEY", "");
+  std::string tls_server_name;
+  app.add_option("--tls-ca", tls_files.ca,
+                 "Talk to the hub over TLS, checking its certificate against this CA "
+                 "(env COMPTOIR_TLS_CA)");
+  app.add_option("--tls-cert", tls_files.cert, "Client certificate for the hub (env COMPTOIR_TLS_CERT)");
+  app.add_option("--tls-key", tls_files.key, "Its private key (env COMPTOIR_TLS_KEY)");
+  app.add_option("--tls-server-name", tls_server_name,
+                 "Name on the hub's certificate when it differs from the --hub host");
   app.fallthrough();
+  // TLS applies to the hub's address once every option is parsed.
+  app.parse_complete_callback([&] {
+    if (tls_files.ca.empty()) return;
+    absl::StatusOr<comptoir::TlsMaterial> tls = comptoir::LoadTls(tls_files);
+    if (!tls.ok()) throw CLI::ValidationError("--tls-ca", std::string(tls.status().message()));
+    comptoir::cli::UseTls(globals.hub, comptoir::ClientTlsCredentials(*tls), tls_server_name);
+  });
 
   int result = 0;
   CLI::App* hub = app.add_subcommand("hub", "The hub: status and network configuration");
@@ -45,6 +65,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddWorkshopCommands(app, globals, result);
   comptoir::cli::AddTransferCommands(app, globals, result);
   comptoir::cli::AddStatsCommands(app, *hub, globals, result);
+  comptoir::cli::AddOpsCommands(app, *hub, globals, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -3,6 +3,7 @@
 // side-by-side ratios mean something).
 //
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
+//                              [--only stats]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -410,6 +411,7 @@ int main(int argc, char** argv) {
   int events = 1000000;
   int propagations = 1000;
   std::vector<int> stats_centres = {6, 500};
+  bool only_stats = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
@@ -417,12 +419,15 @@ int main(int argc, char** argv) {
     if (flag == "--events") events = value;
     if (flag == "--propagations") propagations = value;
     if (flag == "--stats-centres") stats_centres = {value};
+    if (flag == "--only" && std::string(argv[i + 1]) == "stats") only_stats = true;
   }
   comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
   std::printf("comptoir-bench: %d cores\n", static_cast<int>(std::thread::hardware_concurrency()));
-  comptoir::BenchSaleLatency(sales);
-  comptoir::BenchPropagation(propagations);
-  comptoir::BenchCatchUpAndColdStart(events);
+  if (!only_stats) {
+    comptoir::BenchSaleLatency(sales);
+    comptoir::BenchPropagation(propagations);
+    comptoir::BenchCatchUpAndColdStart(events);
+  }
   for (int centres : stats_centres) comptoir::BenchStats(centres);
   std::printf("\n| figure | Comptoir | raw baseline | ratio |\n|---|---|---|---|\n");
   for (const auto& row : comptoir::rows) {

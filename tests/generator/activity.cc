@@ -20,12 +20,17 @@ constexpr uint32_t kGroceryBp = 8000, kClothesBp = 8000, kHairBp = 7000;
 const char* const kPrescribers[] = {"ccas-hem", "ccas-roubaix", "ccas-lys-lez-lannoy"};
 const char* const kDonors[] = {"fondation-kiabi", "fondation-carrefour", "leclerc"};
 const char* const kBands[] = {"0-150", "150-300", "300-450", ""};
-const v1::HouseholdType kTypes[] = {v1::SINGLE_PARENT, v1::SINGLE_PARENT,
-                                    v1::COUPLE_WITH_CHILDREN, v1::SINGLE_PERSON,
-                                    v1::COUPLE_WITHOUT_CHILDREN, v1::OTHER_HOUSEHOLD};
-const v1::IncomeSource kSources[] = {v1::RSA, v1::AAH, v1::UNEMPLOYMENT_BENEFIT, v1::WAGES,
-                                     v1::PENSION, v1::INVALIDITY, v1::NO_INCOME,
-                                     v1::OTHER_INCOME};
+// Shaped like the seed document's Hem figures: two households in three are
+// single parents; two in three live on benefits or have no income, one in
+// four on a pension, invalidity or low wages.
+const v1::HouseholdType kTypes[] = {
+    v1::SINGLE_PARENT,         v1::SINGLE_PARENT, v1::SINGLE_PARENT, v1::SINGLE_PARENT,
+    v1::SINGLE_PARENT,         v1::SINGLE_PARENT, v1::SINGLE_PARENT, v1::SINGLE_PARENT,
+    v1::COUPLE_WITH_CHILDREN,  v1::COUPLE_WITH_CHILDREN, v1::SINGLE_PERSON,
+    v1::COUPLE_WITHOUT_CHILDREN};
+const v1::IncomeSource kBenefits[] = {v1::RSA, v1::RSA, v1::AAH, v1::UNEMPLOYMENT_BENEFIT,
+                                      v1::NO_INCOME};
+const v1::IncomeSource kEarned[] = {v1::WAGES, v1::PENSION, v1::INVALIDITY};
 
 struct Product {
   std::string id;
@@ -36,6 +41,7 @@ struct Product {
 
 struct SiteState {
   Till* till = nullptr;
+  std::map<std::string, int64_t> stock;  // units the generator knows are on the shelves
   std::vector<Product> grocery;
   Product clothes;
   Product haircut;
@@ -151,6 +157,7 @@ class Player {
     request.set_expiry_kind(kind);
     request.set_expiry_day(expiry);
     ASSIGN_OR_RETURN(v1::Lot lot, sites_[site].till->ReceiveStock(request));
+    if (kind != v1::DLC) sites_[site].stock[product.id] += quantity;
     Count(site, day_, "donation_lots", donor, 1);
     Count(site, day_, "donation_units", donor, quantity);
     Count(site, day_, "donation_reference_cents", donor, quantity * product.price_cents);
@@ -167,10 +174,10 @@ class Player {
       ASSIGN_OR_RETURN(Product product, Define(till, name, "epicerie", price, kGroceryBp));
       state.grocery.push_back(product);
       RETURN_IF_ERROR(
-          Receive(site, product, 1'000'000, "leclerc", v1::EXPIRY_KIND_UNSPECIFIED, "").status());
+          Receive(site, product, 2000, "leclerc", v1::EXPIRY_KIND_UNSPECIFIED, "").status());
     }
     ASSIGN_OR_RETURN(state.clothes, Define(till, "Pull enfant", "pret-a-porter", 1299, kClothesBp));
-    RETURN_IF_ERROR(Receive(site, state.clothes, 100'000, "fondation-kiabi",
+    RETURN_IF_ERROR(Receive(site, state.clothes, 300, "fondation-kiabi",
                             v1::EXPIRY_KIND_UNSPECIFIED, "")
                         .status());
     ASSIGN_OR_RETURN(state.haircut, Define(till, "Coupe", "coiffure", 1500, kHairBp));
@@ -186,8 +193,10 @@ class Player {
         // Most families join in the first months, some all through the period.
         family.join = Chance(0.5) ? Uniform(0, options_.days / 6)
                                   : Uniform(0, std::max(0, options_.days - 2));
-        family.stop = Chance(0.4) ? Uniform(family.join + 1, options_.days) : options_.days;
-        family.visit_chance = std::uniform_real_distribution<double>(0.03, 0.3)(random_);
+        // Many families come for a few months only (the seed document: 346
+        // welcomed in a year, 84 still coming).
+        family.stop = Chance(0.7) ? Uniform(family.join + 1, options_.days) : options_.days;
+        family.visit_chance = std::uniform_real_distribution<double>(0.02, 0.15)(random_);
         if (site_ids_.size() > 1 && site != options_.offline_site && Chance(options_.roaming_share)) {
           std::string other = site;
           while (other == site || other == options_.offline_site) {
@@ -274,8 +283,15 @@ class Player {
     fact.household_type = Pick(kTypes);
     request.set_household_type(static_cast<v1::HouseholdType>(fact.household_type));
     std::set<int> sources;
-    for (int n = Uniform(0, 2); n >= 0; --n) sources.insert(Pick(kSources));
-    if (Chance(0.05)) sources.clear();  // not told
+    const int group = Uniform(1, 100);
+    if (group <= 66) {
+      for (int n = Uniform(0, 1); n >= 0; --n) sources.insert(Pick(kBenefits));
+    } else if (group <= 91) {
+      sources.insert(Pick(kEarned));
+      if (Chance(0.3)) sources.insert(Pick(kBenefits));
+    } else if (group <= 96) {
+      sources.insert(v1::OTHER_INCOME);
+    }  // else: not told
     for (int source : sources) {
       request.add_income_sources(static_cast<v1::IncomeSource>(source));
       fact.income_sources.push_back(source);
@@ -294,8 +310,8 @@ class Player {
       v1::MemberInput* member = request.add_members();
       member->set_first_name(absl::StrCat("Membre", i + 1));
       member->set_sex(Chance(0.5) ? v1::FEMALE : v1::MALE);
-      // Adults born 1950-2000; children 2009-2025 (one on the edge of 18).
-      const int year = i < adults ? Uniform(1950, 2000) : Uniform(2008, 2025);
+      // Children 0 to 18 (some turn 18 during the period), adults 19 to 75.
+      const int year = YearOf(day_) - (i < adults ? Uniform(19, 75) : Uniform(0, 18));
       member->set_birth_year(static_cast<uint32_t>(year));
       fact.birth_years.push_back(static_cast<int>(member->birth_year()));
     }
@@ -348,7 +364,16 @@ class Player {
     request.set_request_id(absl::StrCat("gen-", sales_made_++));
     request.set_payment_method(Chance(0.7) ? v1::CASH : v1::CARD);
     FactSale sale{site, day_, family.id, {}, false};
+    absl::Status restocked;
     auto add = [&](const Product& product, int64_t units, uint32_t member) {
+      if (product.department != "coiffure") {
+        // A donation arrives before the shelf runs out.
+        if (state.stock[product.id] < units + 10 && restocked.ok()) {
+          restocked = Receive(site, product, 500, Pick(kDonors), v1::EXPIRY_KIND_UNSPECIFIED, "")
+                          .status();
+        }
+        state.stock[product.id] -= units;
+      }
       v1::SaleLineRequest* item = request.add_items();
       item->set_product_id(product.id);
       item->set_quantity(units);
@@ -361,10 +386,11 @@ class Player {
     for (int n = Uniform(1, 5); n > 0; --n) chosen.insert(static_cast<size_t>(Uniform(0, 4)));
     for (size_t index : chosen) add(state.grocery[index], Uniform(1, 3), 0);
     if (Chance(0.3)) add(state.clothes, 1, 0);
-    if (Chance(0.12)) {
+    if (Chance(0.04)) {
       add(state.haircut, 1, family.members[static_cast<size_t>(
                                 Uniform(0, static_cast<int>(family.members.size()) - 1))]);
     }
+    RETURN_IF_ERROR(restocked);
     Tick();
     absl::StatusOr<v1::RecordSaleResponse> recorded = state.till->RecordSale(request);
     if (!recorded.ok()) {
@@ -505,6 +531,7 @@ class Player {
         ship.set_transfer_id(transfer.id);
         ASSIGN_OR_RETURN(v1::TransferView shipped, sites_[transfer.source].till->ShipTransfer(ship));
         for (const v1::ShippedLot& lot : shipped.shipped()) transfer.shipped += lot.quantity();
+        sites_[transfer.source].stock[transfer.product] -= transfer.shipped;
         Count(transfer.source, day_, "transferred_out_units", "", transfer.shipped);
       } else if (transfer.stage == 2) {
         const int64_t missing = Uniform(0, 2);

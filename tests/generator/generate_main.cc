@@ -60,6 +60,9 @@ int main(int argc, char** argv) {
     std::string json;
     google::protobuf::util::JsonPrintOptions options;
     options.add_whitespace = true;
+    // As `comptoir --json` prints it, so that the two compare directly.
+    options.always_print_primitive_fields = true;
+    options.preserve_proto_field_names = true;
     (void)google::protobuf::util::MessageToJsonString(
         comptoir::generator::ExpectedRow(*facts, activity.first_day, last, ""), &json, options);
     std::ofstream(expect_path) << json;

@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
 #include <memory>
 
@@ -57,10 +58,17 @@ absl::StatusOr<Facts> PlayNetwork(const ActivityOptions& activity, const Network
   std::map<std::string, Centre> centres;
   std::map<std::string, Till*> tills;
   for (const std::string& site : network.sites) {
+    const std::string site_dir = absl::StrCat(network.dir, "/", site);
+    std::error_code error;
+    if (std::filesystem::exists(site_dir, error)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          site_dir, " already exists: the generator plays on new centres only (the ground truth "
+                    "would not count what is already there); choose another --data"));
+    }
     Centre& centre = centres[site];
     NodeStore::Options options;
     options.site = site;
-    options.dir = absl::StrCat(network.dir, "/", site);
+    options.dir = site_dir;
     options.clock = [clock_ms] { return clock_ms->load(); };
     ASSIGN_OR_RETURN(centre.store, NodeStore::Open(options));
     centre.till = std::make_unique<Till>(centre.store.get());

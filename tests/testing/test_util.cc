@@ -101,6 +101,13 @@ int Subprocess::Stop(int signal) {
   return status;
 }
 
+bool Subprocess::Exited(int* status) {
+  if (pid_ <= 0) return true;
+  if (waitpid(pid_, status, WNOHANG) != pid_) return false;
+  pid_ = -1;
+  return true;
+}
+
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   std::stringstream content;

@@ -50,6 +50,9 @@ class Subprocess {
   bool Start();
   // Sends `signal` and waits; returns the exit status as from waitpid (or -1).
   int Stop(int signal);
+  // If the process has exited, reaps it and returns true with its status (as
+  // from waitpid); false while it runs.
+  bool Exited(int* status);
   bool running() const { return pid_ > 0; }
   pid_t pid() const { return pid_; }
 

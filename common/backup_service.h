@@ -1,0 +1,40 @@
+// BackupService (proto/comptoir/v1/ops.proto) for either daemon: an online,
+// consistent copy of the daemon's database into a directory of its machine.
+// The gRPC adapter around WriteBackup (common/backup.h).
+//
+//   BackupServiceImpl backups(&hub_log->store(), [&] { ...fill kind, site, heads... });
+//   StartGrpcServer(listen, {&backups, ...});
+//
+// Only clients on the daemon's own machine (loopback) may ask for a backup:
+// others get PERMISSION_DENIED, since a backup writes on the daemon's disk.
+// Thread-safe; one backup runs at a time (a second waits for the first).
+#ifndef COMPTOIR_COMMON_BACKUP_SERVICE_H_
+#define COMPTOIR_COMMON_BACKUP_SERVICE_H_
+
+#include <functional>
+#include <mutex>
+
+#include "common/store.h"
+#include "comptoir/v1/ops.grpc.pb.h"
+
+namespace comptoir {
+
+class BackupServiceImpl final : public v1::BackupService::Service {
+ public:
+  // `describe` fills kind, site and heads just before each backup (it may be
+  // called from any thread). `store` is not owned and must outlive the service.
+  BackupServiceImpl(const Store* store, std::function<v1::BackupInfo()> describe)
+      : store_(store), describe_(std::move(describe)) {}
+
+  grpc::Status CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
+                            v1::BackupInfo* response) override;
+
+ private:
+  const Store* store_;
+  std::function<v1::BackupInfo()> describe_;
+  std::mutex mu_;  // one backup at a time
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_BACKUP_SERVICE_H_
