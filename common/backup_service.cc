@@ -2,6 +2,7 @@
 
 #include "common/backup.h"
 #include "common/grpc_status.h"
+#include "common/local_peer.h"
 #include "common/logging.h"
 
 namespace comptoir {
@@ -10,12 +11,10 @@ grpc::Status BackupServiceImpl::CreateBackup(grpc::ServerContext* context,
                                              const v1::CreateBackupRequest* request,
                                              v1::BackupInfo* response) {
   // A backup writes on the daemon's disk: only its own machine may ask.
-  const std::string peer = context->peer();
-  if (peer.rfind("ipv4:127.", 0) != 0 && peer.rfind("ipv6:[::1]", 0) != 0 &&
-      peer.rfind("unix:", 0) != 0) {
-    LogWarning("backup refused to ", peer, ": not a local client");
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        "backups are taken from the daemon's own machine (run comptoir there)");
+  grpc::Status local = RequireLocalPeer(context, "a backup");
+  if (!local.ok()) {
+    LogWarning("backup refused to ", context->peer(), ": not a local client");
+    return local;
   }
   std::lock_guard<std::mutex> lock(mu_);
   v1::BackupInfo info = describe_();

@@ -7,6 +7,7 @@
 #include "common/catalogue_view.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
+#include "common/local_peer.h"
 #include "common/money.h"
 #include "common/transfer_view.h"
 
@@ -43,14 +44,16 @@ bool ValidCode(const std::string& code) {
 
 }  // namespace
 
-grpc::Status HubServiceImpl::Publish(v1::EventCore core) {
+grpc::Status HubServiceImpl::Publish(const grpc::ServerContext* context, v1::EventCore core) {
+  grpc::Status local = RequireLocalPeer(context, "a change of the network configuration");
+  if (!local.ok()) return local;
   absl::StatusOr<DecodedEvent> event = log_->AppendOwn(std::move(core));
   if (!event.ok()) return ToGrpcStatus(event.status());
   sync_->WakeAll();
   return grpc::Status::OK;
 }
 
-grpc::Status HubServiceImpl::DefineDepartment(grpc::ServerContext*, const v1::Department* request,
+grpc::Status HubServiceImpl::DefineDepartment(grpc::ServerContext* context, const v1::Department* request,
                                               v1::Department* response) {
   if (!ValidCode(request->code())) {
     return Invalid("department code: 1-40 characters among a-z, 0-9 and '-' (e.g. esthetique)");
@@ -62,10 +65,10 @@ grpc::Status HubServiceImpl::DefineDepartment(grpc::ServerContext*, const v1::De
   v1::EventCore core;
   *core.mutable_department_defined()->mutable_department() = *request;
   *response = *request;
-  return Publish(std::move(core));
+  return Publish(context, std::move(core));
 }
 
-grpc::Status HubServiceImpl::DefineProduct(grpc::ServerContext*, const v1::Product* request,
+grpc::Status HubServiceImpl::DefineProduct(grpc::ServerContext* context, const v1::Product* request,
                                            v1::Product* response) {
   if (!IsWellFormedId(request->product_id())) {
     return Invalid("product_id: 1-40 characters among A-Z, a-z, 0-9, '-', '_' and '.'");
@@ -97,10 +100,10 @@ grpc::Status HubServiceImpl::DefineProduct(grpc::ServerContext*, const v1::Produ
   v1::EventCore core;
   *core.mutable_product_defined()->mutable_product() = product;
   *response = product;
-  return Publish(std::move(core));
+  return Publish(context, std::move(core));
 }
 
-grpc::Status HubServiceImpl::DefinePrescriber(grpc::ServerContext*, const v1::Prescriber* request,
+grpc::Status HubServiceImpl::DefinePrescriber(grpc::ServerContext* context, const v1::Prescriber* request,
                                               v1::Prescriber* response) {
   if (!ValidCode(request->prescriber_id())) {
     return Invalid("prescriber_id: 1-40 characters among a-z, 0-9 and '-' (e.g. ccas-hem)");
@@ -109,10 +112,10 @@ grpc::Status HubServiceImpl::DefinePrescriber(grpc::ServerContext*, const v1::Pr
   v1::EventCore core;
   *core.mutable_prescriber_defined()->mutable_prescriber() = *request;
   *response = *request;
-  return Publish(std::move(core));
+  return Publish(context, std::move(core));
 }
 
-grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext*, const v1::Donor* request,
+grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext* context, const v1::Donor* request,
                                          v1::Donor* response) {
   if (!ValidCode(request->donor_id())) {
     return Invalid("donor_id: 1-40 characters among a-z, 0-9 and '-' (e.g. fondation-kiabi)");
@@ -121,7 +124,7 @@ grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext*, const v1::Donor* 
   v1::EventCore core;
   *core.mutable_donor_defined()->mutable_donor() = *request;
   *response = *request;
-  return Publish(std::move(core));
+  return Publish(context, std::move(core));
 }
 
 grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,

@@ -40,7 +40,8 @@ class HubServiceImpl final : public v1::HubService::Service {
 
  private:
   // Appends a configuration event and wakes the streams so centres get it now.
-  grpc::Status Publish(v1::EventCore core);
+  // PERMISSION_DENIED unless the caller is on the hub's machine.
+  grpc::Status Publish(const grpc::ServerContext* context, v1::EventCore core);
 
   HubLog* log_;
   SyncServiceImpl* sync_;

@@ -54,13 +54,23 @@ uint32_t StatsModel::Label(absl::string_view label) {
   return it->second;
 }
 
+StatsModel::Household& StatsModel::HouseholdOf(const std::string& family_id) {
+  auto [it, added] = households_.try_emplace(family_id);
+  if (added) all_households_.push_back(&it->second);
+  return it->second;
+}
+
 void StatsModel::Add(uint16_t site, int32_t day, int metric, absl::string_view label,
                      int64_t delta) {
   if (delta == 0) return;
   const uint64_t id = CounterId(metric, Label(label));
+  if (day != month_cache_day_) {  // events of one day come in runs: convert once
+    month_cache_day_ = day;
+    month_cache_ = MonthIndex(day);
+  }
   SiteCounters& counters = counters_[site];
   counters.days[day][id] += delta;
-  counters.months[MonthIndex(day)][id] += delta;
+  counters.months[month_cache_][id] += delta;
 }
 
 void StatsModel::FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sale, int sign) {
@@ -74,7 +84,11 @@ void StatsModel::FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sal
     Add(site, day, kDepartmentPaid, line.department(), sign * line.family_cents());
   }
 
-  Household& household = households_[sale.family_id()];
+  Household& household = HouseholdOf(sale.family_id());
+  if (std::find(household.sites.begin(), household.sites.end(), site) == household.sites.end()) {
+    household.sites.push_back(site);
+    site_households_[site].push_back(&household);
+  }
   auto visit = std::lower_bound(
       household.visits.begin(), household.visits.end(), std::make_pair(day, site),
       [](const Visit& v, const std::pair<int32_t, uint16_t>& key) {
@@ -134,7 +148,7 @@ void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
     }
     case v1::EventCore::kFamilyRegistered:
       Add(site, DayOf(core.family_registered().day(), core), kRegistrations, "", 1);
-      households_.try_emplace(core.family_registered().family_id());
+      HouseholdOf(core.family_registered().family_id());
       break;
     case v1::EventCore::kReferralGranted: {
       const v1::ReferralGranted& referral = core.referral_granted();
@@ -197,13 +211,13 @@ void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
 
 void StatsModel::SetHousehold(const v1::FamilyRecord& record) {
   std::unique_lock<std::shared_mutex> lock(mu_);
-  Household& household = households_[record.family_id()];
+  Household& household = HouseholdOf(record.family_id());
   household.household_type = record.household_type();
   household.income_mask = 0;
   for (int source : record.income_sources()) {
     if (source > 0 && source < 32) household.income_mask |= 1u << source;
   }
-  household.band = record.reste_a_vivre_band();
+  household.band = Label(record.reste_a_vivre_band());
   household.birth_years.clear();
   for (const v1::Member& member : record.members()) {
     household.birth_years.push_back(static_cast<uint16_t>(member.birth_year()));

@@ -26,6 +26,7 @@
 #ifndef COMPTOIR_HUB_STATS_MODEL_H_
 #define COMPTOIR_HUB_STATS_MODEL_H_
 
+#include <climits>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -93,8 +94,9 @@ class StatsModel {
   struct Household {
     int household_type = 0;
     uint32_t income_mask = 0;  // bit per v1::IncomeSource
-    std::string band;
+    uint32_t band = 0;  // label id; 0: not told
     std::vector<uint16_t> birth_years;
+    std::vector<uint16_t> sites;  // centres it visited, each once
     std::vector<Visit> visits;  // sorted by (day, site)
     std::vector<HairService> hair;
   };
@@ -110,6 +112,7 @@ class StatsModel {
   };
   struct Totals;  // a row's sums, defined in stats_report.cc
 
+  Household& HouseholdOf(const std::string& family_id);
   uint16_t SiteIndex(absl::string_view site);
   uint32_t Label(absl::string_view label);
   void Add(uint16_t site, int32_t day, int metric, absl::string_view label, int64_t delta);
@@ -117,6 +120,9 @@ class StatsModel {
   void FoldWorkshopAttendance(const v1::EventCore& core, uint16_t site);
   Totals Sum(const Query& query) const;
   void CountHouseholds(const Query& query, v1::StatsRow* row) const;
+  template <typename Households>
+  void CountHouseholdsIn(const Households& households, int site_filter, const Query& query,
+                         v1::StatsRow* row) const;
   int64_t RunningCosts(const Query& query) const;
 
   mutable std::shared_mutex mu_;
@@ -124,7 +130,11 @@ class StatsModel {
   std::unordered_map<std::string, uint16_t> site_index_;
   std::vector<std::string> labels_;
   std::unordered_map<std::string, uint32_t> label_index_;
-  std::unordered_map<std::string, Household> households_;
+  std::unordered_map<std::string, Household> households_;  // node-based: pointers stay valid
+  std::vector<const Household*> all_households_;
+  std::unordered_map<uint16_t, std::vector<const Household*>> site_households_;
+  int32_t month_cache_day_ = INT32_MIN;  // Add()'s last day and its month index
+  int32_t month_cache_ = 0;
   std::unordered_map<uint16_t, SiteCounters> counters_;
   std::unordered_map<std::string, Workshop> workshops_;
   std::map<std::string, bool> attendance_;  // workshop \0 family \0 member -> attended

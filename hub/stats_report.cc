@@ -2,7 +2,6 @@
 #include <algorithm>
 #include <map>
 #include <mutex>
-#include <set>
 
 #include "absl/time/civil_time.h"
 #include "common/civil_day.h"
@@ -27,17 +26,15 @@ namespace {
 // benefits or without income (every source among RSA, AAH, unemployment
 // benefit, none); living on a pension, invalidity or (low) wages (any of those);
 // anything else, including households whose sources are not known.
-const char* IncomeGroup(uint32_t mask) {
+const char* const kIncomeGroupNames[] = {"pension_invalidity_or_wages",
+                                          "social_benefits_or_no_income", "other_or_unknown"};
+int IncomeGroup(uint32_t mask) {
   const uint32_t benefits = 1u << v1::RSA | 1u << v1::AAH | 1u << v1::UNEMPLOYMENT_BENEFIT |
                             1u << v1::NO_INCOME;
   const uint32_t earned = 1u << v1::PENSION | 1u << v1::INVALIDITY | 1u << v1::WAGES;
-  if (mask & earned) return "pension_invalidity_or_wages";
-  if (mask != 0 && (mask & ~benefits) == 0) return "social_benefits_or_no_income";
-  return "other_or_unknown";
-}
-
-void AddLabel(std::map<std::string, int64_t>& counts, const std::string& label) {
-  ++counts[label];
+  if (mask & earned) return 0;
+  if (mask != 0 && (mask & ~benefits) == 0) return 1;
+  return 2;
 }
 
 template <typename Field>
@@ -85,72 +82,90 @@ StatsModel::Totals StatsModel::Sum(const Query& query) const {
 }
 
 void StatsModel::CountHouseholds(const Query& query, v1::StatsRow* row) const {
-  const int site_filter = [&] {
-    if (query.site.empty()) return -1;
-    auto it = site_index_.find(query.site);
-    return it == site_index_.end() ? -2 : static_cast<int>(it->second);
-  }();
-  if (site_filter == -2) return;
-  auto matches = [site_filter](uint16_t site) {
-    return site_filter < 0 || site == site_filter;
-  };
+  if (query.site.empty()) {
+    CountHouseholdsIn(all_households_, -1, query, row);
+    return;
+  }
+  auto site = site_index_.find(query.site);
+  if (site == site_index_.end()) return;
+  auto households = site_households_.find(site->second);
+  if (households == site_households_.end()) return;
+  CountHouseholdsIn(households->second, site->second, query, row);
+}
+
+// One pass over the households (of one centre, or all): visits are sorted by
+// day, so months and first visits come in order without any set.
+template <typename Households>
+void StatsModel::CountHouseholdsIn(const Households& households, int site_filter,
+                                   const Query& query, v1::StatsRow* row) const {
   const int32_t still_coming_from = query.to_day - query.still_coming_days + 1;
   const int end_year = static_cast<int>((absl::CivilDay(1970, 1, 1) + query.to_day).year());
+  const int32_t first_month = MonthIndex(query.from_day);
   const int32_t last_month = MonthIndex(query.to_day);
+  std::vector<int32_t> month_of(static_cast<size_t>(query.to_day - query.from_day + 1));
+  for (size_t i = 0; i < month_of.size(); ++i) {
+    month_of[i] = MonthIndex(query.from_day + static_cast<int32_t>(i));
+  }
 
-  std::map<std::string, int64_t> types, sources, groups, bands;
-  std::map<int32_t, std::vector<int64_t>> cohorts;  // month -> [households, returned...]
-  int64_t households = 0, fresh = 0, still = 0, visits = 0;
+  int64_t types[32] = {}, sources[32] = {}, groups[3] = {};
+  std::map<uint32_t, int64_t> bands;
+  // cohorts[m][k]: households first seen in month first_month + m, back in month + k.
+  std::vector<std::vector<int64_t>> cohorts(static_cast<size_t>(last_month - first_month) + 1);
+  int64_t welcomed = 0, fresh = 0, still = 0, visits = 0;
   int64_t persons = 0, children = 0, hair_persons = 0;
-  for (const auto& [family_id, household] : households_) {
+  std::vector<uint32_t> served;
+  for (const Household* household : households) {
     int32_t first_ever = INT32_MAX;
     int64_t in_range = 0;
     bool recent = false;
-    std::set<int32_t> months;
-    for (const Visit& visit : household.visits) {
-      if (visit.baskets <= 0 || !matches(visit.site)) continue;
-      first_ever = std::min(first_ever, visit.day);
-      if (visit.day < query.from_day || visit.day > query.to_day) continue;
+    std::vector<int64_t>* cohort = nullptr;
+    int32_t cohort_month = 0, last_seen_month = -1;
+    for (const Visit& visit : household->visits) {
+      if (visit.baskets <= 0 || (site_filter >= 0 && visit.site != site_filter)) continue;
+      if (first_ever == INT32_MAX) {
+        first_ever = visit.day;
+        if (first_ever >= query.from_day && first_ever <= query.to_day) {
+          cohort_month = month_of[static_cast<size_t>(first_ever - query.from_day)];
+          cohort = &cohorts[static_cast<size_t>(cohort_month - first_month)];
+          if (cohort->empty()) cohort->assign(static_cast<size_t>(last_month - cohort_month) + 1, 0);
+        }
+      }
+      if (visit.day < query.from_day) continue;
+      if (visit.day > query.to_day) break;
       ++in_range;
       recent = recent || visit.day >= still_coming_from;
-      months.insert(MonthIndex(visit.day));
+      const int32_t month = month_of[static_cast<size_t>(visit.day - query.from_day)];
+      if (cohort != nullptr && month != last_seen_month) {
+        ++(*cohort)[static_cast<size_t>(month - cohort_month)];
+        last_seen_month = month;
+      }
     }
     if (in_range == 0) continue;
-    ++households;
+    ++welcomed;
     visits += in_range;
     if (recent) ++still;
-    if (first_ever >= query.from_day) {
-      ++fresh;
-      const int32_t cohort_month = MonthIndex(first_ever);
-      std::vector<int64_t>& cohort = cohorts[cohort_month];
-      cohort.resize(static_cast<size_t>(last_month - cohort_month) + 1, 0);
-      ++cohort[0];
-      for (int32_t month : months) {
-        if (month > cohort_month) ++cohort[static_cast<size_t>(month - cohort_month)];
-      }
-    }
-    persons += static_cast<int64_t>(household.birth_years.size());
-    for (uint16_t year : household.birth_years) {
+    if (cohort != nullptr) ++fresh;
+    persons += static_cast<int64_t>(household->birth_years.size());
+    for (uint16_t year : household->birth_years) {
       if (year != 0 && end_year - year < 18) ++children;
     }
-    AddLabel(types, v1::HouseholdType_Name(static_cast<v1::HouseholdType>(household.household_type)));
+    ++types[household->household_type & 31];
     for (int source = 1; source < 32; ++source) {
-      if (household.income_mask & (1u << source)) {
-        AddLabel(sources, v1::IncomeSource_Name(static_cast<v1::IncomeSource>(source)));
-      }
+      if (household->income_mask & (1u << source)) ++sources[source];
     }
-    AddLabel(groups, IncomeGroup(household.income_mask));
-    AddLabel(bands, household.band.empty() ? "unknown" : household.band);
-    std::set<uint32_t> served;
-    for (const HairService& service : household.hair) {
-      if (service.count > 0 && matches(service.site) && service.day >= query.from_day &&
-          service.day <= query.to_day) {
-        served.insert(service.member);
+    ++groups[IncomeGroup(household->income_mask)];
+    ++bands[household->band];
+    served.clear();
+    for (const HairService& service : household->hair) {
+      if (service.count > 0 && (site_filter < 0 || service.site == site_filter) &&
+          service.day >= query.from_day && service.day <= query.to_day &&
+          std::find(served.begin(), served.end(), service.member) == served.end()) {
+        served.push_back(service.member);
       }
     }
     hair_persons += static_cast<int64_t>(served.size());
   }
-  row->set_households(households);
+  row->set_households(welcomed);
   row->set_new_households(fresh);
   row->set_still_coming(still);
   row->set_visits(visits);
@@ -158,15 +173,33 @@ void StatsModel::CountHouseholds(const Query& query, v1::StatsRow* row) const {
   row->set_children(children);
   row->set_adults(persons - children);
   row->set_hair_persons(hair_persons);
-  Emit(types, row->mutable_household_types());
-  Emit(sources, row->mutable_income_sources());
-  Emit(groups, row->mutable_income_groups());
-  Emit(bands, row->mutable_reste_a_vivre_bands());
-  for (const auto& [month, counts] : cohorts) {
+
+  std::map<std::string, int64_t> labelled;
+  for (int type = 0; type < 32; ++type) {
+    if (types[type] != 0) labelled[v1::HouseholdType_Name(static_cast<v1::HouseholdType>(type))] = types[type];
+  }
+  Emit(labelled, row->mutable_household_types());
+  labelled.clear();
+  for (int source = 1; source < 32; ++source) {
+    if (sources[source] != 0) labelled[v1::IncomeSource_Name(static_cast<v1::IncomeSource>(source))] = sources[source];
+  }
+  Emit(labelled, row->mutable_income_sources());
+  labelled.clear();
+  for (int group = 0; group < 3; ++group) {
+    if (groups[group] != 0) labelled[kIncomeGroupNames[group]] = groups[group];
+  }
+  Emit(labelled, row->mutable_income_groups());
+  labelled.clear();
+  for (const auto& [band, count] : bands) {
+    labelled[band == 0 ? "unknown" : labels_[band]] += count;
+  }
+  Emit(labelled, row->mutable_reste_a_vivre_bands());
+  for (size_t m = 0; m < cohorts.size(); ++m) {
+    if (cohorts[m].empty()) continue;
     v1::Cohort* cohort = row->add_cohorts();
-    cohort->set_month(MonthName(month));
-    cohort->set_households(counts[0]);
-    for (size_t k = 1; k < counts.size(); ++k) cohort->add_returned(counts[k]);
+    cohort->set_month(MonthName(first_month + static_cast<int32_t>(m)));
+    cohort->set_households(cohorts[m][0]);
+    for (size_t k = 1; k < cohorts[m].size(); ++k) cohort->add_returned(cohorts[m][k]);
   }
 }
 

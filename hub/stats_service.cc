@@ -9,6 +9,7 @@
 #include "common/civil_day.h"
 #include "common/grpc_status.h"
 #include "common/keys.h"
+#include "common/local_peer.h"
 
 namespace comptoir {
 
@@ -106,9 +107,11 @@ grpc::Status StatsServiceImpl::GetReport(grpc::ServerContext*, const v1::StatsRe
   return grpc::Status::OK;
 }
 
-grpc::Status StatsServiceImpl::SetRunningCosts(grpc::ServerContext*,
+grpc::Status StatsServiceImpl::SetRunningCosts(grpc::ServerContext* context,
                                                const v1::RunningCosts* request,
                                                v1::RunningCosts* response) {
+  grpc::Status local = RequireLocalPeer(context, "entering running costs");
+  if (!local.ok()) return local;
   if (!IsValidSiteId(request->site()) || request->site() == "hub") {
     return Invalid("site must be a centre's id such as 'hem'");
   }

@@ -18,7 +18,8 @@ class StatsServiceImpl final : public v1::StatsService::Service {
   // years), NOT_FOUND for a centre the hub holds nothing from.
   grpc::Status GetReport(grpc::ServerContext* context, const v1::StatsRequest* request,
                          v1::StatsReport* response) override;
-  // Appends a "hub" event; INVALID_ARGUMENT for a bad centre, year or amount.
+  // Appends a "hub" event; INVALID_ARGUMENT for a bad centre, year or amount,
+  // PERMISSION_DENIED from another machine than the hub's (common/local_peer.h).
   grpc::Status SetRunningCosts(grpc::ServerContext* context, const v1::RunningCosts* request,
                                v1::RunningCosts* response) override;
 
