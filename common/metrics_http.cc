@@ -34,6 +34,12 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   auto rep = std::make_unique<Rep>();
   // Scrapes are rare and small: two threads are plenty on a centre's PC.
   rep->server.new_task_queue = [] { return new httplib::ThreadPool(2); };
+  // Not httplib's default SO_REUSEPORT: two daemons on one PC must never share
+  // a metrics port (one would answer for the other).
+  rep->server.set_socket_options([](int socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   rep->server.Get("/metrics", [metrics](const httplib::Request&, httplib::Response& response) {
     response.set_content(metrics->Render(), "text/plain; version=0.0.4; charset=utf-8");
   });

@@ -28,7 +28,8 @@ async function openBrowser() {
   };
 }
 
-// Saves a screenshot under docs/screenshots/ (SCREENSHOT_DIR), for the README.
+// Saves a screenshot under SCREENSHOT_DIR (build/screenshots when run by ctest);
+// docs/screenshots/ holds copies from a run, for the README.
 async function screenshot(page, name) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
