@@ -21,6 +21,7 @@
 #include "comptoir/v1/till.grpc.pb.h"
 #include "common/civil_day.h"
 #include "tests/testing/shop.h"
+#include "tests/testing/daemons.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -105,49 +106,8 @@ class NetworkTest : public ::testing::Test {
   // `name`, through the till's API, so that the centre can sell.
   testing::Shop OpenShop(const std::string& name) {
     auto till = v1::TillService::NewStub(Channel(name));
-    testing::Shop shop;
-    {
-      v1::RegisterFamilyRequest request;
-      request.set_family_name("Lefebvre");
-      request.set_household_type(v1::SINGLE_PARENT);
-      request.add_income_sources(v1::RSA);
-      v1::MemberInput* member = request.add_members();
-      member->set_first_name("Nadia");
-      member->set_sex(v1::FEMALE);
-      member->set_birth_year(1985);
-      v1::FamilyView family;
-      grpc::ClientContext context;
-      EXPECT_TRUE(till->RegisterFamily(&context, request, &family).ok());
-      shop.family_id = family.family_id();
-    }
-    {
-      v1::GrantReferralRequest request;
-      request.set_family_id(shop.family_id);
-      request.set_prescriber_id("ccas-hem");
-      request.set_end_day(*AddDays(ParisDay(absl::ToUnixMillis(absl::Now())), 90));
-      v1::ReferralView referral;
-      grpc::ClientContext context;
-      EXPECT_TRUE(till->GrantReferral(&context, request, &referral).ok());
-    }
-    {
-      v1::DefineLocalProductRequest request;
-      request.set_name("Lait demi-écrémé 1 L");
-      request.set_department("epicerie");
-      request.set_reference_price_cents(109);
-      v1::Product product;
-      grpc::ClientContext context;
-      EXPECT_TRUE(till->DefineLocalProduct(&context, request, &product).ok());
-      shop.product_id = product.product_id();
-    }
-    {
-      v1::ReceiveStockRequest request;
-      request.set_product_id(shop.product_id);
-      request.set_quantity(1000000);
-      request.set_donor_id("leclerc");
-      v1::Lot lot;
-      grpc::ClientContext context;
-      EXPECT_TRUE(till->ReceiveStock(&context, request, &lot).ok());
-    }
+    testing::Shop shop = testing::OpenShopThrough(*till);
+    EXPECT_FALSE(shop.family_id.empty() || shop.product_id.empty()) << name << " cannot sell";
     return shop;
   }
 

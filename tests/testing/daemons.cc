@@ -113,6 +113,11 @@ std::shared_ptr<grpc::Channel> DaemonNetwork::Channel(const std::string& name) {
 
 Shop DaemonNetwork::OpenShop(const std::string& name) {
   auto till = v1::TillService::NewStub(Channel(name));
+  return OpenShopThrough(*till);
+}
+
+Shop OpenShopThrough(v1::TillService::Stub& stub) {
+  v1::TillService::Stub* till = &stub;
   Shop shop;
   {
     v1::RegisterFamilyRequest request;

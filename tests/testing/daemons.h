@@ -90,6 +90,11 @@ class DaemonNetwork {
   std::map<std::string, Daemon> daemons_;
 };
 
+// Registers a family with a referral, a local product and plenty of its stock
+// through a centre's till API, so that the centre can sell. A field of the
+// result is empty if the call that makes it failed.
+Shop OpenShopThrough(v1::TillService::Stub& till);
+
 }  // namespace comptoir::testing
 
 #endif  // COMPTOIR_TESTS_TESTING_DAEMONS_H_
