@@ -5,6 +5,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 BUILD_DIR="${COMPTOIR_BUILD_DIR:-$ROOT/build}"
 JOBS="${COMPTOIR_JOBS:-2}"
+# ccache: paths relative to the checkout, so another clone of the project
+# (a CI run on a clean clone) reuses what this machine already compiled.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
 
 "$ROOT/deploy/install-deps.sh"
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
