@@ -7,7 +7,9 @@ BUILD_DIR="${COMPTOIR_BUILD_DIR:-$ROOT/build}"
 JOBS="${COMPTOIR_JOBS:-2}"
 # ccache: paths relative to the checkout, so another clone of the project
 # (a CI run on a clean clone) reuses what this machine already compiled.
+# (Debug information then names the first clone's paths: harmless.)
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-1}"
 
 "$ROOT/deploy/install-deps.sh"
 if [ ! -f "$BUILD_DIR/CMakeCache.txt" ]; then
