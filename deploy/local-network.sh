@@ -77,7 +77,7 @@ done
 
 echo
 echo "Comptoir local network is running (data and logs in $DATA):"
-printf '  %-13s %s\n' hub "$(cat "$DATA/hub.addr")"
+printf '  %-13s %-17s dashboard: http://%s/\n' hub "$(cat "$DATA/hub.addr")" "$(cat "$DATA/hub.web")"
 for site in "${SITES[@]}"; do
   printf '  %-13s %-17s web till: http://%s/\n' "$site" "$(cat "$DATA/$site.addr")" "$(cat "$DATA/$site.web")"
 done
