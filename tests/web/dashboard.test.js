@@ -29,7 +29,7 @@ async function sellAt(web, donor, families) {
       members: [{ firstName: 'Camille', sex: 'FEMALE', birthYear: 1985 }],
     });
     await api(web, 'TillService', 'GrantReferral', {
-      familyId: family.familyId, prescriberId: 'ccas', endDay: dayPlus(90), monthlyCeilingCents: 6000,
+      familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,
     });
     await api(web, 'TillService', 'RecordSale', {
       familyId: family.familyId, items: [{ productId: 'EPI-LAIT-1L', quantity: 2 }],
@@ -94,7 +94,7 @@ test('head office reads the network report, filters it and downloads it', async 
       (await api(web, 'TillService', 'GetCatalogue', {})).products.length === 1);
   }
   await sellAt(hem.web, 'leclerc', 2);
-  await sellAt(lille.web, 'auchan', 1);
+  await sellAt(lille.web, 'fondation-carrefour', 1);
   const from = `${dayPlus(0).slice(0, 4)}-01-01`;
   const to = dayPlus(0);
   await waitFor('the sales to reach the hub', async () =>
@@ -122,7 +122,7 @@ test('head office reads the network report, filters it and downloads it', async 
   const donations = await page.locator('#chart-donations rect.bar').evaluateAll((rects) =>
     rects.map((rect) => [rect.dataset.group, Number(rect.dataset.value)]));
   assert.deepEqual(donations, network_.donationBars);
-  assert.deepEqual(donations.map(([donor]) => donor).sort(), ['auchan', 'leclerc']);
+  assert.deepEqual(donations.map(([donor]) => donor).sort(), ['fondation-carrefour', 'leclerc']);
   assert.equal(await keyFigure(page, 'households'), '3');
   // The first family of each centre is a single parent on RSA: 2 of 3.
   assert.equal(await keyFigure(page, 'single_parent_share'), '66,7 %');
