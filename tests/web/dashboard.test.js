@@ -131,6 +131,9 @@ test('head office reads the network report, filters it and downloads it', async 
     .locator('title').textContent();
   assert.match(title, /hem : 2$/);
 
+  await screenshot(page, 'tableau-de-bord');
+  await screenshot(page, 'tableau-de-bord-complet', { fullPage: true });
+
   // The sync health lists each centre, connected.
   for (const site of ['hem', 'lille']) {
     const row = page.locator(`#sync-health tr[data-site="${site}"]`);
@@ -154,7 +157,6 @@ test('head office reads the network report, filters it and downloads it', async 
   const small = await page.evaluate(() => [...document.querySelectorAll('input, select, button, a')]
     .filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.id));
   assert.deepEqual(small, [], 'touch targets at least 44 px high');
-  await screenshot(page, 'tableau-de-bord');
 
   // The centre filter: hem's own figures.
   await applyFilters(page, { from, to, site: 'hem' });

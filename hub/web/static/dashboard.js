@@ -20,8 +20,13 @@ async function call(service, method, request) {
 
 const number = (value) => Number(value || 0);
 const integer = (value) => number(value).toLocaleString('fr-FR');
-const euros = (cents) => (number(cents) / 100).toLocaleString('fr-FR',
-  { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 });
+// "4,92 €", "1 234 €": cents only while they matter.
+const euros = (cents) => {
+  const value = number(cents) / 100;
+  const digits = Math.abs(value) >= 1000 ? 0 : 2;
+  return value.toLocaleString('fr-FR', { style: 'currency', currency: 'EUR',
+    minimumFractionDigits: digits, maximumFractionDigits: digits });
+};
 // "66,7 %" for 2 of 3: one decimal, rounded half up, 0 when there is no total.
 function share(part, total) {
   const p = number(part);
@@ -32,7 +37,7 @@ function share(part, total) {
 const countOf = (labelCounts, label) =>
   number((labelCounts || []).find((entry) => entry.label === label)?.count);
 const monthLabel = (day) => new Date(`${day.slice(0, 7)}-01T12:00:00`)
-  .toLocaleDateString('fr-FR', { month: 'short', year: 'numeric' });
+  .toLocaleDateString('fr-FR', { month: 'short', year: '2-digit' });
 const dateTime = (ms) => (number(ms) === 0 ? 'jamais'
   : new Date(number(ms)).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' }));
 // Today in Europe/Paris, YYYY-MM-DD (the statistics' days).
