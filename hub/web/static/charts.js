@@ -40,7 +40,8 @@ const Charts = (() => {
     const top = 22;
     const plotHeight = 200;
     const bottom = 40;
-    const groupWidth = series.length * barWidth + gap;
+    // Wide enough for the group's label when there are few groups (donor names).
+    const groupWidth = Math.max(series.length * barWidth + gap, Math.min(130, Math.floor(560 / groups.length)));
     const width = Math.max(600, left * 2 + groups.length * groupWidth);
     const height = top + plotHeight + bottom;
     const max = Math.max(1, ...groups.flatMap((group) => group.values.map((v) => Number(v) || 0)));
@@ -50,7 +51,7 @@ const Charts = (() => {
     svg.append(svgElement('line', { class: 'axis', x1: left, x2: width - left,
       y1: top + plotHeight, y2: top + plotHeight }));
     groups.forEach((group, g) => {
-      const x0 = left + g * groupWidth + gap / 2;
+      const x0 = left + g * groupWidth + (groupWidth - series.length * barWidth) / 2;
       const box = svgElement('g', { class: 'group', 'data-group': group.label });
       group.values.forEach((raw, s) => {
         const value = Number(raw) || 0;
