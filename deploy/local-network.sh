@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds Comptoir and starts a local network on 127.0.0.1: the hub and the six
 # centres of PACTE 59, each node with its own database under one data folder
-# and its web till on its own HTTP port. Ctrl-C stops them all cleanly.
+# and its web till on its own HTTP port, the hub with head office's dashboard.
+# Ctrl-C stops them all cleanly.
 #
 #   deploy/local-network.sh                 # data in ./comptoir-data, gRPC ports
-#                                           # 7400-7406, web tills 8401-8406
+#                                           # 7400-7406, dashboard 8400,
+#                                           # web tills 8401-8406
 #   COMPTOIR_DATA=/tmp/net COMPTOIR_BASE_PORT=9400 deploy/local-network.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,12 +54,14 @@ for site in "${SITES[@]}"; do
 done
 
 HUB="127.0.0.1:$BASE_PORT"
-rm -f "$DATA/hub.addr"
+rm -f "$DATA/hub.addr" "$DATA/hub.web"
 "$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" --credentials "$DATA/credentials" \
   --metrics-listen "127.0.0.1:$((BASE_PORT + 2000))" \
+  --http-listen "127.0.0.1:$((BASE_PORT + 1000))" --http-ready-file "$DATA/hub.web" \
   --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
 pids+=($!)
 wait_ready hub "$DATA/hub.addr" "$!"
+wait_ready hub "$DATA/hub.web" "$!"
 
 port=$BASE_PORT
 for site in "${SITES[@]}"; do
@@ -73,7 +77,7 @@ done
 
 echo
 echo "Comptoir local network is running (data and logs in $DATA):"
-printf '  %-13s %s\n' hub "$(cat "$DATA/hub.addr")"
+printf '  %-13s %-17s dashboard: http://%s/\n' hub "$(cat "$DATA/hub.addr")" "$(cat "$DATA/hub.web")"
 for site in "${SITES[@]}"; do
   printf '  %-13s %-17s web till: http://%s/\n' "$site" "$(cat "$DATA/$site.addr")" "$(cat "$DATA/$site.web")"
 done
@@ -83,5 +87,6 @@ echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
 echo "      curl -s http://127.0.0.1:$((BASE_PORT + 2001))/metrics   # hem's metrics (hub: $((BASE_PORT + 2000)))"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Web till of hem: http://$(cat "$DATA/hem.web")/ (in a browser on this machine)"
+echo "Head office's dashboard: http://$(cat "$DATA/hub.web")/ (in a browser on this machine)"
 echo "Press Ctrl-C to stop."
 wait

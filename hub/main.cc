@@ -17,6 +17,7 @@
 #include "common/metrics.h"
 #include "common/metrics_http.h"
 #include "common/tls.h"
+#include "common/web/http_server.h"
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_metrics.h"
@@ -24,6 +25,7 @@
 #include "hub/hub_service.h"
 #include "hub/stats_service.h"
 #include "hub/sync_service.h"
+#include "hub/web/dashboard_server.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-hub: the Comptoir network hub (network log, sync, head-office APIs)"};
@@ -54,6 +56,15 @@ int main(int argc, char** argv) {
   app.add_option("--tls-ca", tls_files.ca,
                  "The network CA's PEM certificate: centres must present a certificate it "
                  "signed, whose CN is their site (mTLS)");
+  std::string http_listen;
+  std::string http_ready_file;
+  CLI::Option* http_listen_option = app.add_option(
+      "--http-listen", http_listen,
+      "Address of head office's dashboard (HTTP; port 0: any free port); empty for none. "
+      "Default: 127.0.0.1 with the --listen port + 1000 (127.0.0.1:8400). Keep it on loopback "
+      "unless a reverse proxy guards it");
+  app.add_option("--http-ready-file", http_ready_file,
+                 "Once the dashboard listens, write its bound address to this file");
   std::string metrics_listen;
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
@@ -108,6 +119,7 @@ int main(int argc, char** argv) {
   }
   if (credential->parsed()) return credential_result;
   if (restore->parsed()) return comptoir::RestoreHub(restore_from, data_dir);
+  if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8400);
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag("hub");
@@ -194,6 +206,19 @@ int main(int argc, char** argv) {
     comptoir::LogError(server.status().message());
     return 1;
   }
+  std::unique_ptr<comptoir::DashboardServer> dashboard;
+  if (!http_listen.empty()) {
+    absl::StatusOr<std::unique_ptr<comptoir::DashboardServer>> started =
+        comptoir::DashboardServer::Start(http_listen, &stats_service, &hub_service);
+    if (!started.ok()) {
+      comptoir::LogError(started.status().message());
+      return 1;
+    }
+    dashboard = *std::move(started);
+    absl::Status announced = comptoir::AnnounceListening("comptoir-hub dashboard",
+                                                         dashboard->address(), http_ready_file);
+    if (!announced.ok()) comptoir::LogError(announced.message());
+  }
   comptoir::LogInfo("hub epoch ", (*log)->Epoch(), ", log head ", (*log)->LogHead(), ", data in ",
                     data_dir);
   absl::Status announced = comptoir::AnnounceListening("comptoir-hub", server->address, ready_file);
@@ -202,6 +227,7 @@ int main(int argc, char** argv) {
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
   // Open sync streams are cancelled after a short grace period.
+  if (dashboard) dashboard->Stop();
   metrics_http.reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();

@@ -23,24 +23,8 @@
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
+#include "common/web/http_server.h"
 #include "node/web/web_server.h"
-
-namespace {
-
-// The web till's default address: loopback, whatever the gRPC host (the web
-// till has no login of its own), on the gRPC port + 1000 (7401 -> 8401) so
-// that the centres of one PC each get their own; port 0 stays 0 (any free port).
-std::string DefaultHttpListen(const std::string& grpc_listen) {
-  const size_t colon = grpc_listen.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(grpc_listen.substr(colon + 1), &port) ||
-      port < 0 || port + 1000 > 65535) {
-    return "127.0.0.1:8401";
-  }
-  return absl::StrCat("127.0.0.1:", port == 0 ? 0 : port + 1000);
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"comptoir-node: a Comptoir centre (till, local database, sync with the hub)"};
@@ -110,7 +94,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
-  if (http_listen_option->count() == 0) http_listen = DefaultHttpListen(listen);
+  if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8401);
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);

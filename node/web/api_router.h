@@ -4,11 +4,9 @@
 //   POST /api/TillService/<Rpc>      body: the request message as JSON
 //   POST /api/NodeService/GetSyncStatus
 //
-// Bodies are the protobuf JSON mapping (lowerCamelCase names, enums by name,
-// 64-bit integers as strings; fields at their default are printed too, except
-// proto3 `optional` fields that are absent). A refusal answers the HTTP status
-// of HttpStatusFor(code) and {"code": "FAILED_PRECONDITION", "message": "..."},
-// where the message is the till's own (French for the volunteer).
+// Bodies are the protobuf JSON mapping and refusals {"code", "message"}, as
+// common/web/json_api.h says; a refusal's message is the till's own (French
+// for the volunteer).
 //
 // Knows nothing of sockets: WebServer (web_server.h) feeds it requests.
 // Thread-safe: the till and the sync client are.
@@ -19,25 +17,12 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/web/json_api.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 
 namespace comptoir {
-
-struct ApiResponse {
-  int http_status = 200;
-  // JSON: the response message, or {"code", "message"}.
-  std::string json;
-};
-
-// The one mapping from a status code to an HTTP status (the usual one of
-// gRPC-to-HTTP gateways): INVALID_ARGUMENT, FAILED_PRECONDITION, OUT_OF_RANGE
-// 400; NOT_FOUND 404; ALREADY_EXISTS, ABORTED 409; UNAVAILABLE 503; ...
-int HttpStatusFor(absl::StatusCode code);
-
-// {"code": "NOT_FOUND", "message": "..."} for a non-OK status.
-ApiResponse ErrorResponse(const absl::Status& status);
 
 class ApiRouter {
  public:

@@ -66,7 +66,9 @@ class NetworkTest : public ::testing::Test {
   }
 
   void StartHub() {
-    StartDaemon("hub", {HUB_BIN, "--data", dir_.Sub("data/hub"), "--listen", hub_address_});
+    // The dashboard on any free port: its default (the gRPC port + 1000) might be taken.
+    StartDaemon("hub", {HUB_BIN, "--data", dir_.Sub("data/hub"), "--listen", hub_address_,
+                        "--http-listen", "127.0.0.1:0"});
   }
 
   void StartNode(const std::string& site, const std::string& hub = "") {

@@ -73,8 +73,9 @@ bool DaemonNetwork::Start(const std::string& name, std::vector<std::string> argv
 }
 
 bool DaemonNetwork::StartHub(const std::vector<std::string>& extra, std::string* error) {
-  std::vector<std::string> argv = {binaries_.hub, "--data", DataDir("hub"), "--listen",
-                                   hub_address_};
+  // The dashboard on any free port: its default (the gRPC port + 1000) might be taken.
+  std::vector<std::string> argv = {binaries_.hub, "--data",        DataDir("hub"),  "--listen",
+                                   hub_address_,  "--http-listen", "127.0.0.1:0"};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return Start("hub", argv, error);
 }

@@ -30,12 +30,13 @@ async function openBrowser() {
 
 // Saves a screenshot under SCREENSHOT_DIR (build/screenshots when run by ctest);
 // docs/screenshots/ holds copies from a run, for the README.
-async function screenshot(page, name) {
+// `fullPage`: the whole page rather than the window.
+async function screenshot(page, name, { fullPage = false } = {}) {
   const dir = process.env.SCREENSHOT_DIR;
   if (!dir) return;
   fs.mkdirSync(dir, { recursive: true });
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: false });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage });
 }
 
 module.exports = { openBrowser, screenshot };

@@ -1,4 +1,4 @@
-// Real comptoir-hub and comptoir-node processes for the web till's browser
+// Real comptoir-hub and comptoir-node processes for the browser
 // tests, on ports chosen at run time (port 0 + ready files), each stopped by
 // the test that started it. Binaries come from the environment (set by ctest):
 // COMPTOIR_HUB_BIN, COMPTOIR_NODE_BIN, COMPTOIR_CLI_BIN.
@@ -70,16 +70,21 @@ class Network {
     this.daemons = [];
   }
 
-  // Starts the hub; `listen` defaults to any free port. Returns its address.
+  // Starts the hub and its dashboard; `listen` defaults to any free port.
+  // Returns its gRPC address; `dashboard` is then the dashboard's base URL.
   async startHub(listen = '127.0.0.1:0') {
     const ready = path.join(this.dir, 'hub.addr');
+    const webReady = path.join(this.dir, 'hub.web');
     if (!this.hub) {
       this.hub = new Daemon('hub', [binary('COMPTOIR_HUB_BIN'), '--data', path.join(this.dir, 'hub'),
-        '--listen', listen, '--ready-file', ready], this.dir);
+        '--listen', listen, '--ready-file', ready,
+        '--http-listen', '127.0.0.1:0', '--http-ready-file', webReady], this.dir);
       this.daemons.push(this.hub);
     }
     this.hub.argv[this.hub.argv.indexOf('--listen') + 1] = listen;
-    [this.hubAddress] = await this.hub.start([ready]);
+    let web;
+    [this.hubAddress, web] = await this.hub.start([ready, webReady]);
+    this.dashboard = `http://${web}`;
     return this.hubAddress;
   }
 
@@ -106,7 +111,7 @@ class Network {
   }
 }
 
-// Calls the web till's JSON API the way the page does.
+// Calls a web page's JSON API (the web till's, the dashboard's) the way the page does.
 async function api(base, service, method, request) {
   const response = await fetch(`${base}/api/${service}/${method}`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request || {}),

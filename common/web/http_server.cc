@@ -1,0 +1,176 @@
+#include "common/web/http_server.h"
+
+#include <httplib.h>
+
+#include <chrono>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace comptoir {
+namespace {
+
+constexpr size_t kMaxRequestBytes = 1 << 20;
+
+struct HostPort {
+  std::string host;
+  int port = 0;
+};
+
+absl::StatusOr<HostPort> SplitListen(const std::string& listen) {
+  const size_t colon = listen.rfind(':');
+  HostPort result;
+  if (colon == std::string::npos || colon == 0 ||
+      !absl::SimpleAtoi(listen.substr(colon + 1), &result.port) || result.port < 0 ||
+      result.port > 65535) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http-listen must be host:port (e.g. 127.0.0.1:8401), got '", listen, "'"));
+  }
+  result.host = listen.substr(0, colon);
+  if (result.host.size() > 2 && result.host.front() == '[' && result.host.back() == ']') {
+    result.host = result.host.substr(1, result.host.size() - 2);
+  }
+  return result;
+}
+
+bool IsLoopbackName(absl::string_view host) {
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+// The host name of a Host header ("127.0.0.1:8401" -> "127.0.0.1", "[::1]:8401" -> "::1").
+absl::string_view HostName(absl::string_view host) {
+  if (absl::StartsWith(host, "[")) {
+    const size_t end = host.find(']');
+    return end == absl::string_view::npos ? host : host.substr(1, end - 1);
+  }
+  return host.substr(0, host.find(':'));
+}
+
+void SetCommonHeaders(httplib::Response& response) {
+  response.set_header("X-Content-Type-Options", "nosniff");
+  response.set_header("Cache-Control", "no-store");
+}
+
+void Answer(const ApiResponse& answer, httplib::Response& response) {
+  response.status = answer.http_status;
+  response.set_content(answer.json, "application/json; charset=utf-8");
+}
+
+}  // namespace
+
+HttpServer::HttpServer(HttpRoutes routes)
+    : routes_(std::move(routes)), server_(std::make_unique<httplib::Server>()) {}
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
+                                                              HttpRoutes routes) {
+  absl::StatusOr<HostPort> where = SplitListen(listen);
+  if (!where.ok()) return where.status();
+  std::unique_ptr<HttpServer> http(new HttpServer(std::move(routes)));
+  httplib::Server& server = *http->server_;
+  const HttpRoutes* served = &http->routes_;
+  server.set_payload_max_length(kMaxRequestBytes);
+  // httplib's default also sets SO_REUSEPORT, which would let a second daemon
+  // (another centre on the same PC) share the port and answer in its place.
+  server.set_socket_options([](int socket) {
+    const int yes = 1;
+    setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+  if (IsLoopbackName(where->host)) {
+    // On loopback, only pages of this machine may talk to the daemon: a web
+    // site whose name was made to point at 127.0.0.1 (DNS rebinding) sends its
+    // own name as Host and is refused.
+    server.set_pre_routing_handler([served](const httplib::Request& request,
+                                            httplib::Response& response) {
+      if (IsLoopbackName(HostName(request.get_header_value("Host")))) {
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
+      SetCommonHeaders(response);
+      Answer(ErrorResponse(absl::PermissionDeniedError(absl::StrCat(
+                 served->what, " on loopback answers only to http://127.0.0.1 or http://localhost"))),
+             response);
+      return httplib::Server::HandlerResponse::Handled;
+    });
+  }
+
+  server.Post(R"(/api/(\w+)/(\w+))", [served](const httplib::Request& request,
+                                               httplib::Response& response) {
+    SetCommonHeaders(response);
+    ApiResponse answer;
+    if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
+      answer = ErrorResponse(absl::InvalidArgumentError(
+          "API calls must be sent with Content-Type: application/json"));
+      answer.http_status = 415;
+    } else if (!served->api) {
+      answer = ErrorResponse(absl::NotFoundError("no API here"));
+    } else {
+      answer = served->api(request.matches[1].str(), request.matches[2].str(), request.body);
+    }
+    Answer(answer, response);
+  });
+  server.Get(R"(/.*)", [served](const httplib::Request& request, httplib::Response& response) {
+    SetCommonHeaders(response);
+    auto download = served->downloads.find(request.path);
+    if (download != served->downloads.end()) {
+      HttpQuery query(request.params.begin(), request.params.end());
+      HttpReply reply = download->second(query);
+      response.status = reply.http_status;
+      if (!reply.attachment_name.empty()) {
+        response.set_header("Content-Disposition",
+                            absl::StrCat("attachment; filename=\"", reply.attachment_name, "\""));
+      }
+      response.set_content(std::move(reply.body), reply.content_type);
+      return;
+    }
+    const WebAsset* asset = served->assets ? served->assets(request.path) : nullptr;
+    if (asset == nullptr) {
+      response.status = 404;
+      response.set_content("Page introuvable.", "text/plain; charset=utf-8");
+      return;
+    }
+    response.set_header("Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
+    response.set_content(std::string(asset->body), std::string(asset->content_type));
+  });
+
+  int port = where->port;
+  if (port == 0) {
+    port = server.bind_to_any_port(where->host);
+    if (port < 0) port = 0;
+  } else if (!server.bind_to_port(where->host, port)) {
+    port = 0;
+  }
+  if (port == 0) {
+    return absl::UnavailableError(absl::StrCat("cannot listen for ", served->what, " on ",
+                                               listen, " (address in use or not local?)"));
+  }
+  const bool ipv6 = where->host.find(':') != std::string::npos;
+  http->address_ = ipv6 ? absl::StrCat("[", where->host, "]:", port)
+                        : absl::StrCat(where->host, ":", port);
+  http->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  // httplib's stop() does nothing before the accept loop runs: wait for it, so
+  // that Stop() right after Start() cannot leave the thread serving forever.
+  for (int waited_ms = 0; !server.is_running() && waited_ms < 10000; ++waited_ms) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return http;
+}
+
+void HttpServer::Stop() {
+  if (server_) server_->stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+HttpServer::~HttpServer() { Stop(); }
+
+std::string DefaultHttpListen(const std::string& grpc_listen, int fallback_port) {
+  const size_t colon = grpc_listen.rfind(':');
+  int port = 0;
+  if (colon == std::string::npos || !absl::SimpleAtoi(grpc_listen.substr(colon + 1), &port) ||
+      port < 0 || port + 1000 > 65535) {
+    return absl::StrCat("127.0.0.1:", fallback_port);
+  }
+  return absl::StrCat("127.0.0.1:", port == 0 ? 0 : port + 1000);
+}
+
+}  // namespace comptoir

@@ -1,0 +1,107 @@
+// The HTTP server of a daemon's web pages (the centre's web till, head
+// office's dashboard): embedded static files, a JSON API over the gRPC
+// services' messages (json_api.h) and a few GET downloads, on its own port,
+// loopback by default. The only place that knows cpp-httplib.
+//
+//   HttpRoutes routes;
+//   routes.what = "the dashboard";
+//   routes.api = [&](absl::string_view service, absl::string_view method,
+//                    absl::string_view body) { return router.Call(service, method, body); };
+//   routes.assets = &FindDashboardAsset;
+//   routes.downloads["/stats.csv"] = [&](const HttpQuery& query) { ... };
+//   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> http,
+//                    HttpServer::Start("127.0.0.1:8400", std::move(routes)));
+//
+//   POST /api/<Service>/<Method>   -> routes.api (Content-Type application/json only: 415)
+//   GET  <download path>?a=b       -> routes.downloads
+//   GET  /anything else            -> routes.assets, else 404
+//
+// API calls must be POSTed with Content-Type application/json: a page of
+// another origin cannot send that without the browser asking first (CORS),
+// which this server never allows. On loopback, requests whose Host is not a
+// loopback name are refused (403), so a site whose DNS name was pointed at
+// 127.0.0.1 (DNS rebinding) cannot read or drive the pages either. The
+// listening socket has SO_REUSEADDR but not httplib's SO_REUSEPORT: two
+// daemons on one PC must never share a port.
+//
+// Thread-safe; requests are served by the server's own thread pool, so the
+// routes must be. Stop (or the destructor) waits for the requests in progress.
+#ifndef COMPTOIR_COMMON_WEB_HTTP_SERVER_H_
+#define COMPTOIR_COMMON_WEB_HTTP_SERVER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/web/json_api.h"
+#include "common/web/web_assets.h"
+
+namespace httplib {
+class Server;
+}  // namespace httplib
+
+namespace comptoir {
+
+// Query parameters of a GET ("?from=2026-01-01&site=hem"), decoded.
+using HttpQuery = std::map<std::string, std::string>;
+
+// The answer to a GET download.
+struct HttpReply {
+  int http_status = 200;
+  std::string content_type;
+  std::string body;
+  // Non-empty: offered as a file of that name (Content-Disposition: attachment).
+  std::string attachment_name;
+};
+
+struct HttpRoutes {
+  // What is served, for messages: "the web till", "the dashboard".
+  std::string what;
+  // POST /api/<service>/<method> with the JSON body; null: no API.
+  std::function<ApiResponse(absl::string_view service, absl::string_view method,
+                            absl::string_view body)>
+      api;
+  // Static files; null: none.
+  WebAssetLookup assets = nullptr;
+  // GET routes by exact path ("/stats.csv").
+  std::map<std::string, std::function<HttpReply(const HttpQuery&)>> downloads;
+};
+
+class HttpServer {
+ public:
+  // Binds `listen` ("host:port", "[::1]:port"; port 0 picks a free one) and
+  // starts serving. Returns Unavailable if the address cannot be bound,
+  // InvalidArgument if it is malformed.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen,
+                                                           HttpRoutes routes);
+  ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
+
+  // "127.0.0.1:8401": the bound address.
+  const std::string& address() const { return address_; }
+  // Stops accepting and waits for the requests in progress. Idempotent.
+  void Stop();
+
+ private:
+  explicit HttpServer(HttpRoutes routes);
+
+  const HttpRoutes routes_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  std::string address_;
+};
+
+// A daemon's default web address: loopback whatever the gRPC host (the pages
+// have no login of their own), on the gRPC port + 1000 (7401 -> 8401, 7400 ->
+// 8400) so that the daemons of one PC each get their own; port 0 stays 0 (any
+// free port); 127.0.0.1:`fallback_port` if `grpc_listen` has no usable port.
+std::string DefaultHttpListen(const std::string& grpc_listen, int fallback_port);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_WEB_HTTP_SERVER_H_

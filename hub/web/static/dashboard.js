@@ -1,0 +1,185 @@
+// Head office's dashboard: the network report of StatsService.GetReport and
+// HubService.GetSyncHealth, fetched as JSON from the hub (the gRPC messages
+// in the protobuf JSON mapping: int64 fields arrive as strings), drawn with
+// charts.js. Every number shown is one of the API's, never recomputed from
+// others, except the shares (part / households, one decimal, rounded half up
+// like the CSV's).
+'use strict';
+
+const $ = (selector) => document.querySelector(selector);
+
+async function call(service, method, request) {
+  const response = await fetch(`/api/${service}/${method}`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(request || {}),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(body.message || `${method} : erreur ${response.status}`);
+  return body;
+}
+
+const number = (value) => Number(value || 0);
+const integer = (value) => number(value).toLocaleString('fr-FR');
+// "4,92 €", "1 234 €": cents only while they matter.
+const euros = (cents) => {
+  const value = number(cents) / 100;
+  const digits = Math.abs(value) >= 1000 ? 0 : 2;
+  return value.toLocaleString('fr-FR', { style: 'currency', currency: 'EUR',
+    minimumFractionDigits: digits, maximumFractionDigits: digits });
+};
+// "66,7 %" for 2 of 3: one decimal, rounded half up, 0 when there is no total.
+function share(part, total) {
+  const p = number(part);
+  const t = number(total);
+  const tenths = t === 0 ? 0 : Math.floor((2000 * p + t) / (2 * t));
+  return `${(tenths / 10).toLocaleString('fr-FR', { minimumFractionDigits: 1, maximumFractionDigits: 1 })} %`;
+}
+const countOf = (labelCounts, label) =>
+  number((labelCounts || []).find((entry) => entry.label === label)?.count);
+const monthLabel = (day) => new Date(`${day.slice(0, 7)}-01T12:00:00`)
+  .toLocaleDateString('fr-FR', { month: 'short', year: '2-digit' });
+const dateTime = (ms) => (number(ms) === 0 ? 'jamais'
+  : new Date(number(ms)).toLocaleString('fr-FR', { dateStyle: 'short', timeStyle: 'short' }));
+// Today in Europe/Paris, YYYY-MM-DD (the statistics' days).
+const today = () => new Date().toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
+
+// The report's rows: the period's, then one per month, then (for the whole
+// network) per centre its period row followed by its month rows.
+function splitRows(report, site) {
+  const rows = report.rows || [];
+  const period = rows[0];
+  if (site) return { period, months: rows.slice(1), sites: [] };
+  const months = [];
+  let i = 1;
+  while (i < rows.length && rows[i].site === '') months.push(rows[i++]);
+  const sites = [];
+  while (i < rows.length) {
+    sites.push({ site: rows[i].site, period: rows[i], months: rows.slice(i + 1, i + 1 + months.length) });
+    i += 1 + months.length;
+  }
+  return { period, months, sites };
+}
+
+function showKeyFigures(row) {
+  const households = row.households;
+  const figures = [
+    ['households', 'Familles accueillies', integer(households)],
+    ['still_coming', 'Continuent à venir', `${integer(row.stillComing)} (${share(row.stillComing, households)})`],
+    ['single_parent_share', 'Familles monoparentales', share(countOf(row.householdTypes, 'SINGLE_PARENT'), households)],
+    ['social_benefits_share', 'Vivent d’aides sociales ou sans revenu',
+      share(countOf(row.incomeGroups, 'social_benefits_or_no_income'), households)],
+    ['pension_wages_share', 'Vivent d’une pension, d’une invalidité ou de faibles salaires',
+      share(countOf(row.incomeGroups, 'pension_invalidity_or_wages'), households)],
+    ['hair_persons', 'Personnes servies au salon de coiffure', integer(row.hairPersons)],
+    ['given_cents', 'Valeur donnée aux familles', euros(row.givenCents)],
+  ];
+  const body = $('#key-figures tbody');
+  body.replaceChildren(...figures.map(([key, label, value]) => {
+    const tr = document.createElement('tr');
+    tr.dataset.metric = key;
+    const th = document.createElement('th');
+    th.scope = 'row';
+    th.textContent = label;
+    const td = document.createElement('td');
+    td.textContent = value;
+    tr.append(th, td);
+    return tr;
+  }));
+}
+
+function showCharts(split, site) {
+  const months = split.months.map((row) => monthLabel(row.fromDay));
+  const byCentre = site ? [{ site, months: split.months }] : split.sites;
+  Charts.groupedBars($('#chart-households'), {
+    caption: 'Familles accueillies par mois et par centre',
+    series: byCentre.map((centre) => centre.site),
+    groups: months.map((label, m) => ({ label, values: byCentre.map((c) => number(c.months[m]?.households)) })),
+    format: integer,
+  });
+  Charts.groupedBars($('#chart-given'), {
+    caption: 'Valeur donnée aux familles par mois, en euros',
+    series: ['Valeur donnée'],
+    groups: split.months.map((row, m) => ({ label: months[m], values: [number(row.givenCents) / 100] })),
+    format: (value) => euros(value * 100),
+  });
+  Charts.groupedBars($('#chart-donations'), {
+    caption: 'Dons reçus par donateur, valeur de référence en euros',
+    series: ['Valeur de référence'],
+    groups: (split.period.donations || []).map((d) => ({ label: d.donorId, values: [number(d.referenceCents) / 100] })),
+    format: (value) => euros(value * 100),
+  });
+  Charts.groupedBars($('#chart-departments'), {
+    caption: 'Rayons : valeur de référence, payé par les familles et donné, en euros',
+    series: ['Référence', 'Payé', 'Donné'],
+    groups: (split.period.departments || []).map((d) => ({ label: d.department,
+      values: [d.referenceCents, d.paidCents, d.givenCents].map((c) => number(c) / 100) })),
+    format: (value) => euros(value * 100),
+  });
+}
+
+function showSyncHealth(health) {
+  const body = $('#sync-health tbody');
+  body.replaceChildren(...(health.sites || []).map((site) => {
+    const tr = document.createElement('tr');
+    tr.dataset.site = site.site;
+    const cells = [
+      [site.site],
+      [site.connected ? 'connecté' : 'hors ligne', site.connected ? 'online' : 'offline'],
+      [dateTime(site.lastContactUnixMs)],
+      [dateTime(site.latestEventUnixMs)],
+      [integer(site.pendingPush), 'number'],
+    ];
+    tr.append(...cells.map(([text, className]) => {
+      const td = document.createElement('td');
+      td.textContent = text;
+      if (className) td.className = className;
+      return td;
+    }));
+    return tr;
+  }));
+  // The centre filter offers every centre the hub knows.
+  const select = $('#site');
+  const known = new Set([...select.options].map((option) => option.value));
+  for (const site of health.sites || []) {
+    if (!known.has(site.site)) select.append(new Option(site.site, site.site));
+  }
+}
+
+function filters() {
+  return { from: $('#from').value, to: $('#to').value, site: $('#site').value };
+}
+
+async function refresh() {
+  const { from, to, site } = filters();
+  const error = $('#error');
+  const query = new URLSearchParams({ from, to });
+  if (site) query.set('site', site);
+  $('#csv-link').href = `/stats.csv?${query}`;
+  try {
+    const [report, health] = await Promise.all([
+      call('StatsService', 'GetReport', { fromDay: from, toDay: to, site, byMonth: true, bySite: true }),
+      call('HubService', 'GetSyncHealth', {}),
+    ]);
+    showSyncHealth(health);
+    const split = splitRows(report, site);
+    $('#scope').textContent = `— ${site || 'tout le réseau'}, du ${from} au ${to}`;
+    showKeyFigures(split.period);
+    showCharts(split, site);
+    $('#generated').textContent = `Calculé le ${dateTime(report.generatedUnixMs)}`;
+    error.hidden = true;
+    document.body.dataset.loaded = `${from}|${to}|${site}`;
+  } catch (failure) {
+    error.textContent = `Le rapport n’a pas pu être calculé : ${failure.message}`;
+    error.hidden = false;
+  }
+}
+
+window.addEventListener('DOMContentLoaded', () => {
+  $('#from').value = `${today().slice(0, 4)}-01-01`;
+  $('#to').value = today();
+  $('#filters').addEventListener('submit', (event) => {
+    event.preventDefault();
+    refresh();
+  });
+  refresh();
+});
