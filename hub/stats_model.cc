@@ -227,7 +227,9 @@ void StatsModel::SetHousehold(const v1::FamilyRecord& record) {
 std::vector<std::string> StatsModel::Sites() const {
   std::shared_lock<std::shared_mutex> lock(mu_);
   std::vector<std::string> sites = sites_;
+  for (const auto& [key, entry] : costs_) sites.push_back(key.first);
   std::sort(sites.begin(), sites.end());
+  sites.erase(std::unique(sites.begin(), sites.end()), sites.end());
   return sites;
 }
 

@@ -76,7 +76,7 @@ class StatsModel {
   // One row of the report. Never fails: unknown centres give zeros.
   v1::StatsRow Row(const Query& query) const;
 
-  // Centres that have sent anything, in order (not "hub").
+  // Centres that have sent anything or have running costs entered, in order (not "hub").
   std::vector<std::string> Sites() const;
 
  private:

@@ -56,7 +56,8 @@ grpc::Status StatsServiceImpl::GetReport(grpc::ServerContext*, const v1::StatsRe
       std::find(known.begin(), known.end(), request->site()) == known.end()) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND,
                         absl::StrCat("the hub holds no activity from centre '", request->site(),
-                                     "' (known: ", absl::StrJoin(known, ", "), ")"));
+                                     "' yet (known: ",
+                                     known.empty() ? "none yet" : absl::StrJoin(known, ", "), ")"));
   }
   StatsModel::Query query;
   query.from_day = *from;

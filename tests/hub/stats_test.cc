@@ -231,6 +231,13 @@ TEST_F(StatsTest, RunningCostsGiveTheBudgetBalancePaidByFamilies) {
   const v1::StatsRow ten_days = hub_.Row("2026-01-01", "2026-01-10", "hem");
   EXPECT_EQ(ten_days.running_costs_cents(), 200'000) << "10 days of 365, pro rata";
   EXPECT_EQ(hub_.Row("2026-01-01", "2026-12-31", "").running_costs_cents(), 7'300'000);
+
+  // A centre that has sold nothing yet has a report once its costs are entered.
+  ASSERT_TRUE(hub_.SetCosts("valenciennes", 2026, 3'650'000).ok());
+  const v1::StatsRow idle = hub_.Row("2026-01-01", "2026-01-10", "valenciennes");
+  EXPECT_EQ(idle.households(), 0);
+  EXPECT_EQ(idle.running_costs_cents(), 100'000);
+  EXPECT_EQ(idle.balance_cents(), -100'000);
 }
 
 TEST_F(StatsTest, BadQueriesGetClearErrorsAndChangeNothing) {
