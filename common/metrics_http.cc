@@ -4,6 +4,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/logging.h"
 
 namespace comptoir {
 
@@ -59,6 +60,14 @@ absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::Start(
   Rep* raw = server->rep_.get();
   server->thread_ = std::thread([raw] { raw->server.listen_after_bind(); });
   return server;
+}
+
+absl::StatusOr<std::unique_ptr<MetricsHttpServer>> MetricsHttpServer::StartIfConfigured(
+    const std::string& listen, const MetricsRegistry* metrics) {
+  if (listen.empty()) return std::unique_ptr<MetricsHttpServer>();
+  absl::StatusOr<std::unique_ptr<MetricsHttpServer>> started = Start(listen, metrics);
+  if (started.ok()) LogInfo("metrics on http://", (*started)->address(), "/metrics");
+  return started;
 }
 
 }  // namespace comptoir

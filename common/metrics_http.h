@@ -32,6 +32,11 @@ class MetricsHttpServer {
   MetricsHttpServer& operator=(const MetricsHttpServer&) = delete;
 
   // "127.0.0.1:9401", with the port actually bound.
+  // As Start, but nullptr (and OK) when `listen` is empty (metrics off); logs
+  // where the metrics are served. What both daemons call at start-up.
+  static absl::StatusOr<std::unique_ptr<MetricsHttpServer>> StartIfConfigured(
+      const std::string& listen, const MetricsRegistry* metrics);
+
   const std::string& address() const { return address_; }
 
  private:

@@ -66,7 +66,7 @@ class HubLog : public HubSyncStore {
 
  private:
   HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head);
-  // Folds the whole log into stats_ (at start-up).
+  // Folds every event held into stats_ (at start-up), one scan of the events.
   absl::Status LoadStats();
   // Folds events just written into stats_.
   void FoldStats(const DecodedEvent& event);

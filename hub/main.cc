@@ -189,16 +189,11 @@ int main(int argc, char** argv) {
   comptoir::MetricsRegistry metrics;
   comptoir::AddHubMetrics(&metrics, hub_log, &sync);
   setup.metrics = &metrics;
-  std::unique_ptr<comptoir::MetricsHttpServer> metrics_http;
-  if (!metrics_listen.empty()) {
-    absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> started =
-        comptoir::MetricsHttpServer::Start(metrics_listen, &metrics);
-    if (!started.ok()) {
-      comptoir::LogError(started.status().message());
-      return 1;
-    }
-    metrics_http = *std::move(started);
-    comptoir::LogInfo("metrics on http://", metrics_http->address(), "/metrics");
+  absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> metrics_http =
+      comptoir::MetricsHttpServer::StartIfConfigured(metrics_listen, &metrics);
+  if (!metrics_http.ok()) {
+    comptoir::LogError(metrics_http.status().message());
+    return 1;
   }
   absl::StatusOr<comptoir::RunningServer> server =
       comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service, &backups}, setup);
@@ -228,7 +223,7 @@ int main(int argc, char** argv) {
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
   // Open sync streams are cancelled after a short grace period.
   if (dashboard) dashboard->Stop();
-  metrics_http.reset();
+  metrics_http->reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
   comptoir::LogInfo("stopped");

@@ -8,11 +8,11 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "common/status_macros.h"
 #include "comptoir/v1/hub.grpc.pb.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
+#include "tests/testing/test_util.h"
 
 namespace comptoir::generator {
 
@@ -123,16 +123,10 @@ absl::StatusOr<Facts> PlayNetwork(const ActivityOptions& activity, const Network
     return absl::OkStatus();
   };
   hooks.settle = [&](const std::vector<std::string>& sites) -> absl::Status {
-    const absl::Time deadline = absl::Now() + kSettlePatience;
-    while (!settled(sites)) {
-      if (absl::Now() > deadline) {
-        return absl::DeadlineExceededError(
-            absl::StrCat("the network did not sync within ", absl::FormatDuration(kSettlePatience),
-                         " (is the hub at ", network.hub_address, " running?)"));
-      }
-      absl::SleepFor(absl::Milliseconds(2));  // polling a condition, not waiting out a race
-    }
-    return absl::OkStatus();
+    if (testing::WaitFor([&] { return settled(sites); }, kSettlePatience)) return absl::OkStatus();
+    return absl::DeadlineExceededError(
+        absl::StrCat("the network did not sync within ", absl::FormatDuration(kSettlePatience),
+                     " (is the hub at ", network.hub_address, " running?)"));
   };
   absl::StatusOr<Facts> facts = PlayActivity(activity, tills, hooks);
   for (auto& [site, centre] : centres) centre.Disconnect();
