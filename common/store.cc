@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/memory_disk_env.h"
 #include "rocksdb/db.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
@@ -62,6 +63,7 @@ void Batch::Delete(Column column, absl::string_view key) {
 }
 
 struct Store::Rep {
+  std::shared_ptr<MemoryDisk> memory_disk;  // outlives the database on it
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::WriteOptions write_options;
@@ -87,6 +89,22 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
 
+  if (options.memory_disk) {
+    // Simulations open thousands of small databases and copy them as a power
+    // cut would (MemoryDisk::PowerLossCopy): nothing may write in the
+    // background, or a copy could be torn and a seed would not replay. So no
+    // flush before the (large) memtable fills, no automatic compaction, no
+    // periodic task; small arena blocks, no thread per column family at open.
+    db_options.env = MemoryDiskEnv(*options.memory_disk);
+    db_options.stats_dump_period_sec = 0;
+    db_options.stats_persist_period_sec = 0;
+    db_options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
+    db_options.max_file_opening_threads = 1;
+    cf_options.write_buffer_size = 64 << 20;
+    cf_options.arena_block_size = 64 << 10;
+    cf_options.disable_auto_compactions = true;
+  }
+
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   descriptors.emplace_back(rocksdb::kDefaultColumnFamilyName, cf_options);
   for (const char* name : kColumnNames) descriptors.emplace_back(name, cf_options);
@@ -96,6 +114,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open database at ", options.path));
+  rep->memory_disk = options.memory_disk;
   rep->db.reset(raw);
   // handles[0] is the default family, which we do not use.
   rep->db->DestroyColumnFamilyHandle(handles[0]);

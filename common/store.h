@@ -31,6 +31,8 @@
 
 namespace comptoir {
 
+class MemoryDisk;  // common/memory_disk.h
+
 enum class Column { kEvents = 0, kPersonal, kLog, kViews, kMeta };
 inline constexpr int kColumnCount = 5;
 
@@ -65,6 +67,9 @@ class Store {
     std::string path;
     // Sync the WAL on every write (the default; only benchmarks turn it off).
     bool sync = true;
+    // Keep the files on this in-memory disk instead of the real one
+    // (deterministic simulations only; see common/memory_disk.h).
+    std::shared_ptr<MemoryDisk> memory_disk;
   };
 
   // Opens (creating if missing) the database at options.path.

@@ -51,8 +51,9 @@ class StoreStatsContext : public StatsModel::Context {
 HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
     : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head) {}
 
-absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({dir}));
+absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
+                                                     std::shared_ptr<MemoryDisk> memory_disk) {
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({dir, true, std::move(memory_disk)}));
   ASSIGN_OR_RETURN(std::optional<std::string> epoch_value, store->Get(Column::kMeta, kMetaEpoch));
   uint64_t epoch = 0;
   if (epoch_value.has_value() && !new_epoch) {

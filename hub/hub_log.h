@@ -35,9 +35,10 @@ class HubLog : public HubSyncStore {
  public:
   // Opens or creates the hub's database in `dir`. With `new_epoch` (after
   // restoring a backup), draws a new epoch: every node then re-pulls from the
-  // start and re-pushes what this log lacks.
-  static absl::StatusOr<std::unique_ptr<HubLog>> Open(const std::string& dir,
-                                                      bool new_epoch = false);
+  // start and re-pushes what this log lacks. `memory_disk`: simulations only.
+  static absl::StatusOr<std::unique_ptr<HubLog>> Open(
+      const std::string& dir, bool new_epoch = false,
+      std::shared_ptr<MemoryDisk> memory_disk = nullptr);
 
   uint64_t Epoch() const override { return epoch_; }
   absl::StatusOr<ChainHead> HeadOf(absl::string_view origin) override;

@@ -11,6 +11,7 @@
 #include "common/view_io.h"
 #include "common/projection.h"
 #include "common/status_macros.h"
+#include "node/own_indexes.h"
 
 namespace comptoir {
 const std::string& CommandContext::site() const { return node_->site_; }
@@ -73,7 +74,7 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
         "': use 1-32 characters among a-z, 0-9, '_' and '-' (for example: hem)"));
   }
   std::error_code error;
-  std::filesystem::create_directories(options.dir, error);
+  if (!options.memory_disk) std::filesystem::create_directories(options.dir, error);
   if (error) {
     return absl::FailedPreconditionError(
         absl::StrCat("cannot create data directory ", options.dir, ": ", error.message()));
@@ -82,7 +83,7 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
     return absl::InvalidArgumentError(absl::StrCat(
         "invalid card prefix '", options.card_prefix, "': 2 to 6 capital letters or digits"));
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({options.dir}));
+  ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({options.dir, true, options.memory_disk}));
   ASSIGN_OR_RETURN(std::optional<std::string> site, store->Get(Column::kMeta, kMetaSite));
   if (site.has_value() && *site != options.site) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -207,6 +208,8 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
     switch (CheckLink(head, event)) {
       case Link::kNext:
         RETURN_IF_ERROR(log_.Stage(batch, event));
+        // Our own history coming back: ids and retries must go on from it.
+        if (own) RETURN_IF_ERROR(StageOwnIndexes(*store_, batch, prefix_, event));
         max_hlc = std::max<uint64_t>(max_hlc, event.core.hlc());
         break;
       case Link::kAlreadyHeld:

@@ -73,6 +73,8 @@ class NodeStore : public NodeSyncStore {
     // This centre's data was lost (or restored from an old backup): recover
     // its own history from the hub before the till records anything.
     bool recover_from_hub = false;
+    // Simulations only: keep the database on this in-memory disk.
+    std::shared_ptr<MemoryDisk> memory_disk;
   };
 
   // Opens or creates the centre's database. Fails with FailedPrecondition if

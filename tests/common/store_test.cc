@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 #include "common/event_log.h"
 #include "common/keys.h"
+#include "common/memory_disk.h"
 #include "common/projection.h"
 #include "tests/testing/test_util.h"
 
@@ -49,6 +52,25 @@ TEST(StoreTest, WrittenBatchIsReadBackAfterReopen) {
   EXPECT_EQ((*store)->Get(Column::kMeta, "a").value(), std::optional<std::string>("1"));
   EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("2"));
   EXPECT_EQ((*store)->Get(Column::kEvents, "a").value(), std::nullopt);
+}
+
+TEST(MemoryDiskTest, APowerCutKeepsWhatWasSyncedAndLosesWhatWasNot) {
+  auto disk = std::make_shared<MemoryDisk>();
+  auto synced = Store::Open({"/disk/synced", true, disk}).value();
+  auto unsynced = Store::Open({"/disk/unsynced", false, disk}).value();
+  Batch batch;
+  batch.Put(Column::kMeta, "sale", "1");
+  ASSERT_TRUE(synced->Write(batch).ok());
+  ASSERT_TRUE(unsynced->Write(batch).ok());
+  EXPECT_GT(disk->UnsyncedBytes(), 0u) << "the unsynced write sits in the file, not on the disk";
+  // The power goes while both databases are open.
+  ASSERT_TRUE(disk->PowerLossCopy("/disk/synced", "/disk/synced-after").ok());
+  ASSERT_TRUE(disk->PowerLossCopy("/disk/unsynced", "/disk/unsynced-after").ok());
+  auto synced_after = Store::Open({"/disk/synced-after", true, disk}).value();
+  auto unsynced_after = Store::Open({"/disk/unsynced-after", true, disk}).value();
+  EXPECT_EQ(synced_after->Get(Column::kMeta, "sale").value(), std::optional<std::string>("1"));
+  EXPECT_EQ(unsynced_after->Get(Column::kMeta, "sale").value(), std::nullopt);
+  EXPECT_FALSE(std::filesystem::exists("/disk")) << "nothing reached the real disk";
 }
 
 TEST(StoreTest, ReadsThroughABatchSeeItsPendingWrites) {

@@ -5,6 +5,7 @@
 
 #include "common/keys.h"
 #include "common/sha256.h"
+#include "node/till.h"
 #include "tests/sim/sync_harness.h"
 #include "tests/testing/shop.h"
 #include "tests/testing/test_util.h"
@@ -304,6 +305,40 @@ TEST_F(SyncProtocolTest, ANodeThatLostItsDiskRecoversItsHistoryBeforeCreatingEve
   wire.LocalAppend();
   wire.Pump();
   EXPECT_EQ(hub_->HeadOf("hem")->seq, 4u);
+}
+
+TEST_F(SyncProtocolTest, ARecoveredCentreGoesOnNumberingAndRecognisesRetriedSales) {
+  Till till(hem_.get());
+  testing::Shop shop = testing::OpenShop(till).value();
+  v1::RecordSaleResponse first = testing::SellAt(till, shop, 1, "caisse-1").value();
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // hem's disk is lost; the centre is re-provisioned and recovers from the hub.
+  TempDir empty_dir;
+  auto rebuilt = NodeStore::Open({"hem", empty_dir.path(), nullptr, "", true}).value();
+  SyncWire(rebuilt.get(), hub_.get()).Pump();
+  ASSERT_FALSE(rebuilt->Recovering());
+  Till again(rebuilt.get());
+  // The till's client had not seen the answer and sends the same sale again.
+  v1::RecordSaleResponse retried = testing::SellAt(again, shop, 1, "caisse-1").value();
+  EXPECT_EQ(retried.receipt_no(), first.receipt_no());
+  EXPECT_TRUE(retried.duplicate());
+  // New ids go on from the recovered ones: none is handed out twice.
+  v1::RecordSaleResponse next = testing::SellAt(again, shop, 1, "caisse-2").value();
+  EXPECT_NE(next.receipt_no(), first.receipt_no());
+  EXPECT_EQ(next.receipt_no().substr(next.receipt_no().size() - 6), "000002");
+  v1::RegisterFamilyRequest family;
+  family.set_family_name("Durand");
+  family.set_household_type(v1::SINGLE_PERSON);
+  v1::MemberInput* member = family.add_members();
+  member->set_first_name("Paul");
+  member->set_sex(v1::MALE);
+  member->set_birth_year(1961);
+  EXPECT_NE(again.RegisterFamily(family).value().family_id(), shop.family_id);
+  v1::ReceiveStockRequest stock;
+  stock.set_product_id(shop.product_id);
+  stock.set_quantity(5);
+  v1::Lot lot = again.ReceiveStock(stock).value();
+  EXPECT_EQ(lot.lot_id().substr(lot.lot_id().size() - 6), "000002") << lot.lot_id();
 }
 
 TEST_F(SyncProtocolTest, ANodeRestoredFromAnOldBackupRecoversItsTailInsteadOfForking) {

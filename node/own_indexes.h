@@ -1,0 +1,26 @@
+// What a centre keeps about its own events besides the views every replica
+// folds: the counters that number its ids (cards, receipts, lots, ...; kMeta,
+// see CommandContext::NextNumber) and the idempotency keys of its sales
+// (RequestKey -> seq). The till's commands write them with each event; when a
+// centre recovers its history from the hub (lost disk, old backup), they are
+// rebuilt from the recovered events, so that ids are never handed out twice
+// and a retried sale is still recognised.
+#ifndef COMPTOIR_NODE_OWN_INDEXES_H_
+#define COMPTOIR_NODE_OWN_INDEXES_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/event_codec.h"
+#include "common/store.h"
+
+namespace comptoir {
+
+// Stages into `batch` the counters and keys that `event` (one of this centre's
+// own, whose ids start with `prefix`) implies: each counter is raised to the
+// number in the event's id if it is below. Reads through `batch`.
+absl::Status StageOwnIndexes(const Store& store, Batch& batch, absl::string_view prefix,
+                             const DecodedEvent& event);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_NODE_OWN_INDEXES_H_
