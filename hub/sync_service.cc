@@ -270,6 +270,14 @@ void SyncServiceImpl::Unregister(SyncStream* stream) {
 }
 
 void SyncServiceImpl::WakeAll() {
+  // Every append of a group calls this once its group is written: the first
+  // call that sees the new head wakes every stream (each then reads up to the
+  // head of that moment, at least this one); the others have nothing to add.
+  const uint64_t head = log_->LogHead();
+  uint64_t woken = woken_head_.load();
+  do {
+    if (woken >= head) return;
+  } while (!woken_head_.compare_exchange_weak(woken, head));
   std::lock_guard<std::mutex> lock(mu_);
   for (SyncStream* stream : streams_) stream->Wake();
 }

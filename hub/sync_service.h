@@ -58,7 +58,8 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
       grpc::CallbackServerContext* context) override;
 
-  // New log entries exist: every stream sends what its node lacks.
+  // New log entries exist: every stream sends what its node lacks (once per
+  // new log head: calls that find no new head since the last do nothing).
   void WakeAll();
 
   // Sites with an established stream, sorted, each once.
@@ -101,6 +102,7 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   std::atomic<uint64_t> streams_refused_{0};
   std::atomic<uint64_t> events_received_{0};
   std::atomic<uint64_t> events_sent_{0};
+  std::atomic<uint64_t> woken_head_{0};  // log head the last WakeAll woke streams for
   std::mutex append_mu_;
   std::condition_variable append_wake_;
   std::deque<std::function<void()>> append_tasks_ ABSL_GUARDED_BY(append_mu_);

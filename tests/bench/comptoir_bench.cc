@@ -4,7 +4,8 @@
 //
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
 //                              [--streams S] [--fanin-events N] [--fanin-batch B]
-//                              [--hub-binary PATH] [--only stats|fanin|catchup]
+//                              [--fanin-mode both|pull|push] [--hub-binary PATH]
+//                              [--only stats|fanin|catchup]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -410,8 +411,9 @@ void BenchStats(int centres) {
          Percentile(one, 0.5) / 1000, 0, "ms");
 }
 
-void BenchFanIn(bench::FanInOptions options) {
+void BenchFanIn(bench::FanInOptions options, const std::string& modes) {
   for (bool pull : {true, false}) {
+    if (modes != "both" && modes != (pull ? "pull" : "push")) continue;
     options.pull = pull;
     const bench::FanInResult result = bench::RunFanIn(options);
     const std::string label = absl::StrCat(options.streams, " streams, ",
@@ -453,6 +455,7 @@ int main(int argc, char** argv) {
   std::vector<int> stats_centres = {6, 500};
   std::string only;  // empty: everything
   comptoir::bench::FanInOptions fanin;
+  std::string fanin_modes = "both";  // push+pull, push only
   fanin.hub_binary = COMPTOIR_HUB_BIN;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
@@ -465,6 +468,7 @@ int main(int argc, char** argv) {
     if (flag == "--fanin-events") fanin.events_per_stream = value;
     if (flag == "--fanin-batch") fanin.batch_events = value;
     if (flag == "--hub-binary") fanin.hub_binary = argv[i + 1];
+    if (flag == "--fanin-mode") fanin_modes = argv[i + 1];
     if (flag == "--only") only = argv[i + 1];
   }
   comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
@@ -474,7 +478,7 @@ int main(int argc, char** argv) {
     comptoir::BenchPropagation(propagations);
   }
   if (only.empty() || only == "catchup") comptoir::BenchCatchUpAndColdStart(events);
-  if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin);
+  if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
   if (only.empty() || only == "stats") {
     for (int centres : stats_centres) comptoir::BenchStats(centres);
   }
