@@ -19,6 +19,11 @@ namespace {
 // stretch of them is bounded per call so that one call stays short.
 constexpr size_t kMaxScannedPerPull = 8 * kMaxBatchEvents;
 
+// A group commit carries at most this many appends and events (bounds the
+// batch's memory and the wait of the group's first caller).
+constexpr size_t kMaxGroupAppends = 64;
+constexpr size_t kMaxGroupEvents = 8 * kMaxBatchEvents;
+
 uint64_t RandomEpoch() {
   std::random_device device;
   uint64_t epoch = 0;
@@ -132,28 +137,144 @@ void HubLog::FoldStats(const DecodedEvent& event) {
   if (family.ok() && family->has_value()) stats_.SetHousehold(**family);
 }
 
-absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
-  std::lock_guard<std::mutex> lock(append_mu_);
-  ASSIGN_OR_RETURN(ChainHead head, log_.Head("hub"));
-  ASSIGN_OR_RETURN(std::optional<std::string> clock_value, store_->Get(Column::kMeta, kMetaClock));
-  if (clock_value.has_value()) clock_.Observe(ReadBigEndian64(*clock_value).value_or(0));
-  core.set_origin("hub");
-  core.set_hlc(clock_.Now());
-  DecodedEvent event = SealEvent(head, std::move(core), nullptr);
+struct HubLog::PendingAppend {
+  // What to append: events pushed by `site`, or (when `own` is set) one event
+  // of origin "hub" made from this core.
+  std::string site;
+  const std::vector<DecodedEvent>* pushed = nullptr;
+  std::optional<v1::EventCore> own;
+  // The outcome, set by the group's leader.
+  absl::Status status;
+  PushVerdict verdict;
+  DecodedEvent own_event;
+  bool done = false;  // guarded by queue_mu_
+  std::condition_variable wake;
+};
+
+void HubLog::Commit(PendingAppend* append) {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  queue_.push_back(append);
+  append->wake.wait(lock, [&] { return append->done || queue_.front() == append; });
+  if (append->done) return;  // a leader wrote it
+  // Leader: take what is queued now. Those arriving meanwhile wait for the
+  // next group, led by the first of them.
+  std::vector<PendingAppend*> group;
+  size_t events = 0;
+  for (PendingAppend* queued : queue_) {
+    const size_t size = queued->pushed != nullptr ? queued->pushed->size() : 1;
+    if (!group.empty() && (group.size() >= kMaxGroupAppends || events + size > kMaxGroupEvents)) {
+      break;
+    }
+    group.push_back(queued);
+    events += size;
+  }
+  lock.unlock();
+  WriteGroup(group);
+  lock.lock();
+  commit_counts_.appends += group.size();
+  for (PendingAppend* member : group) {
+    queue_.pop_front();
+    member->done = true;
+    if (member != append) member->wake.notify_one();
+  }
+  if (!queue_.empty()) queue_.front()->wake.notify_one();
+}
+
+void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
+  // Staging an append fails only on a read error or a corrupt record: that
+  // append gets the error and the group is staged again without it, so that
+  // nothing of it is written.
   Batch batch;
-  RETURN_IF_ERROR(log_.Stage(batch, event));
-  const uint64_t position = log_head_.load() + 1;
-  batch.Put(Column::kLog, LogKey(position), EventKey("hub", event.core.seq()));
+  uint64_t position = 0;
+  bool staged_all = false;
+  while (!staged_all) {
+    batch = Batch();
+    position = log_head_.load();
+    staged_all = true;
+    for (PendingAppend* member : group) {
+      if (!member->status.ok()) continue;
+      absl::Status staged = member->own.has_value() ? StageOwn(batch, *member, &position)
+                                                    : StagePushed(batch, *member, &position);
+      if (!staged.ok()) {
+        member->status = staged;
+        staged_all = false;
+        break;
+      }
+    }
+  }
+  if (batch.Count() == 0) return;  // duplicates only, or refused from the first event
   std::string head_value;
   AppendBigEndian64(&head_value, position);
   batch.Put(Column::kMeta, kMetaLogHead, head_value);
+  const absl::Status written = store_->Write(batch);
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    commit_counts_.writes++;
+  }
+  if (!written.ok()) {
+    for (PendingAppend* member : group) {
+      if (member->status.ok()) member->status = written;
+    }
+    return;
+  }
+  log_head_.store(position);
+  for (PendingAppend* member : group) {
+    if (!member->status.ok()) continue;
+    if (member->own.has_value()) {
+      FoldStats(member->own_event);
+    } else {
+      for (size_t index : member->verdict.append) FoldStats((*member->pushed)[index]);
+    }
+  }
+}
+
+absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* position) {
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head("hub", &batch));
+  ASSIGN_OR_RETURN(std::optional<std::string> clock_value,
+                   store_->Get(Column::kMeta, kMetaClock, &batch));
+  if (clock_value.has_value()) clock_.Observe(ReadBigEndian64(*clock_value).value_or(0));
+  v1::EventCore core = *append.own;
+  core.set_origin("hub");
+  core.set_hlc(clock_.Now());
+  append.own_event = SealEvent(head, std::move(core), nullptr);
+  const DecodedEvent& event = append.own_event;
+  RETURN_IF_ERROR(log_.Stage(batch, event));
+  batch.Put(Column::kLog, LogKey(++*position), EventKey("hub", event.core.seq()));
   std::string hlc_value;
   AppendBigEndian64(&hlc_value, event.core.hlc());
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
-  RETURN_IF_ERROR(store_->Write(batch));
-  log_head_.store(position);
-  FoldStats(event);
-  return event;
+  return absl::OkStatus();
+}
+
+absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* position) {
+  const std::string& site = append.site;
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(site, &batch));
+  auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
+    ASSIGN_OR_RETURN(std::optional<std::string> core,
+                     store_->Get(Column::kEvents, EventKey(site, seq), &batch));
+    if (!core.has_value()) return std::optional<std::string>();
+    return std::optional<std::string>(Sha256(*core));
+  };
+  ASSIGN_OR_RETURN(append.verdict, VerifyPush(site, head, *append.pushed, held_hash));
+  for (size_t index : append.verdict.append) {
+    const DecodedEvent& event = (*append.pushed)[index];
+    RETURN_IF_ERROR(log_.Stage(batch, event));
+    batch.Put(Column::kLog, LogKey(++*position), EventKey(event.core.origin(), event.core.seq()));
+  }
+  return absl::OkStatus();
+}
+
+HubLog::CommitCounts HubLog::commit_counts() const {
+  std::lock_guard<std::mutex> lock(queue_mu_);
+  return commit_counts_;
+}
+
+absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
+  PendingAppend append;
+  append.own = std::move(core);
+  Commit(&append);
+  RETURN_IF_ERROR(append.status);
+  return std::move(append.own_event);
 }
 
 absl::StatusOr<int64_t> HubLog::LatestEventMillis(absl::string_view origin) const {
@@ -172,30 +293,12 @@ absl::StatusOr<ChainHead> HubLog::HeadOf(absl::string_view origin) { return log_
 
 absl::StatusOr<PushVerdict> HubLog::AppendPushed(absl::string_view site,
                                                  const std::vector<DecodedEvent>& events) {
-  std::lock_guard<std::mutex> lock(append_mu_);
-  ASSIGN_OR_RETURN(ChainHead head, log_.Head(site));
-  auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
-    ASSIGN_OR_RETURN(std::optional<std::string> core,
-                     store_->Get(Column::kEvents, EventKey(site, seq)));
-    if (!core.has_value()) return std::optional<std::string>();
-    return std::optional<std::string>(Sha256(*core));
-  };
-  ASSIGN_OR_RETURN(PushVerdict verdict, VerifyPush(site, head, events, held_hash));
-  if (verdict.append.empty()) return verdict;
-
-  Batch batch;
-  uint64_t position = log_head_.load();
-  for (size_t index : verdict.append) {
-    const DecodedEvent& event = events[index];
-    RETURN_IF_ERROR(log_.Stage(batch, event));
-    batch.Put(Column::kLog, LogKey(++position), EventKey(event.core.origin(), event.core.seq()));
-  }
-  std::string head_value;
-  AppendBigEndian64(&head_value, position);
-  batch.Put(Column::kMeta, kMetaLogHead, head_value);
-  RETURN_IF_ERROR(store_->Write(batch));
-  log_head_.store(position);
-  for (size_t index : verdict.append) FoldStats(events[index]);
+  PendingAppend append;
+  append.site = std::string(site);
+  append.pushed = &events;
+  Commit(&append);
+  RETURN_IF_ERROR(append.status);
+  PushVerdict verdict = std::move(append.verdict);
   return verdict;
 }
 

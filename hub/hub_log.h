@@ -13,14 +13,28 @@
 // Statistics (hub/stats_model.h) are folded in memory as each append is
 // written; Open() folds the log once to rebuild them.
 //
-// Thread-safe: appends are serialised by an internal lock; reads are free.
+// Group commit: concurrent appends (AppendPushed, AppendOwn) queue up; the
+// first in the queue leads, takes every append queued behind it (up to a
+// limit), verifies and stages them one after the other in queue order into one
+// batch (each sees the chain heads and events staged before it, as if they had
+// run alone in that order), writes that batch with one sync, folds the
+// statistics, and only then returns to each caller. Positions are given in
+// queue order; LogHead() moves only once the whole group is durable, so
+// readers never see a position that a crash could lose.
+//
+// Thread-safe: appends are serialised as above; reads are free.
 #ifndef COMPTOIR_HUB_HUB_LOG_H_
 #define COMPTOIR_HUB_HUB_LOG_H_
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
 
 #include "common/event_log.h"
 #include "common/hlc.h"
@@ -52,6 +66,14 @@ class HubLog : public HubSyncStore {
   // Appends an event of origin "hub" (network configuration), durably.
   absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);
 
+  // Synced writes and the appends they carried, since Open (group commit at work:
+  // appends / writes is the mean group size).
+  struct CommitCounts {
+    uint64_t writes = 0;
+    uint64_t appends = 0;
+  };
+  CommitCounts commit_counts() const;
+
   // Time (hybrid clock, ms since the Unix epoch) of the latest event held from
   // `origin`; 0 when none.
   absl::StatusOr<int64_t> LatestEventMillis(absl::string_view origin) const;
@@ -72,13 +94,27 @@ class HubLog : public HubSyncStore {
   // Folds events just written into stats_.
   void FoldStats(const DecodedEvent& event);
 
+  // One caller's append waiting for its group to be written (hub_log.cc).
+  struct PendingAppend;
+  // Queues `append` and returns once it is durable (or failed): as the leader
+  // of its group, or after the leader wrote it.
+  void Commit(PendingAppend* append);
+  // Stages and writes `group` with one synced write; sets each one's outcome.
+  void WriteGroup(const std::vector<PendingAppend*>& group);
+  // Stage one append into `batch`, positions after `*position` (advanced).
+  absl::Status StagePushed(Batch& batch, PendingAppend& append, uint64_t* position);
+  absl::Status StageOwn(Batch& batch, PendingAppend& append, uint64_t* position);
+
   std::unique_ptr<Store> store_;
   EventLog log_;
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
-  StatsModel stats_;
-  std::mutex append_mu_;  // one appender at a time (heads and positions)
+  StatsModel stats_;  // folded by the group's leader only
+  mutable std::mutex queue_mu_;
+  // Appends waiting, in arrival order; the front one leads the next group.
+  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  CommitCounts commit_counts_ ABSL_GUARDED_BY(queue_mu_);
 };
 
 }  // namespace comptoir

@@ -18,6 +18,15 @@ void AddHubMetrics(MetricsRegistry* metrics, HubLog* log, SyncServiceImpl* sync)
     }
     out.Gauge("comptoir_hub_log_head", "Last position of the network log", {},
               static_cast<double>(log->LogHead()));
+    const HubLog::CommitCounts commits = log->commit_counts();
+    out.CounterValue("comptoir_hub_log_synced_writes_total",
+                     "Synced writes of the network log since the hub started (group commit: "
+                     "one write carries every append queued meanwhile)",
+                     {}, static_cast<double>(commits.writes));
+    out.CounterValue("comptoir_hub_log_appends_total",
+                     "Appends (pushed batches, hub events) since the hub started; divided by "
+                     "synced writes: the mean group size",
+                     {}, static_cast<double>(commits.appends));
     std::map<std::string, uint64_t> held;
     absl::StatusOr<v1::HubStatus> status = log->Status();
     if (status.ok()) {

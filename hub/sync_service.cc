@@ -29,28 +29,16 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
         EndLocked(grpc::Status::OK);
         return;
       }
-      if (incoming_.has_push()) service_->events_received_ += incoming_.push().events_size();
-      const bool was_established = session_.established();
+      if (incoming_.has_push()) {
+        // Appending waits for a synced write: not on gRPC's thread. The next
+        // read starts once it is done, so the node's messages stay in order.
+        service_->events_received_ += incoming_.push().events_size();
+        appending_ = true;
+        service_->RunAppend([this] { AppendOffThread(); });
+        return;
+      }
       const uint64_t head_before = service_->log_->LogHead();
-      HubSession::Reply reply = session_.OnNodeMessage(incoming_);
-      appended = service_->log_->LogHead() != head_before;
-      if (!was_established && session_.established()) {
-        site_ = session_.site();
-        LogInfo("sync: ", site_, " connected from ", peer_);
-      }
-      if (session_.established()) {
-        service_->RecordContact(site_, session_.node_cursor(), session_.node_own_seq());
-      }
-      for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
-      if (!reply.end.ok()) {
-        LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
-                   reply.end.ToString());
-        end_status_ = ToGrpcStatus(reply.end);
-        end_requested_ = true;
-      } else {
-        StartRead(&incoming_);
-      }
-      PumpLocked();
+      appended = HandleLocked(session_.OnNodeMessage(incoming_), head_before);
     }
     if (appended) service_->WakeAll();
   }
@@ -77,6 +65,20 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
     PumpLocked();
   }
 
+  // On an append thread, while appending_: this thread alone uses session_.
+  void AppendOffThread() {
+    const uint64_t head_before = service_->log_->LogHead();
+    HubSession::Reply reply = session_.OnNodeMessage(incoming_);
+    bool appended = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      appending_ = false;
+      appended = HandleLocked(std::move(reply), head_before);
+      if (end_deferred_) EndLocked(deferred_status_);
+    }
+    if (appended) service_->WakeAll();
+  }
+
   // The site, once the Hello is accepted; empty before.
   std::string site() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -84,11 +86,37 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   }
 
  private:
+  // Queues the session's reply to the message just read, reads the next one
+  // (or ends the stream), and sends what can be sent. Returns whether the log
+  // grew since `head_before` (then every stream has something to send).
+  bool HandleLocked(HubSession::Reply reply, uint64_t head_before)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    const bool appended = service_->log_->LogHead() != head_before;
+    if (session_.established() && site_.empty()) {
+      site_ = session_.site();
+      LogInfo("sync: ", site_, " connected from ", peer_);
+    }
+    if (session_.established()) {
+      service_->RecordContact(site_, session_.node_cursor(), session_.node_own_seq());
+    }
+    for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
+    if (!reply.end.ok()) {
+      LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
+                 reply.end.ToString());
+      end_status_ = ToGrpcStatus(reply.end);
+      end_requested_ = true;
+    } else if (!finished_ && !end_deferred_) {
+      StartRead(&incoming_);
+    }
+    PumpLocked();
+    return appended;
+  }
+
   // Starts the next write if none is in flight; finishes once an end was
   // requested and the queue is drained.
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || write_in_flight_) return;
-    if (queue_.empty() && !end_requested_) {
+    if (queue_.empty() && !end_requested_ && !appending_) {
       absl::StatusOr<std::optional<v1::HubMessage>> next = session_.NextPull();
       if (!next.ok()) {
         LogError("sync: cannot read the log for ", site_, ": ", next.status().ToString());
@@ -110,13 +138,24 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
 
   void EndLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
+    if (appending_) {
+      // Finishing would let gRPC free the stream under the append thread.
+      end_deferred_ = true;
+      deferred_status_ = status;
+      return;
+    }
     finished_ = true;
     Finish(status);
   }
 
   SyncServiceImpl* service_;
   std::mutex mu_;
-  HubSession session_ ABSL_GUARDED_BY(mu_);
+  // Used under mu_, except by the append thread while appending_ (then no
+  // read is outstanding and PumpLocked leaves the session alone).
+  HubSession session_;
+  bool appending_ ABSL_GUARDED_BY(mu_) = false;
+  bool end_deferred_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::Status deferred_status_ ABSL_GUARDED_BY(mu_);
   const std::string peer_;
   std::string site_ ABSL_GUARDED_BY(mu_);
   v1::NodeMessage incoming_;
@@ -180,6 +219,37 @@ grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Excha
   return new SyncStream(this, context->peer(), site);
 }
 
+SyncServiceImpl::~SyncServiceImpl() {
+  {
+    std::lock_guard<std::mutex> lock(append_mu_);
+    stopping_ = true;
+  }
+  append_wake_.notify_all();
+  for (std::thread& thread : append_threads_) thread.join();
+}
+
+void SyncServiceImpl::RunAppend(std::function<void()> task) {
+  std::lock_guard<std::mutex> lock(append_mu_);
+  if (append_threads_.empty()) {
+    for (size_t i = 0; i < kAppendThreads; ++i) {
+      append_threads_.emplace_back([this] {
+        std::unique_lock<std::mutex> lock(append_mu_);
+        while (true) {
+          append_wake_.wait(lock, [this] { return stopping_ || !append_tasks_.empty(); });
+          if (append_tasks_.empty()) return;  // stopping, nothing left
+          std::function<void()> next = std::move(append_tasks_.front());
+          append_tasks_.pop_front();
+          lock.unlock();
+          next();
+          lock.lock();
+        }
+      });
+    }
+  }
+  append_tasks_.push_back(std::move(task));
+  append_wake_.notify_one();
+}
+
 SyncServiceImpl::Traffic SyncServiceImpl::traffic() const {
   Traffic traffic;
   traffic.streams_accepted = streams_accepted_.load();
@@ -200,6 +270,14 @@ void SyncServiceImpl::Unregister(SyncStream* stream) {
 }
 
 void SyncServiceImpl::WakeAll() {
+  // Every append of a group calls this once its group is written: the first
+  // call that sees the new head wakes every stream (each then reads up to the
+  // head of that moment, at least this one); the others have nothing to add.
+  const uint64_t head = log_->LogHead();
+  uint64_t woken = woken_head_.load();
+  do {
+    if (woken >= head) return;
+  } while (!woken_head_.compare_exchange_weak(woken, head));
   std::lock_guard<std::mutex> lock(mu_);
   for (SyncStream* stream : streams_) stream->Wake();
 }

@@ -1,6 +1,11 @@
 // The gRPC adapter of the hub's side of the sync protocol: one reactor per
 // node stream, driving a HubSession (common/sync_protocol.h).
 //
+// A pushed batch is appended on one of kAppendThreads threads of the service,
+// never on gRPC's: the append waits for a synced write, and appends that wait
+// together share one (HubLog's group commit); the stream reads its next
+// message once the append is done, so a node's messages are handled in order.
+//
 // Each stream keeps one write in flight with a queue behind it, and asks its
 // session for the next pull batch whenever the queue is empty, so a slow node
 // holds back only its own stream. When any stream appends events, every stream
@@ -11,10 +16,14 @@
 #define COMPTOIR_HUB_SYNC_SERVICE_H_
 
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -33,6 +42,12 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   // loopback); with them, every stream must carry a valid centre token.
   explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr)
       : log_(log), credentials_(credentials) {}
+  // Waits for the appends under way (call after the server has shut down).
+  ~SyncServiceImpl() override;
+
+  // Appends in progress at once, at most: the most batches one synced write
+  // can carry (each thread waits for its group's write).
+  static constexpr size_t kAppendThreads = 32;
 
   // With mTLS (the server asks clients for certificates signed by the
   // network's CA, common/tls.h): every stream must present one, and its CN is
@@ -43,7 +58,8 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
       grpc::CallbackServerContext* context) override;
 
-  // New log entries exist: every stream sends what its node lacks.
+  // New log entries exist: every stream sends what its node lacks (once per
+  // new log head: calls that find no new head since the last do nothing).
   void WakeAll();
 
   // Sites with an established stream, sorted, each once.
@@ -71,6 +87,8 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   void Register(SyncStream* stream);
   void Unregister(SyncStream* stream);
   void RecordContact(const std::string& site, uint64_t node_cursor, uint64_t node_own_seq);
+  // Runs `task` on an append thread (started at the first call).
+  void RunAppend(std::function<void()> task);
 
   HubLog* log_;
   CredentialStore* credentials_;
@@ -84,6 +102,12 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   std::atomic<uint64_t> streams_refused_{0};
   std::atomic<uint64_t> events_received_{0};
   std::atomic<uint64_t> events_sent_{0};
+  std::atomic<uint64_t> woken_head_{0};  // log head the last WakeAll woke streams for
+  std::mutex append_mu_;
+  std::condition_variable append_wake_;
+  std::deque<std::function<void()>> append_tasks_ ABSL_GUARDED_BY(append_mu_);
+  std::vector<std::thread> append_threads_ ABSL_GUARDED_BY(append_mu_);
+  bool stopping_ ABSL_GUARDED_BY(append_mu_) = false;
 };
 
 }  // namespace comptoir

@@ -3,7 +3,9 @@
 // side-by-side ratios mean something).
 //
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
-//                              [--only stats]
+//                              [--streams S] [--fanin-events N] [--fanin-batch B]
+//                              [--fanin-mode both|pull|push] [--hub-binary PATH]
+//                              [--only stats|fanin|catchup]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -18,6 +20,11 @@
 //    latency of the network report for the year and of one centre's report.
 //    Baseline (6 centres): reading and parsing the same sales back from
 //    RocksDB, i.e. what a report that rescanned the log would cost at least.
+// 6. Hub fan-in: S node streams (1,000 by default) pushing N events each in
+//    batches of B and pulling, against the real comptoir-hub binary; aggregate
+//    events/s and the hub's resident memory (tests/bench/fanin_bench.h), then
+//    the same with nodes that do not pull. Baselines: the same streams against
+//    a plain gRPC sink, and raw synced RocksDB batches.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
@@ -44,6 +51,7 @@
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
+#include "tests/bench/fanin_bench.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -403,6 +411,40 @@ void BenchStats(int centres) {
          Percentile(one, 0.5) / 1000, 0, "ms");
 }
 
+void BenchFanIn(bench::FanInOptions options, const std::string& modes) {
+  for (bool pull : {true, false}) {
+    if (modes != "both" && modes != (pull ? "pull" : "push")) continue;
+    options.pull = pull;
+    const bench::FanInResult result = bench::RunFanIn(options);
+    const std::string label = absl::StrCat(options.streams, " streams, ",
+                                           pull ? "push+pull" : "push only");
+    std::printf("Hub fan-in (%s, %d events each in batches of %d, real comptoir-hub):\n",
+                label.c_str(), options.events_per_stream, options.batch_events);
+    if (!result.ok) {
+      std::printf("  failed: %s\n", result.error.c_str());
+      continue;
+    }
+    Report(absl::StrCat("fan-in push, ", label, " (vs gRPC sink)"), result.push_events_per_second,
+           result.grpc_sink_events_per_second, "ev/s");
+    Report(absl::StrCat("fan-in push, ", label, " (vs raw, 1 writer)"),
+           result.push_events_per_second, result.raw_one_writer_events_per_second, "ev/s");
+    Report(absl::StrCat("fan-in push, ", label, " (vs raw, 32 writers)"),
+           result.push_events_per_second, result.raw_many_writers_events_per_second, "ev/s");
+    if (pull) {
+      Report(absl::StrCat("fan-in pulled meanwhile, ", label), result.pulled_events_per_second, 0,
+             "ev/s");
+    }
+    Report(absl::StrCat("fan-in hub RSS idle, ", label), result.hub_rss_idle_mib, 0, "MiB");
+    Report(absl::StrCat("fan-in hub RSS connected, ", label), result.hub_rss_connected_mib, 0,
+           "MiB");
+    Report(absl::StrCat("fan-in hub RSS after push, ", label), result.hub_rss_end_mib, 0, "MiB");
+    Report(absl::StrCat("fan-in hub peak RSS (VmHWM), ", label), result.hub_hwm_mib, 0, "MiB");
+    Report(absl::StrCat("fan-in connect all, ", label), result.connect_seconds * 1000, 0, "ms");
+    std::printf("  hub threads %d, appends per synced write %.2f\n", result.hub_threads,
+                result.mean_group);
+  }
+}
+
 }  // namespace
 }  // namespace comptoir
 
@@ -411,7 +453,10 @@ int main(int argc, char** argv) {
   int events = 1000000;
   int propagations = 1000;
   std::vector<int> stats_centres = {6, 500};
-  bool only_stats = false;
+  std::string only;  // empty: everything
+  comptoir::bench::FanInOptions fanin;
+  std::string fanin_modes = "both";  // push+pull, push only
+  fanin.hub_binary = COMPTOIR_HUB_BIN;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
     const int value = std::atoi(argv[i + 1]);
@@ -419,16 +464,24 @@ int main(int argc, char** argv) {
     if (flag == "--events") events = value;
     if (flag == "--propagations") propagations = value;
     if (flag == "--stats-centres") stats_centres = {value};
-    if (flag == "--only" && std::string(argv[i + 1]) == "stats") only_stats = true;
+    if (flag == "--streams") fanin.streams = value;
+    if (flag == "--fanin-events") fanin.events_per_stream = value;
+    if (flag == "--fanin-batch") fanin.batch_events = value;
+    if (flag == "--hub-binary") fanin.hub_binary = argv[i + 1];
+    if (flag == "--fanin-mode") fanin_modes = argv[i + 1];
+    if (flag == "--only") only = argv[i + 1];
   }
   comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
   std::printf("comptoir-bench: %d cores\n", static_cast<int>(std::thread::hardware_concurrency()));
-  if (!only_stats) {
+  if (only.empty()) {
     comptoir::BenchSaleLatency(sales);
     comptoir::BenchPropagation(propagations);
-    comptoir::BenchCatchUpAndColdStart(events);
   }
-  for (int centres : stats_centres) comptoir::BenchStats(centres);
+  if (only.empty() || only == "catchup") comptoir::BenchCatchUpAndColdStart(events);
+  if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
+  if (only.empty() || only == "stats") {
+    for (int centres : stats_centres) comptoir::BenchStats(centres);
+  }
   std::printf("\n| figure | Comptoir | raw baseline | ratio |\n|---|---|---|---|\n");
   for (const auto& row : comptoir::rows) {
     std::printf("| %s | %s | %s | %s |\n", row.figure.c_str(), row.value.c_str(),
