@@ -269,6 +269,16 @@ TEST_F(RoutingTest, ALostDiskAndAHubWithANewEpochStillConverge) {
   // own events and re-pull the whole new log, links again, idempotently.
   auto fresh = HubLog::Open(dir_.Sub("hub2")).value();
   SyncAll(fresh.get());
+  // Caudry re-pushed its answer before hem re-pushed the proposal: the new hub
+  // could not tell the parties then, so it routes the answer when it is read,
+  // by which time it knows them.
+  const v1::PullBatch for_lille = fresh->ReadLogFor("lille", 0, 1000, 1 << 20, false).value();
+  int answer_entries = 0;
+  for (const v1::LogEntry& entry : for_lille.entries()) {
+    if (!entry.has_withheld() || entry.withheld().origin() != "caudry") continue;
+    answer_entries += entry.withheld().seq() == 1;
+  }
+  EXPECT_EQ(answer_entries, 1) << "caudry/1 (the answer) is withheld from lille";
   ASSERT_TRUE(testing::AppendRawSale(node("hem")).ok());
   SyncAll(fresh.get());
   hub_ = std::move(fresh);
