@@ -56,11 +56,14 @@ absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record) {
 }
 
 Link CheckLink(const ChainHead& head, const DecodedEvent& event) {
-  const uint64_t seq = event.core.seq();
+  return CheckLink(head, event.core.seq(), event.core.prev_hash());
+}
+
+Link CheckLink(const ChainHead& head, uint64_t seq, absl::string_view prev_hash) {
   if (seq <= head.seq) return Link::kAlreadyHeld;
   if (seq > head.seq + 1) return Link::kGap;
   const std::string& expected = head.seq == 0 ? ZeroHash() : head.hash;
-  return event.core.prev_hash() == expected ? Link::kNext : Link::kBrokenChain;
+  return prev_hash == expected ? Link::kNext : Link::kBrokenChain;
 }
 
 ChainHead HeadAfter(const DecodedEvent& event) {

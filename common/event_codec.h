@@ -13,6 +13,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "comptoir/v1/events.pb.h"
 
 namespace comptoir {
@@ -53,6 +54,8 @@ enum class Link {
   kBrokenChain,  // seq == head.seq + 1 but prev_hash differs.
 };
 Link CheckLink(const ChainHead& head, const DecodedEvent& event);
+// The same for a link known only by its seq and prev_hash (a withheld link).
+Link CheckLink(const ChainHead& head, uint64_t seq, absl::string_view prev_hash);
 
 // The head after appending `event`.
 ChainHead HeadAfter(const DecodedEvent& event);

@@ -63,6 +63,12 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event) {
   return ApplyToViews(*store_, batch, event);
 }
 
+void EventLog::StageWithheld(Batch& batch, absl::string_view origin, uint64_t seq,
+                             absl::string_view prev_hash, absl::string_view hash) {
+  batch.Put(Column::kMeta, WithheldKey(origin, seq), absl::StrCat(prev_hash, hash));
+  batch.Put(Column::kMeta, HeadKey(origin), EncodeHead(ChainHead{seq, std::string(hash)}));
+}
+
 absl::StatusOr<std::optional<v1::EventRecord>> EventLog::Read(absl::string_view origin,
                                                               uint64_t seq) const {
   const std::string key = EventKey(origin, seq);

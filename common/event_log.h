@@ -5,6 +5,10 @@
 // can be erased), the new chain head, and the projection updates. The caller
 // writes the batch (synced) and only then reports success.
 //
+// A replica may hold, instead of some events of another origin, withheld links
+// (common/routing.h): the link's hashes in meta and the head moved past it; its
+// events column then has no entry at that seq.
+//
 // Thread-safety: reads are safe from any thread. Staging reads the head, so the
 // owner must serialise the stage-and-write sequence (one writer at a time).
 #ifndef COMPTOIR_COMMON_EVENT_LOG_H_
@@ -37,6 +41,13 @@ class EventLog {
   // Stages `event`, which must be the next link of its origin's chain
   // (CheckLink == kNext, checked by the caller).
   absl::Status Stage(Batch& batch, const DecodedEvent& event);
+  // Stages a withheld link (an event of another origin this replica is not
+  // entitled to), which must be the next link of its origin's chain
+  // (CheckLink == kNext): the link is kept and becomes the head; no view changes.
+  // `hash` is the SHA-256 of the withheld core, as the hub vouches for it: the
+  // origin's next event held must carry it as prev_hash.
+  void StageWithheld(Batch& batch, absl::string_view origin, uint64_t seq,
+                     absl::string_view prev_hash, absl::string_view hash);
 
   // The record (origin, seq), or nullopt when not held.
   absl::StatusOr<std::optional<v1::EventRecord>> Read(absl::string_view origin,

@@ -56,9 +56,16 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
                   0);
   }
   if (hello.protocol_version() != kProtocolVersion) {
+    // A node of protocol 1 cannot read withheld links: it would take the next
+    // event of an origin for a gap. Refuse it plainly instead of sending it
+    // events it is not entitled to.
     return Refuse(v1::SyncError::UNSUPPORTED_VERSION,
                   absl::StrCat("node speaks sync protocol ", hello.protocol_version(),
-                               ", this hub speaks ", kProtocolVersion),
+                               ", this hub speaks ", kProtocolVersion,
+                               hello.protocol_version() < kProtocolVersion
+                                   ? ": upgrade comptoir-node on this centre (the till keeps "
+                                     "working offline meanwhile)"
+                                   : ": upgrade comptoir-hub"),
                   0);
   }
   absl::StatusOr<ChainHead> head = store_->HeadOf(hello.site());

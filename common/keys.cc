@@ -56,6 +56,9 @@ std::string LogKey(uint64_t position) {
 }
 
 std::string HeadKey(absl::string_view origin) { return absl::StrCat(kHeadPrefix, origin); }
+std::string WithheldKey(absl::string_view origin, uint64_t seq) {
+  return absl::StrCat(absl::string_view("withheld\0", 9), EventKey(origin, seq));
+}
 std::string SalesKey(absl::string_view origin) { return absl::StrCat(kSalesPrefix, origin); }
 std::string RequestKey(absl::string_view request_id) {
   return absl::StrCat(absl::string_view("request\0", 8), request_id);

@@ -3,8 +3,11 @@
 // range scans follow seq and position order.
 //
 //   events, personal   origin 0x00 be64(seq)          -> core bytes / personal bytes
-//   log                be64(position)                 -> origin 0x00 be64(seq)
+//   log                be64(position)                 -> [route] origin 0x00 be64(seq)
+//                                                        (hub only; common/routing.h)
 //   meta               "head" 0x00 origin             -> be64(seq) sha256(core)   (chain head)
+//                      "withheld" 0x00 origin 0x00 be64(seq) -> prev_hash hash
+//                                                        (a withheld link a node holds)
 //                      "site" | "clock" | "epoch" | "log_head" | "sync" -> see users
 //   views              "sales" 0x00 origin            -> be64(sales) be64(units) be64(voided)
 //                      "request" 0x00 request_id      -> be64(seq)
@@ -48,6 +51,7 @@ bool ParseEventKey(absl::string_view key, std::string* origin, uint64_t* seq);
 std::string LogKey(uint64_t position);
 
 std::string HeadKey(absl::string_view origin);
+std::string WithheldKey(absl::string_view origin, uint64_t seq);
 inline constexpr absl::string_view kHeadPrefix("head\0", 5);
 
 std::string SalesKey(absl::string_view origin);

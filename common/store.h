@@ -4,7 +4,8 @@
 // Column families:
 //   events    event core bytes, keyed by EventKey(origin, seq)
 //   personal  personal parts, keyed by EventKey(origin, seq) (erasable)
-//   log       the hub's network log: LogKey(position) -> EventKey(origin, seq)
+//   log       the hub's network log: LogKey(position) -> the event's key and route
+//             (common/routing.h EncodeLogValue)
 //   views     projections (folds of events)
 //   meta      chain heads, sync cursors, clock, identity
 // Key encodings live in common/keys.h.

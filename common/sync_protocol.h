@@ -28,7 +28,8 @@
 
 namespace comptoir {
 
-inline constexpr uint32_t kProtocolVersion = 1;
+// 2: pull batches may hold withheld links (sync.proto LogEntry).
+inline constexpr uint32_t kProtocolVersion = 2;
 inline constexpr size_t kMaxBatchEvents = 512;
 inline constexpr size_t kMaxBatchBytes = 1 << 20;
 inline constexpr size_t kMaxPushBatchesInFlight = 4;
@@ -63,7 +64,8 @@ class NodeSyncStore {
   virtual absl::StatusOr<NodeCursor> Cursor() = 0;
   // Starts following a different hub log: cursor = {epoch, 0}.
   virtual absl::Status ResetCursor(uint64_t hub_epoch) = 0;
-  // Applies the batch's entries (skipping those already held) together with
+  // Applies the batch's entries (skipping those already held; keeping a
+  // withheld link as its origin's new chain head, unfolded) together with
   // cursor = {hub_epoch, batch.through()}, atomically and durably. Returns an
   // error, having written nothing, if an entry does not link to its chain.
   virtual absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) = 0;
@@ -144,9 +146,11 @@ class HubSyncStore {
   // two streams of the same site cannot interleave. Returns the verdict.
   virtual absl::StatusOr<PushVerdict> AppendPushed(absl::string_view site,
                                                    const std::vector<DecodedEvent>& events) = 0;
-  // Log entries after position `after` that `site` is entitled to (its own
-  // only when `include_own`, for recovery), within the limits; `through`
-  // covers skipped entries too.
+  // Log entries after position `after` for `site`: the events it is entitled
+  // to (common/routing.h) with the personal parts that travel, a withheld link
+  // for each other centre's event it is not, its own events in full only when
+  // `include_own` (recovery), within the limits; `through` covers skipped
+  // entries too.
   virtual absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
                                                    size_t max_events, size_t max_bytes,
                                                    bool include_own) = 0;

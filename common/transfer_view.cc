@@ -155,8 +155,9 @@ absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore&
 }
 
 absl::StatusOr<std::optional<v1::TransferView>> FindTransfer(const Store& store,
-                                                             absl::string_view transfer_id) {
-  return GetRecord<v1::TransferView>(store, ViewKey({"transfer", transfer_id}));
+                                                             absl::string_view transfer_id,
+                                                             const Batch* batch) {
+  return GetRecord<v1::TransferView>(store, ViewKey({"transfer", transfer_id}), batch);
 }
 
 absl::StatusOr<std::vector<v1::TransferView>> ListTransfers(const Store& store,

@@ -29,8 +29,10 @@ namespace comptoir {
 // TransferProposed/Answered/Cancelled/Shipped/Received, SurplusMarked, MinimumSet.
 absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore& core);
 
+// The transfer's record, seeing `batch`'s pending writes when given.
 absl::StatusOr<std::optional<v1::TransferView>> FindTransfer(const Store& store,
-                                                             absl::string_view transfer_id);
+                                                             absl::string_view transfer_id,
+                                                             const Batch* batch = nullptr);
 absl::StatusOr<std::vector<v1::TransferView>> ListTransfers(const Store& store,
                                                             const v1::ListTransfersRequest& request);
 absl::StatusOr<v1::ListSurplusResponse> ListSurplus(const Store& store);

@@ -11,6 +11,7 @@
 #include "common/routing.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
+#include "common/transfer_view.h"
 
 namespace comptoir {
 namespace {
@@ -50,6 +51,22 @@ class StoreStatsContext : public StatsModel::Context {
  private:
   const Store& store_;
 };
+
+// Transfer parties as the hub's views know them (seeing `batch` when given).
+TransferPartiesLookup PartiesIn(const Store& store, const Batch* batch) {
+  return [&store, batch](absl::string_view transfer_id)
+             -> std::optional<std::pair<std::string, std::string>> {
+    absl::StatusOr<std::optional<v1::TransferView>> transfer =
+        FindTransfer(store, transfer_id, batch);
+    if (!transfer.ok() || !transfer->has_value() || (*transfer)->source().empty()) {
+      return std::nullopt;
+    }
+    return std::make_pair((*transfer)->source(), (*transfer)->destination());
+  };
+}
+
+// Size counted against a pull batch's byte budget for one withheld link.
+constexpr size_t kWithheldLinkBytes = 2 * kHashSize + 48;
 
 }  // namespace
 
@@ -239,7 +256,8 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
   append.own_event = SealEvent(head, std::move(core), nullptr);
   const DecodedEvent& event = append.own_event;
   RETURN_IF_ERROR(log_.Stage(batch, event));
-  batch.Put(Column::kLog, LogKey(++*position), EventKey("hub", event.core.seq()));
+  batch.Put(Column::kLog, LogKey(++*position),
+            EncodeLogValue("hub", event.core.seq(), RouteOf(event.core, nullptr)));
   std::string hlc_value;
   AppendBigEndian64(&hlc_value, event.core.hlc());
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
@@ -259,7 +277,11 @@ absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* 
   for (size_t index : append.verdict.append) {
     const DecodedEvent& event = (*append.pushed)[index];
     RETURN_IF_ERROR(log_.Stage(batch, event));
-    batch.Put(Column::kLog, LogKey(++*position), EventKey(event.core.origin(), event.core.seq()));
+    // Routed now, while the hub's views (with the group's staged writes) say
+    // who a transfer's parties are, so that pulls decide without parsing cores.
+    const Route route = RouteOf(event.core, PartiesIn(*store_, &batch));
+    batch.Put(Column::kLog, LogKey(++*position),
+              EncodeLogValue(event.core.origin(), event.core.seq(), route));
   }
   return absl::OkStatus();
 }
@@ -320,37 +342,18 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
         }
         ++scanned;
         const uint64_t position = ReadBigEndian64(key).value_or(0);
-        std::string origin;
-        uint64_t seq = 0;
-        if (!ParseEventKey(value, &origin, &seq)) {
+        std::optional<LogValue> logged = DecodeLogValue(value);
+        if (!logged.has_value()) {
           read_status = absl::DataLossError(absl::StrCat("corrupt log entry at ", position));
           return false;
         }
-        const bool own = origin == site;
-        if (!own || include_own) {
-          absl::StatusOr<std::optional<std::string>> core =
-              store_->Get(Column::kEvents, std::string(value));
-          if (!core.ok() || !core->has_value()) {
-            read_status = core.ok() ? absl::DataLossError(absl::StrCat(
-                                          "log entry ", position, " names a missing event ",
-                                          origin, "/", seq))
-                                    : core.status();
+        if (logged->origin != site || include_own) {
+          absl::StatusOr<size_t> added = AddLogEntry(site, position, *logged, &batch);
+          if (!added.ok()) {
+            read_status = added.status();
             return false;
           }
-          v1::LogEntry* entry = batch.add_entries();
-          entry->set_position(position);
-          bytes += (*core)->size();
-          // Personal parts travel only where common/routing.h says.
-          absl::StatusOr<std::optional<std::string>> personal =
-              store_->Get(Column::kPersonal, std::string(value));
-          if (personal.ok() && personal->has_value()) {
-            v1::EventCore parsed;
-            if (own || (parsed.ParseFromString(**core) && PersonalPartTravels(parsed.body_case()))) {
-              bytes += (*personal)->size();
-              entry->mutable_event()->set_personal(std::move(**personal));
-            }
-          }
-          entry->mutable_event()->set_core(std::move(**core));
+          bytes += *added;
         }
         through = position;
         return true;
@@ -358,6 +361,55 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
   RETURN_IF_ERROR(read_status);
   batch.set_through(through);
   return batch;
+}
+
+absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t position,
+                                           const LogValue& logged, v1::PullBatch* batch) const {
+  const std::string event_key = EventKey(logged.origin, logged.seq);
+  ASSIGN_OR_RETURN(std::optional<std::string> core, store_->Get(Column::kEvents, event_key));
+  if (!core.has_value()) {
+    return absl::DataLossError(absl::StrCat("log entry ", position, " names a missing event ",
+                                            logged.origin, "/", logged.seq));
+  }
+  const bool own = logged.origin == site;
+  std::optional<Route> route = logged.route;
+  std::optional<v1::EventCore> parsed;
+  auto parse = [&]() -> absl::Status {
+    if (parsed.has_value()) return absl::OkStatus();
+    parsed.emplace();
+    if (!parsed->ParseFromString(*core)) {
+      return absl::DataLossError(absl::StrCat("event ", logged.origin, "/", logged.seq,
+                                              " is unreadable"));
+    }
+    return absl::OkStatus();
+  };
+  if (!own && !route.has_value()) {
+    // Appended by an older hub, or its route was not settled then: route it now.
+    RETURN_IF_ERROR(parse());
+    route = RouteOf(*parsed, PartiesIn(*store_, nullptr));
+  }
+  v1::LogEntry* entry = batch->add_entries();
+  entry->set_position(position);
+  if (!own && !Entitled(*route, site)) {
+    RETURN_IF_ERROR(parse());
+    v1::WithheldLink* link = entry->mutable_withheld();
+    link->set_origin(logged.origin);
+    link->set_seq(logged.seq);
+    link->set_prev_hash(parsed->prev_hash());
+    link->set_hash(Sha256(*core));
+    return kWithheldLinkBytes;
+  }
+  size_t bytes = core->size();
+  if (own || route->personal_travels) {
+    ASSIGN_OR_RETURN(std::optional<std::string> personal,
+                     store_->Get(Column::kPersonal, event_key));
+    if (personal.has_value()) {
+      bytes += personal->size();
+      entry->mutable_event()->set_personal(std::move(*personal));
+    }
+  }
+  entry->mutable_event()->set_core(std::move(*core));
+  return bytes;
 }
 
 absl::StatusOr<v1::HubStatus> HubLog::Status() const {

@@ -2,7 +2,9 @@
 // position (1, 2, 3, ... in arrival order), on one RocksDB.
 //
 // Layout (see common/keys.h): events and chain heads as in every EventLog;
-// log: LogKey(position) -> EventKey(origin, seq); meta: epoch, log_head.
+// log: LogKey(position) -> the event's key and route (common/routing.h
+// EncodeLogValue, recorded at append time so that a pull decides what a centre
+// gets without parsing cores); meta: epoch, log_head.
 // An append is one synced batch: events + log entries + heads + views + head.
 //
 // The epoch is a random 64-bit id drawn when the database is created; a hub
@@ -38,6 +40,7 @@
 
 #include "common/event_log.h"
 #include "common/hlc.h"
+#include "common/routing.h"
 #include "common/store.h"
 #include "common/sync_protocol.h"
 #include "comptoir/v1/hub.pb.h"
@@ -93,6 +96,11 @@ class HubLog : public HubSyncStore {
   absl::Status LoadStats();
   // Folds events just written into stats_.
   void FoldStats(const DecodedEvent& event);
+  // Adds to `batch` the entry at `position` as `site` may see it: the event
+  // (with its personal part if it travels) or a withheld link. Returns the
+  // bytes it counts for.
+  absl::StatusOr<size_t> AddLogEntry(absl::string_view site, uint64_t position,
+                                     const LogValue& logged, v1::PullBatch* batch) const;
 
   // One caller's append waiting for its group to be written (hub_log.cc).
   struct PendingAppend;

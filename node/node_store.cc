@@ -10,6 +10,7 @@
 #include "common/keys.h"
 #include "common/view_io.h"
 #include "common/projection.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 #include "node/own_indexes.h"
 
@@ -201,6 +202,10 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
   Batch batch;
   uint64_t max_hlc = 0;
   for (const v1::LogEntry& entry : pulled.entries()) {
+    if (entry.has_withheld()) {
+      RETURN_IF_ERROR(StageWithheldLink(batch, entry));
+      continue;
+    }
     ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(entry.event()));
     const std::string name = absl::StrCat(event.core.origin(), "/", event.core.seq());
     const bool own = event.core.origin() == site_;
@@ -257,6 +262,38 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
     LogInfo("recovered this centre's history from the hub: the till is open again");
   }
   return absl::OkStatus();
+}
+
+absl::Status NodeStore::StageWithheldLink(Batch& batch, const v1::LogEntry& entry) {
+  const v1::WithheldLink& link = entry.withheld();
+  const std::string name = absl::StrCat(link.origin(), "/", link.seq());
+  if (entry.has_event() || !IsValidSiteId(link.origin()) || link.seq() == 0 ||
+      link.prev_hash().size() != kHashSize || link.hash().size() != kHashSize) {
+    return absl::DataLossError(absl::StrCat("hub sent a malformed withheld link at position ",
+                                            entry.position(), " (", name, ")"));
+  }
+  if (link.origin() == site_) {
+    // A centre is entitled to all its own events: the hub must never withhold one.
+    return absl::DataLossError(
+        absl::StrCat("hub withheld this centre's own event ", name, ": sync stopped"));
+  }
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(link.origin(), &batch));
+  switch (CheckLink(head, link.seq(), link.prev_hash())) {
+    case Link::kNext:
+      log_.StageWithheld(batch, link.origin(), link.seq(), link.prev_hash(), link.hash());
+      return absl::OkStatus();
+    case Link::kAlreadyHeld:
+      return absl::OkStatus();  // re-delivery, or an event held in full since
+    case Link::kGap:
+      return absl::DataLossError(absl::StrCat("hub sent withheld link ", name,
+                                              " but this node holds ", link.origin(),
+                                              " only up to ", head.seq));
+    case Link::kBrokenChain:
+      break;
+  }
+  return absl::DataLossError(absl::StrCat("hub sent withheld link ", name,
+                                          " which does not chain to this node's copy of ",
+                                          link.origin(), "/", head.seq));
 }
 
 bool NodeStore::Recovering() {

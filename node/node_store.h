@@ -4,7 +4,9 @@
 //
 // Every local command is one synced WriteBatch (the new event, its views, the
 // clock, the idempotency key); the call returns only after it is on disk. A
-// pulled batch is one synced WriteBatch too (events, views, cursor).
+// pulled batch is one synced WriteBatch too (events, views, cursor); an event
+// the centre is not entitled to arrives as a withheld link, kept as its
+// origin's chain head (common/event_log.h) and never folded into the views.
 //
 // Meta "sync" value: be64(hub_epoch) be64(cursor) be64(acked_high_water).
 // Meta "recovery" (present only while recovering): be64(target own seq).
@@ -128,6 +130,10 @@ class NodeStore : public NodeSyncStore {
   NodeStore(std::string site, std::string prefix, std::unique_ptr<Store> store,
             HybridClock::PhysicalClock clock);
   absl::Status LoadState();
+  // Checks a withheld link against its origin's chain and stages it (or
+  // nothing, when already held). DataLoss if it does not link or is malformed.
+  absl::Status StageWithheldLink(Batch& batch, const v1::LogEntry& entry)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StageSyncState(Batch& batch, const SyncState& state);
 
   const std::string site_;

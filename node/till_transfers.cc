@@ -22,7 +22,8 @@ absl::StatusOr<v1::TransferView> RequireTransfer(const Store& store, absl::strin
   ASSIGN_OR_RETURN(std::optional<v1::TransferView> transfer, FindTransfer(store, id));
   if (!transfer.has_value()) {
     return absl::NotFoundError(absl::StrCat(
-        "Transfert ", id, " inconnu dans ce centre (pas encore reçu de l'autre centre ?)."));
+        "Transfert ", id, " inconnu dans ce centre (pas encore reçu de l'autre centre ? un "
+        "transfert n'est visible que des deux centres concernés)."));
   }
   return *std::move(transfer);
 }

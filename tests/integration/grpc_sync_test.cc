@@ -224,7 +224,7 @@ class RawStreamTest : public GrpcSyncTest {
 TEST_F(RawStreamTest, AnInvalidHelloGetsInvalidArgumentWithAReadableMessage) {
   v1::NodeMessage hello;
   hello.mutable_hello()->set_site("Hem; DROP TABLE");
-  hello.mutable_hello()->set_protocol_version(1);
+  hello.mutable_hello()->set_protocol_version(kProtocolVersion);
   v1::SyncError error;
   grpc::Status status = Exchange({hello}, &error);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -239,7 +239,7 @@ TEST_F(RawStreamTest, AGapGetsAbortedAndNothingIsAppended) {
   for (int i = 0; i < 3; ++i) ASSERT_TRUE(testing::AppendRawSale(*node, 1).ok());
   v1::NodeMessage hello;
   hello.mutable_hello()->set_site("hem");
-  hello.mutable_hello()->set_protocol_version(1);
+  hello.mutable_hello()->set_protocol_version(kProtocolVersion);
   v1::NodeMessage push;
   auto records = node->ReadOwn(3, 1, 1 << 20).value();
   *push.mutable_push()->add_events() = records[0];
@@ -265,7 +265,7 @@ class CredentialsTest : public RawStreamTest {
   static v1::NodeMessage Hello(const std::string& site) {
     v1::NodeMessage hello;
     hello.mutable_hello()->set_site(site);
-    hello.mutable_hello()->set_protocol_version(1);
+    hello.mutable_hello()->set_protocol_version(kProtocolVersion);
     return hello;
   }
 

@@ -154,11 +154,13 @@ TEST_F(TransferTest, ARequestIsAcceptedShippedAndReceivedWithProvenance) {
   SyncAll();
   ExpectConserved();
   v1::ListTransfersRequest all;
-  for (auto& [site, centre] : centres_) {
-    auto list = centre.till->ListTransfers(all);
+  for (const char* site : {"caudry", "maubeuge"}) {
+    auto list = till(site).ListTransfers(all);
     ASSERT_EQ(list->transfers_size(), 1) << site;
     EXPECT_EQ(list->transfers(0).SerializeAsString(), received->SerializeAsString()) << site;
   }
+  EXPECT_EQ(till("hem").ListTransfers(all)->transfers_size(), 0)
+      << "a transfer travels only to its two centres (common/routing.h)";
 }
 
 TEST_F(TransferTest, IllegalTransitionsAreRefusedAndChangeNothing) {
@@ -194,7 +196,10 @@ TEST_F(TransferTest, IllegalTransitionsAreRefusedAndChangeNothing) {
   ASSERT_TRUE(till("caudry").AdjustStock(adjust).ok());
   const uint64_t before = centres_["caudry"].node->Status()->own_seq();
   EXPECT_EQ(Ship("caudry", second->transfer_id()).status().code(), absl::StatusCode::kFailedPrecondition);
-  EXPECT_EQ(Ship("hem", second->transfer_id()).status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Ship("maubeuge", second->transfer_id()).status().code(),
+            absl::StatusCode::kFailedPrecondition) << "only the source ships";
+  EXPECT_EQ(Ship("hem", second->transfer_id()).status().code(), absl::StatusCode::kNotFound)
+      << "a third centre never hears of it";
   EXPECT_EQ(centres_["caudry"].node->Status()->own_seq(), before);
   adjust.set_delta(8);
   adjust.set_reason(v1::STOCKTAKE);
@@ -205,8 +210,9 @@ TEST_F(TransferTest, IllegalTransitionsAreRefusedAndChangeNothing) {
   EXPECT_EQ(till("caudry").CancelTransfer(cancel).status().code(),
             absl::StatusCode::kFailedPrecondition) << "shipped: too late to cancel";
   SyncAll();
-  EXPECT_EQ(ReceiveAll("hem", second->transfer_id()).status().code(),
+  EXPECT_EQ(ReceiveAll("caudry", second->transfer_id()).status().code(),
             absl::StatusCode::kFailedPrecondition) << "wrong centre";
+  EXPECT_EQ(ReceiveAll("hem", second->transfer_id()).status().code(), absl::StatusCode::kNotFound);
   ASSERT_TRUE(ReceiveAll("maubeuge", second->transfer_id()).ok());
   EXPECT_EQ(ReceiveAll("maubeuge", second->transfer_id()).status().code(),
             absl::StatusCode::kFailedPrecondition) << "received twice";
@@ -281,8 +287,8 @@ TEST_F(TransferTest, AReceiptRecordedBeforeTheHubHasSeenTheShipmentStillConverge
   Sync("caudry");  // now it has both
   SyncAll();
   ExpectConserved();
-  for (auto& [site, centre] : centres_) {
-    auto transfer = FindTransfer(centre.node->store(), request->transfer_id()).value();
+  for (const char* site : {"caudry", "maubeuge"}) {
+    auto transfer = FindTransfer(centres_[site].node->store(), request->transfer_id()).value();
     ASSERT_TRUE(transfer.has_value()) << site;
     EXPECT_EQ(transfer->state(), v1::TransferView::RECEIVED) << site;
     EXPECT_EQ(transfer->shipped_size(), 1) << site;
@@ -303,10 +309,13 @@ TEST_F(TransferTest, ACancelThatCrossesAShipmentIsVoid) {
   ASSERT_TRUE(till("maubeuge").CancelTransfer(cancel).ok());
   ASSERT_TRUE(Ship("caudry", request->transfer_id()).ok());
   SyncAll();
-  for (auto& [site, centre] : centres_) {
-    auto transfer = FindTransfer(centre.node->store(), request->transfer_id()).value();
+  for (const char* site : {"caudry", "maubeuge"}) {
+    auto transfer = FindTransfer(centres_[site].node->store(), request->transfer_id()).value();
+    ASSERT_TRUE(transfer.has_value()) << site;
     EXPECT_EQ(transfer->state(), v1::TransferView::SHIPPED) << site << ": the goods are on the road";
   }
+  EXPECT_FALSE(FindTransfer(centres_["hem"].node->store(), request->transfer_id())->has_value())
+      << "a transfer travels only to its two centres (and the hub)";
   ASSERT_TRUE(ReceiveAll("maubeuge", request->transfer_id()).ok());
   SyncAll();
   ExpectConserved();

@@ -164,7 +164,10 @@ export async function proposeTransfer(event) {
 export async function loadWorkshops() {
   const list = await attempt(() => till('ListWorkshops', {}));
   if (!list) return;
-  $('seat-workshop').replaceChildren(...list.workshops.map((w) =>
+  // Seats are recorded, and travel, only at the organising centre: another
+  // centre's workshop shows its date and places, not who registered.
+  const mine = (w) => !site || w.site === site;
+  $('seat-workshop').replaceChildren(...list.workshops.filter(mine).map((w) =>
     el('option', { value: w.workshopId, textContent: `${w.theme} — ${frenchDay(w.day)} (${w.workshopId})` })));
   const attendance = (w, seat, attended) => attempt(async () => {
     await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });
@@ -174,8 +177,8 @@ export async function loadWorkshops() {
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
     el('td', { textContent: frenchDay(w.day) }),
-    el('td', { textContent: `${w.seats.length} / ${w.places}` }),
-    el('td', {}, ...w.seats.map((seat) => el('div', { className: 'row' },
+    el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${w.site})` }),
+    el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => el('div', { className: 'row' },
       el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
         (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),
       el('button', { type: 'button', textContent: 'Présent', onclick: () => attendance(w, seat, true) }),
