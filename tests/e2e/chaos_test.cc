@@ -25,6 +25,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "common/event_codec.h"
 #include "comptoir/v1/hub.grpc.pb.h"
@@ -45,7 +47,7 @@ using ::comptoir::testing::WaitFor;
 constexpr absl::Duration kPatience = absl::Seconds(90);
 // How long faults are injected; with start-up and convergence the test takes
 // about twice this.
-constexpr absl::Duration kChaosDuration = absl::Seconds(30);
+constexpr absl::Duration kChaosDuration = absl::Seconds(40);
 // Both ends ping after a second of silence, so that a half-open link is
 // noticed within seconds rather than the default's half minute.
 const std::vector<std::string> kKeepalive = {"--sync-keepalive", "1"};
@@ -234,17 +236,33 @@ uint64_t HubHolds(DaemonNetwork& net, const std::string& origin) {
   return 0;
 }
 
-// Every centre is connected, has pushed everything, recovers nothing, and
-// sees the same sales as the hub.
+// Every centre is connected, has pushed everything and pulled the whole log,
+// recovers nothing, sees the same sales as the hub, and the hub agrees.
 bool Converged(DaemonNetwork& net, std::string* why) {
   const std::map<std::string, std::string> at_hub = SalesView(net, "hub");
+  v1::SyncHealth health;
+  {
+    grpc::ClientContext context;
+    SetDeadline(&context, absl::Seconds(10));
+    if (!v1::HubService::NewStub(net.Channel("hub"))->GetSyncHealth(&context, {}, &health).ok()) {
+      *why = "no sync health from the hub";
+      return false;
+    }
+  }
   for (const std::string& site : kSites) {
     const v1::SyncStatus status = net.NodeStatus(site);
     if (!status.connected() || status.recovering() || status.pending_push() != 0 ||
-        HubHolds(net, site) != status.own_seq()) {
+        HubHolds(net, site) != status.own_seq() || status.hub_cursor() != health.log_head()) {
       *why = absl::StrCat(site, ": ", status.ShortDebugString(), "; hub holds ",
-                          HubHolds(net, site));
+                          HubHolds(net, site), ", log head ", health.log_head());
       return false;
+    }
+    for (const v1::SiteHealth& seen : health.sites()) {
+      if (seen.site() == site && (!seen.connected() || seen.pending_push() != 0 ||
+                                  seen.lag_events() != 0)) {
+        *why = absl::StrCat("the hub sees ", seen.ShortDebugString());
+        return false;
+      }
     }
     const std::map<std::string, std::string> at_site = SalesView(net, site);
     if (at_site != at_hub) {
@@ -373,10 +391,10 @@ TEST(ChaosTest, ConfirmedSalesSurviveCutsDelaysHalfOpenLinksPartitionsAndKillNin
         break;
       case 7:
       case 8:
-      case 9:
         kind = "heal";
         proxy.Heal();
         break;
+      case 9:
       case 10:
         if (down.count(site) != 0) continue;
         kind = "kill_node";
@@ -470,6 +488,14 @@ TEST(ChaosTest, ConfirmedSalesSurviveCutsDelaysHalfOpenLinksPartitionsAndKillNin
   uint64_t duplicates = 0;
   for (const auto& [id, count] : at_hub) duplicates += count > 1 ? count - 1 : 0;
   EXPECT_EQ(attempted.size(), confirmed.size()) << "every sale a till started was confirmed";
+  // Faults are expected; errors are not (a refused push, a log that cannot be read).
+  std::vector<std::string> daemons = kSites;
+  daemons.push_back("hub");
+  for (const std::string& name : daemons) {
+    for (absl::string_view line : absl::StrSplit(net.Log(name), '\n')) {
+      if (absl::StrContains(line, " ERROR ")) ADD_FAILURE() << name << ": " << line;
+    }
+  }
 
   std::vector<std::string> fault_counts;
   int total_faults = 0;

@@ -37,9 +37,9 @@ class KeepaliveTest : public ::testing::Test {
                                &error))
         << error;
     ASSERT_TRUE(WaitFor([&] { return net_.NodeStatus("hem").connected(); }, kPatience));
-    // The stream is idle now. Pings keep crossing it: by default gRPC stops
-    // pinging after two pings without data, and a link that died after that
-    // would never be noticed.
+    // Let the stream sit idle for a few keepalive rounds (pings and their
+    // answers, both ways): gRPC's client stops pinging after two pings without
+    // data unless told otherwise, and a link that died after that went unnoticed.
     const uint64_t before = proxy_->stats().bytes_forwarded;
     ASSERT_TRUE(WaitFor([&] { return proxy_->stats().bytes_forwarded >= before + 16 * kPingFrameBytes; },
                         kPatience))
