@@ -25,6 +25,7 @@ void ForEachKeepaliveArgument(int seconds, bool server,
   // By default gRPC sends at most two pings while it has no data to send, then
   // stops pinging: an idle stream whose peer vanished would never be noticed.
   set(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // (and older versions space such pings five minutes apart)
   set(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS, seconds * 1000);
   if (server) set(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
 }

@@ -38,9 +38,6 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
         site_ = session_.site();
         LogInfo("sync: ", site_, " connected from ", peer_);
       }
-      if (session_.established()) {
-        service_->RecordContact(site_, session_.node_cursor(), session_.node_own_seq());
-      }
       for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
       if (!reply.end.ok()) {
         LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
@@ -51,6 +48,9 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
         StartRead(&incoming_);
       }
       PumpLocked();
+      if (session_.established()) {
+        service_->RecordContact(site_, session_.caught_up_through(), session_.node_own_seq());
+      }
     }
     if (appended) service_->WakeAll();
   }
@@ -75,6 +75,10 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   void Wake() {
     std::lock_guard<std::mutex> lock(mu_);
     PumpLocked();
+    // Pumping may have skipped entries the node does not get (its own).
+    if (session_.established() && !finished_) {
+      service_->RecordCaughtUp(site_, session_.caught_up_through());
+    }
   }
 
   // The site, once the Hello is accepted; empty before.
@@ -211,6 +215,11 @@ void SyncServiceImpl::RecordContact(const std::string& site, uint64_t node_curso
   contact.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
   contact.node_cursor = node_cursor;
   contact.node_own_seq = node_own_seq;
+}
+
+void SyncServiceImpl::RecordCaughtUp(const std::string& site, uint64_t node_cursor) {
+  std::lock_guard<std::mutex> lock(contacts_mu_);
+  contacts_[site].node_cursor = node_cursor;
 }
 
 std::map<std::string, SyncServiceImpl::Contact> SyncServiceImpl::Contacts() {
