@@ -6,6 +6,7 @@
 #include <grpcpp/server_builder.h>
 #include <signal.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -14,6 +15,20 @@
 #include "common/grpc_metrics.h"
 
 namespace comptoir {
+
+void ForEachKeepaliveArgument(int seconds, bool server,
+                              const std::function<void(const char*, int)>& set) {
+  seconds = std::max(seconds, kMinKeepaliveSeconds);
+  set(GRPC_ARG_KEEPALIVE_TIME_MS, seconds * 1000);
+  set(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, std::min(seconds, 10) * 1000);
+  set(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  // By default gRPC sends at most two pings while it has no data to send, then
+  // stops pinging: an idle stream whose peer vanished would never be noticed.
+  set(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
+  // (and older versions space such pings five minutes apart)
+  set(GRPC_ARG_HTTP2_MIN_SENT_PING_INTERVAL_WITHOUT_DATA_MS, seconds * 1000);
+  if (server) set(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 500);
+}
 
 absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
                                               const std::vector<grpc::Service*>& services,
@@ -29,10 +44,10 @@ absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
     builder.experimental().SetInterceptorCreators(MakeGrpcMetricsInterceptors(setup.metrics));
   }
   // Sync streams are long-lived; let a dead peer be noticed.
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 20000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 5000);
-  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  ForEachKeepaliveArgument(setup.keepalive_seconds, /*server=*/true,
+                           [&](const char* name, int value) {
+                             builder.AddChannelArgument(name, value);
+                           });
   builder.SetMaxReceiveMessageSize(16 << 20);
   for (grpc::Service* service : services) builder.RegisterService(service);
   RunningServer running;

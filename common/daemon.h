@@ -10,6 +10,7 @@
 #ifndef COMPTOIR_COMMON_DAEMON_H_
 #define COMPTOIR_COMMON_DAEMON_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -32,11 +33,30 @@ struct RunningServer {
   std::string address;
 };
 
+// Keepalive of the long-lived sync stream (--sync-keepalive on both daemons).
+// Each end pings its peer after this many seconds without hearing from it and
+// drops the connection when a ping is not answered within min(seconds, 10) s,
+// even on an idle stream: a half-open connection (a peer that vanished without
+// a close, a path that silently drops packets) is noticed in at most about
+// twice this, instead of the kernel's TCP timeout (minutes, or never).
+inline constexpr int kDefaultKeepaliveSeconds = 20;
+inline constexpr int kMinKeepaliveSeconds = 1;
+
+// Calls `set(name, value)` with each gRPC channel argument that gives a
+// channel (`server` false) or a server (`server` true) that keepalive. A
+// server accepts its peers' pings as often as twice a second, so that a peer
+// with any allowed setting is never refused for pinging "too often": the two
+// ends need not agree.
+void ForEachKeepaliveArgument(int seconds, bool server,
+                              const std::function<void(const char*, int)>& set);
+
 struct ServerSetup {
   // Per-RPC latencies and status counts go there (common/grpc_metrics.h); null: none.
   MetricsRegistry* metrics = nullptr;
   // TLS (common/tls.h); null: plaintext.
   std::shared_ptr<grpc::ServerCredentials> credentials;
+  // See kDefaultKeepaliveSeconds.
+  int keepalive_seconds = kDefaultKeepaliveSeconds;
 };
 
 // Builds and starts a server on `listen` ("host:port") with the standard health

@@ -7,6 +7,7 @@
 #include "common/projection.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
+#include "common/sync_protocol.h"
 
 namespace comptoir {
 namespace {
@@ -120,6 +121,20 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
         return true;
       }));
   return records;
+}
+
+absl::StatusOr<v1::ReadEventsResponse> AnswerReadEvents(const EventLog& log,
+                                                        const v1::ReadEventsRequest& request) {
+  if (!IsValidSiteId(request.origin())) {
+    return absl::InvalidArgumentError("origin must be a site id such as 'hem' or 'hub'");
+  }
+  const size_t limit = request.limit() == 0 ? 100 : std::min<uint32_t>(request.limit(), 1000);
+  ASSIGN_OR_RETURN(std::vector<v1::EventRecord> events,
+                   log.ReadRange(request.origin(), std::max<uint64_t>(request.from_seq(), 1),
+                                 limit, kMaxBatchBytes));
+  v1::ReadEventsResponse response;
+  for (v1::EventRecord& record : events) *response.add_events() = std::move(record);
+  return response;
 }
 
 }  // namespace comptoir

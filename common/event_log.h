@@ -25,6 +25,7 @@
 #include "absl/strings/string_view.h"
 #include "common/event_codec.h"
 #include "common/store.h"
+#include "comptoir/v1/till.pb.h"
 
 namespace comptoir {
 
@@ -63,6 +64,12 @@ class EventLog {
  private:
   Store* store_;
 };
+
+// Answers a ReadEvents call (NodeService and HubService, the same on both) from
+// `log`: InvalidArgument unless the origin is a site id; from_seq 0 reads from
+// 1; limit 0 means 100, and at most 1000 events are returned.
+absl::StatusOr<v1::ReadEventsResponse> AnswerReadEvents(const EventLog& log,
+                                                        const v1::ReadEventsRequest& request);
 
 }  // namespace comptoir
 

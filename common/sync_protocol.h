@@ -13,6 +13,7 @@
 #ifndef COMPTOIR_COMMON_SYNC_PROTOCOL_H_
 #define COMPTOIR_COMMON_SYNC_PROTOCOL_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -179,6 +180,13 @@ class HubSession {
   bool established() const { return established_; }
   // Last position the node acknowledged applying.
   uint64_t node_cursor() const { return node_cursor_; }
+  // Last position up to which the node holds every entry it is entitled to:
+  // its cursor, or further once every batch sent is acknowledged and the
+  // entries after it are all its own (which are skipped, not sent). A node
+  // whose own events end the log is not behind, whatever its cursor says.
+  uint64_t caught_up_through() const {
+    return pull_in_flight_.empty() ? std::max(node_cursor_, sent_through_) : node_cursor_;
+  }
   // The node's own last seq, as far as the hub knows (Hello, then pushes).
   uint64_t node_own_seq() const { return node_own_seq_; }
 

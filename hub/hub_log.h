@@ -85,6 +85,8 @@ class HubLog : public HubSyncStore {
   absl::StatusOr<v1::Catalogue> Catalogue() const;
   const Store& store() const { return *store_; }
   const StatsModel& stats() const { return stats_; }
+  // Every event held (read-only).
+  const EventLog& events() const { return log_; }
 
   // Epoch, log head and per-origin heads (connected_sites left empty).
   absl::StatusOr<v1::HubStatus> Status() const;

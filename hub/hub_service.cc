@@ -28,6 +28,14 @@ grpc::Status HubServiceImpl::GetSalesSummary(grpc::ServerContext*,
   return Answer(log_->Sales(), response);
 }
 
+grpc::Status HubServiceImpl::ReadEvents(grpc::ServerContext* context,
+                                        const v1::ReadEventsRequest* request,
+                                        v1::ReadEventsResponse* response) {
+  grpc::Status local = RequireLocalPeer(context, "reading raw events (they hold personal data)");
+  if (!local.ok()) return local;
+  return Answer(AnswerReadEvents(log_->events(), *request), response);
+}
+
 namespace {
 
 grpc::Status Invalid(const std::string& message) {

@@ -19,6 +19,9 @@ class HubServiceImpl final : public v1::HubService::Service {
   grpc::Status GetSalesSummary(grpc::ServerContext* context,
                                const v1::GetSalesSummaryRequest* request,
                                v1::SalesSummary* response) override;
+  // Raw events, personal parts included: from the hub's own machine only.
+  grpc::Status ReadEvents(grpc::ServerContext* context, const v1::ReadEventsRequest* request,
+                          v1::ReadEventsResponse* response) override;
   grpc::Status DefineDepartment(grpc::ServerContext* context, const v1::Department* request,
                                 v1::Department* response) override;
   grpc::Status DefineProduct(grpc::ServerContext* context, const v1::Product* request,

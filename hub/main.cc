@@ -65,6 +65,12 @@ int main(int argc, char** argv) {
       "unless a reverse proxy guards it");
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the dashboard listens, write its bound address to this file");
+  int keepalive_seconds = comptoir::kDefaultKeepaliveSeconds;
+  app.add_option("--sync-keepalive", keepalive_seconds,
+                 "Seconds of silence after which a sync connection is checked with a ping; "
+                 "one left unanswered (for up to 10 s) drops the connection")
+      ->capture_default_str()
+      ->check(CLI::Range(comptoir::kMinKeepaliveSeconds, 3600));
   std::string metrics_listen;
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
@@ -125,6 +131,7 @@ int main(int argc, char** argv) {
   comptoir::SetLogTag("hub");
   // TLS problems stop the hub before it touches its data.
   comptoir::ServerSetup setup;
+  setup.keepalive_seconds = keepalive_seconds;
   const bool tls = !tls_files.cert.empty() || !tls_files.key.empty() || !tls_files.ca.empty();
   if (tls) {
     if (tls_files.cert.empty()) {

@@ -63,6 +63,10 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   void Wake() {
     std::lock_guard<std::mutex> lock(mu_);
     PumpLocked();
+    // Pumping may have skipped entries the node does not get (its own).
+    if (session_.established() && !finished_) {
+      service_->RecordCaughtUp(site_, session_.caught_up_through());
+    }
   }
 
   // On an append thread, while appending_: this thread alone uses session_.
@@ -97,7 +101,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       LogInfo("sync: ", site_, " connected from ", peer_);
     }
     if (session_.established()) {
-      service_->RecordContact(site_, session_.node_cursor(), session_.node_own_seq());
+      service_->RecordContact(site_, session_.caught_up_through(), session_.node_own_seq());
     }
     for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
     if (!reply.end.ok()) {
@@ -289,6 +293,11 @@ void SyncServiceImpl::RecordContact(const std::string& site, uint64_t node_curso
   contact.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
   contact.node_cursor = node_cursor;
   contact.node_own_seq = node_own_seq;
+}
+
+void SyncServiceImpl::RecordCaughtUp(const std::string& site, uint64_t node_cursor) {
+  std::lock_guard<std::mutex> lock(contacts_mu_);
+  contacts_[site].node_cursor = node_cursor;
 }
 
 std::map<std::string, SyncServiceImpl::Contact> SyncServiceImpl::Contacts() {

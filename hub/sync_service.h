@@ -68,7 +68,7 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   // What the hub last heard from each site since it started.
   struct Contact {
     int64_t last_contact_unix_ms = 0;
-    uint64_t node_cursor = 0;
+    uint64_t node_cursor = 0;  // HubSession::caught_up_through()
     uint64_t node_own_seq = 0;
   };
   std::map<std::string, Contact> Contacts();
@@ -86,9 +86,12 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   friend class SyncStream;
   void Register(SyncStream* stream);
   void Unregister(SyncStream* stream);
+  // A message from `site`: when, where it stands.
   void RecordContact(const std::string& site, uint64_t node_cursor, uint64_t node_own_seq);
   // Runs `task` on an append thread (started at the first call).
   void RunAppend(std::function<void()> task);
+  // Where `site` stands, without a message from it.
+  void RecordCaughtUp(const std::string& site, uint64_t node_cursor);
 
   HubLog* log_;
   CredentialStore* credentials_;

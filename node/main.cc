@@ -71,6 +71,12 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
   app.add_option("--tls-server-name", tls_server_name,
                  "Name on the hub's certificate when it differs from the --hub host");
+  int keepalive_seconds = comptoir::kDefaultKeepaliveSeconds;
+  app.add_option("--sync-keepalive", keepalive_seconds,
+                 "Seconds of silence after which a sync connection is checked with a ping; "
+                 "one left unanswered (for up to 10 s) drops the connection")
+      ->capture_default_str()
+      ->check(CLI::Range(comptoir::kMinKeepaliveSeconds, 3600));
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   app.add_flag("--recover-from-hub", recover_from_hub,
@@ -108,6 +114,7 @@ int main(int argc, char** argv) {
   if (!hub.empty()) {
     comptoir::SyncClient::Options options;
     options.hub_address = hub;
+    options.keepalive_seconds = keepalive_seconds;
     if (!token_file.empty()) {
       std::ifstream in(token_file);
       std::getline(in, options.token);
@@ -155,6 +162,7 @@ int main(int argc, char** argv) {
   comptoir::MetricsRegistry metrics;
   comptoir::AddNodeMetrics(&metrics, node_store, sync.get());
   comptoir::ServerSetup setup;
+  setup.keepalive_seconds = keepalive_seconds;
   setup.metrics = &metrics;
   absl::StatusOr<std::unique_ptr<comptoir::MetricsHttpServer>> metrics_http =
       comptoir::MetricsHttpServer::StartIfConfigured(metrics_listen, &metrics);

@@ -102,6 +102,8 @@ class NodeStore : public NodeSyncStore {
   absl::StatusOr<v1::SyncStatus> Status() const;
   absl::StatusOr<std::vector<v1::EventRecord>> ReadEvents(absl::string_view origin,
                                                           uint64_t from_seq, size_t limit) const;
+  // Every event held (read-only).
+  const EventLog& events() const { return log_; }
 
   // NodeSyncStore
   const std::string& Site() const override { return site_; }

@@ -22,6 +22,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "common/daemon.h"
 #include "comptoir/v1/sync.grpc.pb.h"
 #include "node/node_store.h"
 
@@ -38,6 +39,8 @@ class SyncClient {
     // The name the hub's certificate must carry, when it is not the host of
     // hub_address (e.g. the hub is reached by IP); empty: that host.
     std::string tls_server_name;
+    // Keepalive of the stream (common/daemon.h).
+    int keepalive_seconds = kDefaultKeepaliveSeconds;
     absl::Duration initial_backoff = absl::Milliseconds(100);
     absl::Duration max_backoff = absl::Seconds(5);
   };

@@ -21,16 +21,7 @@ grpc::Status NodeServiceImpl::GetSyncStatus(grpc::ServerContext*, const v1::GetS
 
 grpc::Status NodeServiceImpl::ReadEvents(grpc::ServerContext*, const v1::ReadEventsRequest* request,
                                          v1::ReadEventsResponse* response) {
-  if (!IsValidSiteId(request->origin())) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "origin must be a site id such as 'hem' or 'hub'");
-  }
-  const size_t limit = request->limit() == 0 ? 100 : std::min<uint32_t>(request->limit(), 1000);
-  absl::StatusOr<std::vector<v1::EventRecord>> events =
-      store_->ReadEvents(request->origin(), std::max<uint64_t>(request->from_seq(), 1), limit);
-  if (!events.ok()) return ToGrpcStatus(events.status());
-  for (v1::EventRecord& record : *events) *response->add_events() = std::move(record);
-  return grpc::Status::OK;
+  return Answer(AnswerReadEvents(store_->events(), *request), response);
 }
 
 grpc::Status NodeServiceImpl::GetSalesSummary(grpc::ServerContext*,

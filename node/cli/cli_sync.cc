@@ -53,8 +53,9 @@ void PrintHubStatus(const v1::HubStatus& status) {
   }
 }
 
-int Events(const Globals& globals, const std::string& origin, uint64_t from, uint32_t limit) {
-  auto stub = v1::NodeService::NewStub(Connect(globals.node));
+int Events(const Globals& globals, bool from_hub, const std::string& origin, uint64_t from,
+           uint32_t limit) {
+  const std::string& address = from_hub ? globals.hub : globals.node;
   grpc::ClientContext context;
   SetDeadline(&context, globals);
   v1::ReadEventsRequest request;
@@ -62,8 +63,10 @@ int Events(const Globals& globals, const std::string& origin, uint64_t from, uin
   request.set_from_seq(from);
   request.set_limit(limit);
   v1::ReadEventsResponse response;
-  grpc::Status rpc = stub->ReadEvents(&context, request, &response);
-  if (!rpc.ok()) return Fail(rpc, globals.node);
+  grpc::Status rpc =
+      from_hub ? v1::HubService::NewStub(Connect(address))->ReadEvents(&context, request, &response)
+               : v1::NodeService::NewStub(Connect(address))->ReadEvents(&context, request, &response);
+  if (!rpc.ok()) return Fail(rpc, address);
   std::vector<std::string> json_rows;
   for (const auto& record : response.events()) {
     absl::StatusOr<DecodedEvent> event = DecodeRecord(record);
@@ -115,7 +118,10 @@ void AddSyncCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& 
   events->add_option("--origin", origin, "Site id, e.g. hem")->required();
   events->add_option("--from", from, "First seq")->capture_default_str();
   events->add_option("--limit", limit, "At most this many (max 1000)")->capture_default_str();
-  events->callback([&] { result = Events(globals, origin, from, limit); });
+  static bool events_from_hub = false;
+  events->add_flag("--from-hub", events_from_hub,
+                   "Ask the hub instead of the node (on the hub's machine only)");
+  events->callback([&] { result = Events(globals, events_from_hub, origin, from, limit); });
 
   hub.add_subcommand("health", "Each centre's sync health: contact, freshness, backlog")
       ->callback([&] {

@@ -488,6 +488,39 @@ TEST_F(NetworkTest, CaudryShipsToAnOfflineMaubeugeWhichReceivesAShortfallWhileCa
   EXPECT_TRUE(transfer_at("hem", id).transfer_id().empty());
 }
 
+TEST_F(NetworkTest, TheHubShowsTheEventsItHoldsFromACentre) {
+  StartHub();
+  StartNode("hem");
+  const testing::Shop shop = OpenShop("hem");  // 4 events
+  auto till = v1::TillService::NewStub(Channel("hem"));
+  v1::RecordSaleResponse sale;
+  ASSERT_TRUE(Sell(*till, shop, "shown-at-the-hub", &sale).ok());
+  ASSERT_TRUE(WaitFor([&] { return HubHolds("hem") == sale.seq(); }, kPatience));
+  int exit_code = -1;
+  const std::string listing = RunCli(
+      {"--hub", daemons_["hub"].address, "events", "--from-hub", "--origin", "hem", "--from", "5"},
+      &exit_code);
+  EXPECT_EQ(exit_code, 0);
+  EXPECT_NE(listing.find("hem/5 "), std::string::npos) << listing;
+  EXPECT_NE(listing.find("sale_recorded"), std::string::npos) << listing;
+  // The same bytes as at the centre.
+  v1::ReadEventsRequest request;
+  request.set_origin("hem");
+  v1::ReadEventsResponse at_hub;
+  v1::ReadEventsResponse at_hem;
+  grpc::ClientContext hub_context;
+  ASSERT_TRUE(v1::HubService::NewStub(Channel("hub"))->ReadEvents(&hub_context, request, &at_hub).ok());
+  grpc::ClientContext hem_context;
+  ASSERT_TRUE(v1::NodeService::NewStub(Channel("hem"))->ReadEvents(&hem_context, request, &at_hem).ok());
+  ASSERT_EQ(at_hub.events_size(), 5);
+  ASSERT_EQ(at_hem.events_size(), 5);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(at_hub.events(i).core(), at_hem.events(i).core());
+  request.set_origin("Not a site");
+  grpc::ClientContext bad_context;
+  EXPECT_EQ(v1::HubService::NewStub(Channel("hub"))->ReadEvents(&bad_context, request, &at_hub).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(NetworkTest, TheCliExplainsRefusalsAndUnreachableDaemons) {
   StartNode("hem");
   const testing::Shop shop = OpenShop("hem");

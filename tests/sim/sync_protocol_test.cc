@@ -102,6 +102,29 @@ TEST_F(SyncProtocolTest, PullBringsOtherCentresEventsButNeverTheNodesOwn) {
   EXPECT_EQ(hem_->Status()->hub_cursor(), hub_->LogHead());
 }
 
+TEST_F(SyncProtocolTest, ACentreWhoseOwnEventsEndTheLogIsNotBehind) {
+  Sell(*lille_, 2);
+  SyncWire lille_wire(lille_.get(), hub_.get());
+  lille_wire.Pump();
+  SyncWire hem_wire(hem_.get(), hub_.get());
+  hem_wire.Pump();  // hem pulls lille's sales
+  Sell(*hem_, 5);
+  hem_wire.LocalAppend();
+  hem_wire.Pump();  // then pushes its own after them
+  ASSERT_TRUE(hem_wire.node_error().ok()) << hem_wire.node_error();
+  ASSERT_EQ(hub_->LogHead(), base_ + 7);
+  EXPECT_EQ(hem_->Status()->hub_cursor(), base_ + 2) << "its own events are not sent back";
+  EXPECT_EQ(hem_wire.hub_session().caught_up_through(), hub_->LogHead())
+      << "yet it holds everything it gets";
+  // While a batch is on its way, the node is where it acknowledged.
+  Sell(*lille_, 1);
+  lille_wire.LocalAppend();
+  lille_wire.Pump();
+  absl::StatusOr<std::optional<v1::HubMessage>> sent = hem_wire.hub_session().NextPull();
+  ASSERT_TRUE(sent.ok() && sent->has_value());
+  EXPECT_EQ(hem_wire.hub_session().caught_up_through(), base_ + 2);
+}
+
 TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
   Sell(*hem_, 4);
   SyncWire wire(hem_.get(), hub_.get());

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -82,11 +83,20 @@ bool DaemonNetwork::StartHub(const std::vector<std::string>& extra, std::string*
 
 bool DaemonNetwork::StartNode(const std::string& site, const std::vector<std::string>& extra,
                               std::string* error) {
-  std::vector<std::string> argv = {binaries_.node, "--site",   site,         "--data",
-                                   DataDir(site),  "--listen", "127.0.0.1:0", "--hub",
-                                   hub_address_};
+  std::string listen = "127.0.0.1:0";
+  std::string hub = hub_address_;
+  if (auto placed = placements_.find(site); placed != placements_.end()) {
+    std::tie(listen, hub) = placed->second;
+  }
+  std::vector<std::string> argv = {binaries_.node, "--site", site, "--data", DataDir(site),
+                                   "--listen",     listen,   "--hub", hub};
   argv.insert(argv.end(), extra.begin(), extra.end());
   return Start(site, argv, error);
+}
+
+void DaemonNetwork::PlaceNode(const std::string& site, const std::string& listen,
+                              const std::string& hub) {
+  placements_[site] = {listen, hub};
 }
 
 bool DaemonNetwork::Stop(const std::string& name) {

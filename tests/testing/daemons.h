@@ -50,6 +50,11 @@ class DaemonNetwork {
   // Starts the hub on hub_address() with --data DataDir("hub") plus `extra`;
   // true once it announced its address. On failure, `error` gets its log.
   bool StartHub(const std::vector<std::string>& extra = {}, std::string* error = nullptr);
+  // Where the node of `site` listens and which hub address it syncs with, for
+  // every later StartNode(site), when not the defaults (any free port, and
+  // hub_address()): a fixed port keeps the till's address across restarts, and
+  // the hub may be reached through a proxy (tests/testing/chaos_proxy.h).
+  void PlaceNode(const std::string& site, const std::string& listen, const std::string& hub);
   // Starts a node for `site` on a free port, syncing with the hub, plus `extra`.
   bool StartNode(const std::string& site, const std::vector<std::string>& extra = {},
                  std::string* error = nullptr);
@@ -88,6 +93,7 @@ class DaemonNetwork {
   TempDir dir_;
   std::string hub_address_;
   std::map<std::string, Daemon> daemons_;
+  std::map<std::string, std::pair<std::string, std::string>> placements_;  // listen, hub
 };
 
 // Registers a family with a referral, a local product and plenty of its stock
