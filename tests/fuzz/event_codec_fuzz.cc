@@ -14,6 +14,8 @@
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace comptoir;
   using comptoir::fuzz::Require;
+  static const bool quiet = (comptoir::fuzz::QuietProtobufLogs(), true);
+  (void)quiet;
   v1::EventRecord record;
   if (!record.ParseFromArray(data, static_cast<int>(size))) return 0;
   absl::StatusOr<DecodedEvent> event = DecodeRecord(record);

@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "common/event_log.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace comptoir::fuzz {
 namespace {
@@ -71,6 +72,8 @@ Writer& Writer::Chunk(const std::string& bytes) {
   data_ += bytes.substr(0, 0xffff);
   return *this;
 }
+
+void QuietProtobufLogs() { google::protobuf::SetLogHandler(nullptr); }
 
 void Require(bool condition, const std::string& what) {
   if (condition) return;
@@ -173,11 +176,21 @@ void Mutate(std::vector<v1::EventRecord>& records, uint8_t mutation, uint16_t pa
   }
 }
 
-void RequireValidChains(const Store& store) {
+void RequireValidChains(const Store& store, const std::vector<std::string>& origins) {
   EventLog log(const_cast<Store*>(&store));  // reads only
-  absl::StatusOr<std::map<std::string, ChainHead>> heads = log.Heads();
-  Require(heads.ok(), "cannot read the chain heads");
-  for (const auto& [origin, head] : *heads) {
+  std::map<std::string, ChainHead> heads;
+  if (origins.empty()) {
+    absl::StatusOr<std::map<std::string, ChainHead>> all = log.Heads();
+    Require(all.ok(), "cannot read the chain heads");
+    heads = *std::move(all);
+  } else {
+    for (const std::string& origin : origins) {
+      absl::StatusOr<ChainHead> head = log.Head(origin);
+      Require(head.ok(), "cannot read a chain head");
+      heads[origin] = *head;
+    }
+  }
+  for (const auto& [origin, head] : heads) {
     ChainHead current;
     for (uint64_t seq = 1; seq <= head.seq; ++seq) {
       absl::StatusOr<std::optional<v1::EventRecord>> record = log.Read(origin, seq);

@@ -90,6 +90,10 @@ enum Mutation : uint8_t {
   kMutationCount
 };
 
+// Silences protobuf's log lines (invalid UTF-8 in string fields...), which
+// the fuzzer would print for most inputs.
+void QuietProtobufLogs();
+
 // Prints `what` and aborts when `condition` is false: the fuzzer records the
 // input as a crash.
 void Require(bool condition, const std::string& what);
@@ -120,9 +124,10 @@ std::vector<DecodedEvent> SampleChain(const std::string& origin, size_t count, i
 // Applies `mutation` (with `parameter`) to `records`.
 void Mutate(std::vector<v1::EventRecord>& records, uint8_t mutation, uint16_t parameter);
 
-// Every origin's chain in `store` verifies: seqs 1..head all held, each
-// decodes, links to its predecessor, and the last one's hash is the head's.
-void RequireValidChains(const Store& store);
+// Every origin's chain in `store` (or only those of `origins`) verifies: seqs
+// 1..head all held, each decodes, links to its predecessor, and the last
+// one's hash is the head's.
+void RequireValidChains(const Store& store, const std::vector<std::string>& origins = {});
 
 }  // namespace comptoir::fuzz
 

@@ -77,6 +77,7 @@ bool SameHeads(const std::map<std::string, ChainHead>& a,
 }
 
 void Setup() {
+  QuietProtobufLogs();
   world = new World;
   world->template_dir = NewTemplateDir("node");
   std::vector<DecodedEvent> own;
