@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -71,6 +72,9 @@ struct BadInput {
   // A phrase the status message must contain.
   std::string says;
 };
+
+// gtest prints the case's name (also in ctest's test names).
+void PrintTo(const BadInput& bad, std::ostream* os) { *os << bad.name; }
 
 const char kHem[] = "<hem's token>";
 
