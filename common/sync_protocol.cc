@@ -35,7 +35,13 @@ absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
 }
 
 absl::Status ToStatus(const v1::SyncError& error) {
-  return absl::Status(StatusCodeFor(error.reason()), error.message());
+  if (!error.message().empty()) return absl::Status(StatusCodeFor(error.reason()), error.message());
+  // Still something for the person reading the node's logs.
+  const std::string& name = v1::SyncError::Reason_Name(error.reason());
+  return absl::Status(StatusCodeFor(error.reason()),
+                      absl::StrCat("the hub refused the stream (",
+                                   name.empty() ? absl::StrCat("reason ", error.reason()) : name,
+                                   ") without saying why"));
 }
 
 std::optional<std::string> BatchLimitsExceeded(const v1::PushBatch& batch) {

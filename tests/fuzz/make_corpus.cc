@@ -12,6 +12,7 @@
 
 #include "common/sync_protocol.h"
 #include "comptoir/v1/events.pb.h"
+#include "comptoir/v1/sync.pb.h"
 #include "tests/fuzz/fuzz_support.h"
 
 namespace comptoir::fuzz {
@@ -183,6 +184,10 @@ void WriteNodeSeeds(const std::string& dir) {
   Writer error;
   error.U8(0).U8(kNodeError).U8(3).Chunk("gap");
   Save(dir, "error", error.data());
+  Writer silent;  // found by the fuzzer: a refusal without a message
+  NodeWelcome(silent.U8(2), 0, 0);
+  silent.U8(kNodeError).U8(v1::SyncError::WRONG_ORIGIN).Chunk("");
+  Save(dir, "error_without_message", silent.data());
 }
 
 void WriteCodecSeeds(const std::string& dir) {

@@ -308,6 +308,20 @@ TEST_F(SyncProtocolTest, AnEndedHubSessionAcceptsNothingMore) {
   EXPECT_FALSE(session.NextPull()->has_value());
 }
 
+// Found by node_session_fuzz: a SyncError without a message ended the node's
+// stream with an empty status message, leaving nothing to read in its logs.
+TEST_F(SyncProtocolTest, AHubRefusalWithoutAMessageStillSaysSomething) {
+  NodeSession session(hem_.get());
+  ASSERT_TRUE(session.Start().ok());
+  v1::HubMessage refusal;
+  refusal.mutable_error()->set_reason(v1::SyncError::WRONG_ORIGIN);
+  auto out = session.OnHubMessage(refusal);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.status().message(), "the hub refused the stream (WRONG_ORIGIN) without saying why");
+  refusal.mutable_error()->set_reason(v1::SyncError::Reason(99));
+  EXPECT_NE(session.OnHubMessage(refusal).status().message().find("reason 99"), std::string::npos);
+}
+
 TEST_F(SyncProtocolTest, ReconnectingNodeResumesFromItsCursor) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
