@@ -40,8 +40,7 @@ inline constexpr size_t kMaxPullBatchesInFlight = 4;
 
 // The status code that goes with each refusal: what the node should do next.
 absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason);
-// A SyncError turned into a status (code from StatusCodeFor, its message, or
-// a sentence naming the reason when it has none).
+// A SyncError turned into a status (code from StatusCodeFor, its message).
 absl::Status ToStatus(const v1::SyncError& error);
 
 // ---------------------------------------------------------------- node side
