@@ -30,7 +30,7 @@ DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
 absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record) {
   DecodedEvent event;
   if (!event.core.ParseFromString(record.core())) {
-    return absl::InvalidArgumentError("event core is not a valid EventCore message");
+    return absl::InvalidArgumentError("its core bytes do not parse as an EventCore: truncated or corrupted");
   }
   const v1::EventCore& core = event.core;
   if (core.origin().empty()) {

@@ -14,10 +14,22 @@ HubSession::Reply HubSession::Refuse(v1::SyncError::Reason reason, std::string m
   error->set_message(std::move(message));
   error->set_high_water(high_water);
   reply.end = ToStatus(*error);
+  ended_ = true;
   return reply;
 }
 
 HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message) {
+  if (ended_) {
+    Reply reply;
+    reply.end = absl::FailedPreconditionError("this sync stream already ended");
+    return reply;
+  }
+  Reply reply = Handle(message);
+  if (!reply.end.ok()) ended_ = true;
+  return reply;
+}
+
+HubSession::Reply HubSession::Handle(const v1::NodeMessage& message) {
   if (!established_ && message.msg_case() != v1::NodeMessage::kHello) {
     return Refuse(v1::SyncError::BAD_HELLO, "the first message of a sync stream must be Hello",
                   0);
@@ -30,6 +42,13 @@ HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message) {
       return OnPush(message.push());
     case v1::NodeMessage::kPullAck: {
       const uint64_t cursor = message.pull_ack().cursor();
+      if (cursor > sent_through_) {
+        return Refuse(v1::SyncError::CURSOR_BEYOND_LOG,
+                      absl::StrCat("the node acknowledged the hub's log up to position ", cursor,
+                                   " but was sent entries only up to ", sent_through_,
+                                   " (log head ", store_->LogHead(), ")"),
+                      0);
+      }
       while (!pull_in_flight_.empty() && pull_in_flight_.front() <= cursor) {
         pull_in_flight_.pop_front();
       }
@@ -68,6 +87,21 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
                                    : ": upgrade comptoir-hub"),
                   0);
   }
+  const bool same_log = hello.hub_epoch() == store_->Epoch();
+  const uint64_t log_head = store_->LogHead();
+  if (same_log && hello.cursor() > log_head) {
+    // The node applied positions this log does not have: the hub lost the end
+    // of its log without drawing a new epoch. Streaming from log_head would
+    // make the node skip the next events forever.
+    return Refuse(v1::SyncError::CURSOR_BEYOND_LOG,
+                  absl::StrCat("site '", hello.site(), "' has applied this hub's log (epoch ",
+                               store_->Epoch(), ") up to position ", hello.cursor(),
+                               " but the log ends at ", log_head,
+                               ": the hub lost entries without drawing a new epoch; restart it "
+                               "with --new-epoch (or restore its backup with `comptoir-hub "
+                               "restore`) so that every centre re-syncs"),
+                  0);
+  }
   absl::StatusOr<ChainHead> head = store_->HeadOf(hello.site());
   if (!head.ok()) {
     Reply reply;
@@ -79,9 +113,7 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   node_own_seq_ = hello.own_seq();
   established_ = true;
   // A cursor from another hub log means nothing here: stream from the start.
-  const bool same_log = hello.hub_epoch() == store_->Epoch();
-  const uint64_t log_head = store_->LogHead();
-  sent_through_ = same_log ? std::min(hello.cursor(), log_head) : 0;
+  sent_through_ = same_log ? hello.cursor() : 0;
   node_cursor_ = sent_through_;
 
   Reply reply;
@@ -95,6 +127,11 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
 }
 
 HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
+  if (std::optional<std::string> too_large = BatchLimitsExceeded(push)) {
+    absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
+    return Refuse(v1::SyncError::BATCH_TOO_LARGE, *std::move(too_large),
+                  head.ok() ? head->seq : 0);
+  }
   std::vector<DecodedEvent> events;
   events.reserve(push.events_size());
   for (const v1::EventRecord& record : push.events()) {
@@ -102,7 +139,10 @@ HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
     if (!decoded.ok()) {
       // Append nothing from a batch that holds garbage.
       absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
-      return Refuse(v1::SyncError::MALFORMED, std::string(decoded.status().message()),
+      return Refuse(v1::SyncError::MALFORMED,
+                    absl::StrCat("event ", events.size() + 1, " of the pushed batch is unreadable (",
+                                 decoded.status().message(),
+                                 "): nothing of this batch was appended"),
                     head.ok() ? head->seq : 0);
     }
     events.push_back(*std::move(decoded));
@@ -124,7 +164,7 @@ HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
 }
 
 absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
-  if (!established_ || pull_in_flight_.size() >= kMaxPullBatchesInFlight) {
+  if (!established_ || ended_ || pull_in_flight_.size() >= kMaxPullBatchesInFlight) {
     return std::optional<v1::HubMessage>();
   }
   while (sent_through_ < store_->LogHead()) {

@@ -102,6 +102,22 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPushAck(const v1::Pu
 }
 
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPull(const v1::PullBatch& batch) {
+  // The cursor moves to `through`: it must not claim more than the batch and
+  // the hub's log hold.
+  uint64_t last = 0;
+  for (const v1::LogEntry& entry : batch.entries()) {
+    if (entry.position() <= last) {
+      return absl::InternalError(absl::StrCat("hub sent a pull batch whose log positions are not "
+                                              "increasing (", entry.position(), " after ", last,
+                                              "): nothing applied"));
+    }
+    last = entry.position();
+  }
+  if (batch.through() < last || batch.through() > batch.log_head()) {
+    return absl::InternalError(absl::StrCat(
+        "hub sent a pull batch through position ", batch.through(), " with entries up to ", last,
+        " and a log head of ", batch.log_head(), ": nothing applied"));
+  }
   RETURN_IF_ERROR(store_->ApplyPulled(epoch_, batch));
   std::vector<v1::NodeMessage> out(1);
   out[0].mutable_pull_ack()->set_cursor(batch.through());

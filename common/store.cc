@@ -88,6 +88,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   table_options.whole_key_filtering = true;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table_options));
+  // Memtables grow in 1 MiB blocks instead of write_buffer_size / 8 (8 MiB per
+  // column family, 48 MiB on every open, mostly unused by a centre's traffic).
+  cf_options.arena_block_size = 1 << 20;
 
   if (options.memory_disk) {
     // Simulations open thousands of small databases and copy them as a power

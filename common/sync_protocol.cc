@@ -17,6 +17,13 @@ absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
     case v1::SyncError::GAP:
       // The node should reconnect and push again from the hub's high-water mark.
       return absl::StatusCode::kAborted;
+    case v1::SyncError::CURSOR_BEYOND_LOG:
+      // Past the end of the hub's log: fine again once the hub's state changes
+      // (a hub restored without a new epoch must get one).
+      return absl::StatusCode::kOutOfRange;
+    case v1::SyncError::BATCH_TOO_LARGE:
+      // Send smaller batches.
+      return absl::StatusCode::kResourceExhausted;
     case v1::SyncError::BROKEN_CHAIN:
     case v1::SyncError::FORK:
     case v1::SyncError::UNSUPPORTED_VERSION:
@@ -28,7 +35,29 @@ absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
 }
 
 absl::Status ToStatus(const v1::SyncError& error) {
-  return absl::Status(StatusCodeFor(error.reason()), error.message());
+  if (!error.message().empty()) return absl::Status(StatusCodeFor(error.reason()), error.message());
+  // Still something for the person reading the node's logs.
+  const std::string& name = v1::SyncError::Reason_Name(error.reason());
+  return absl::Status(StatusCodeFor(error.reason()),
+                      absl::StrCat("the hub refused the stream (",
+                                   name.empty() ? absl::StrCat("reason ", error.reason()) : name,
+                                   ") without saying why"));
+}
+
+std::optional<std::string> BatchLimitsExceeded(const v1::PushBatch& batch) {
+  const size_t count = static_cast<size_t>(batch.events_size());
+  if (count > kMaxBatchEvents) {
+    return absl::StrCat("a push batch holds at most ", kMaxBatchEvents, " events; this one has ",
+                        count, ": send smaller batches");
+  }
+  if (count < 2) return std::nullopt;  // a single event is always a valid batch
+  size_t bytes = 0;
+  for (const v1::EventRecord& record : batch.events()) bytes += record.core().size();
+  if (bytes > kMaxBatchBytes) {
+    return absl::StrCat("a push batch of several events holds at most ", kMaxBatchBytes,
+                        " bytes of event cores; this one has ", bytes, ": send smaller batches");
+  }
+  return std::nullopt;
 }
 
 absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& head,

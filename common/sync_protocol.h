@@ -6,7 +6,11 @@
 // Flow control: a node keeps at most kMaxPushBatchesInFlight unacknowledged
 // push batches; the hub keeps at most kMaxPullBatchesInFlight unacknowledged
 // pull batches. Batches hold at most kMaxBatchEvents events and about
-// kMaxBatchBytes bytes, so memory stays flat whatever the backlog.
+// kMaxBatchBytes bytes, so memory stays flat whatever the backlog. The exact
+// push rule, which the hub enforces (BATCH_TOO_LARGE): at most kMaxBatchEvents
+// events, and event cores totalling at most kMaxBatchBytes unless the batch is
+// a single event (EventLog::ReadRange makes such batches). Whole messages are
+// also bounded by the hub's gRPC receive limit (common/daemon.h).
 //
 // Thread-safety: a session is used by one thread at a time (its adapter
 // serialises calls). Stores are called from the session's thread.
@@ -68,7 +72,8 @@ class NodeSyncStore {
   // Applies the batch's entries (skipping those already held; keeping a
   // withheld link as its origin's new chain head, unfolded) together with
   // cursor = {hub_epoch, batch.through()}, atomically and durably. Returns an
-  // error, having written nothing, if an entry does not link to its chain.
+  // error, having written nothing, if an entry does not link to its chain, or
+  // is one of the node's own events beyond its head while it is not recovering.
   virtual absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) = 0;
   // The hub holds the node's own events up to `high_water`.
   virtual absl::Status RecordAcked(uint64_t high_water) = 0;
@@ -125,6 +130,9 @@ struct PushVerdict {
   std::optional<v1::SyncError> error;
 };
 
+// Why `batch` breaks the push batch limits above (a sentence), or nullopt.
+std::optional<std::string> BatchLimitsExceeded(const v1::PushBatch& batch);
+
 // Returns the hash of the held event (site, seq) or nullopt.
 using HeldHashLookup = std::function<absl::StatusOr<std::optional<std::string>>(uint64_t seq)>;
 
@@ -169,6 +177,8 @@ class HubSession {
     // Not OK: send `messages` (ending with the SyncError), then end the stream with this status.
     absl::Status end;
   };
+  // Once a reply has ended the stream, the session is over: later messages
+  // get FailedPrecondition and change nothing, NextPull returns nullopt.
   Reply OnNodeMessage(const v1::NodeMessage& message);
 
   // The next pull batch to send, if the log has entries this node has not been
@@ -191,6 +201,7 @@ class HubSession {
   uint64_t node_own_seq() const { return node_own_seq_; }
 
  private:
+  Reply Handle(const v1::NodeMessage& message);
   Reply OnHello(const v1::Hello& hello);
   Reply OnPush(const v1::PushBatch& push);
   Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
@@ -198,6 +209,7 @@ class HubSession {
   HubSyncStore* store_;
   const std::string authenticated_site_;
   bool established_ = false;
+  bool ended_ = false;
   std::string site_;
   bool recover_ = false;  // the node asked for its own events too
   uint64_t sent_through_ = 0;  // last log position covered by a sent pull batch

@@ -15,6 +15,7 @@ PACKAGES=(
   libcpp-httplib-dev openssl
   dpkg-dev file systemd
   libgtest-dev libgmock-dev libbenchmark-dev
+  clang libclang-rt-14-dev  # the libFuzzer targets (tests/fuzz)
 )
 
 if [ "${1:-}" = "--web-tests" ]; then

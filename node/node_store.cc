@@ -212,6 +212,14 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
     ASSIGN_OR_RETURN(ChainHead head, log_.Head(event.core.origin(), &batch));
     switch (CheckLink(head, event)) {
       case Link::kNext:
+        if (own && !recovery_.has_value()) {
+          // Only this node writes its own chain; the hub hands it back only
+          // while the node is recovering it (common/sync_protocol.h).
+          return absl::FailedPreconditionError(absl::StrCat(
+              "the hub sent ", name, ", an event of this centre that it does not hold (it holds "
+              "its own events up to ", head.seq, ") while not recovering: nothing applied; if "
+              "this centre's data was lost, restart it with --recover-from-hub"));
+        }
         RETURN_IF_ERROR(log_.Stage(batch, event));
         // Our own history coming back: ids and retries must go on from it.
         if (own) RETURN_IF_ERROR(StageOwnIndexes(*store_, batch, prefix_, event));

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <functional>
 
 #include "common/keys.h"
 #include "common/sha256.h"
@@ -268,6 +269,81 @@ TEST_F(SyncProtocolTest, BadHellosAndGarbageAreRefused) {
     EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::MALFORMED);
   }
   EXPECT_EQ(hub_->LogHead(), base_ + 0);
+}
+
+TEST_F(SyncProtocolTest, AHubNeverWritesANodesOwnChainUnlessItRecovers) {
+  Sell(*hem_, 2);
+  SyncWire(hem_.get(), hub_.get()).Pump();
+  // A hub sends a hem/3 that this hem never wrote, chained onto its head.
+  v1::EventCore core;
+  core.set_origin("hem");
+  core.mutable_sale_recorded()->set_family_id("X");
+  const DecodedEvent foreign = SealEvent(*hem_->OwnHead(), core, nullptr);
+  v1::PullBatch tail;
+  v1::LogEntry* entry = tail.add_entries();
+  entry->set_position(3);
+  *entry->mutable_event() = foreign.record;
+  tail.set_through(3);
+  tail.set_log_head(3);
+  ASSERT_TRUE(hem_->ResetCursor(hub_->Epoch()).ok());
+  const absl::Status refused = hem_->ApplyPulled(hub_->Epoch(), tail);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kFailedPrecondition) << refused;
+  EXPECT_NE(refused.message().find("while not recovering"), absl::string_view::npos) << refused;
+  EXPECT_EQ(hem_->OwnHead()->seq, 2u) << "the node's own chain is untouched";
+  EXPECT_EQ(hem_->Status()->hub_cursor(), 0u) << "nothing applied, the cursor did not move";
+}
+
+TEST_F(SyncProtocolTest, ANodeRefusesAPullBatchThatClaimsMoreThanTheLog) {
+  Sell(*lille_, 2);
+  SyncWire(lille_.get(), hub_.get()).Pump();
+  SyncWire wire(hem_.get(), hub_.get());
+  ASSERT_TRUE(wire.DeliverUp());
+  ASSERT_TRUE(wire.DeliverDown());  // Welcome
+  ASSERT_TRUE(wire.node_session().welcomed());
+  v1::PullBatch batch = hub_->ReadLogFor("hem", 0, 100, 1 << 20, false).value();
+  for (auto mangle : std::vector<std::function<void(v1::PullBatch&)>>{
+           [](v1::PullBatch& b) { b.set_through(b.log_head() + 1); },
+           [](v1::PullBatch& b) { b.mutable_entries(1)->set_position(b.entries(0).position()); },
+           [](v1::PullBatch& b) { b.set_through(b.entries(b.entries_size() - 1).position() - 1); }}) {
+    v1::HubMessage message;
+    *message.mutable_pull() = batch;
+    mangle(*message.mutable_pull());
+    auto out = wire.node_session().OnHubMessage(message);
+    EXPECT_EQ(out.status().code(), absl::StatusCode::kInternal) << out.status();
+    EXPECT_NE(out.status().message().find("nothing applied"), absl::string_view::npos);
+    EXPECT_EQ(hem_->Status()->hub_cursor(), 0u) << "the cursor never passes what was applied";
+    EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 0u);
+  }
+}
+
+TEST_F(SyncProtocolTest, AnEndedHubSessionAcceptsNothingMore) {
+  Sell(*hem_, 3);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  v1::NodeMessage ack;
+  ack.mutable_pull_ack()->set_cursor(hub_->LogHead() + 1);
+  HubSession::Reply refused = session.OnNodeMessage(ack);
+  EXPECT_EQ(refused.end.code(), absl::StatusCode::kOutOfRange) << refused.end;
+  EXPECT_EQ(refused.messages.back().error().reason(), v1::SyncError::CURSOR_BEYOND_LOG);
+  // Whatever arrives after the refusal (the adapter stops reading, but a
+  // message may be in flight) changes nothing.
+  EXPECT_FALSE(session.OnNodeMessage(PushOf(*hem_, 1, 3)).end.ok());
+  EXPECT_EQ(hub_->LogHead(), base_);
+  EXPECT_FALSE(session.NextPull()->has_value());
+}
+
+// Found by node_session_fuzz: a SyncError without a message ended the node's
+// stream with an empty status message, leaving nothing to read in its logs.
+TEST_F(SyncProtocolTest, AHubRefusalWithoutAMessageStillSaysSomething) {
+  NodeSession session(hem_.get());
+  ASSERT_TRUE(session.Start().ok());
+  v1::HubMessage refusal;
+  refusal.mutable_error()->set_reason(v1::SyncError::WRONG_ORIGIN);
+  auto out = session.OnHubMessage(refusal);
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(out.status().message(), "the hub refused the stream (WRONG_ORIGIN) without saying why");
+  refusal.mutable_error()->set_reason(v1::SyncError::Reason(99));
+  EXPECT_NE(session.OnHubMessage(refusal).status().message().find("reason 99"), std::string::npos);
 }
 
 TEST_F(SyncProtocolTest, ReconnectingNodeResumesFromItsCursor) {
