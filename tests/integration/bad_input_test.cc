@@ -106,7 +106,7 @@ std::vector<BadInput> Cases() {
          hello.mutable_hello()->set_protocol_version(kProtocolVersion + 1);
          return std::vector{hello};
        },
-       grpc::StatusCode::FAILED_PRECONDITION, "node speaks sync protocol 2, this hub speaks 1"},
+       grpc::StatusCode::FAILED_PRECONDITION, "this hub speaks"},
       {"MessageOverTheReceiveLimit", kHem,
        [](const Scene& s) {
          return std::vector{HelloFrom("hem"),
