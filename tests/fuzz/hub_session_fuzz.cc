@@ -306,6 +306,13 @@ class Run {
     for (const v1::LogEntry& entry : batch.entries()) {
       Require(entry.position() > last, "pull positions do not move forward");
       last = entry.position();
+      if (entry.has_withheld()) {  // an event this centre is not entitled to
+        const v1::WithheldLink& link = entry.withheld();
+        Require(link.seq() > 0 && link.hash().size() == 32 && link.prev_hash().size() == 32,
+                "the hub sent a malformed withheld link");
+        Require(link.origin() != session_.site(), "the hub withheld a node's own event");
+        continue;
+      }
       absl::StatusOr<DecodedEvent> event = DecodeRecord(entry.event());
       Require(event.ok(), "the hub sent an event that does not decode");
       Require(recover_ || event->core.origin() != session_.site(),

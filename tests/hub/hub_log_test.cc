@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/event_codec.h"
 #include "common/keys.h"
+#include "common/routing.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -45,10 +46,11 @@ std::vector<std::string> LogEntries(const HubLog& hub) {
                   .Scan(Column::kLog, "", "",
                         [&](absl::string_view key, absl::string_view value) {
                           EXPECT_EQ(ReadBigEndian64(key).value_or(0), expected++) << "a gap";
-                          std::string origin;
-                          uint64_t seq = 0;
-                          EXPECT_TRUE(ParseEventKey(value, &origin, &seq));
-                          entries.push_back(absl::StrCat(origin, "/", seq));
+                          std::optional<LogValue> entry = DecodeLogValue(value);
+                          EXPECT_TRUE(entry.has_value()) << "a malformed log value";
+                          if (entry.has_value()) {
+                            entries.push_back(absl::StrCat(entry->origin, "/", entry->seq));
+                          }
                           return true;
                         })
                   .ok());

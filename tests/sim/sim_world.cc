@@ -385,17 +385,20 @@ absl::Status SimWorld::DeliverUp(Node& node) {
 absl::Status SimWorld::DeliverDown(Node& node) {
   if (!node.wire) return absl::OkStatus();
   if (!node.wire->closed() && node.wire->down().empty()) node.wire->FillPulls();
-  if (!node.wire->down().empty() && node.wire->down().front().has_pull()) {
-    node.last_pull = node.wire->down().front().pull();
-  }
+  const bool pull = !node.wire->down().empty() && node.wire->down().front().has_pull();
+  if (pull) node.last_pull = node.wire->down().front().pull();
   if (node.wire->DeliverDown()) ++counts_.messages;
+  // A batch belongs to the hub log it was read from: remember which.
+  if (pull) node.last_pull_epoch = node.store->Cursor().value_or(NodeCursor{}).hub_epoch;
   return WireError(node);
 }
 
 absl::Status SimWorld::ReplayPull(Node& node) {
   if (node.last_pull.entries_size() == 0) return absl::OkStatus();
   ASSIGN_OR_RETURN(NodeCursor cursor, node.store->Cursor());
-  if (cursor.hub_epoch != hub_->Epoch()) return absl::OkStatus();
+  if (cursor.hub_epoch != hub_->Epoch() || node.last_pull_epoch != cursor.hub_epoch) {
+    return absl::OkStatus();
+  }
   ++counts_.duplicates;
   absl::Status applied = node.store->ApplyPulled(cursor.hub_epoch, node.last_pull);
   if (!applied.ok()) {

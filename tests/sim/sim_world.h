@@ -115,6 +115,7 @@ class SimWorld {
     std::map<uint64_t, OwnEvent> written_off;  // lost with a disk or an old backup
     std::vector<std::pair<std::string, uint64_t>> backups;  // directory, own head
     v1::PullBatch last_pull;
+    uint64_t last_pull_epoch = 0;  // the hub epoch last_pull was read from
     v1::PushBatch last_push;
   };
 
