@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/config_file.h"
+#include "common/daemon.h"
 
 namespace comptoir {
 namespace {
@@ -117,6 +118,15 @@ int ParseCommandLine(CLI::App& app, int argc, const char* const* argv) {
     return 2;
   }
   return -1;
+}
+
+void AddSyncKeepaliveOption(CLI::App& app, int* seconds) {
+  *seconds = kDefaultKeepaliveSeconds;
+  app.add_option("--sync-keepalive", *seconds,
+                 "Seconds of silence after which a sync connection is checked with a ping; "
+                 "one left unanswered (for up to 10 s) drops the connection")
+      ->capture_default_str()
+      ->check(CLI::Range(kMinKeepaliveSeconds, 3600));
 }
 
 }  // namespace comptoir

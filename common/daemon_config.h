@@ -40,6 +40,10 @@ absl::StatusOr<std::vector<std::string>> ArgsWithConfigFile(const CLI::App& app,
 // it comes from the file).
 int ParseCommandLine(CLI::App& app, int argc, const char* const* argv);
 
+// Adds --sync-keepalive (both daemons) to `app`, storing into `*seconds`
+// (which holds the default, kDefaultKeepaliveSeconds, until parsed).
+void AddSyncKeepaliveOption(CLI::App& app, int* seconds);
+
 }  // namespace comptoir
 
 #endif  // COMPTOIR_COMMON_DAEMON_CONFIG_H_

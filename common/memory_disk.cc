@@ -67,17 +67,20 @@ class TrackedFile : public rocksdb::FSWritableFileOwnerWrapper {
       : FSWritableFileOwnerWrapper(std::move(file)), path_(std::move(path)), ledger_(ledger) {}
 
   rocksdb::IOStatus Sync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->Sync(options, dbg);
-    if (s.ok()) ledger_->Synced(path_, target()->GetFileSize(options, dbg));
-    return s;
+    return Recorded(target()->Sync(options, dbg), options, dbg);
   }
   rocksdb::IOStatus Fsync(const rocksdb::IOOptions& options, rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus s = target()->Fsync(options, dbg);
-    if (s.ok()) ledger_->Synced(path_, target()->GetFileSize(options, dbg));
-    return s;
+    return Recorded(target()->Fsync(options, dbg), options, dbg);
   }
 
  private:
+  // After a sync: what the file holds now is on the disk.
+  rocksdb::IOStatus Recorded(rocksdb::IOStatus synced, const rocksdb::IOOptions& options,
+                             rocksdb::IODebugContext* dbg) {
+    if (synced.ok()) ledger_->Synced(path_, target()->GetFileSize(options, dbg));
+    return synced;
+  }
+
   const std::string path_;
   SyncLedger* ledger_;
 };

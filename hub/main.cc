@@ -65,12 +65,8 @@ int main(int argc, char** argv) {
       "unless a reverse proxy guards it");
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the dashboard listens, write its bound address to this file");
-  int keepalive_seconds = comptoir::kDefaultKeepaliveSeconds;
-  app.add_option("--sync-keepalive", keepalive_seconds,
-                 "Seconds of silence after which a sync connection is checked with a ping; "
-                 "one left unanswered (for up to 10 s) drops the connection")
-      ->capture_default_str()
-      ->check(CLI::Range(comptoir::kMinKeepaliveSeconds, 3600));
+  int keepalive_seconds = 0;
+  comptoir::AddSyncKeepaliveOption(app, &keepalive_seconds);
   std::string metrics_listen;
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");

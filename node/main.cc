@@ -71,12 +71,8 @@ int main(int argc, char** argv) {
   app.add_option("--tls-key", tls_files.key, "The PEM private key of --tls-cert");
   app.add_option("--tls-server-name", tls_server_name,
                  "Name on the hub's certificate when it differs from the --hub host");
-  int keepalive_seconds = comptoir::kDefaultKeepaliveSeconds;
-  app.add_option("--sync-keepalive", keepalive_seconds,
-                 "Seconds of silence after which a sync connection is checked with a ping; "
-                 "one left unanswered (for up to 10 s) drops the connection")
-      ->capture_default_str()
-      ->check(CLI::Range(comptoir::kMinKeepaliveSeconds, 3600));
+  int keepalive_seconds = 0;
+  comptoir::AddSyncKeepaliveOption(app, &keepalive_seconds);
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
   app.add_flag("--recover-from-hub", recover_from_hub,

@@ -128,6 +128,8 @@ absl::Status SimWorld::OpenHub(const std::string& dir, bool new_epoch) {
 }
 
 absl::Status SimWorld::OpenNode(Node& node, const std::string& dir, bool recover) {
+  node.till.reset();  // a process ends before the next one starts
+  node.store.reset();
   node.dir = dir;
   ++node.incarnation;
   node.last_pull.Clear();
@@ -430,8 +432,6 @@ absl::Status SimWorld::PowerCutNode(Node& node) {
   Disconnect(node, random_() % 2 == 0);
   const std::string after = NextDir(node.site);
   RETURN_IF_ERROR(disk_->PowerLossCopy(node.dir, after));
-  node.till.reset();
-  node.store.reset();
   ++counts_.power_cuts;
   return OpenNode(node, after, false);
 }
@@ -471,8 +471,6 @@ absl::Status SimWorld::LoseDisk(Node& node) {
   Disconnect(node, false);
   KillZombies(node);
   WriteOff(node, hub_->HeadOf(node.site)->seq);
-  node.till.reset();
-  node.store.reset();
   ++counts_.disks_lost;
   destructive_pending_ = true;
   return OpenNode(node, NextDir(node.site), /*recover=*/true);
@@ -501,8 +499,6 @@ absl::Status SimWorld::RestoreNode(Node& node) {
   WriteOff(node, std::max(backup_head, hub_->HeadOf(node.site)->seq));
   const std::string dir = NextDir(node.site);
   RETURN_IF_ERROR(disk_->PowerLossCopy(backup, dir));
-  node.till.reset();
-  node.store.reset();
   ++counts_.restores;
   destructive_pending_ = true;
   // As `comptoir-node restore` does: recover from the hub before selling.
