@@ -63,10 +63,6 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   void Wake() {
     std::lock_guard<std::mutex> lock(mu_);
     PumpLocked();
-    // Pumping may have skipped entries the node does not get (its own).
-    if (session_.established() && !finished_) {
-      service_->RecordCaughtUp(site_, session_.caught_up_through());
-    }
   }
 
   // On an append thread, while appending_: this thread alone uses session_.
@@ -128,6 +124,14 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
         return;
       }
       if (next->has_value()) queue_.push_back(std::move(**next));
+      // NextPull may have skipped entries the node does not get (its own), or
+      // found nothing left to send once every batch is acknowledged: either
+      // moves how far the node is caught up. Recorded here, after every pull
+      // decision, not only when the log grows: a decision deferred by a write
+      // in flight is taken in OnWriteDone, and health must see it.
+      if (session_.established()) {
+        service_->RecordCaughtUp(site_, session_.caught_up_through());
+      }
     }
     if (!queue_.empty()) {
       writing_ = std::move(queue_.front());
