@@ -202,7 +202,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
     [[1, 'Amélie', 1990], [2, 'Léo', 2015], [3, 'Lina', 2020]]);
   assert.equal(after.householdType, 'SINGLE_PARENT', 'what was not touched stays');
   assert.equal(await page.inputValue('#edit-member-name-3'), 'Lina', 'the form shows the saved household');
-  await screenshot(page, 'famille-modifier');
+  await screenshot(page, 'famille-modifier', { fullPage: true });
 
   // Renew: a last day before the start is refused; then six months at 80 €.
   await page.getByRole('button', { name: 'Prolonger…' }).click();
@@ -235,6 +235,6 @@ test('a household edited, its referral renewed then ended', async (t) => {
   const ended = (await family()).referrals[0];
   assert.equal(ended.ended, true);
   assert.equal(ended.endDay, dayPlus(0));
-  await screenshot(page, 'famille-orientations');
+  await screenshot(page, 'famille-orientations', { fullPage: true });
   assert.deepEqual(seen, []);
 });
