@@ -1,6 +1,6 @@
 // The back-office screens: families and referrals, stock and donations,
 // transfers between centres, workshops.
-import { $, attempt, donorNamed, el, euros, frenchDay, parseEuros, productNamed, showError,
+import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
   showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
@@ -54,8 +54,8 @@ export async function registerFamily(event) {
 export async function grantReferral(event) {
   event.preventDefault();
   const ceilingText = $('ref-ceiling').value.trim();
-  const ceiling = ceilingText ? parseEuros(ceilingText) : 0;
-  if (ceiling === null) { showError(`Plafond mal écrit : « ${ceilingText} » (par exemple 60 ou 60,50).`); return; }
+  const ceiling = ceilingCents(ceilingText);
+  if (ceiling === null) return;
   const referral = await attempt(() => till('GrantReferral', {
     familyId: $('ref-family').value.trim().toUpperCase(), prescriberId: $('ref-prescriber').value,
     startDay: $('ref-start').value, endDay: $('ref-end').value, monthlyCeilingCents: ceiling,
@@ -83,8 +83,6 @@ export async function receiveStock(event) {
   showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
 }
 
-const expiryLabel = { DLC: 'DLC', DDM: 'DDM' };
-
 export async function loadStock(event) {
   if (event) event.preventDefault();
   const within = Number($('stock-within').value) || 0;
@@ -102,7 +100,7 @@ export async function loadStock(event) {
     el('td', {}, ...level.lots.map((lot) => el('div', {
       className: `row ${lot.expiryDay && lot.expiryDay <= soon ? 'soon' : ''}`,
     }, el('span', { textContent: `${lot.lotId} : ${lot.remaining}` +
-        (lot.expiryDay ? `, ${expiryLabel[lot.expiryKind] || ''} ${frenchDay(lot.expiryDay)}` : '') +
+        (lot.expiryDay ? `, ${expiryText(lot.expiryKind, lot.expiryDay)}` : '') +
         (lot.expiryDay && lot.expiryDay <= soon ? ' (date proche)' : '') +
         (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : '') }),
     fix('Corriger', `Corriger le lot ${lot.lotId}`, level.product.productId, lot.lotId)))),
@@ -117,7 +115,7 @@ export async function loadStock(event) {
 const transferState = { PROPOSED: 'proposé', ACCEPTED: 'accepté', DECLINED: 'refusé',
   CANCELLED: 'annulé', SHIPPED: 'expédié', RECEIVED: 'reçu' };
 
-export async function transferAction(method, request, done) {
+async function transferAction(method, request, done) {
   const view = await attempt(() => till(method, request));
   if (!view) return;
   await loadTransfers();

@@ -2,8 +2,7 @@
 // changed are sent, so an edit made meanwhile at another centre to another
 // field is kept), and its referrals: renew (a new last day, maybe a new
 // ceiling) or end early (RenewReferral, EndReferral).
-import { $, attempt, catalogue, el, euros, frenchDay, parseEuros, showError, showInfo,
-  till } from './common.js';
+import { $, attempt, catalogue, ceilingCents, el, euros, frenchDay, showInfo, till } from './common.js';
 import { addMemberRow, membersOf } from './backoffice.js';
 
 const edit = {
@@ -162,8 +161,8 @@ export async function renewReferral(event) {
   const ceilingText = $('renew-ceiling').value.trim();
   const request = { referralId: edit.referral, endDay: $('renew-end').value };
   if (ceilingText) {
-    const ceiling = parseEuros(ceilingText);
-    if (ceiling === null) { showError(`Plafond mal écrit : « ${ceilingText} » (par exemple 60 ou 60,50).`); return; }
+    const ceiling = ceilingCents(ceilingText);
+    if (ceiling === null) return;
     request.monthlyCeilingCents = ceiling;
   }
   const referral = await attempt(() => till('RenewReferral', request));

@@ -1,7 +1,7 @@
 // Correcting this centre's stock (AdjustStock): a stocktake that counted a
 // different number, units past their date or damaged (taken out of their lot),
 // with the reason and an optional comment.
-import { $, attempt, el, frenchDay, productNamed, showInfo, till } from './common.js';
+import { $, attempt, el, expiryText, productNamed, showInfo, till } from './common.js';
 
 export const reasonLabel = { STOCKTAKE: 'inventaire', EXPIRED: 'périmé', DAMAGED: 'abîmé',
   OTHER_ADJUSTMENT: 'autre' };
@@ -9,7 +9,7 @@ export const reasonLabel = { STOCKTAKE: 'inventaire', EXPIRED: 'périmé', DAMAG
 // "HEM-L-000001 — reste 24, DLC 03/12/2026".
 export function lotLabel(lot) {
   return `${lot.lotId} — reste ${lot.remaining}` +
-    (lot.expiryDay ? `, ${lot.expiryKind === 'DLC' ? 'DLC' : 'DDM'} ${frenchDay(lot.expiryDay)}` : '');
+    (lot.expiryDay ? `, ${expiryText(lot.expiryKind, lot.expiryDay)}` : '');
 }
 
 // Lists the product's lots in the lot choice (the product typed, or `productId`).

@@ -2,11 +2,9 @@
 // (ListSurplus, ListNeeds): marking units of one of this centre's lots as
 // surplus (MarkSurplus), this centre's minimum for a product (SetMinimum), and
 // asking the centre that has a surplus for some of it (a transfer request).
-import { $, attempt, el, frenchDay, productNamed, showInfo, till } from './common.js';
+import { $, attempt, el, expiryText, productNamed, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { lotLabel } from './stock_adjust.js';
-
-const expiryLabel = { DLC: 'DLC', DDM: 'DDM' };
 
 async function loadOwnLots() {
   const report = await attempt(() => till('GetStock', {}));
@@ -43,7 +41,7 @@ export async function loadSurplus() {
       el('td', { textContent: entry.productName || productNamed(entry.productId) }),
       el('td', { textContent: entry.lotId }),
       el('td', { textContent: String(entry.quantity) }),
-      el('td', { textContent: entry.expiryDay ? `${expiryLabel[entry.expiryKind] || ''} ${frenchDay(entry.expiryDay)}` : 'sans date' }),
+      el('td', { textContent: expiryText(entry.expiryKind, entry.expiryDay) || 'sans date' }),
       requestCell(entry))));
     if (surplus.surplus.length === 0) {
       $('surplus-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 6, textContent: 'Aucun surplus proposé.' })));
