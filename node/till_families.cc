@@ -352,6 +352,12 @@ absl::StatusOr<v1::ReferralView> Till::EndReferral(const v1::EndReferralRequest&
     if (current.referral().ended()) {
       return absl::FailedPreconditionError("Cette orientation est déjà terminée.");
     }
+    // Ending never lengthens a referral: that is a renewal, with its own event.
+    if (end > current.referral().end_day()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "Cette orientation finit déjà le ", FrenchDay(current.referral().end_day()),
+          " : pour la prolonger, utilisez « Prolonger »."));
+    }
     v1::EventCore core;
     v1::ReferralEnded* ended = core.mutable_referral_ended();
     ended->set_referral_id(request.referral_id());

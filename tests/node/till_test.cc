@@ -185,6 +185,13 @@ TEST_F(TillTest, ASaleNeedsAReferralCoveringToday) {
 
   v1::EndReferralRequest end;
   end.set_referral_id(referral);
+  end.set_end_day("2026-10-31");  // after its last day: that would lengthen it
+  const uint64_t before = node_->Status()->own_seq();
+  auto longer = till_->EndReferral(end);
+  EXPECT_EQ(longer.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(longer.status().message().find("finit déjà le 30/09/2026"), absl::string_view::npos)
+      << longer.status();
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "a refused end writes nothing";
   end.set_end_day("2026-04-08");
   ASSERT_TRUE(till_->EndReferral(end).ok());
   EXPECT_EQ(Sell(family, rice, 1).status().code(), absl::StatusCode::kFailedPrecondition);

@@ -16,13 +16,14 @@ function binary(name) {
 }
 
 // Polls `condition` every 20 ms until it returns a truthy value, or throws
-// after `timeoutMs` with `what` in the message. Never a fixed sleep.
+// after `timeoutMs` with `what` (or what `what()` returns then) in the message.
+// Never a fixed sleep.
 async function waitFor(what, condition, timeoutMs = 15000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await condition();
     if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'function' ? what() : what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }

@@ -6,39 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-
-// A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
-function dayPlus(days) {
-  return new Date(Date.now() + days * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
-}
-
-// Catalogue from head office (through the hub, as in production), a family of
-// two with a referral and a 60 € monthly ceiling, milk in stock.
-async function openShop(network, web) {
-  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'EPI-LAIT-1L',
-    '--name', 'Lait demi-écrémé 1 L', '--department', 'epicerie', '--price', '1,09',
-    '--unit', 'litre', '--barcode', '3428271940015');
-  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'COI-COUPE-ENF',
-    '--name', 'Coupe enfant', '--department', 'coiffure', '--price', '15', '--unit', 'prestation',
-    '--untracked');
-  await waitFor('the catalogue to reach the centre', async () => {
-    const catalogue = await api(web, 'TillService', 'GetCatalogue', {});
-    return catalogue.products.length === 2;
-  });
-  const family = await api(web, 'TillService', 'RegisterFamily', {
-    familyName: 'Dupont', householdType: 'SINGLE_PARENT', incomeSources: ['RSA'],
-    members: [{ firstName: 'Amélie', sex: 'FEMALE', birthYear: 1990 },
-      { firstName: 'Léo', sex: 'MALE', birthYear: 2015 }],
-  });
-  await api(web, 'TillService', 'GrantReferral', {
-    familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,
-  });
-  await api(web, 'TillService', 'ReceiveStock', {
-    productId: 'EPI-LAIT-1L', quantity: 24, donorId: 'leclerc', lotNumber: 'L2611',
-    expiryKind: 'DLC', expiryDay: dayPlus(5),
-  });
-  return family.familyId;
-}
+const { dayPlus, messageMatches, openShop, text } = require('./shop');
 
 async function focusedId(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -52,8 +20,6 @@ async function tabTo(page, id) {
   }
   assert.equal(await focusedId(page), id, `Tab never reached #${id}`);
 }
-
-const text = (page, selector) => page.locator(selector).innerText();
 
 // Records what would betray a page that is not self-contained or not sound:
 // requests leaving the node's own origin (a CDN, the hub) and script errors.
@@ -257,9 +223,7 @@ test('the back office: a family and its referral, a donation near its date, a tr
   t.after(() => browser.close());
   const page = browser.page;
   await page.goto(hem.web);
-  const message = async (pattern) => {
-    await waitFor(`the message ${pattern}`, async () => pattern.test(await text(page, '#message')));
-  };
+  const message = (pattern) => messageMatches(page, pattern);
 
   // Register a household of two and its referral, with the mouse.
   await page.click('.tabs >> text=Familles');

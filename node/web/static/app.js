@@ -6,10 +6,16 @@ import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBask
   voidClosed } from './sale.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
   receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
+  removeLastEditMember, renewReferral, saveFamily } from './family_edit.js';
+import { adjustStock, loadAdjustLots, reasonChanged } from './stock_adjust.js';
+import { closeArrival, recordArrival } from './arrival.js';
+import { loadSurplus, markSurplus, setMinimum } from './surplus.js';
+import { loadDonors } from './donors.js';
 
 // ---------- screens ----------
 
-const screens = ['sale', 'families', 'stock', 'transfers', 'workshops'];
+const screens = ['sale', 'families', 'stock', 'transfers', 'surplus', 'donors', 'workshops'];
 const onShow = {};
 
 function showScreen(name) {
@@ -40,14 +46,31 @@ function start() {
   $('referral-form').onsubmit = grantReferral;
   $('receive-form').onsubmit = receiveStock;
   $('stock-filter').onsubmit = loadStock;
+  $('edit-find-form').onsubmit = openFamily;
+  $('edit-form').onsubmit = saveFamily;
+  $('edit-add-member').onclick = addEditMember;
+  $('edit-remove-member').onclick = removeLastEditMember;
+  $('renew-form').onsubmit = renewReferral;
+  $('end-form').onsubmit = endReferral;
+  for (const button of document.querySelectorAll('#referrals-panel .close-form')) button.onclick = closeReferralForms;
+  $('adjust-form').onsubmit = (event) => adjustStock(event, loadStock);
+  $('adj-product').onchange = () => loadAdjustLots();
+  $('adj-reason').onchange = reasonChanged;
   $('propose-form').onsubmit = proposeTransfer;
+  $('arrival-form').onsubmit = recordArrival;
+  $('arrival-close').onclick = closeArrival;
+  $('mark-form').onsubmit = markSurplus;
+  $('minimum-form').onsubmit = setMinimum;
   $('schedule-form').onsubmit = scheduleWorkshop;
   $('seat-form').onsubmit = registerSeat;
   onShow.sale = loadCatalogue;
   onShow.stock = () => { loadCatalogue(); loadStock(); };
   onShow.families = loadCatalogue;
   onShow.transfers = () => { loadCatalogue(); loadTransfers(); };
+  onShow.surplus = () => { loadCatalogue(); loadSurplus(); };
+  onShow.donors = async () => { await loadCatalogue(); loadDonors(); };
   onShow.workshops = loadWorkshops;
+  prepareFamilyEdit();
   addMemberRow();
   refreshConnection();
   setInterval(refreshConnection, 1000);

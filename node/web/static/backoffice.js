@@ -1,16 +1,19 @@
 // The back-office screens: families and referrals, stock and donations,
 // transfers between centres, workshops.
-import { $, attempt, donorNamed, el, euros, frenchDay, parseEuros, productNamed, showError,
+import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
   showInfo, till } from './common.js';
 import { site } from './connection.js';
+import { correct } from './stock_adjust.js';
+import { askArrival } from './arrival.js';
 
 // ---------- families ----------
 
-export function addMemberRow() {
-  const box = $('reg-members');
+// Adds a person's row to the members fieldset `box` (the register form's by
+// default); its fields' ids start with `idPrefix` ("member-name-2"...).
+export function addMemberRow(box = $('reg-members'), idPrefix = '') {
   const n = box.querySelectorAll('.member-row').length + 1;
   const row = el('div', { className: 'member-row' });
-  const field = (label, input) => { input.id = `${input.name}-${n}`; return el('div', {}, el('label', { htmlFor: input.id, textContent: label }), input); };
+  const field = (label, input) => { input.id = `${idPrefix}${input.name}-${n}`; return el('div', {}, el('label', { htmlFor: input.id, textContent: label }), input); };
   const sex = el('select', { name: 'member-sex' });
   sex.append(el('option', { value: 'FEMALE', textContent: 'Femme' }), el('option', { value: 'MALE', textContent: 'Homme' }),
     el('option', { value: 'SEX_UNSPECIFIED', textContent: 'Non précisé' }));
@@ -22,13 +25,18 @@ export function addMemberRow() {
   return row;
 }
 
-export async function registerFamily(event) {
-  event.preventDefault();
-  const members = [...$('reg-members').querySelectorAll('.member-row')].map((row) => ({
+// The persons typed in the members fieldset `box`, as MemberInput messages.
+export function membersOf(box) {
+  return [...box.querySelectorAll('.member-row')].map((row) => ({
     firstName: row.querySelector('[name=member-name]').value.trim(),
     sex: row.querySelector('[name=member-sex]').value,
     birthYear: Number(row.querySelector('[name=member-year]').value),
   }));
+}
+
+export async function registerFamily(event) {
+  event.preventDefault();
+  const members = membersOf($('reg-members'));
   const family = await attempt(() => till('RegisterFamily', {
     familyName: $('reg-name').value.trim(), members,
     householdType: $('reg-household').value,
@@ -46,8 +54,8 @@ export async function registerFamily(event) {
 export async function grantReferral(event) {
   event.preventDefault();
   const ceilingText = $('ref-ceiling').value.trim();
-  const ceiling = ceilingText ? parseEuros(ceilingText) : 0;
-  if (ceiling === null) { showError(`Plafond mal écrit : « ${ceilingText} » (par exemple 60 ou 60,50).`); return; }
+  const ceiling = ceilingCents(ceilingText);
+  if (ceiling === null) return;
   const referral = await attempt(() => till('GrantReferral', {
     familyId: $('ref-family').value.trim().toUpperCase(), prescriberId: $('ref-prescriber').value,
     startDay: $('ref-start').value, endDay: $('ref-end').value, monthlyCeilingCents: ceiling,
@@ -75,26 +83,30 @@ export async function receiveStock(event) {
   showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
 }
 
-const expiryLabel = { DLC: 'DLC', DDM: 'DDM' };
-
 export async function loadStock(event) {
   if (event) event.preventDefault();
   const within = Number($('stock-within').value) || 0;
   const report = await attempt(() => till('GetStock', { expiringWithinDays: within }));
   if (!report) return;
   const soon = new Date(Date.now() + 7 * 86400000).toISOString().slice(0, 10);
+  const fix = (text, label, productId, lotId) => {
+    const button = el('button', { type: 'button', textContent: text, onclick: () => correct(productId, lotId) });
+    button.setAttribute('aria-label', label);
+    return button;
+  };
   $('stock-lines').replaceChildren(...report.products.map((level) => el('tr', {},
     el('td', { textContent: `${level.product.name} (${level.product.productId})` }),
     el('td', { textContent: String(level.quantity) }),
     el('td', {}, ...level.lots.map((lot) => el('div', {
-      className: lot.expiryDay && lot.expiryDay <= soon ? 'soon' : '',
-      textContent: `${lot.lotId} : ${lot.remaining}` +
-        (lot.expiryDay ? `, ${expiryLabel[lot.expiryKind] || ''} ${frenchDay(lot.expiryDay)}` : '') +
+      className: `row ${lot.expiryDay && lot.expiryDay <= soon ? 'soon' : ''}`,
+    }, el('span', { textContent: `${lot.lotId} : ${lot.remaining}` +
+        (lot.expiryDay ? `, ${expiryText(lot.expiryKind, lot.expiryDay)}` : '') +
         (lot.expiryDay && lot.expiryDay <= soon ? ' (date proche)' : '') +
-        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : ''),
-    }))))));
+        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : '') }),
+    fix('Corriger', `Corriger le lot ${lot.lotId}`, level.product.productId, lot.lotId)))),
+    el('td', {}, fix('Corriger', `Corriger le stock de ${level.product.name}`, level.product.productId, '')))));
   if (report.products.length === 0) {
-    $('stock-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 3, textContent: 'Aucun article.' })));
+    $('stock-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 4, textContent: 'Aucun article.' })));
   }
 }
 
@@ -127,6 +139,7 @@ function transferButtons(t) {
   }
   if (t.state === 'SHIPPED' && site === t.destination) {
     buttons.push(button('Tout est arrivé', () => transferAction('ReceiveTransfer', { transferId: t.transferId }, 'reçu')));
+    buttons.push(button('Arrivée partielle…', () => askArrival(t)));
   }
   if (t.state === 'PROPOSED' || t.state === 'ACCEPTED') {
     buttons.push(button('Annuler…', () => {
@@ -143,7 +156,9 @@ export async function loadTransfers() {
   $('transfer-lines').replaceChildren(...list.transfers.map((t) => el('tr', {},
     el('td', { textContent: t.transferId }),
     el('td', { textContent: `${t.source} → ${t.destination}` }),
-    el('td', { textContent: t.items.map((i) => `${productNamed(i.productId)} × ${i.quantity}`).join(', ') }),
+    el('td', { textContent: t.items.map((i) => `${productNamed(i.productId)} × ${i.quantity}`).join(', ') +
+      t.received.filter((r) => r.reason || Number(r.damaged)).map((r) => ` ; reçus : ${productNamed(r.productId)} × ${r.arrived}` +
+        (Number(r.damaged) ? ` dont ${r.damaged} abîmé(s)` : '') + (r.reason ? ` (${r.reason})` : '')).join('') }),
     el('td', { textContent: transferState[t.state] || t.state }),
     el('td', {}, ...transferButtons(t)))));
   if (list.transfers.length === 0) {

@@ -49,6 +49,21 @@ export function parseEuros(text) {
   return Number(whole) * 100 + Number(fraction.padEnd(2, '0'));
 }
 
+// A lot's date as the volunteer reads it: "DLC 25/11/2026", "DDM 01/02/2027"; '' without one.
+export function expiryText(kind, day) {
+  if (!day) return '';
+  return `${{ DLC: 'DLC', DDM: 'DDM' }[kind] || ''} ${frenchDay(day)}`.trim();
+}
+
+// A monthly ceiling typed in euros, as cents (0 when empty). A mistyped one is
+// explained on the message line and gives null.
+export function ceilingCents(text) {
+  if (!text) return 0;
+  const cents = parseEuros(text);
+  if (cents === null) showError(`Plafond mal écrit : « ${text} » (par exemple 60 ou 60,50).`);
+  return cents;
+}
+
 // "2026-11-25" as "25/11/2026".
 export function frenchDay(day) {
   if (!day) return '';

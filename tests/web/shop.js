@@ -1,0 +1,52 @@
+// What the web till's browser tests share: a day of the till's calendar, a
+// centre opened for business, and reading the page.
+'use strict';
+
+const { api, waitFor } = require('./daemons');
+
+// A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
+function dayPlus(days) {
+  return new Date(Date.now() + days * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
+}
+
+// Catalogue from head office (through the hub, as in production), a family of
+// two with a referral and a 60 € monthly ceiling, milk in stock.
+async function openShop(network, web) {
+  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'EPI-LAIT-1L',
+    '--name', 'Lait demi-écrémé 1 L', '--department', 'epicerie', '--price', '1,09',
+    '--unit', 'litre', '--barcode', '3428271940015');
+  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'COI-COUPE-ENF',
+    '--name', 'Coupe enfant', '--department', 'coiffure', '--price', '15', '--unit', 'prestation',
+    '--untracked');
+  await waitFor('the catalogue to reach the centre', async () => {
+    const catalogue = await api(web, 'TillService', 'GetCatalogue', {});
+    return catalogue.products.length === 2;
+  });
+  const family = await api(web, 'TillService', 'RegisterFamily', {
+    familyName: 'Dupont', householdType: 'SINGLE_PARENT', incomeSources: ['RSA'],
+    members: [{ firstName: 'Amélie', sex: 'FEMALE', birthYear: 1990 },
+      { firstName: 'Léo', sex: 'MALE', birthYear: 2015 }],
+  });
+  await api(web, 'TillService', 'GrantReferral', {
+    familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,
+  });
+  await api(web, 'TillService', 'ReceiveStock', {
+    productId: 'EPI-LAIT-1L', quantity: 24, donorId: 'leclerc', lotNumber: 'L2611',
+    expiryKind: 'DLC', expiryDay: dayPlus(5),
+  });
+  return family.familyId;
+}
+
+const text = (page, selector) => page.locator(selector).innerText();
+
+// Waits until the page's message line matches `pattern`.
+// Times out naming the message the page shows instead.
+async function messageMatches(page, pattern) {
+  let shown = '';
+  await waitFor(() => `the message ${pattern} (the page shows « ${shown} »)`, async () => {
+    shown = await text(page, '#message');
+    return pattern.test(shown);
+  });
+}
+
+module.exports = { dayPlus, messageMatches, openShop, text };
