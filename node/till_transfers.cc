@@ -1,5 +1,6 @@
 // Till commands: moving stock between centres, surplus and needs.
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
@@ -224,6 +225,23 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
         items.push_back(item);
       }
     }
+    // Each product once; when the shipment is known, every shipped product
+    // accounted for (a product left out would vanish from the network's
+    // stock without a trace: what did not arrive is said with its reason).
+    std::set<std::string> listed;
+    for (const v1::ReceiveItemRequest& item : items) {
+      if (!listed.insert(item.product_id()).second) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("Le produit ", item.product_id(), " est indiqué deux fois."));
+      }
+    }
+    for (const auto& [product, lots] : shipped) {
+      if (listed.count(product) == 0) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "Le produit ", product, " a été expédié : indiquez combien en est arrivé (0 si rien, "
+            "avec la raison)."));
+      }
+    }
     v1::EventCore core;
     v1::TransferReceived* received = core.mutable_transfer_received();
     received->set_transfer_id(transfer.transfer_id());
@@ -249,6 +267,9 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
               product->name(), " : ", shipped_units, " expédié(s), ", item.arrived(), " arrivé(s), ",
               item.damaged(), " abîmé(s) ; indiquez la raison de l'écart."));
         }
+      } else if (!shipped.empty() && item.reason().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            product->name(), " ne fait pas partie de l'expédition : indiquez la raison."));
       }
       v1::ReceivedItem* out = received->add_items();
       out->set_product_id(item.product_id());

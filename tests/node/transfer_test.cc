@@ -263,6 +263,33 @@ TEST_F(TransferTest, AShortfallAndDamageAreRecordedWithAReasonAndConserved) {
   EXPECT_EQ(till("maubeuge").ReceiveTransfer(request).status().code(),
             absl::StatusCode::kInvalidArgument) << "a difference needs a reason";
   item->set_reason("10 cartons manquants, 4 manteaux déchirés");
+  // Every shipped product is accounted for, once; an unannounced one needs a reason.
+  const uint64_t before = centres_["maubeuge"].node->Status()->own_seq();
+  {
+    v1::ReceiveTransferRequest yoghurts_only;
+    yoghurts_only.set_transfer_id(offer->transfer_id());
+    v1::ReceiveItemRequest* yoghurt = yoghurts_only.add_items();
+    yoghurt->set_product_id("EPI-YAOURT");
+    yoghurt->set_arrived(5);
+    yoghurt->set_reason("ajoutés par Caudry");
+    auto refused = till("maubeuge").ReceiveTransfer(yoghurts_only);
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(refused.status().message().find("PAP-MANTEAU-ENF a été expédié"), absl::string_view::npos)
+        << refused.status();
+    v1::ReceiveTransferRequest twice = request;
+    *twice.add_items() = request.items(0);
+    EXPECT_EQ(till("maubeuge").ReceiveTransfer(twice).status().code(),
+              absl::StatusCode::kInvalidArgument) << "the coats listed twice would count twice";
+    v1::ReceiveTransferRequest unannounced = request;
+    yoghurt = unannounced.add_items();
+    yoghurt->set_product_id("EPI-YAOURT");
+    yoghurt->set_arrived(5);
+    auto no_reason = till("maubeuge").ReceiveTransfer(unannounced);
+    EXPECT_EQ(no_reason.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_NE(no_reason.status().message().find("ne fait pas partie de l'expédition"),
+              absl::string_view::npos) << no_reason.status();
+  }
+  EXPECT_EQ(centres_["maubeuge"].node->Status()->own_seq(), before) << "nothing written";
   auto received = till("maubeuge").ReceiveTransfer(request);
   ASSERT_TRUE(received.ok()) << received.status();
   EXPECT_EQ(StockOf("maubeuge", "PAP-MANTEAU-ENF"), 186);
