@@ -18,18 +18,18 @@ HubSession::Reply HubSession::Refuse(v1::SyncError::Reason reason, std::string m
   return reply;
 }
 
-HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message) {
+HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message, PushMode mode) {
   if (ended_) {
     Reply reply;
     reply.end = absl::FailedPreconditionError("this sync stream already ended");
     return reply;
   }
-  Reply reply = Handle(message);
+  Reply reply = Handle(message, mode);
   if (!reply.end.ok()) ended_ = true;
   return reply;
 }
 
-HubSession::Reply HubSession::Handle(const v1::NodeMessage& message) {
+HubSession::Reply HubSession::Handle(const v1::NodeMessage& message, PushMode mode) {
   if (!established_ && message.msg_case() != v1::NodeMessage::kHello) {
     return Refuse(v1::SyncError::BAD_HELLO, "the first message of a sync stream must be Hello",
                   0);
@@ -38,8 +38,11 @@ HubSession::Reply HubSession::Handle(const v1::NodeMessage& message) {
     case v1::NodeMessage::kHello:
       if (established_) return Refuse(v1::SyncError::BAD_HELLO, "Hello sent twice", 0);
       return OnHello(message.hello());
-    case v1::NodeMessage::kPush:
-      return OnPush(message.push());
+    case v1::NodeMessage::kPush: {
+      Reply decoded = DecodePush(message.push());
+      if (!decoded.push.has_value() || mode == PushMode::kDeferred) return decoded;
+      return OnPushAppended(store_->AppendPushed(site_, *decoded.push));
+    }
     case v1::NodeMessage::kPullAck: {
       const uint64_t cursor = message.pull_ack().cursor();
       if (cursor > sent_through_) {
@@ -126,7 +129,7 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   return reply;
 }
 
-HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
+HubSession::Reply HubSession::DecodePush(const v1::PushBatch& push) {
   if (std::optional<std::string> too_large = BatchLimitsExceeded(push)) {
     absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
     return Refuse(v1::SyncError::BATCH_TOO_LARGE, *std::move(too_large),
@@ -148,17 +151,23 @@ HubSession::Reply HubSession::OnPush(const v1::PushBatch& push) {
     events.push_back(*std::move(decoded));
   }
   if (!events.empty()) node_own_seq_ = std::max(node_own_seq_, events.back().core.seq());
-  absl::StatusOr<PushVerdict> verdict = store_->AppendPushed(site_, events);
+  Reply reply;
+  reply.push = std::move(events);
+  return reply;
+}
+
+HubSession::Reply HubSession::OnPushAppended(const absl::StatusOr<PushVerdict>& verdict) {
+  Reply reply;
   if (!verdict.ok()) {
-    Reply reply;
     reply.end = verdict.status();
+    ended_ = true;
     return reply;
   }
-  Reply reply;
   reply.messages.emplace_back().mutable_push_ack()->set_high_water(verdict->high_water);
   if (verdict->error.has_value()) {
     reply.end = ToStatus(*verdict->error);
     *reply.messages.emplace_back().mutable_error() = *verdict->error;
+    ended_ = true;
   }
   return reply;
 }

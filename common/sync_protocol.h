@@ -176,10 +176,24 @@ class HubSession {
     std::vector<v1::HubMessage> messages;
     // Not OK: send `messages` (ending with the SyncError), then end the stream with this status.
     absl::Status end;
+    // Set only by OnNodeMessage(message, kDeferred) for a push that passed the
+    // batch checks: its events, decoded, not yet appended (`messages` is empty,
+    // `end` OK). The caller appends them and passes the outcome to
+    // OnPushAppended, whose reply answers this message.
+    std::optional<std::vector<DecodedEvent>> push;
   };
+  // How OnNodeMessage treats a valid push: kAppendNow appends it through the
+  // store (HubSyncStore::AppendPushed) before returning; kDeferred returns it
+  // in Reply::push so that the caller can append it asynchronously.
+  enum class PushMode { kAppendNow, kDeferred };
   // Once a reply has ended the stream, the session is over: later messages
   // get FailedPrecondition and change nothing, NextPull returns nullopt.
-  Reply OnNodeMessage(const v1::NodeMessage& message);
+  Reply OnNodeMessage(const v1::NodeMessage& message, PushMode mode = PushMode::kAppendNow);
+  // The answer to a deferred push (Reply::push), given the append's outcome:
+  // a PushAck, followed by the SyncError that ends the stream if an event was
+  // refused; only `end` if the append failed. Answers even once a later
+  // message has ended the session (the caller sends replies in message order).
+  Reply OnPushAppended(const absl::StatusOr<PushVerdict>& verdict);
 
   // The next pull batch to send, if the log has entries this node has not been
   // sent and the window allows; nullopt otherwise. Call whenever the transport
@@ -201,9 +215,10 @@ class HubSession {
   uint64_t node_own_seq() const { return node_own_seq_; }
 
  private:
-  Reply Handle(const v1::NodeMessage& message);
+  Reply Handle(const v1::NodeMessage& message, PushMode mode);
   Reply OnHello(const v1::Hello& hello);
-  Reply OnPush(const v1::PushBatch& push);
+  // Checks and decodes a push: a refusal, or Reply::push set.
+  Reply DecodePush(const v1::PushBatch& push);
   Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
 
   HubSyncStore* store_;

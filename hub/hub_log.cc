@@ -1,5 +1,6 @@
 #include "hub/hub_log.h"
 
+#include <algorithm>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -22,7 +23,7 @@ constexpr size_t kMaxScannedPerPull = 8 * kMaxBatchEvents;
 
 // A group commit carries at most this many appends and events (bounds the
 // batch's memory and the wait of the group's first caller).
-constexpr size_t kMaxGroupAppends = 64;
+constexpr size_t kMaxGroupAppends = 512;
 constexpr size_t kMaxGroupEvents = 8 * kMaxBatchEvents;
 
 uint64_t RandomEpoch() {
@@ -71,7 +72,8 @@ constexpr size_t kWithheldLinkBytes = 2 * kHashSize + 48;
 }  // namespace
 
 HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
-    : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head) {}
+    : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head),
+      writer_([this] { WriterLoop(); }) {}
 
 absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
                                                      std::shared_ptr<MemoryDisk> memory_disk) {
@@ -154,47 +156,100 @@ void HubLog::FoldStats(const DecodedEvent& event) {
   if (family.ok() && family->has_value()) stats_.SetHousehold(**family);
 }
 
+class HubLog::PushSequence {
+ public:
+  // One of the sequence's pushes was refused or failed (writer thread only).
+  bool broken = false;
+};
+
+std::shared_ptr<HubLog::PushSequence> HubLog::NewPushSequence() {
+  return std::make_shared<PushSequence>();
+}
+
 struct HubLog::PendingAppend {
   // What to append: events pushed by `site`, or (when `own` is set) one event
   // of origin "hub" made from this core.
   std::string site;
   const std::vector<DecodedEvent>* pushed = nullptr;
+  std::vector<DecodedEvent> owned_events;  // what `pushed` points to, for AppendPushedAsync
+  std::shared_ptr<PushSequence> sequence;  // AppendPushedAsync only
   std::optional<v1::EventCore> own;
-  // The outcome, set by the group's leader.
+  // AppendPushedAsync: called with the outcome, then the append is deleted.
+  PushDone on_done;
+  // The outcome, set by the writer thread.
   absl::Status status;
   PushVerdict verdict;
   DecodedEvent own_event;
+  // For waiting callers (CommitAndWait).
   bool done = false;  // guarded by queue_mu_
   std::condition_variable wake;
 };
 
-void HubLog::Commit(PendingAppend* append) {
+HubLog::~HubLog() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stopping_ = true;
+  }
+  queue_wake_.notify_one();
+  writer_.join();
+}
+
+void HubLog::Enqueue(PendingAppend* append) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    queue_.push_back(append);
+  }
+  queue_wake_.notify_one();
+}
+
+void HubLog::CommitAndWait(PendingAppend* append) {
+  Enqueue(append);
   std::unique_lock<std::mutex> lock(queue_mu_);
-  queue_.push_back(append);
-  append->wake.wait(lock, [&] { return append->done || queue_.front() == append; });
-  if (append->done) return;  // a leader wrote it
-  // Leader: take what is queued now. Those arriving meanwhile wait for the
-  // next group, led by the first of them.
-  std::vector<PendingAppend*> group;
-  size_t events = 0;
-  for (PendingAppend* queued : queue_) {
-    const size_t size = queued->pushed != nullptr ? queued->pushed->size() : 1;
-    if (!group.empty() && (group.size() >= kMaxGroupAppends || events + size > kMaxGroupEvents)) {
-      break;
+  append->wake.wait(lock, [&] { return append->done; });
+}
+
+void HubLog::WriterLoop() {
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  while (true) {
+    queue_wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) return;  // stopping, every append answered
+    // Take what is queued now; what arrives meanwhile makes the next group.
+    std::vector<PendingAppend*> group;
+    size_t events = 0;
+    for (PendingAppend* queued : queue_) {
+      const size_t size = queued->pushed != nullptr ? queued->pushed->size() : 1;
+      if (!group.empty() && (group.size() >= kMaxGroupAppends || events + size > kMaxGroupEvents)) {
+        break;
+      }
+      group.push_back(queued);
+      events += size;
     }
-    group.push_back(queued);
-    events += size;
+    lock.unlock();
+    WriteGroup(group);
+    std::vector<PendingAppend*> asynchronous;
+    lock.lock();
+    commit_counts_.appends += group.size();
+    queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(group.size()));
+    for (PendingAppend* member : group) {
+      if (member->on_done) {
+        asynchronous.push_back(member);
+      } else {
+        // Its caller may return (and free it) as soon as the lock is released.
+        member->done = true;
+        member->wake.notify_one();
+      }
+    }
+    lock.unlock();
+    for (PendingAppend* member : asynchronous) {
+      if (member->status.ok()) {
+        member->on_done(std::move(member->verdict));
+      } else {
+        member->on_done(member->status);
+      }
+      delete member;
+    }
+    lock.lock();
   }
-  lock.unlock();
-  WriteGroup(group);
-  lock.lock();
-  commit_counts_.appends += group.size();
-  for (PendingAppend* member : group) {
-    queue_.pop_front();
-    member->done = true;
-    if (member != append) member->wake.notify_one();
-  }
-  if (!queue_.empty()) queue_.front()->wake.notify_one();
 }
 
 void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
@@ -203,22 +258,41 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   // nothing of it is written.
   Batch batch;
   uint64_t position = 0;
+  std::unordered_map<std::string, ChainHead> heads;  // staged in this group
+  std::vector<PushSequence*> broken;  // sequences with a refused or failed push
+  auto is_broken = [&](PushSequence* sequence) {
+    return sequence != nullptr &&
+           (sequence->broken || std::find(broken.begin(), broken.end(), sequence) != broken.end());
+  };
   bool staged_all = false;
   while (!staged_all) {
     batch = Batch();
+    heads.clear();
+    broken.clear();
     position = log_head_.load();
     staged_all = true;
     for (PendingAppend* member : group) {
-      if (!member->status.ok()) continue;
-      absl::Status staged = member->own.has_value() ? StageOwn(batch, *member, &position)
-                                                    : StagePushed(batch, *member, &position);
+      PushSequence* sequence = member->sequence.get();
+      if (member->status.ok() && is_broken(sequence)) {
+        member->status = absl::AbortedError(
+            "an earlier batch of this stream was refused: this one was not appended");
+      }
+      if (!member->status.ok()) {
+        if (sequence != nullptr) broken.push_back(sequence);
+        continue;
+      }
+      absl::Status staged = member->own.has_value()
+                                ? StageOwn(batch, *member, &position, &heads)
+                                : StagePushed(batch, *member, &position, &heads);
       if (!staged.ok()) {
         member->status = staged;
         staged_all = false;
         break;
       }
+      if (sequence != nullptr && member->verdict.error.has_value()) broken.push_back(sequence);
     }
   }
+  for (PushSequence* sequence : broken) sequence->broken = true;
   if (batch.Count() == 0) return;  // duplicates only, or refused from the first event
   std::string head_value;
   AppendBigEndian64(&head_value, position);
@@ -231,10 +305,12 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   if (!written.ok()) {
     for (PendingAppend* member : group) {
       if (member->status.ok()) member->status = written;
+      if (member->sequence != nullptr) member->sequence->broken = true;
     }
     return;
   }
   log_head_.store(position);
+  for (auto& [origin, head] : heads) written_heads_[origin] = std::move(head);
   for (PendingAppend* member : group) {
     if (!member->status.ok()) continue;
     if (member->own.has_value()) {
@@ -245,8 +321,22 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   }
 }
 
-absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* position) {
-  ASSIGN_OR_RETURN(ChainHead head, log_.Head("hub", &batch));
+absl::StatusOr<ChainHead> HubLog::StagingHead(
+    const std::string& origin, const Batch& batch,
+    const std::unordered_map<std::string, ChainHead>& heads) {
+  if (auto staged = heads.find(origin); staged != heads.end()) return staged->second;
+  if (auto written = written_heads_.find(origin); written != written_heads_.end()) {
+    return written->second;
+  }
+  // Not staged in this group, so what the store holds; kept for next time.
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(origin, &batch));
+  written_heads_[origin] = head;
+  return head;
+}
+
+absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
+                              std::unordered_map<std::string, ChainHead>* heads) {
+  ASSIGN_OR_RETURN(ChainHead head, StagingHead("hub", batch, *heads));
   ASSIGN_OR_RETURN(std::optional<std::string> clock_value,
                    store_->Get(Column::kMeta, kMetaClock, &batch));
   if (clock_value.has_value()) clock_.Observe(ReadBigEndian64(*clock_value).value_or(0));
@@ -256,6 +346,7 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
   append.own_event = SealEvent(head, std::move(core), nullptr);
   const DecodedEvent& event = append.own_event;
   RETURN_IF_ERROR(log_.Stage(batch, event));
+  (*heads)["hub"] = HeadAfter(event);
   batch.Put(Column::kLog, LogKey(++*position),
             EncodeLogValue("hub", event.core.seq(), RouteOf(event.core, nullptr)));
   std::string hlc_value;
@@ -264,9 +355,10 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
   return absl::OkStatus();
 }
 
-absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* position) {
+absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
+                                 std::unordered_map<std::string, ChainHead>* heads) {
   const std::string& site = append.site;
-  ASSIGN_OR_RETURN(ChainHead head, log_.Head(site, &batch));
+  ASSIGN_OR_RETURN(ChainHead head, StagingHead(site, batch, *heads));
   auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
     ASSIGN_OR_RETURN(std::optional<std::string> core,
                      store_->Get(Column::kEvents, EventKey(site, seq), &batch));
@@ -283,6 +375,9 @@ absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* 
     batch.Put(Column::kLog, LogKey(++*position),
               EncodeLogValue(event.core.origin(), event.core.seq(), route));
   }
+  if (!append.verdict.append.empty()) {
+    (*heads)[site] = HeadAfter((*append.pushed)[append.verdict.append.back()]);
+  }
   return absl::OkStatus();
 }
 
@@ -294,7 +389,7 @@ HubLog::CommitCounts HubLog::commit_counts() const {
 absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
   PendingAppend append;
   append.own = std::move(core);
-  Commit(&append);
+  CommitAndWait(&append);
   RETURN_IF_ERROR(append.status);
   return std::move(append.own_event);
 }
@@ -318,10 +413,21 @@ absl::StatusOr<PushVerdict> HubLog::AppendPushed(absl::string_view site,
   PendingAppend append;
   append.site = std::string(site);
   append.pushed = &events;
-  Commit(&append);
+  CommitAndWait(&append);
   RETURN_IF_ERROR(append.status);
   PushVerdict verdict = std::move(append.verdict);
   return verdict;
+}
+
+void HubLog::AppendPushedAsync(std::string site, std::vector<DecodedEvent> events,
+                               std::shared_ptr<PushSequence> sequence, PushDone done) {
+  auto* append = new PendingAppend;  // deleted by the writer thread once answered
+  append->site = std::move(site);
+  append->owned_events = std::move(events);
+  append->pushed = &append->owned_events;
+  append->sequence = std::move(sequence);
+  append->on_done = std::move(done);
+  Enqueue(append);
 }
 
 absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_t after,

@@ -15,14 +15,16 @@
 // Statistics (hub/stats_model.h) are folded in memory as each append is
 // written; Open() folds the log once to rebuild them.
 //
-// Group commit: concurrent appends (AppendPushed, AppendOwn) queue up; the
-// first in the queue leads, takes every append queued behind it (up to a
-// limit), verifies and stages them one after the other in queue order into one
-// batch (each sees the chain heads and events staged before it, as if they had
-// run alone in that order), writes that batch with one sync, folds the
-// statistics, and only then returns to each caller. Positions are given in
-// queue order; LogHead() moves only once the whole group is durable, so
-// readers never see a position that a crash could lose.
+// Group commit: every append (AppendPushed, AppendPushedAsync, AppendOwn)
+// joins one queue, and one writer thread of the log takes everything queued
+// (up to a limit), verifies and stages it in queue order into one batch (each
+// append sees the chain heads and events staged before it, as if it had run
+// alone in that order), writes that batch with one sync, folds the
+// statistics, and only then answers each append. Positions are given in queue
+// order; LogHead() moves only once the whole group is durable, so readers
+// never see a position that a crash could lose. While staging, chain heads
+// come from a cache the writer keeps for the log's lifetime (it is the only
+// writer of heads), not from a read per append.
 //
 // Thread-safe: appends are serialised as above; reads are free.
 #ifndef COMPTOIR_HUB_HUB_LOG_H_
@@ -31,9 +33,12 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -56,6 +61,8 @@ class HubLog : public HubSyncStore {
   static absl::StatusOr<std::unique_ptr<HubLog>> Open(
       const std::string& dir, bool new_epoch = false,
       std::shared_ptr<MemoryDisk> memory_disk = nullptr);
+  // Answers every append still queued, then stops the writer thread.
+  ~HubLog() override;
 
   uint64_t Epoch() const override { return epoch_; }
   absl::StatusOr<ChainHead> HeadOf(absl::string_view origin) override;
@@ -65,6 +72,21 @@ class HubLog : public HubSyncStore {
   absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
                                            size_t max_events, size_t max_bytes,
                                            bool include_own) override;
+
+  // One stream's pushes (AppendPushedAsync). Opaque to callers.
+  class PushSequence;
+  static std::shared_ptr<PushSequence> NewPushSequence();
+  using PushDone = std::function<void(absl::StatusOr<PushVerdict>)>;
+  // Queues `events` pushed by `site` and returns at once. `done` runs on the
+  // log's writer thread once they are durable and LogHead() covers them (or
+  // were refused, or failed), with what AppendPushed would have returned; it
+  // must be quick and must not append. Pushes queued with one `sequence` are
+  // appended in the order queued, and once one of them is refused (verdict
+  // with an error) or fails, the later ones append nothing and get Aborted:
+  // a stream's batches never interleave or reorder, and nothing pushed after
+  // a refusal lands.
+  void AppendPushedAsync(std::string site, std::vector<DecodedEvent> events,
+                         std::shared_ptr<PushSequence> sequence, PushDone done);
 
   // Appends an event of origin "hub" (network configuration), durably.
   absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);
@@ -104,27 +126,40 @@ class HubLog : public HubSyncStore {
   absl::StatusOr<size_t> AddLogEntry(absl::string_view site, uint64_t position,
                                      const LogValue& logged, v1::PullBatch* batch) const;
 
-  // One caller's append waiting for its group to be written (hub_log.cc).
+  // One append waiting for its group to be written (hub_log.cc).
   struct PendingAppend;
-  // Queues `append` and returns once it is durable (or failed): as the leader
-  // of its group, or after the leader wrote it.
-  void Commit(PendingAppend* append);
+  // Queues `append` and returns once it is durable (or failed).
+  void CommitAndWait(PendingAppend* append);
+  void Enqueue(PendingAppend* append);
+  // The writer thread: takes groups off the queue until the log is destroyed.
+  void WriterLoop();
   // Stages and writes `group` with one synced write; sets each one's outcome.
   void WriteGroup(const std::vector<PendingAppend*>& group);
-  // Stage one append into `batch`, positions after `*position` (advanced).
-  absl::Status StagePushed(Batch& batch, PendingAppend& append, uint64_t* position);
-  absl::Status StageOwn(Batch& batch, PendingAppend& append, uint64_t* position);
+  // Stage one append into `batch`, positions after `*position` (advanced);
+  // `heads`: the chain heads staged so far in the group.
+  absl::Status StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
+                           std::unordered_map<std::string, ChainHead>* heads);
+  absl::Status StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
+                        std::unordered_map<std::string, ChainHead>* heads);
+  // The head of `origin`'s chain: staged in the group, cached, or read (writer only).
+  absl::StatusOr<ChainHead> StagingHead(const std::string& origin, const Batch& batch,
+                                        const std::unordered_map<std::string, ChainHead>& heads);
 
   std::unique_ptr<Store> store_;
   EventLog log_;
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
-  StatsModel stats_;  // folded by the group's leader only
+  StatsModel stats_;  // folded by the writer thread only
+  // Chain heads as written (writer thread only).
+  std::unordered_map<std::string, ChainHead> written_heads_;
   mutable std::mutex queue_mu_;
-  // Appends waiting, in arrival order; the front one leads the next group.
+  std::condition_variable queue_wake_;
+  // Appends waiting, in arrival order.
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   CommitCounts commit_counts_ ABSL_GUARDED_BY(queue_mu_);
+  std::thread writer_;  // last: started once everything above exists
 };
 
 }  // namespace comptoir

@@ -1,6 +1,7 @@
 #include "hub/sync_service.h"
 
 #include <deque>
+#include <optional>
 
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
@@ -10,37 +11,48 @@
 namespace comptoir {
 
 // One node's stream. Lock order: SyncServiceImpl::mu_ before SyncStream::mu_;
-// a stream never calls into the service while holding its own lock.
+// a stream never calls into the service while holding its own lock, except
+// for the contact records (their own mutex, taken last).
+//
+// A push is handed to the log's writer (HubLog::AppendPushedAsync) and the
+// next message is read at once, up to kMaxPushBatchesInFlight pushes queued:
+// a node's pipelined batches join the same group commit, in order. Replies go
+// out in the order of the messages they answer: each message read gets an
+// answer slot, a push's slot filled when its append is done.
 class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
  public:
   SyncStream(SyncServiceImpl* service, std::string peer, std::string authenticated_site)
       : service_(service), session_(service->log_, std::move(authenticated_site)),
-        peer_(std::move(peer)) {
+        sequence_(HubLog::NewPushSequence()), peer_(std::move(peer)) {
     service_->Register(this);
-    StartRead(&incoming_);
+    std::lock_guard<std::mutex> lock(mu_);
+    ReadNextLocked();
   }
 
   void OnReadDone(bool ok) override {
-    bool appended = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!ok) {
-        // The node closed its side or the connection broke.
-        EndLocked(grpc::Status::OK);
-        return;
-      }
-      if (incoming_.has_push()) {
-        // Appending waits for a synced write: not on gRPC's thread. The next
-        // read starts once it is done, so the node's messages stay in order.
-        service_->events_received_ += incoming_.push().events_size();
-        appending_ = true;
-        service_->RunAppend([this] { AppendOffThread(); });
-        return;
-      }
-      const uint64_t head_before = service_->log_->LogHead();
-      appended = HandleLocked(session_.OnNodeMessage(incoming_), head_before);
+    std::lock_guard<std::mutex> lock(mu_);
+    reading_ = false;
+    if (!ok) {
+      // The node closed its side or the connection broke: the stream ends
+      // once its pushes are answered and the answers sent (or failed).
+      stop_reading_ = true;
+      read_closed_ = true;
+      PumpLocked();
+      return;
     }
-    if (appended) service_->WakeAll();
+    if (incoming_.has_push()) service_->events_received_ += incoming_.push().events_size();
+    HubSession::Reply reply = session_.OnNodeMessage(incoming_, HubSession::PushMode::kDeferred);
+    if (!reply.end.ok()) stop_reading_ = true;
+    if (reply.push.has_value()) {
+      answers_.emplace_back();  // filled by OnAppended
+      ++pending_pushes_;
+      service_->log_->AppendPushedAsync(
+          session_.site(), *std::move(reply.push), sequence_,
+          [this](absl::StatusOr<PushVerdict> verdict) { OnAppended(std::move(verdict)); });
+    } else {
+      answers_.push_back(Answer{true, std::move(reply)});
+    }
+    FlushAnswersLocked();
   }
 
   void OnWriteDone(bool ok) override {
@@ -55,6 +67,8 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
 
   void OnDone() override {
     service_->Unregister(this);
+    // The writer thread may have called Finish under mu_: wait until it let go.
+    { std::lock_guard<std::mutex> lock(mu_); }
     if (!site_.empty()) LogInfo("sync: ", site_, " disconnected");
     delete this;
   }
@@ -65,20 +79,6 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
     PumpLocked();
   }
 
-  // On an append thread, while appending_: this thread alone uses session_.
-  void AppendOffThread() {
-    const uint64_t head_before = service_->log_->LogHead();
-    HubSession::Reply reply = session_.OnNodeMessage(incoming_);
-    bool appended = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      appending_ = false;
-      appended = HandleLocked(std::move(reply), head_before);
-      if (end_deferred_) EndLocked(deferred_status_);
-    }
-    if (appended) service_->WakeAll();
-  }
-
   // The site, once the Hello is accepted; empty before.
   std::string site() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -86,37 +86,80 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   }
 
  private:
-  // Queues the session's reply to the message just read, reads the next one
-  // (or ends the stream), and sends what can be sent. Returns whether the log
-  // grew since `head_before` (then every stream has something to send).
-  bool HandleLocked(HubSession::Reply reply, uint64_t head_before)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    const bool appended = service_->log_->LogHead() != head_before;
-    if (session_.established() && site_.empty()) {
-      site_ = session_.site();
-      LogInfo("sync: ", site_, " connected from ", peer_);
+  // A reply to one message read, in the order read; a push's is ready once
+  // its append is done.
+  struct Answer {
+    bool ready = false;
+    HubSession::Reply reply;
+  };
+
+  // On the log's writer thread: the oldest queued push of this stream is
+  // durable (or refused, or failed).
+  void OnAppended(absl::StatusOr<PushVerdict> verdict) {
+    const bool grew = verdict.ok() && !verdict->append.empty();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --pending_pushes_;
+      HubSession::Reply reply = session_.OnPushAppended(verdict);
+      if (!reply.end.ok()) stop_reading_ = true;
+      for (Answer& answer : answers_) {
+        if (!answer.ready) {
+          answer = Answer{true, std::move(reply)};
+          break;
+        }
+      }
+      FlushAnswersLocked();
+      // Before Finish can free the stream and let the server (then the
+      // service) shut down.
+      if (grew) service_->LogGrew();
+      if (pending_pushes_ == 0 && end_deferred_) EndLocked(deferred_status_);
     }
-    if (session_.established()) {
-      service_->RecordContact(site_, session_.caught_up_through(), session_.node_own_seq());
+    // The stream may be gone from here on.
+  }
+
+  // Queues the ready answers at the front, in order, then reads the next
+  // message if the stream may, and sends what can be sent.
+  void FlushAnswersLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    while (!answers_.empty() && answers_.front().ready) {
+      HubSession::Reply reply = std::move(answers_.front().reply);
+      answers_.pop_front();
+      if (end_requested_) continue;  // nothing is sent after the message that ends the stream
+      if (session_.established() && site_.empty()) {
+        site_ = session_.site();
+        LogInfo("sync: ", site_, " connected from ", peer_);
+      }
+      if (session_.established()) {
+        service_->RecordContact(site_, session_.caught_up_through(), session_.node_own_seq());
+      }
+      for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
+      if (!reply.end.ok()) {
+        LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
+                   reply.end.ToString());
+        end_status_ = ToGrpcStatus(reply.end);
+        end_requested_ = true;
+      }
     }
-    for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
-    if (!reply.end.ok()) {
-      LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
-                 reply.end.ToString());
-      end_status_ = ToGrpcStatus(reply.end);
-      end_requested_ = true;
-    } else if (!finished_ && !end_deferred_) {
-      StartRead(&incoming_);
-    }
+    ReadNextLocked();
     PumpLocked();
-    return appended;
+  }
+
+  // Starts the next read unless one is outstanding, the stream is ending, or
+  // the node already has the most pushes queued that the protocol allows.
+  void ReadNextLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (reading_ || stop_reading_ || finished_ || end_deferred_ ||
+        pending_pushes_ >= kMaxPushBatchesInFlight) {
+      return;
+    }
+    reading_ = true;
+    StartRead(&incoming_);
   }
 
   // Starts the next write if none is in flight; finishes once an end was
-  // requested and the queue is drained.
+  // requested (or the node closed its side) and every push is answered and
+  // every answer sent.
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    if (finished_ || write_in_flight_) return;
-    if (queue_.empty() && !end_requested_ && !appending_) {
+    if (finished_ || write_in_flight_ || end_deferred_) return;
+    if (queue_.empty() && !end_requested_ && !read_closed_) {
       absl::StatusOr<std::optional<v1::HubMessage>> next = session_.NextPull();
       if (!next.ok()) {
         LogError("sync: cannot read the log for ", site_, ": ", next.status().ToString());
@@ -141,15 +184,21 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       StartWrite(&writing_);
       return;
     }
-    if (end_requested_) EndLocked(end_status_);
+    if ((end_requested_ || read_closed_) && pending_pushes_ == 0) {
+      EndLocked(end_requested_ ? end_status_ : grpc::Status::OK);
+    }
   }
 
+  // Finishes the stream now (a failure), or once no push is queued.
   void EndLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
-    if (appending_) {
-      // Finishing would let gRPC free the stream under the append thread.
-      end_deferred_ = true;
-      deferred_status_ = status;
+    if (pending_pushes_ > 0) {
+      // Finishing would let gRPC free the stream while the log's writer still
+      // holds a push of it (and will call OnAppended). Nothing more is sent.
+      if (!end_deferred_) {
+        end_deferred_ = true;
+        deferred_status_ = status;
+      }
       return;
     }
     finished_ = true;
@@ -158,15 +207,19 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
 
   SyncServiceImpl* service_;
   std::mutex mu_;
-  // Used under mu_, except by the append thread while appending_ (then no
-  // read is outstanding and PumpLocked leaves the session alone).
-  HubSession session_;
-  bool appending_ ABSL_GUARDED_BY(mu_) = false;
+  HubSession session_ ABSL_GUARDED_BY(mu_);
+  // This stream's pushes, appended in order; none after a refusal.
+  const std::shared_ptr<HubLog::PushSequence> sequence_;
+  std::deque<Answer> answers_ ABSL_GUARDED_BY(mu_);
+  size_t pending_pushes_ ABSL_GUARDED_BY(mu_) = 0;  // handed to the log, not yet answered
+  bool reading_ ABSL_GUARDED_BY(mu_) = false;       // a read is outstanding
+  bool stop_reading_ ABSL_GUARDED_BY(mu_) = false;  // the node closed, or a reply ends the stream
+  bool read_closed_ ABSL_GUARDED_BY(mu_) = false;   // the node closed its side (or the call broke)
   bool end_deferred_ ABSL_GUARDED_BY(mu_) = false;
   grpc::Status deferred_status_ ABSL_GUARDED_BY(mu_);
   const std::string peer_;
   std::string site_ ABSL_GUARDED_BY(mu_);
-  v1::NodeMessage incoming_;
+  v1::NodeMessage incoming_;  // the read buffer: used only by the outstanding read and OnReadDone
   v1::HubMessage writing_ ABSL_GUARDED_BY(mu_);
   std::deque<v1::HubMessage> queue_ ABSL_GUARDED_BY(mu_);
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
@@ -227,35 +280,36 @@ grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Excha
   return new SyncStream(this, context->peer(), site);
 }
 
+SyncServiceImpl::SyncServiceImpl(HubLog* log, CredentialStore* credentials)
+    : log_(log), credentials_(credentials), waker_([this] { WakerLoop(); }) {}
+
 SyncServiceImpl::~SyncServiceImpl() {
   {
-    std::lock_guard<std::mutex> lock(append_mu_);
+    std::lock_guard<std::mutex> lock(wake_mu_);
     stopping_ = true;
   }
-  append_wake_.notify_all();
-  for (std::thread& thread : append_threads_) thread.join();
+  wake_cv_.notify_one();
+  waker_.join();
 }
 
-void SyncServiceImpl::RunAppend(std::function<void()> task) {
-  std::lock_guard<std::mutex> lock(append_mu_);
-  if (append_threads_.empty()) {
-    for (size_t i = 0; i < kAppendThreads; ++i) {
-      append_threads_.emplace_back([this] {
-        std::unique_lock<std::mutex> lock(append_mu_);
-        while (true) {
-          append_wake_.wait(lock, [this] { return stopping_ || !append_tasks_.empty(); });
-          if (append_tasks_.empty()) return;  // stopping, nothing left
-          std::function<void()> next = std::move(append_tasks_.front());
-          append_tasks_.pop_front();
-          lock.unlock();
-          next();
-          lock.lock();
-        }
-      });
-    }
+void SyncServiceImpl::LogGrew() {
+  // Cheap when the waker already knows: every push of a group calls this.
+  if (log_->LogHead() <= woken_head_.load()) return;
+  // Under the waker's lock, so that the wake cannot fall between its check
+  // and its wait.
+  { std::lock_guard<std::mutex> lock(wake_mu_); }
+  wake_cv_.notify_one();
+}
+
+void SyncServiceImpl::WakerLoop() {
+  std::unique_lock<std::mutex> lock(wake_mu_);
+  while (true) {
+    wake_cv_.wait(lock, [this] { return stopping_ || log_->LogHead() > woken_head_.load(); });
+    if (stopping_) return;
+    lock.unlock();
+    WakeAll();
+    lock.lock();
   }
-  append_tasks_.push_back(std::move(task));
-  append_wake_.notify_one();
 }
 
 SyncServiceImpl::Traffic SyncServiceImpl::traffic() const {

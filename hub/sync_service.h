@@ -1,15 +1,16 @@
 // The gRPC adapter of the hub's side of the sync protocol: one reactor per
 // node stream, driving a HubSession (common/sync_protocol.h).
 //
-// A pushed batch is appended on one of kAppendThreads threads of the service,
-// never on gRPC's: the append waits for a synced write, and appends that wait
-// together share one (HubLog's group commit); the stream reads its next
-// message once the append is done, so a node's messages are handled in order.
+// A gRPC reaction never waits for a synced write: a pushed batch is handed to
+// the log's writer thread (HubLog::AppendPushedAsync, group commit), and the
+// stream reads on; once the batch is durable the writer thread queues the
+// stream's PushAck and starts its write. Replies keep the order of the
+// messages they answer, so a node's messages are handled in order.
 //
 // Each stream keeps one write in flight with a queue behind it, and asks its
 // session for the next pull batch whenever the queue is empty, so a slow node
-// holds back only its own stream. When any stream appends events, every stream
-// is woken to send them: live propagation with no polling.
+// holds back only its own stream. When the log grows, a thread of the service
+// wakes every stream to send the new entries: live propagation with no polling.
 //
 // Thread-safe. Streams free themselves when gRPC is done with them.
 #ifndef COMPTOIR_HUB_SYNC_SERVICE_H_
@@ -40,14 +41,10 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   // `log` and `credentials` are not owned and must outlive the service.
   // Without credentials (null), streams are not authenticated (development on
   // loopback); with them, every stream must carry a valid centre token.
-  explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr)
-      : log_(log), credentials_(credentials) {}
-  // Waits for the appends under way (call after the server has shut down).
+  explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr);
+  // Stops waking streams (call after the server has shut down: by then every
+  // stream has had its pushes answered).
   ~SyncServiceImpl() override;
-
-  // Appends in progress at once, at most: the most batches one synced write
-  // can carry (each thread waits for its group's write).
-  static constexpr size_t kAppendThreads = 32;
 
   // With mTLS (the server asks clients for certificates signed by the
   // network's CA, common/tls.h): every stream must present one, and its CN is
@@ -88,8 +85,10 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   void Unregister(SyncStream* stream);
   // A message from `site`: when, where it stands.
   void RecordContact(const std::string& site, uint64_t node_cursor, uint64_t node_own_seq);
-  // Runs `task` on an append thread (started at the first call).
-  void RunAppend(std::function<void()> task);
+  // The log may have grown: has the waker thread wake every stream (WakeAll)
+  // unless it already did for this log head. Never blocks.
+  void LogGrew();
+  void WakerLoop();
   // Where `site` stands, without a message from it.
   void RecordCaughtUp(const std::string& site, uint64_t node_cursor);
 
@@ -106,11 +105,10 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   std::atomic<uint64_t> events_received_{0};
   std::atomic<uint64_t> events_sent_{0};
   std::atomic<uint64_t> woken_head_{0};  // log head the last WakeAll woke streams for
-  std::mutex append_mu_;
-  std::condition_variable append_wake_;
-  std::deque<std::function<void()>> append_tasks_ ABSL_GUARDED_BY(append_mu_);
-  std::vector<std::thread> append_threads_ ABSL_GUARDED_BY(append_mu_);
-  bool stopping_ ABSL_GUARDED_BY(append_mu_) = false;
+  std::mutex wake_mu_;
+  std::condition_variable wake_cv_;
+  bool stopping_ ABSL_GUARDED_BY(wake_mu_) = false;
+  std::thread waker_;  // last: started once everything above exists
 };
 
 }  // namespace comptoir

@@ -21,6 +21,7 @@
 #include "common/event_codec.h"
 #include "common/keys.h"
 #include "common/store.h"
+#include "common/sync_protocol.h"
 #include "comptoir/v1/sync.grpc.pb.h"
 #include "tests/testing/test_util.h"
 
@@ -107,7 +108,7 @@ class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, v1::Hub
     for (const v1::NodeMessage& push : pushes_) total_ += push.push().events_size();
     v1::NodeMessage hello;
     hello.mutable_hello()->set_site(site);
-    hello.mutable_hello()->set_protocol_version(1);
+    hello.mutable_hello()->set_protocol_version(kProtocolVersion);
     hello.mutable_hello()->set_own_seq(total_);
     stub->async()->Exchange(&context_, this);
     {

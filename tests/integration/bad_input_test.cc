@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "common/sync_protocol.h"
 #include "tests/testing/shop.h"
 #include "tests/testing/sync_fixtures.h"
@@ -256,6 +257,45 @@ TEST_F(HubWithHemTest, AReplayedPushIsAcknowledgedAndChangesNothing) {
   }
   EXPECT_EQ(acks, 2);
   EXPECT_EQ(HubState(), before);
+}
+
+// The hub's replies in order: "welcome", "ack <high water>" or the refusal's reason.
+std::vector<std::string> Replies(const RawExchangeResult& result) {
+  std::vector<std::string> replies;
+  for (const v1::HubMessage& reply : result.replies) {
+    if (reply.has_welcome()) replies.push_back("welcome");
+    if (reply.has_push_ack()) replies.push_back(absl::StrCat("ack ", reply.push_ack().high_water()));
+    if (reply.has_error()) replies.push_back(v1::SyncError::Reason_Name(reply.error().reason()));
+  }
+  return replies;
+}
+
+// A node pipelines its pushes (the hub reads on while earlier ones are being
+// written): the answers come in the order of the messages, and once a push is
+// refused nothing the stream sent after it lands, not even a valid batch.
+TEST_F(HubWithHemTest, PipelinedPushesAreAnsweredInOrderAndNothingLandsAfterARefusal) {
+  const RawExchangeResult result = RawExchange(
+      hub_.address(),
+      {HelloFrom("hem"), PushFrom(*hem_, 4, 4), PushFrom(*hem_, 5, 5),
+       PushOf({Seal("hem", ChainHead{5, std::string(32, 'z')}, "F")}), PushFrom(*hem_, 6, 6)},
+      hem_token_);
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << result.status.error_message();
+  // The refused push is answered, as always, by the high-water mark, then why.
+  EXPECT_EQ(Replies(result),
+            (std::vector<std::string>{"welcome", "ack 4", "ack 5", "ack 5", "BROKEN_CHAIN"}));
+  EXPECT_EQ(hub_.Holds("hem"), 5u);
+}
+
+// A message that ends the stream, read while the push before it is still
+// being written, is answered after that push's ack.
+TEST_F(HubWithHemTest, ABadMessageBehindAPushIsAnsweredAfterItsAck) {
+  const RawExchangeResult result = RawExchange(
+      hub_.address(), {HelloFrom("hem"), PushFrom(*hem_, 4, 6), v1::NodeMessage()}, hem_token_);
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+      << result.status.error_message();
+  EXPECT_EQ(Replies(result), (std::vector<std::string>{"welcome", "ack 6", "MALFORMED"}));
+  EXPECT_EQ(hub_.Holds("hem"), kHemHolds);
 }
 
 }  // namespace
