@@ -111,27 +111,41 @@ uint32_t StatsModel::LocalIds::Of(uint32_t network_id) {
   return it->second;
 }
 
-void StatsModel::Add(uint16_t site, int32_t day, int metric, absl::string_view label,
-                     int64_t delta) {
+StatsModel::Tally StatsModel::TallyOf(uint16_t site, int32_t day) {
+  Site& at = site_data_[site];
+  return Tally{&at.days[day], &at.months[MonthIndex(day)]};  // map nodes: pointers stay valid
+}
+
+void StatsModel::Add(const Tally& tally, int metric, absl::string_view label, int64_t delta) {
   if (delta == 0) return;
   const uint32_t counter = Counter(metric, Label(label));
-  Site& counters = site_data_[site];
-  counters.days[day][counter] += delta;
-  counters.months[MonthIndex(day)][counter] += delta;
+  for (Counters* counters : {tally.day, tally.month}) {
+    auto it = std::lower_bound(
+        counters->begin(), counters->end(), counter,
+        [](const std::pair<uint32_t, int64_t>& entry, uint32_t n) { return entry.first < n; });
+    if (it == counters->end() || it->first != counter) it = counters->insert(it, {counter, 0});
+    it->second += delta;
+  }
+}
+
+void StatsModel::Add(uint16_t site, int32_t day, int metric, absl::string_view label,
+                     int64_t delta) {
+  if (delta != 0) Add(TallyOf(site, day), metric, label, delta);
 }
 
 void StatsModel::FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sale, int sign) {
   const uint16_t site = SiteIndex(core.origin());
   const int32_t day = DayOf(sale.day(), core);
-  Add(site, day, sign > 0 ? kBaskets : kVoided, "", 1);
-  if (sign < 0) Add(site, day, kBaskets, "", -1);
+  const Tally tally = TallyOf(site, day);
+  Add(tally, sign > 0 ? kBaskets : kVoided, "", 1);
+  if (sign < 0) Add(tally, kBaskets, "", -1);
   for (const v1::RecordedLine& line : sale.recorded_lines()) {
-    Add(site, day, kDepartmentUnits, line.department(), sign * line.quantity());
-    Add(site, day, kDepartmentReference, line.department(), sign * line.reference_cents());
-    Add(site, day, kDepartmentPaid, line.department(), sign * line.family_cents());
+    Add(tally, kDepartmentUnits, line.department(), sign * line.quantity());
+    Add(tally, kDepartmentReference, line.department(), sign * line.reference_cents());
+    Add(tally, kDepartmentPaid, line.department(), sign * line.family_cents());
   }
   const uint32_t household = HouseholdOf(sale.family_id());
-  FoldVisit(household, site, day, sign);
+  FoldVisit(household, site, day, tally, sign);
   for (const v1::RecordedLine& line : sale.recorded_lines()) {
     if (line.member_id() == 0) continue;  // only departments serving persons name one
     FoldHair(household, site, day, line.member_id(), sign);
@@ -140,7 +154,8 @@ void StatsModel::FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sal
 
 // A visit is (household, day, centre) with baskets left; presence and the
 // visits counter change only when one appears or disappears.
-void StatsModel::FoldVisit(uint32_t household_number, uint16_t site, int32_t day, int sign) {
+void StatsModel::FoldVisit(uint32_t household_number, uint16_t site, int32_t day,
+                           const Tally& tally, int sign) {
   std::vector<Visit>& visits = households_[household_number].visits;
   auto visit = std::lower_bound(
       visits.begin(), visits.end(), std::make_pair(day, site),
@@ -154,7 +169,7 @@ void StatsModel::FoldVisit(uint32_t household_number, uint16_t site, int32_t day
   visit->baskets += sign;
   const bool after = visit->baskets > 0;
   if (before == after) return;
-  Add(site, day, kVisits, "", after ? 1 : -1);
+  Add(tally, kVisits, "", after ? 1 : -1);
   Site& at = site_data_[site];
   const uint32_t local = at.households.Of(household_number);
   if (after) {

@@ -124,8 +124,10 @@ class StatsModel {
     absl::flat_hash_map<uint32_t, uint32_t> local;  // network -> local id
     uint32_t Of(uint32_t network_id);
   };
-  // Additive figures of one centre over one day or month.
-  using Counters = absl::flat_hash_map<uint32_t, int64_t>;  // counter number -> value
+  // Additive figures of one centre over one day or month: (counter number,
+  // value) sorted by number. A few dozen at most: contiguous, so that a
+  // report's sum reads a month in a few cache lines.
+  using Counters = std::vector<std::pair<uint32_t, int64_t>>;
   struct Site {
     std::map<int32_t, Counters> days;
     std::map<int32_t, Counters> months;  // year * 12 + month - 1
@@ -150,9 +152,18 @@ class StatsModel {
   uint16_t SiteIndex(absl::string_view site);
   uint32_t Label(absl::string_view label);
   uint32_t Counter(int metric, uint32_t label);
+  // The counters an event adds to: its day's and its month's at its centre
+  // (looked up once for the many figures of a sale).
+  struct Tally {
+    Counters* day;
+    Counters* month;
+  };
+  Tally TallyOf(uint16_t site, int32_t day);
+  void Add(const Tally& tally, int metric, absl::string_view label, int64_t delta);
   void Add(uint16_t site, int32_t day, int metric, absl::string_view label, int64_t delta);
   void FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sale, int sign);
-  void FoldVisit(uint32_t household_number, uint16_t site, int32_t day, int sign);
+  void FoldVisit(uint32_t household_number, uint16_t site, int32_t day, const Tally& tally,
+                 int sign);
   void FoldHair(uint32_t household_number, uint16_t site, int32_t day, uint32_t member, int sign);
   void FoldWorkshopAttendance(const v1::EventCore& core, uint16_t site);
   // Sums by counter number.

@@ -79,9 +79,10 @@ struct Row {
 };
 std::vector<Row> rows;
 
-void Report(const std::string& figure, double value, double baseline, const std::string& unit) {
-  rows.push_back({figure, absl::StrFormat("%.1f %s", value, unit),
-                  baseline > 0 ? absl::StrFormat("%.1f %s", baseline, unit) : "-",
+void Report(const std::string& figure, double value, double baseline, const std::string& unit,
+            int decimals = 1) {
+  rows.push_back({figure, absl::StrFormat("%.*f %s", decimals, value, unit),
+                  baseline > 0 ? absl::StrFormat("%.*f %s", decimals, baseline, unit) : "-",
                   baseline > 0 ? absl::StrFormat("%.2fx", value / baseline) : "-"});
   std::printf("  %-44s %14s  baseline %14s  ratio %s\n", figure.c_str(), rows.back().value.c_str(),
               rows.back().baseline.c_str(), rows.back().ratio.c_str());
@@ -437,11 +438,11 @@ void BenchStats(int centres) {
   }
   const std::string label = absl::StrCat(centres, " centres, ", sales, " sales");
   Report(absl::StrCat("stats: network year report (", label, ") p50"),
-         Percentile(network, 0.5) / 1000, baseline, "ms");
+         Percentile(network, 0.5) / 1000, baseline, "ms", 2);
   Report(absl::StrCat("stats: one centre's year report (", label, ") p50"),
-         Percentile(one, 0.5) / 1000, 0, "ms");
+         Percentile(one, 0.5) / 1000, 0, "ms", 2);
   Report(absl::StrCat("stats: fold per sale, in the append path (", label, ")"),
-         Micros(folding) / static_cast<double>(sales), 0, "us");
+         Micros(folding) / static_cast<double>(sales), 0, "us", 2);
   Report(absl::StrCat("stats: model memory, heap in use (", label, ")"), model_mib, 0, "MiB");
 }
 
