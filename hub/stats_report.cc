@@ -50,6 +50,7 @@ std::vector<int64_t> StatsModel::Sum(const Query& query) const {
     for (const auto& [counter, value] : counters) sums[counter] += value;
   };
   auto add_days = [&](const Site& site, int32_t from, int32_t to) {
+    if (from > to) return;  // the period starts or ends with a whole month
     for (auto it = site.days.lower_bound(from); it != site.days.end() && it->first <= to; ++it) {
       add_all(it->second);
     }
