@@ -1,5 +1,5 @@
 // The additive figures StatsModel keeps per centre and day (internal to the
-// model's two source files). Values are stored as (metric << 32 | label).
+// model's source files). Values are stored as (metric << 32 | label).
 #ifndef COMPTOIR_HUB_STATS_METRICS_H_
 #define COMPTOIR_HUB_STATS_METRICS_H_
 
@@ -27,6 +27,7 @@ enum Metric : uint32_t {
   kRegistrations,
   kRenewals,
   kReferrals,  // label: prescriber id
+  kVisits,     // distinct (household, day): a household's baskets of one day are one visit
 };
 
 inline uint64_t CounterId(uint32_t metric, uint32_t label) {

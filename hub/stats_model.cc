@@ -1,9 +1,9 @@
 // StatsModel: folding events (the report side is in stats_report.cc).
 #include <algorithm>
+#include <functional>
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
-#include "absl/time/civil_time.h"
 #include "common/civil_day.h"
 #include "common/hlc.h"
 #include "hub/stats_metrics.h"
@@ -13,14 +13,40 @@ namespace comptoir {
 
 namespace stats {
 
+// Integer calendar arithmetic (a fold converts days to months twice per
+// visit, too often for a general civil-time library). The proleptic Gregorian
+// calendar repeats every 400 years (146,097 days); counting years from 1 March
+// puts the leap day last, so months' first days follow (153 * m + 2) / 5.
+namespace {
+constexpr int64_t kDaysPerEra = 146097;
+constexpr int64_t kMarchFirstOfYear0 = -719468;  // 0000-03-01 as a DayNumber
+
+int64_t FloorDiv(int64_t a, int64_t b) { return (a >= 0 ? a : a - (b - 1)) / b; }
+}  // namespace
+
 int32_t MonthIndex(int32_t day) {
-  const absl::CivilDay civil = absl::CivilDay(1970, 1, 1) + day;
-  return static_cast<int32_t>(civil.year() * 12 + civil.month() - 1);
+  const int64_t since_march = static_cast<int64_t>(day) - kMarchFirstOfYear0;
+  const int64_t era = FloorDiv(since_march, kDaysPerEra);
+  const int64_t day_of_era = since_march - era * kDaysPerEra;  // [0, 146096]
+  const int64_t year_of_era =  // [0, 399], years starting 1 March
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t from_march = (5 * day_of_year + 2) / 153;  // [0, 11]: March..February
+  const int64_t month = from_march < 10 ? from_march + 3 : from_march - 9;  // [1, 12]
+  const int64_t year = era * 400 + year_of_era + (month <= 2 ? 1 : 0);
+  return static_cast<int32_t>(year * 12 + month - 1);
 }
 
 int32_t MonthStart(int32_t month_index) {
-  const absl::CivilDay first(month_index / 12, month_index % 12 + 1, 1);
-  return static_cast<int32_t>(first - absl::CivilDay(1970, 1, 1));
+  const int64_t year = FloorDiv(month_index, 12);
+  const int64_t month = month_index - year * 12 + 1;  // [1, 12]
+  const int64_t march_year = month <= 2 ? year - 1 : year;
+  const int64_t era = FloorDiv(march_year, 400);
+  const int64_t year_of_era = march_year - era * 400;
+  const int64_t from_march = month > 2 ? month - 3 : month + 9;
+  const int64_t day_of_era =
+      365 * year_of_era + year_of_era / 4 - year_of_era / 100 + (153 * from_march + 2) / 5;
+  return static_cast<int32_t>(era * kDaysPerEra + day_of_era + kMarchFirstOfYear0);
 }
 
 }  // namespace stats
@@ -44,7 +70,10 @@ std::string AttendanceKey(absl::string_view workshop, absl::string_view family, 
 
 uint16_t StatsModel::SiteIndex(absl::string_view site) {
   auto [it, added] = site_index_.try_emplace(std::string(site), sites_.size());
-  if (added) sites_.emplace_back(site);
+  if (added) {
+    sites_.emplace_back(site);
+    site_data_.emplace_back();
+  }
   return it->second;
 }
 
@@ -54,64 +83,134 @@ uint32_t StatsModel::Label(absl::string_view label) {
   return it->second;
 }
 
-StatsModel::Household& StatsModel::HouseholdOf(const std::string& family_id) {
-  auto [it, added] = households_.try_emplace(family_id);
-  if (added) all_households_.push_back(&it->second);
+uint32_t StatsModel::Counter(int metric, uint32_t label) {
+  const uint64_t id = CounterId(metric, label);
+  auto [it, added] = counter_numbers_.try_emplace(id, counters_.size());
+  if (added) counters_.push_back(id);
   return it->second;
+}
+
+uint32_t StatsModel::HouseholdOf(const std::string& family_id) {
+  auto [it, added] = household_numbers_.try_emplace(family_id, households_.size());
+  if (added) {
+    households_.emplace_back();
+    profiles_.emplace_back();
+  }
+  return it->second;
+}
+
+uint32_t StatsModel::PersonOf(uint32_t household, uint32_t member) {
+  auto [it, added] =
+      persons_.try_emplace(static_cast<uint64_t>(household) << 32 | member, persons_.size());
+  return it->second;
+}
+
+uint32_t StatsModel::LocalIds::Of(uint32_t network_id) {
+  auto [it, added] = local.try_emplace(network_id, network.size());
+  if (added) network.push_back(network_id);
+  return it->second;
+}
+
+StatsModel::Tally StatsModel::TallyOf(uint16_t site, int32_t day) {
+  Site& at = site_data_[site];
+  return Tally{&at.days[day], &at.months[MonthIndex(day)]};  // map nodes: pointers stay valid
+}
+
+void StatsModel::Add(const Tally& tally, int metric, absl::string_view label, int64_t delta) {
+  if (delta == 0) return;
+  const uint32_t counter = Counter(metric, Label(label));
+  for (Counters* counters : {tally.day, tally.month}) {
+    auto it = std::lower_bound(
+        counters->begin(), counters->end(), counter,
+        [](const std::pair<uint32_t, int64_t>& entry, uint32_t n) { return entry.first < n; });
+    if (it == counters->end() || it->first != counter) it = counters->insert(it, {counter, 0});
+    it->second += delta;
+  }
 }
 
 void StatsModel::Add(uint16_t site, int32_t day, int metric, absl::string_view label,
                      int64_t delta) {
-  if (delta == 0) return;
-  const uint64_t id = CounterId(metric, Label(label));
-  if (day != month_cache_day_) {  // events of one day come in runs: convert once
-    month_cache_day_ = day;
-    month_cache_ = MonthIndex(day);
-  }
-  SiteCounters& counters = counters_[site];
-  counters.days[day][id] += delta;
-  counters.months[month_cache_][id] += delta;
+  if (delta != 0) Add(TallyOf(site, day), metric, label, delta);
 }
 
 void StatsModel::FoldSale(const v1::EventCore& core, const v1::SaleRecorded& sale, int sign) {
   const uint16_t site = SiteIndex(core.origin());
   const int32_t day = DayOf(sale.day(), core);
-  Add(site, day, sign > 0 ? kBaskets : kVoided, "", 1);
-  if (sign < 0) Add(site, day, kBaskets, "", -1);
+  const Tally tally = TallyOf(site, day);
+  Add(tally, sign > 0 ? kBaskets : kVoided, "", 1);
+  if (sign < 0) Add(tally, kBaskets, "", -1);
   for (const v1::RecordedLine& line : sale.recorded_lines()) {
-    Add(site, day, kDepartmentUnits, line.department(), sign * line.quantity());
-    Add(site, day, kDepartmentReference, line.department(), sign * line.reference_cents());
-    Add(site, day, kDepartmentPaid, line.department(), sign * line.family_cents());
+    Add(tally, kDepartmentUnits, line.department(), sign * line.quantity());
+    Add(tally, kDepartmentReference, line.department(), sign * line.reference_cents());
+    Add(tally, kDepartmentPaid, line.department(), sign * line.family_cents());
   }
+  const uint32_t household = HouseholdOf(sale.family_id());
+  FoldVisit(household, site, day, tally, sign);
+  for (const v1::RecordedLine& line : sale.recorded_lines()) {
+    if (line.member_id() == 0) continue;  // only departments serving persons name one
+    FoldHair(household, site, day, line.member_id(), sign);
+  }
+}
 
-  Household& household = HouseholdOf(sale.family_id());
-  if (std::find(household.sites.begin(), household.sites.end(), site) == household.sites.end()) {
-    household.sites.push_back(site);
-    site_households_[site].push_back(&household);
-  }
+// A visit is (household, day, centre) with baskets left; presence and the
+// visits counter change only when one appears or disappears.
+void StatsModel::FoldVisit(uint32_t household_number, uint16_t site, int32_t day,
+                           const Tally& tally, int sign) {
+  std::vector<Visit>& visits = households_[household_number].visits;
   auto visit = std::lower_bound(
-      household.visits.begin(), household.visits.end(), std::make_pair(day, site),
+      visits.begin(), visits.end(), std::make_pair(day, site),
       [](const Visit& v, const std::pair<int32_t, uint16_t>& key) {
         return std::make_pair(v.day, v.site) < key;
       });
-  if (visit == household.visits.end() || visit->day != day || visit->site != site) {
-    visit = household.visits.insert(visit, Visit{day, site, 0});
+  if (visit == visits.end() || visit->day != day || visit->site != site) {
+    visit = visits.insert(visit, Visit{day, site, 0});
   }
+  const bool before = visit->baskets > 0;
   visit->baskets += sign;
-
-  for (const v1::RecordedLine& line : sale.recorded_lines()) {
-    if (line.member_id() == 0) continue;  // only departments serving persons name one
-    auto service = std::find_if(household.hair.begin(), household.hair.end(),
-                                [&](const HairService& h) {
-                                  return h.day == day && h.site == site &&
-                                         h.member == line.member_id();
-                                });
-    if (service == household.hair.end()) {
-      household.hair.push_back(HairService{day, site, line.member_id(), 0});
-      service = household.hair.end() - 1;
-    }
-    service->count += sign;
+  const bool after = visit->baskets > 0;
+  if (before == after) return;
+  Add(tally, kVisits, "", after ? 1 : -1);
+  Site& at = site_data_[site];
+  const uint32_t local = at.households.Of(household_number);
+  if (after) {
+    at.visits.Add(local, day);
+    visits_.Add(household_number, day);
+    return;
   }
+  at.visits.Remove(local, day);
+  const bool elsewhere = std::any_of(visits.begin(), visits.end(), [&](const Visit& v) {
+    return v.day == day && v.baskets > 0;
+  });
+  if (!elsewhere) visits_.Remove(household_number, day);
+}
+
+void StatsModel::FoldHair(uint32_t household_number, uint16_t site, int32_t day,
+                          uint32_t member, int sign) {
+  std::vector<HairService>& hair = households_[household_number].hair;
+  auto service = std::find_if(hair.begin(), hair.end(), [&](const HairService& h) {
+    return h.day == day && h.site == site && h.member == member;
+  });
+  if (service == hair.end()) {
+    hair.push_back(HairService{day, site, member, 0});
+    service = hair.end() - 1;
+  }
+  const bool before = service->count > 0;
+  service->count += sign;
+  const bool after = service->count > 0;
+  if (before == after) return;
+  const uint32_t person = PersonOf(household_number, member);
+  Site& at = site_data_[site];
+  const uint32_t local = at.persons.Of(person);
+  if (after) {
+    at.hair.Add(local, day);
+    hair_.Add(person, day);
+    return;
+  }
+  at.hair.Remove(local, day);
+  const bool elsewhere = std::any_of(hair.begin(), hair.end(), [&](const HairService& h) {
+    return h.day == day && h.member == member && h.count > 0;
+  });
+  if (!elsewhere) hair_.Remove(person, day);
 }
 
 void StatsModel::FoldWorkshopAttendance(const v1::EventCore& core, uint16_t site) {
@@ -148,7 +247,6 @@ void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
     }
     case v1::EventCore::kFamilyRegistered:
       Add(site, DayOf(core.family_registered().day(), core), kRegistrations, "", 1);
-      HouseholdOf(core.family_registered().family_id());
       break;
     case v1::EventCore::kReferralGranted: {
       const v1::ReferralGranted& referral = core.referral_granted();
@@ -211,16 +309,23 @@ void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
 
 void StatsModel::SetHousehold(const v1::FamilyRecord& record) {
   std::unique_lock<std::shared_mutex> lock(mu_);
-  Household& household = HouseholdOf(record.family_id());
-  household.household_type = record.household_type();
-  household.income_mask = 0;
+  const uint32_t number = HouseholdOf(record.family_id());
+  Profile& profile = profiles_[number];
+  profile.household_type = static_cast<uint8_t>(record.household_type() & 31);
+  profile.income_mask = 0;
   for (int source : record.income_sources()) {
-    if (source > 0 && source < 32) household.income_mask |= 1u << source;
+    if (source > 0 && source < 32) profile.income_mask |= 1u << source;
   }
-  household.band = Label(record.reste_a_vivre_band());
-  household.birth_years.clear();
+  profile.band = Label(record.reste_a_vivre_band());
+  std::vector<uint16_t>& years = households_[number].birth_years;
+  years.clear();
   for (const v1::Member& member : record.members()) {
-    household.birth_years.push_back(static_cast<uint16_t>(member.birth_year()));
+    years.push_back(static_cast<uint16_t>(member.birth_year()));
+  }
+  std::sort(years.begin(), years.end(), std::greater<uint16_t>());  // youngest first, 0 last
+  profile.persons = static_cast<uint16_t>(std::min<size_t>(years.size(), UINT16_MAX));
+  for (int i = 0; i < kProfileYears; ++i) {
+    profile.youngest[i] = static_cast<size_t>(i) < years.size() ? years[static_cast<size_t>(i)] : 0;
   }
 }
 

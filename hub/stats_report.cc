@@ -12,14 +12,6 @@ namespace comptoir {
 
 using namespace stats;  // NOLINT: the metric names read better unqualified here
 
-struct StatsModel::Totals {
-  Counters sums;
-  int64_t Get(uint32_t metric, uint32_t label = 0) const {
-    auto it = sums.find(CounterId(metric, label));
-    return it == sums.end() ? 0 : it->second;
-  }
-};
-
 namespace {
 
 // Income groups (exclusive), as head office reports them: living on social
@@ -52,127 +44,136 @@ std::string MonthName(int32_t month_index) {
 
 }  // namespace
 
-StatsModel::Totals StatsModel::Sum(const Query& query) const {
-  Totals totals;
-  auto add_all = [&totals](const Counters& counters) {
-    for (const auto& [id, value] : counters) totals.sums[id] += value;
+std::vector<int64_t> StatsModel::Sum(const Query& query) const {
+  std::vector<int64_t> sums(counters_.size(), 0);
+  auto add_all = [&sums](const Counters& counters) {
+    for (const auto& [counter, value] : counters) sums[counter] += value;
   };
-  auto add_days = [&](const SiteCounters& site, int32_t from, int32_t to) {
+  auto add_days = [&](const Site& site, int32_t from, int32_t to) {
+    if (from > to) return;  // the period starts or ends with a whole month
     for (auto it = site.days.lower_bound(from); it != site.days.end() && it->first <= to; ++it) {
       add_all(it->second);
     }
   };
-  const int32_t first_month = MonthIndex(query.from_day);
-  const int32_t last_month = MonthIndex(query.to_day);
-  for (const auto& [site_index, site] : counters_) {
+  // Whole months of the period by month, the partial months at its ends by day.
+  int32_t whole_from = MonthIndex(query.from_day);
+  if (MonthStart(whole_from) != query.from_day) ++whole_from;
+  int32_t whole_to = MonthIndex(query.to_day);
+  if (MonthStart(whole_to + 1) - 1 != query.to_day) --whole_to;
+  for (size_t site_index = 0; site_index < site_data_.size(); ++site_index) {
     if (!query.site.empty() && sites_[site_index] != query.site) continue;
-    if (first_month == last_month) {
+    const Site& site = site_data_[site_index];
+    if (whole_from > whole_to) {
       add_days(site, query.from_day, query.to_day);
       continue;
     }
-    // Partial first and last months by day, whole months between by month.
-    add_days(site, query.from_day, MonthStart(first_month + 1) - 1);
-    for (auto it = site.months.lower_bound(first_month + 1);
-         it != site.months.end() && it->first < last_month; ++it) {
+    add_days(site, query.from_day, MonthStart(whole_from) - 1);
+    for (auto it = site.months.lower_bound(whole_from);
+         it != site.months.end() && it->first <= whole_to; ++it) {
       add_all(it->second);
     }
-    add_days(site, MonthStart(last_month), query.to_day);
+    add_days(site, MonthStart(whole_to + 1), query.to_day);
   }
-  return totals;
+  return sums;
+}
+
+int64_t StatsModel::Total(const std::vector<int64_t>& sums, uint32_t metric,
+                          uint32_t label) const {
+  auto it = counter_numbers_.find(CounterId(metric, label));
+  return it == counter_numbers_.end() ? 0 : sums[it->second];
 }
 
 void StatsModel::CountHouseholds(const Query& query, v1::StatsRow* row) const {
   if (query.site.empty()) {
-    CountHouseholdsIn(all_households_, -1, query, row);
+    CountHouseholdsIn(Population{&visits_, &hair_, nullptr}, query, row);
     return;
   }
   auto site = site_index_.find(query.site);
   if (site == site_index_.end()) return;
-  auto households = site_households_.find(site->second);
-  if (households == site_households_.end()) return;
-  CountHouseholdsIn(households->second, site->second, query, row);
+  const Site& at = site_data_[site->second];
+  CountHouseholdsIn(Population{&at.visits, &at.hair, &at.households.network}, query, row);
 }
 
-// One pass over the households (of one centre, or all): visits are sorted by
-// day, so months and first visits come in order without any set.
-template <typename Households>
-void StatsModel::CountHouseholdsIn(const Households& households, int site_filter,
-                                   const Query& query, v1::StatsRow* row) const {
+int StatsModel::Children(uint32_t household_number, int end_year) const {
+  auto is_child = [end_year](uint16_t year) { return year != 0 && end_year - year < 18; };
+  const Profile& profile = profiles_[household_number];
+  int children = 0;
+  while (children < kProfileYears && is_child(profile.youngest[children])) ++children;
+  if (children < kProfileYears || profile.persons <= kProfileYears) return children;
+  // Youngest first: past the profile's copy, the rest only when all of it were children.
+  const std::vector<uint16_t>& years = households_[household_number].birth_years;
+  while (static_cast<size_t>(children) < years.size() &&
+         is_child(years[static_cast<size_t>(children)])) {
+    ++children;
+  }
+  return children;
+}
+
+// Bitmaps of the households present in each month of the period; their union
+// is the households welcomed. Then one pass over those households' profiles.
+void StatsModel::CountHouseholdsIn(const Population& population, const Query& query,
+                                   v1::StatsRow* row) const {
   const int32_t still_coming_from = query.to_day - query.still_coming_days + 1;
   const int end_year = static_cast<int>((absl::CivilDay(1970, 1, 1) + query.to_day).year());
   const int32_t first_month = MonthIndex(query.from_day);
   const int32_t last_month = MonthIndex(query.to_day);
-  std::vector<int32_t> month_of(static_cast<size_t>(query.to_day - query.from_day + 1));
-  for (size_t i = 0; i < month_of.size(); ++i) {
-    month_of[i] = MonthIndex(query.from_day + static_cast<int32_t>(i));
+  const size_t month_count = static_cast<size_t>(last_month - first_month) + 1;
+
+  std::vector<Bitmap> months(month_count);  // present in month first_month + m, in the period
+  std::vector<uint16_t> month_of(static_cast<size_t>(query.to_day - query.from_day) + 1);
+  Bitmap welcomed;
+  for (size_t m = 0; m < month_count; ++m) {
+    const int32_t month = first_month + static_cast<int32_t>(m);
+    const int32_t from = std::max(query.from_day, MonthStart(month));
+    const int32_t to = std::min(query.to_day, MonthStart(month + 1) - 1);
+    population.visits->Collect(from, to, &months[m]);
+    welcomed.Or(months[m]);
+    std::fill(month_of.begin() + (from - query.from_day), month_of.begin() + (to - query.from_day) + 1,
+              static_cast<uint16_t>(m));
   }
+  Bitmap recent;
+  population.visits->Collect(std::max(query.from_day, still_coming_from), query.to_day, &recent);
+  Bitmap served;
+  population.hair->Collect(query.from_day, query.to_day, &served);
 
   int64_t types[32] = {}, sources[32] = {}, groups[3] = {};
-  std::map<uint32_t, int64_t> bands;
-  // cohorts[m][k]: households first seen in month first_month + m, back in month + k.
-  std::vector<std::vector<int64_t>> cohorts(static_cast<size_t>(last_month - first_month) + 1);
-  int64_t welcomed = 0, fresh = 0, still = 0, visits = 0;
-  int64_t persons = 0, children = 0, hair_persons = 0;
-  std::vector<uint32_t> served;
-  for (const Household* household : households) {
-    int32_t first_ever = INT32_MAX;
-    int64_t in_range = 0;
-    bool recent = false;
-    std::vector<int64_t>* cohort = nullptr;
-    int32_t cohort_month = 0, last_seen_month = -1;
-    for (const Visit& visit : household->visits) {
-      if (visit.baskets <= 0 || (site_filter >= 0 && visit.site != site_filter)) continue;
-      if (first_ever == INT32_MAX) {
-        first_ever = visit.day;
-        if (first_ever >= query.from_day && first_ever <= query.to_day) {
-          cohort_month = month_of[static_cast<size_t>(first_ever - query.from_day)];
-          cohort = &cohorts[static_cast<size_t>(cohort_month - first_month)];
-          if (cohort->empty()) cohort->assign(static_cast<size_t>(last_month - cohort_month) + 1, 0);
-        }
-      }
-      if (visit.day < query.from_day) continue;
-      if (visit.day > query.to_day) break;
-      ++in_range;
-      recent = recent || visit.day >= still_coming_from;
-      const int32_t month = month_of[static_cast<size_t>(visit.day - query.from_day)];
-      if (cohort != nullptr && month != last_seen_month) {
-        ++(*cohort)[static_cast<size_t>(month - cohort_month)];
-        last_seen_month = month;
-      }
+  std::vector<int64_t> bands(labels_.size(), 0);
+  std::vector<Bitmap> fresh(month_count);  // first visit ever in month first_month + m
+  int64_t persons = 0, children = 0;
+  welcomed.ForEach([&](uint32_t id) {
+    const int32_t first = population.visits->FirstDay(id);
+    if (first >= query.from_day) fresh[month_of[static_cast<size_t>(first - query.from_day)]].Set(id);
+    const uint32_t household = population.households ? (*population.households)[id] : id;
+    const Profile& profile = profiles_[household];
+    persons += profile.persons;
+    children += Children(household, end_year);
+    ++types[profile.household_type];
+    for (uint32_t mask = profile.income_mask; mask != 0; mask &= mask - 1) {
+      ++sources[__builtin_ctz(mask)];
     }
-    if (in_range == 0) continue;
-    ++welcomed;
-    visits += in_range;
-    if (recent) ++still;
-    if (cohort != nullptr) ++fresh;
-    persons += static_cast<int64_t>(household->birth_years.size());
-    for (uint16_t year : household->birth_years) {
-      if (year != 0 && end_year - year < 18) ++children;
+    ++groups[IncomeGroup(profile.income_mask)];
+    ++bands[profile.band];
+  });
+
+  int64_t fresh_total = 0;
+  for (size_t m = 0; m < month_count; ++m) {
+    const int64_t count = fresh[m].Count();
+    if (count == 0) continue;
+    fresh_total += count;
+    v1::Cohort* cohort = row->add_cohorts();
+    cohort->set_month(MonthName(first_month + static_cast<int32_t>(m)));
+    cohort->set_households(count);
+    for (size_t later = m + 1; later < month_count; ++later) {
+      cohort->add_returned(fresh[m].CountAnd(months[later]));
     }
-    ++types[household->household_type & 31];
-    for (int source = 1; source < 32; ++source) {
-      if (household->income_mask & (1u << source)) ++sources[source];
-    }
-    ++groups[IncomeGroup(household->income_mask)];
-    ++bands[household->band];
-    served.clear();
-    for (const HairService& service : household->hair) {
-      if (service.count > 0 && (site_filter < 0 || service.site == site_filter) &&
-          service.day >= query.from_day && service.day <= query.to_day &&
-          std::find(served.begin(), served.end(), service.member) == served.end()) {
-        served.push_back(service.member);
-      }
-    }
-    hair_persons += static_cast<int64_t>(served.size());
   }
-  row->set_households(welcomed);
-  row->set_new_households(fresh);
-  row->set_still_coming(still);
-  row->set_visits(visits);
+  row->set_households(welcomed.Count());
+  row->set_new_households(fresh_total);
+  row->set_still_coming(recent.Count());
   row->set_persons(persons);
   row->set_children(children);
   row->set_adults(persons - children);
-  row->set_hair_persons(hair_persons);
+  row->set_hair_persons(served.Count());
 
   std::map<std::string, int64_t> labelled;
   for (int type = 0; type < 32; ++type) {
@@ -190,17 +191,10 @@ void StatsModel::CountHouseholdsIn(const Households& households, int site_filter
   }
   Emit(labelled, row->mutable_income_groups());
   labelled.clear();
-  for (const auto& [band, count] : bands) {
-    labelled[band == 0 ? "unknown" : labels_[band]] += count;
+  for (size_t band = 0; band < bands.size(); ++band) {
+    if (bands[band] != 0) labelled[band == 0 ? "unknown" : labels_[band]] += bands[band];
   }
   Emit(labelled, row->mutable_reste_a_vivre_bands());
-  for (size_t m = 0; m < cohorts.size(); ++m) {
-    if (cohorts[m].empty()) continue;
-    v1::Cohort* cohort = row->add_cohorts();
-    cohort->set_month(MonthName(first_month + static_cast<int32_t>(m)));
-    cohort->set_households(cohorts[m][0]);
-    for (size_t k = 1; k < cohorts[m].size(); ++k) cohort->add_returned(cohorts[m][k]);
-  }
 }
 
 int64_t StatsModel::RunningCosts(const Query& query) const {
@@ -226,25 +220,28 @@ v1::StatsRow StatsModel::Row(const Query& query) const {
   row.set_site(query.site);
   CountHouseholds(query, &row);
 
-  const Totals totals = Sum(query);
-  row.set_baskets(totals.Get(kBaskets));
-  row.set_voided_sales(totals.Get(kVoided));
-  row.set_registrations(totals.Get(kRegistrations));
-  row.set_renewals(totals.Get(kRenewals));
-  row.set_expired_units(totals.Get(kExpiredUnits));
-  row.set_expired_cents(totals.Get(kExpiredReference));
-  row.set_transferred_out_units(totals.Get(kTransferredOut));
-  row.set_transferred_in_units(totals.Get(kTransferredIn));
-  row.set_transfer_damaged_units(totals.Get(kTransferDamaged));
-  row.set_workshop_sessions(totals.Get(kWorkshopSessions));
-  row.set_workshop_places(totals.Get(kWorkshopPlaces));
-  row.set_workshop_attendance(totals.Get(kWorkshopAttendance));
+  const std::vector<int64_t> sums = Sum(query);
+  row.set_baskets(Total(sums, kBaskets));
+  row.set_voided_sales(Total(sums, kVoided));
+  row.set_visits(Total(sums, kVisits));
+  row.set_registrations(Total(sums, kRegistrations));
+  row.set_renewals(Total(sums, kRenewals));
+  row.set_expired_units(Total(sums, kExpiredUnits));
+  row.set_expired_cents(Total(sums, kExpiredReference));
+  row.set_transferred_out_units(Total(sums, kTransferredOut));
+  row.set_transferred_in_units(Total(sums, kTransferredIn));
+  row.set_transfer_damaged_units(Total(sums, kTransferDamaged));
+  row.set_workshop_sessions(Total(sums, kWorkshopSessions));
+  row.set_workshop_places(Total(sums, kWorkshopPlaces));
+  row.set_workshop_attendance(Total(sums, kWorkshopAttendance));
 
   std::map<std::string, v1::DepartmentFigures> departments;
   std::map<std::string, v1::DonorFigures> donors;
   std::map<std::string, int64_t> prescribers;
-  for (const auto& [id, value] : totals.sums) {
+  for (size_t counter = 0; counter < sums.size(); ++counter) {
+    const int64_t value = sums[counter];
     if (value == 0) continue;
+    const uint64_t id = counters_[counter];
     const std::string& label = labels_[LabelOf(id)];
     switch (MetricOf(id)) {
       case kDepartmentUnits: departments[label].set_units(value); break;

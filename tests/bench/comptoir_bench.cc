@@ -17,7 +17,9 @@
 // 4. Cold start: opening a node whose log holds N events.
 // 5. Statistics: a year of activity of C centres (350 households each, about
 //    20 visits a year each, 3-line baskets) folded into the hub's StatsModel;
-//    latency of the network report for the year and of one centre's report.
+//    latency of the network report for the year and of one centre's report;
+//    the fold's time per sale (the model's calls only) and the model's memory
+//    (heap in use after building it, less before).
 //    Baseline (6 centres): reading and parsing the same sales back from
 //    RocksDB, i.e. what a report that rescanned the log would cost at least.
 // 6. Hub fan-in: S node streams (1,000 by default) pushing N events each in
@@ -26,6 +28,7 @@
 //    the same with nodes that do not pull. Baselines: the same streams against
 //    a plain gRPC sink, and raw synced RocksDB batches.
 #include <grpcpp/grpcpp.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <random>
@@ -76,9 +79,10 @@ struct Row {
 };
 std::vector<Row> rows;
 
-void Report(const std::string& figure, double value, double baseline, const std::string& unit) {
-  rows.push_back({figure, absl::StrFormat("%.1f %s", value, unit),
-                  baseline > 0 ? absl::StrFormat("%.1f %s", baseline, unit) : "-",
+void Report(const std::string& figure, double value, double baseline, const std::string& unit,
+            int decimals = 1) {
+  rows.push_back({figure, absl::StrFormat("%.*f %s", decimals, value, unit),
+                  baseline > 0 ? absl::StrFormat("%.*f %s", decimals, baseline, unit) : "-",
                   baseline > 0 ? absl::StrFormat("%.2fx", value / baseline) : "-"});
   std::printf("  %-44s %14s  baseline %14s  ratio %s\n", figure.c_str(), rows.back().value.c_str(),
               rows.back().baseline.c_str(), rows.back().ratio.c_str());
@@ -326,13 +330,30 @@ class NoLookups : public StatsModel::Context {
   int64_t ReferencePrice(absl::string_view) const override { return 0; }
 };
 
+// Bytes the allocator has handed out and not taken back (glibc).
+double HeapMiB() {
+  const struct mallinfo2 info = mallinfo2();
+  return static_cast<double>(info.uordblks + info.hblkhd) / (1024.0 * 1024.0);
+}
+
 void BenchStats(int centres) {
-  StatsModel model;
+  // Serialized sales for the baseline, in one buffer reserved before the
+  // model's memory is measured (so that it does not count).
+  const bool keep_cores = centres <= 6;
+  std::string cores;
+  std::vector<size_t> core_ends;
+  if (keep_cores) {
+    cores.reserve(static_cast<size_t>(centres) * 350 * 20 * 400);
+    core_ends.reserve(static_cast<size_t>(centres) * 350 * 20);
+  }
+  const double heap_before = HeapMiB();
+  auto model_holder = std::make_unique<StatsModel>();
+  StatsModel& model = *model_holder;
   NoLookups lookups;
+  Clock::duration folding{};  // time inside the model's calls only, not making the events
   std::mt19937_64 random(centres);
   const int32_t first = *DayNumber("2026-01-01");
   const char* departments[] = {"epicerie", "pret-a-porter", "coiffure"};
-  std::vector<std::string> cores;  // serialized sales, for the baseline
   size_t sales = 0;
   for (int c = 0; c < centres; ++c) {
     const std::string site = absl::StrCat("c", c);
@@ -344,7 +365,9 @@ void BenchStats(int centres) {
       record.add_income_sources(static_cast<v1::IncomeSource>(1 + random() % 8));
       record.set_reste_a_vivre_band(random() % 2 ? "0-150" : "150-300");
       for (int m = 0; m < 3; ++m) record.add_members()->set_birth_year(1960 + random() % 60);
+      const auto set_start = Clock::now();
       model.SetHousehold(record);
+      folding += Clock::now() - set_start;
       for (int v = 0; v < 20; ++v) {
         v1::EventCore core;
         core.set_origin(site);
@@ -360,11 +383,18 @@ void BenchStats(int centres) {
           line->set_family_cents(line->reference_cents() / 5);
           if (line->department() == "coiffure") line->set_member_id(1);
         }
+        const auto fold_start = Clock::now();
         model.Fold(core, lookups);
-        if (centres <= 6) cores.push_back(core.SerializeAsString());
+        folding += Clock::now() - fold_start;
+        if (keep_cores) {
+          if (!core.AppendToString(&cores)) std::abort();
+          core_ends.push_back(cores.size());
+        }
       }
     }
   }
+  if (keep_cores && cores.size() > cores.capacity() / 2) std::abort();  // grew: reserve more
+  const double model_mib = HeapMiB() - heap_before;
   StatsModel::Query year;
   year.from_day = first;
   year.to_day = first + 364;
@@ -381,13 +411,15 @@ void BenchStats(int centres) {
     one.push_back(Micros(Clock::now() - start_one));
   }
   double baseline = 0;
-  if (!cores.empty()) {
+  if (keep_cores) {
     testing::TempDir dir;
     auto store = Store::Open({dir.Sub("raw"), false}).value();
-    for (size_t i = 0; i < cores.size();) {
+    for (size_t i = 0; i < core_ends.size();) {
       Batch batch;
-      for (size_t n = 0; n < 1000 && i < cores.size(); ++n, ++i) {
-        batch.Put(Column::kEvents, EventKey("c0", i + 1), cores[i]);
+      for (size_t n = 0; n < 1000 && i < core_ends.size(); ++n, ++i) {
+        const size_t begin = i == 0 ? 0 : core_ends[i - 1];
+        batch.Put(Column::kEvents, EventKey("c0", i + 1),
+                  absl::string_view(cores).substr(begin, core_ends[i] - begin));
       }
       if (!store->Write(batch).ok()) std::abort();
     }
@@ -406,9 +438,12 @@ void BenchStats(int centres) {
   }
   const std::string label = absl::StrCat(centres, " centres, ", sales, " sales");
   Report(absl::StrCat("stats: network year report (", label, ") p50"),
-         Percentile(network, 0.5) / 1000, baseline, "ms");
+         Percentile(network, 0.5) / 1000, baseline, "ms", 2);
   Report(absl::StrCat("stats: one centre's year report (", label, ") p50"),
-         Percentile(one, 0.5) / 1000, 0, "ms");
+         Percentile(one, 0.5) / 1000, 0, "ms", 2);
+  Report(absl::StrCat("stats: fold per sale, in the append path (", label, ")"),
+         Micros(folding) / static_cast<double>(sales), 0, "us", 2);
+  Report(absl::StrCat("stats: model memory, heap in use (", label, ")"), model_mib, 0, "MiB");
 }
 
 void BenchFanIn(bench::FanInOptions options, const std::string& modes) {
