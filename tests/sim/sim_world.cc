@@ -116,14 +116,25 @@ std::string SimWorld::NextDir(const std::string& name) {
 }
 
 absl::Status SimWorld::OpenHub(const std::string& dir, bool new_epoch) {
+  const std::string old_dir = hub_dir_;
+  hub_.reset();
   hub_dir_ = dir;
   ASSIGN_OR_RETURN(hub_, HubLog::Open(dir, new_epoch, disk_));
-  return absl::OkStatus();
+  return DeleteOldDir(old_dir);
+}
+
+absl::Status SimWorld::DeleteOldDir(const std::string& dir) {
+  // Nothing reads a process's directory once it has moved on (backups are
+  // copies): deleting it keeps the memory disk small, and its listings and
+  // renames, which go through every file on it, fast.
+  if (dir.empty()) return absl::OkStatus();
+  return disk_->DeleteAll(dir + "/");
 }
 
 absl::Status SimWorld::OpenNode(Node& node, const std::string& dir, bool recover) {
   node.till.reset();  // a process ends before the next one starts
   node.store.reset();
+  const std::string old_dir = node.dir;
   node.dir = dir;
   ++node.incarnation;
   node.last_pull.Clear();
@@ -137,7 +148,7 @@ absl::Status SimWorld::OpenNode(Node& node, const std::string& dir, bool recover
   options.memory_disk = disk_;
   ASSIGN_OR_RETURN(node.store, NodeStore::Open(options));
   node.till = std::make_unique<Till>(node.store.get());
-  return absl::OkStatus();
+  return DeleteOldDir(old_dir);
 }
 
 uint64_t SimWorld::OwnSeq(Node& node) {

@@ -155,6 +155,8 @@ class SimWorld {
   absl::Status OpenNode(Node& node, const std::string& dir, bool recover);
   absl::Status OpenHub(const std::string& dir, bool new_epoch);
   std::string NextDir(const std::string& name);
+  // Deletes the directory a process left (closed) for a new one; "" is none.
+  absl::Status DeleteOldDir(const std::string& dir);
   absl::Status WireError(Node& node);
   uint64_t OwnSeq(Node& node);
 
