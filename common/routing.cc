@@ -47,20 +47,24 @@ Audience AudienceOf(v1::EventCore::BodyCase body) {
     case v1::EventCore::kStockAdjusted:
     case v1::EventCore::kSurplusMarked:
     case v1::EventCore::kMinimumSet:
+    // A transfer's shipment and reception move stock: units leave the
+    // source's lots and arrive in the destination's (transfer_view.cc folds
+    // them from the event alone). Every centre's surplus and needs lists read
+    // those figures, so the movement is network-wide, like a stock receipt.
+    // Neither carries anything of the negotiation.
+    case v1::EventCore::kTransferShipped:
+    case v1::EventCore::kTransferReceived:
     // Every till lists the network's workshops, so that a volunteer can point
     // a family to one at another centre.
     case v1::EventCore::kWorkshopScheduled:
       return Audience::kNetwork;
 
-    // Transfers: only the source and the destination act on one. A third
-    // centre therefore sees the parties' stock without the transfer (its
-    // surplus and needs lists may be off by the units moved until it is
-    // corrected there); the hub's lists (HubService) count everything.
+    // A transfer's negotiation (what is asked or offered, the note, the
+    // answer and its reason, a cancellation): only the source and the
+    // destination act on it.
     case v1::EventCore::kTransferProposed:
     case v1::EventCore::kTransferAnswered:
     case v1::EventCore::kTransferCancelled:
-    case v1::EventCore::kTransferShipped:
-    case v1::EventCore::kTransferReceived:
       return Audience::kParties;
 
     // Who registered for and attended which workshop is a family's story, not
@@ -105,12 +109,6 @@ Route RouteOf(const v1::EventCore& core, const TransferPartiesLookup& parties) {
   switch (core.body_case()) {
     case v1::EventCore::kTransferProposed:
       named(core.transfer_proposed().source(), core.transfer_proposed().destination());
-      break;
-    case v1::EventCore::kTransferShipped:
-      named(core.transfer_shipped().source(), core.transfer_shipped().destination());
-      break;
-    case v1::EventCore::kTransferReceived:
-      named(core.transfer_received().source(), core.transfer_received().destination());
       break;
     case v1::EventCore::kTransferAnswered:
     case v1::EventCore::kTransferCancelled: {

@@ -8,7 +8,8 @@
 //   kNetwork       every centre (what any till needs: catalogue, families,
 //                  referrals, spending, stock);
 //   kParties       the sites the event names (a transfer's source and
-//                  destination);
+//                  destination, for its negotiation; its shipment and
+//                  reception move stock and go to the whole network);
 //   kOriginAndHub  no other centre.
 // For an event it is not entitled to, a centre gets a withheld link instead
 // (origin, seq, prev_hash, hash: no content), so that its copy of the

@@ -3,6 +3,7 @@
 #include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/stats_csv.h"
@@ -61,7 +62,16 @@ HttpReply DashboardRouter::Csv(const HttpQuery& query) const {
   request.set_site(get("site"));
   request.set_by_month(true);
   request.set_by_site(true);
-  absl::StatusOr<v1::StatsReport> report = Report(stats_, request);
+  absl::StatusOr<v1::StatsReport> report;
+  const std::string weeks = get("weeks");
+  uint32_t still_coming_weeks = 0;
+  if (!weeks.empty() && !absl::SimpleAtoi(weeks, &still_coming_weeks)) {
+    report = absl::InvalidArgumentError(
+        absl::StrCat("weeks: a whole number of weeks is expected, not \"", weeks, "\""));
+  } else {
+    request.set_still_coming_weeks(still_coming_weeks);
+    report = Report(stats_, request);
+  }
   HttpReply reply;
   if (!report.ok()) {
     const ApiResponse error = ErrorResponse(report.status());

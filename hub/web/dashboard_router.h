@@ -4,8 +4,9 @@
 //   POST /api/StatsService/GetReport      body: StatsRequest  -> StatsReport
 //   POST /api/HubService/GetSyncHealth    body: {}            -> SyncHealth
 //   POST /api/HubService/GetHubStatus     body: {}            -> HubStatus
-//   GET  /stats.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&site=hem]
-//        -> common/stats_csv.h of GetReport(from, to, site, by_month, by_site)
+//   GET  /stats.csv?from=YYYY-MM-DD&to=YYYY-MM-DD[&site=hem][&weeks=N]
+//        -> common/stats_csv.h of GetReport(from, to, site, by_month, by_site,
+//           still_coming_weeks N)
 //
 // Only reads: head-office writes (running costs, catalogue) stay on the
 // gRPC API and the comptoir CLI. Knows nothing of sockets: DashboardServer

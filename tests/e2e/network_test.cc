@@ -349,7 +349,7 @@ TEST_F(NetworkTest, CaudryShipsToAnOfflineMaubeugeWhichReceivesAShortfallWhileCa
   StartHub();
   StartNode("caudry");
   StartNode("maubeuge");
-  StartNode("hem");  // a third centre: the transfer is none of its business
+  StartNode("hem");  // a third centre: it sees the goods move, not the negotiation
   {
     v1::Product coat;
     coat.set_product_id("PAP-MANTEAU-ENF");
@@ -458,8 +458,9 @@ TEST_F(NetworkTest, CaudryShipsToAnOfflineMaubeugeWhichReceivesAShortfallWhileCa
   ASSERT_TRUE(v1::HubService::NewStub(Channel("hub"))->ListTransfers(&context, all, &network).ok());
   EXPECT_EQ(network.transfers_size(), 1);
 
-  // Hem follows both chains up to the hub's heads, but holds none of the
-  // transfer's events: only Caudry's stock receipt (common/routing.h).
+  // Hem follows both chains up to the hub's heads. Of the transfer it holds
+  // the stock movements (shipment, reception), which its surplus and needs
+  // lists read, and not the request or the answer (common/routing.h).
   auto head_at_hem = [&](const std::string& origin) {
     const v1::SyncStatus status = NodeStatus("hem");
     for (const auto& row : status.origins()) {
@@ -483,9 +484,18 @@ TEST_F(NetworkTest, CaudryShipsToAnOfflineMaubeugeWhichReceivesAShortfallWhileCa
       kinds[origin].push_back(core.body_case());
     }
   }
-  EXPECT_EQ(kinds["caudry"], std::vector<v1::EventCore::BodyCase>{v1::EventCore::kStockReceived});
-  EXPECT_TRUE(kinds["maubeuge"].empty());
-  EXPECT_TRUE(transfer_at("hem", id).transfer_id().empty());
+  EXPECT_EQ(kinds["caudry"], std::vector<v1::EventCore::BodyCase>(
+                                 {v1::EventCore::kStockReceived, v1::EventCore::kTransferShipped}));
+  EXPECT_EQ(kinds["maubeuge"],
+            std::vector<v1::EventCore::BodyCase>{v1::EventCore::kTransferReceived});
+  const v1::TransferView at_hem = transfer_at("hem", id);
+  EXPECT_EQ(at_hem.state(), v1::TransferView::RECEIVED);
+  v1::TransferView movements = at_hub;  // the goods as they moved, without the request
+  movements.clear_items();
+  movements.clear_note();
+  movements.clear_proposed_by();
+  EXPECT_EQ(at_hem.SerializeAsString(), movements.SerializeAsString())
+      << "what Maubeuge asked for stays between the two";
 }
 
 TEST_F(NetworkTest, TheHubShowsTheEventsItHoldsFromACentre) {

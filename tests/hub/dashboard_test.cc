@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/stats_csv.h"
 #include "hub/hub_log.h"
 #include "hub/hub_service.h"
@@ -151,6 +152,23 @@ TEST_F(DashboardTest, CsvDownloadIsTheReportsCsv) {
   ASSERT_TRUE(stats_->GetReport(&context, &request, &report).ok());
   EXPECT_EQ(csv->body, StatsReportCsv(report));
   EXPECT_EQ(csv->body.rfind("from_day,to_day,site,metric,label,value\n", 0), 0u);
+
+  // The still-coming window is the report's: 3 weeks, and a window the
+  // report refuses (more than 520 weeks) is refused here too.
+  request.set_still_coming_weeks(3);
+  v1::StatsReport three_weeks;
+  grpc::ServerContext three_weeks_context;
+  ASSERT_TRUE(stats_->GetReport(&three_weeks_context, &request, &three_weeks).ok());
+  httplib::Result weeks = client_->Get("/stats.csv?from=2026-01-01&to=2026-02-28&weeks=3");
+  ASSERT_TRUE(weeks);
+  EXPECT_EQ(weeks->body, StatsReportCsv(three_weeks));
+  for (const char* wrong : {"trois", "-1", "9999"}) {
+    httplib::Result refused =
+        client_->Get(absl::StrCat("/stats.csv?from=2026-01-01&to=2026-02-28&weeks=", wrong));
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 400) << wrong;
+    EXPECT_EQ(ErrorCode(refused->body), "INVALID_ARGUMENT") << wrong;
+  }
 
   httplib::Result bad = client_->Get("/stats.csv?from=2026-13-01&to=2026-02-28");
   ASSERT_TRUE(bad);

@@ -8,6 +8,7 @@
 #include "common/keys.h"
 #include "common/routing.h"
 #include "common/sha256.h"
+#include "common/stock_view.h"
 #include "common/transfer_view.h"
 #include "common/workshop_view.h"
 #include "tests/sim/sync_harness.h"
@@ -150,7 +151,7 @@ class RoutingTest : public ::testing::Test {
 
 using Kinds = std::vector<v1::EventCore::BodyCase>;
 
-TEST_F(RoutingTest, ATransferReachesItsTwoCentresAndTheHubAndOthersGetWithheldLinks) {
+TEST_F(RoutingTest, ATransfersNegotiationStaysWithItsCentresAndItsStockMovementsReachEveryone) {
   TransferFromCaudryToHem();
   const Kinds hem_events = {v1::EventCore::kTransferProposed, v1::EventCore::kTransferReceived,
                             v1::EventCore::kSaleRecorded};
@@ -162,34 +163,49 @@ TEST_F(RoutingTest, ATransferReachesItsTwoCentresAndTheHubAndOthersGetWithheldLi
     auto transfer = FindTransfer(node(site).store(), "HEM-T-000001").value();
     ASSERT_TRUE(transfer.has_value()) << site;
     EXPECT_EQ(transfer->state(), v1::TransferView::RECEIVED) << site;
+    EXPECT_EQ(transfer->items_size(), 1) << site << " holds what was asked";
   }
   EXPECT_EQ(FindTransfer(hub_->store(), "HEM-T-000001").value()->state(),
             v1::TransferView::RECEIVED);
 
-  // Lille holds the two sales in full and nothing of the transfer but its
-  // place in each chain: the later sales linked onto withheld links.
-  EXPECT_EQ(KindsHeld("lille", "hem"), Kinds{v1::EventCore::kSaleRecorded});
-  EXPECT_EQ(KindsHeld("lille", "caudry"), Kinds{v1::EventCore::kSaleRecorded});
-  EXPECT_EQ(node("lille").ReadEvents("hem", 1, 10)->front().core(),
-            node("hem").ReadEvents("hem", 3, 1)->front().core())
-      << "the sale is hem's seq 3, byte for byte";
+  // Lille, a third centre, holds the sales and the two stock movements in
+  // full, and of the negotiation only its place in each chain.
+  EXPECT_EQ(KindsHeld("lille", "hem"),
+            Kinds({v1::EventCore::kTransferReceived, v1::EventCore::kSaleRecorded}));
+  EXPECT_EQ(KindsHeld("lille", "caudry"),
+            Kinds({v1::EventCore::kTransferShipped, v1::EventCore::kSaleRecorded}));
   for (const char* origin : {"hem", "caudry"}) {
-    ExpectSameHead("lille", origin);
-    // The links are kept (an audit can walk the chain), not just the head.
-    for (uint64_t seq : {1, 2}) {
-      auto link = node("lille").store().Get(Column::kMeta, WithheldKey(origin, seq)).value();
-      ASSERT_TRUE(link.has_value()) << origin << "/" << seq;
-      EXPECT_EQ(link->size(), 2 * kHashSize);
-      EXPECT_EQ(link->substr(kHashSize),
-                Sha256(node(origin).ReadEvents(origin, seq, 1)->front().core()))
-          << "the link carries the withheld core's hash";
+    const std::vector<v1::EventRecord> at_lille = node("lille").ReadEvents(origin, 1, 10).value();
+    const std::vector<v1::EventRecord> at_origin = node(origin).ReadEvents(origin, 2, 10).value();
+    ASSERT_EQ(at_lille.size(), at_origin.size()) << origin;
+    for (size_t i = 0; i < at_lille.size(); ++i) {
+      EXPECT_EQ(at_lille[i].core(), at_origin[i].core()) << origin << "/" << i + 2 << ", byte for byte";
     }
+    ExpectSameHead("lille", origin);
+    // The link is kept (an audit can walk the chain), not just the head.
+    auto link = node("lille").store().Get(Column::kMeta, WithheldKey(origin, 1)).value();
+    ASSERT_TRUE(link.has_value()) << origin;
+    EXPECT_EQ(link->size(), 2 * kHashSize);
+    EXPECT_EQ(link->substr(kHashSize), Sha256(node(origin).ReadEvents(origin, 1, 1)->front().core()))
+        << "the link carries the withheld core's hash";
   }
-  // Lille's views: the sales count, the transfer does not exist there.
+  // Lille's figures: the sales count, and each party's stock is the hub's,
+  // the units moved included (what its surplus and needs lists read).
   EXPECT_EQ(SalesOf(*node("lille").Sales(), "hem"), 1u);
   EXPECT_EQ(SalesOf(*node("lille").Sales(), "caudry"), 1u);
-  EXPECT_FALSE(FindTransfer(node("lille").store(), "HEM-T-000001")->has_value());
-  EXPECT_TRUE(ListTransfers(node("lille").store(), v1::ListTransfersRequest())->empty());
+  for (const char* site : {"hem", "caudry"}) {
+    EXPECT_EQ(StockOf(node("lille").store(), site, "P").value(),
+              StockOf(hub_->store(), site, "P").value())
+        << site;
+  }
+  EXPECT_EQ(StockOf(node("lille").store(), "hem", "P").value(), 10);
+  EXPECT_EQ(StockOf(node("lille").store(), "caudry", "P").value(), -10)
+      << "shipped from a lot this test never received: only the movement counts here";
+  auto seen = FindTransfer(node("lille").store(), "HEM-T-000001").value();
+  ASSERT_TRUE(seen.has_value()) << "the movement is known";
+  EXPECT_EQ(seen->state(), v1::TransferView::RECEIVED);
+  EXPECT_EQ(seen->items_size(), 0) << "what was asked is the parties' business";
+  EXPECT_TRUE(seen->proposed_by().empty());
   EXPECT_TRUE(CheckConservation(node("lille").store()).ok()) << CheckConservation(node("lille").store());
 
   // What went down the wire to lille: withheld links without content.
@@ -201,7 +217,7 @@ TEST_F(RoutingTest, ATransferReachesItsTwoCentresAndTheHubAndOthersGetWithheldLi
     EXPECT_FALSE(entry.has_event());
     EXPECT_EQ(entry.withheld().hash().size(), kHashSize);
   }
-  EXPECT_EQ(links, 4) << "proposed, answered, shipped, received";
+  EXPECT_EQ(links, 2) << "the proposal and the answer";
 }
 
 TEST_F(RoutingTest, WorkshopSeatsAndRunningCostsStayWithTheirOriginAndTheHub) {
@@ -261,7 +277,8 @@ TEST_F(RoutingTest, ALostDiskAndAHubWithANewEpochStillConverge) {
   TempDir lille_empty;
   Reopen("lille", lille_empty.path());
   SyncAll();
-  EXPECT_EQ(KindsHeld("lille", "hem"), Kinds{v1::EventCore::kSaleRecorded});
+  EXPECT_EQ(KindsHeld("lille", "hem"),
+            Kinds({v1::EventCore::kTransferReceived, v1::EventCore::kSaleRecorded}));
   ExpectSameHead("lille", "hem");
   ExpectSameHead("lille", "caudry");
 
@@ -284,11 +301,13 @@ TEST_F(RoutingTest, ALostDiskAndAHubWithANewEpochStillConverge) {
   hub_ = std::move(fresh);
   EXPECT_EQ(hub_->HeadOf("hem")->seq, 4u);
   EXPECT_EQ(hub_->HeadOf("caudry")->seq, 3u);
-  EXPECT_EQ(KindsHeld("lille", "hem"), Kinds({v1::EventCore::kSaleRecorded,
-                                              v1::EventCore::kSaleRecorded}));
+  EXPECT_EQ(KindsHeld("lille", "hem"),
+            Kinds({v1::EventCore::kTransferReceived, v1::EventCore::kSaleRecorded,
+                   v1::EventCore::kSaleRecorded}));
   EXPECT_EQ(SalesOf(*node("lille").Sales(), "hem"), 2u) << "no double counting";
   ExpectSameHead("lille", "hem");
-  EXPECT_FALSE(FindTransfer(node("lille").store(), "HEM-T-000001")->has_value());
+  EXPECT_EQ(FindTransfer(node("lille").store(), "HEM-T-000001").value()->items_size(), 0);
+  EXPECT_EQ(StockOf(node("lille").store(), "hem", "P").value(), 10) << "received once";
   EXPECT_EQ(FindTransfer(hub_->store(), "HEM-T-000001").value()->state(),
             v1::TransferView::RECEIVED);
 }
@@ -315,8 +334,10 @@ TEST_F(RoutingTest, LogValuesWrittenBeforeRoutingAreRoutedFromTheCore) {
   TempDir lille_empty;
   Reopen("lille", lille_empty.path());
   SyncAll();
-  EXPECT_EQ(KindsHeld("lille", "hem"), Kinds{v1::EventCore::kSaleRecorded});
-  EXPECT_EQ(KindsHeld("lille", "caudry"), Kinds{v1::EventCore::kSaleRecorded})
+  EXPECT_EQ(KindsHeld("lille", "hem"),
+            Kinds({v1::EventCore::kTransferReceived, v1::EventCore::kSaleRecorded}));
+  EXPECT_EQ(KindsHeld("lille", "caudry"),
+            Kinds({v1::EventCore::kTransferShipped, v1::EventCore::kSaleRecorded}))
       << "the answer's parties come from the hub's transfer record";
   ExpectSameHead("lille", "caudry");
 }
@@ -329,7 +350,7 @@ TEST_F(RoutingTest, AWithheldLinkThatDoesNotChainIsRefusedAndNothingIsWritten) {
   ASSERT_TRUE(fresh->ResetCursor(hub_->Epoch()).ok());
   v1::PullBatch forged = good;
   for (v1::LogEntry& entry : *forged.mutable_entries()) {
-    if (entry.has_withheld() && entry.withheld().origin() == "caudry" && entry.withheld().seq() == 2) {
+    if (entry.has_withheld() && entry.withheld().origin() == "caudry" && entry.withheld().seq() == 1) {
       entry.mutable_withheld()->set_prev_hash(std::string(kHashSize, 'x'));
     }
   }

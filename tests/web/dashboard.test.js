@@ -41,9 +41,9 @@ async function sellAt(web, donor, families) {
 // What the page must draw for a query, from the hub's API: the report's rows
 // in the order stats.proto gives them (period, months, then per centre its
 // period row and its months).
-async function expectedFigures(dashboard, from, to, site) {
+async function expectedFigures(dashboard, from, to, site, weeks = 8) {
   const report = await api(dashboard, 'StatsService', 'GetReport',
-    { fromDay: from, toDay: to, site, byMonth: true, bySite: true });
+    { fromDay: from, toDay: to, site, byMonth: true, bySite: true, stillComingWeeks: weeks });
   const rows = report.rows;
   const period = rows[0];
   const months = site ? rows.slice(1) : rows.slice(1).filter((row) => row.site === '');
@@ -56,6 +56,7 @@ async function expectedFigures(dashboard, from, to, site) {
     }
   }
   return {
+    period,
     households: Number(period.households),
     // Month by month, centre by centre.
     householdBars: months.flatMap((_, m) => centres.map((centre) => Number(centre[m].households))),
@@ -69,16 +70,25 @@ async function expectedFigures(dashboard, from, to, site) {
 const values = (page, chart) => page.locator(`#${chart} rect.bar`).evaluateAll((rects) =>
   rects.map((rect) => Number(rect.dataset.value)));
 
-async function applyFilters(page, { from, to, site }) {
+async function applyFilters(page, { from, to, site, weeks = 8 }) {
   await page.fill('#from', from);
   await page.fill('#to', to);
   await page.selectOption('#site', site);
+  await page.fill('#weeks', String(weeks));
   await page.click('#apply');
   await waitFor('the filtered report', async () =>
-    (await page.evaluate(() => document.body.dataset.loaded)) === `${from}|${to}|${site}`);
+    (await page.evaluate(() => document.body.dataset.loaded)) === `${from}|${to}|${site}|${weeks}`);
 }
 
 const keyFigure = (page, metric) => page.locator(`#key-figures tr[data-metric="${metric}"] td`).innerText();
+const figure = (page, table, metric) => page.locator(`#${table} tr[data-metric="${metric}"] td`).innerText();
+const integer = (value) => Number(value || 0).toLocaleString('fr-FR');
+const euros = (cents) => {
+  const value = Number(cents || 0) / 100;
+  const digits = Math.abs(value) >= 1000 ? 0 : 2;
+  return value.toLocaleString('fr-FR', { style: 'currency', currency: 'EUR',
+    minimumFractionDigits: digits, maximumFractionDigits: digits });
+};
 
 test('head office reads the network report, filters it and downloads it', async (t) => {
   const network = new Network();
@@ -97,6 +107,8 @@ test('head office reads the network report, filters it and downloads it', async 
   await sellAt(lille.web, 'fondation-carrefour', 1);
   const from = `${dayPlus(0).slice(0, 4)}-01-01`;
   const to = dayPlus(0);
+  network.cli('--hub', network.hubAddress, 'hub', 'running-costs', '--site', 'hem',
+    '--year', from.slice(0, 4), '--amount', '36500');
   await waitFor('the sales to reach the hub', async () =>
     (await expectedFigures(network.dashboard, from, to, '')).households === 3, 60000);
 
@@ -111,7 +123,7 @@ test('head office reads the network report, filters it and downloads it', async 
   page.on('pageerror', (error) => errors.push(String(error)));
   await page.goto(network.dashboard);
   await waitFor('the report', async () =>
-    (await page.evaluate(() => document.body.dataset.loaded)) === `${from}|${to}|`);
+    (await page.evaluate(() => document.body.dataset.loaded)) === `${from}|${to}||8`);
 
   // Every chart's numbers are StatsService's for the same query.
   const network_ = await expectedFigures(network.dashboard, from, to, '');
@@ -126,6 +138,36 @@ test('head office reads the network report, filters it and downloads it', async 
   assert.equal(await keyFigure(page, 'households'), '3');
   // The first family of each centre is a single parent on RSA: 2 of 3.
   assert.equal(await keyFigure(page, 'single_parent_share'), '66,7 %');
+  // The tables by theme show the report's own figures.
+  const p = network_.period;
+  const tables = {
+    activity: { new_households: integer(p.newHouseholds), persons: integer(p.persons),
+      adults: integer(p.adults), children: integer(p.children), registrations: integer(p.registrations),
+      renewals: integer(p.renewals), visits: integer(p.visits), baskets: integer(p.baskets),
+      voided_sales: integer(p.voidedSales) },
+    budget: { running_costs_cents: euros(p.runningCostsCents), paid_cents: euros(p.paidCents),
+      balance_cents: euros(p.balanceCents) },
+    workshops: { workshop_sessions: integer(p.workshopSessions), workshop_places: integer(p.workshopPlaces),
+      workshop_attendance: integer(p.workshopAttendance) },
+    stock: { expired_units: integer(p.expiredUnits), transferred_out_units: integer(p.transferredOutUnits),
+      transferred_in_units: integer(p.transferredInUnits) },
+  };
+  for (const [table, metrics] of Object.entries(tables)) {
+    for (const [metric, shown] of Object.entries(metrics)) {
+      assert.equal((await figure(page, table, metric)).replace(/\u202f/g, ' '), shown.replace(/\u202f/g, ' '),
+        `${table}/${metric}`);
+    }
+  }
+  assert.equal(await figure(page, 'activity', 'baskets'), '3');
+  assert.ok(Number(p.runningCostsCents) > 0, 'hem\'s running costs count pro rata');
+  assert.equal(await page.locator('#budget-note').isVisible(), false);
+  // Fidelity: this year's first visits, month by month, as the report counts them.
+  const cohortRows = await page.locator('#cohorts tbody tr').evaluateAll((rows) =>
+    rows.map((row) => [row.dataset.month, row.children[1].textContent]));
+  assert.deepEqual(cohortRows, (p.cohorts || []).map((c) => [c.month, String(Number(c.households))]));
+  assert.equal(cohortRows.reduce((sum, [, households]) => sum + Number(households), 0), 3,
+    'the three families are new this year');
+
   // Each bar also shows its number as text, and names it in its title.
   const title = await page.locator('#chart-households rect.bar[data-series="hem"]').last()
     .locator('title').textContent();
@@ -146,10 +188,12 @@ test('head office reads the network report, filters it and downloads it', async 
   assert.deepEqual(unlabelled, []);
   const focusable = await page.evaluate(() =>
     [...document.querySelectorAll('input, select, button, a[href]')].map((e) => e.id));
-  assert.deepEqual(focusable, ['from', 'to', 'site', 'apply', 'csv-link']);
+  assert.deepEqual(focusable, ['from', 'to', 'site', 'weeks', 'apply', 'csv-link']);
   assert.equal(await page.evaluate(() =>
     document.querySelectorAll('[tabindex]:not([tabindex="0"]):not([tabindex="-1"])').length), 0);
   await page.focus('#site');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'weeks');
   await page.keyboard.press('Tab');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'apply');
   await page.keyboard.press('Tab');
@@ -176,9 +220,26 @@ test('head office reads the network report, filters it and downloads it', async 
   assert.equal(lines[0], 'from_day,to_day,site,metric,label,value');
   assert.ok(lines.includes(`${from},${to},hem,households,,2`), csv);
 
+  // The still-coming window: 1 week instead of 8, in the figure and the CSV.
+  await applyFilters(page, { from, to, site: 'hem', weeks: 1 });
+  const oneWeek = await expectedFigures(network.dashboard, from, to, 'hem', 1);
+  assert.match(await keyFigure(page, 'still_coming'), new RegExp(`^${Number(oneWeek.period.stillComing)} `));
+  assert.match(await page.locator('#key-figures tr[data-metric="still_coming"] th').innerText(),
+    /venues la dernière semaine/);
+  assert.equal(await page.locator('#csv-link').getAttribute('href'),
+    `/stats.csv?from=${from}&to=${to}&site=hem&weeks=1`);
+  // A window that is not a number of weeks is explained and changes nothing.
+  await page.fill('#weeks', '0');
+  await page.click('#apply');
+  await waitFor('the error', async () => page.locator('#error').isVisible());
+  assert.match(await page.locator('#error').innerText(), /semaines/);
+  assert.equal(await page.evaluate(() => document.body.dataset.loaded), `${from}|${to}|hem|1`);
+
   // The period filter: a year without activity shows zeros.
   await applyFilters(page, { from: '2020-01-01', to: '2020-12-31', site: '' });
   assert.equal(await keyFigure(page, 'households'), '0');
+  assert.equal(await page.locator('#budget-note').isVisible(), true, 'no running costs entered for 2020');
+  assert.equal(await page.locator('#cohorts-empty').isVisible(), true);
   const empty = await values(page, 'chart-households');
   assert.equal(empty.length, 12 * 2);
   assert.ok(empty.every((value) => value === 0));

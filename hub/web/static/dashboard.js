@@ -60,21 +60,9 @@ function splitRows(report, site) {
   return { period, months, sites };
 }
 
-function showKeyFigures(row) {
-  const households = row.households;
-  const figures = [
-    ['households', 'Familles accueillies', integer(households)],
-    ['still_coming', 'Continuent à venir', `${integer(row.stillComing)} (${share(row.stillComing, households)})`],
-    ['single_parent_share', 'Familles monoparentales', share(countOf(row.householdTypes, 'SINGLE_PARENT'), households)],
-    ['social_benefits_share', 'Vivent d’aides sociales ou sans revenu',
-      share(countOf(row.incomeGroups, 'social_benefits_or_no_income'), households)],
-    ['pension_wages_share', 'Vivent d’une pension, d’une invalidité ou de faibles salaires',
-      share(countOf(row.incomeGroups, 'pension_invalidity_or_wages'), households)],
-    ['hair_persons', 'Personnes servies au salon de coiffure', integer(row.hairPersons)],
-    ['given_cents', 'Valeur donnée aux familles', euros(row.givenCents)],
-  ];
-  const body = $('#key-figures tbody');
-  body.replaceChildren(...figures.map(([key, label, value]) => {
+// Fills a two-column table of [metric, label, value] rows.
+function showFigures(tbody, figures) {
+  tbody.replaceChildren(...figures.map(([key, label, value]) => {
     const tr = document.createElement('tr');
     tr.dataset.metric = key;
     const th = document.createElement('th');
@@ -85,6 +73,92 @@ function showKeyFigures(row) {
     tr.append(th, td);
     return tr;
   }));
+}
+
+function showKeyFigures(row, weeks) {
+  const households = row.households;
+  const figures = [
+    ['households', 'Familles accueillies', integer(households)],
+    ['still_coming', `Continuent à venir (venues ${number(weeks) === 1 ? 'la dernière semaine'
+      : `dans les ${integer(weeks)} dernières semaines`})`,
+      `${integer(row.stillComing)} (${share(row.stillComing, households)})`],
+    ['single_parent_share', 'Familles monoparentales', share(countOf(row.householdTypes, 'SINGLE_PARENT'), households)],
+    ['social_benefits_share', 'Vivent d’aides sociales ou sans revenu',
+      share(countOf(row.incomeGroups, 'social_benefits_or_no_income'), households)],
+    ['pension_wages_share', 'Vivent d’une pension, d’une invalidité ou de faibles salaires',
+      share(countOf(row.incomeGroups, 'pension_invalidity_or_wages'), households)],
+    ['hair_persons', 'Personnes servies au salon de coiffure', integer(row.hairPersons)],
+    ['given_cents', 'Valeur donnée aux familles', euros(row.givenCents)],
+  ];
+  showFigures($('#key-figures tbody'), figures);
+}
+
+// The other figures of the period's row, by theme.
+function showDetails(row) {
+  showFigures($('#activity tbody'), [
+    ['new_households', 'Nouvelles familles', integer(row.newHouseholds)],
+    ['persons', 'Personnes dans les familles accueillies', integer(row.persons)],
+    ['adults', 'dont adultes', integer(row.adults)],
+    ['children', 'dont enfants', integer(row.children)],
+    ['registrations', 'Inscriptions', integer(row.registrations)],
+    ['renewals', 'Renouvellements d’orientation', integer(row.renewals)],
+    ['visits', 'Passages', integer(row.visits)],
+    ['baskets', 'Paniers', integer(row.baskets)],
+    ['voided_sales', 'Ventes annulées', integer(row.voidedSales)],
+  ]);
+  showFigures($('#budget tbody'), [
+    ['running_costs_cents', 'Frais de fonctionnement (au prorata de la période)', euros(row.runningCostsCents)],
+    ['paid_cents', 'Payé par les familles', euros(row.paidCents)],
+    ['balance_cents', 'Solde', euros(row.balanceCents)],
+  ]);
+  $('#budget-note').hidden = number(row.runningCostsCents) !== 0;
+  showFigures($('#workshops tbody'), [
+    ['workshop_sessions', 'Séances', integer(row.workshopSessions)],
+    ['workshop_places', 'Places proposées', integer(row.workshopPlaces)],
+    ['workshop_attendance', 'Présences', integer(row.workshopAttendance)],
+    ['workshop_fill', 'Taux de présence', share(row.workshopAttendance, row.workshopPlaces)],
+  ]);
+  showFigures($('#stock tbody'), [
+    ['expired_units', 'Unités périmées', integer(row.expiredUnits)],
+    ['expired_cents', 'Valeur périmée', euros(row.expiredCents)],
+    ['transferred_out_units', 'Unités envoyées à d’autres centres', integer(row.transferredOutUnits)],
+    ['transferred_in_units', 'Unités reçues d’autres centres', integer(row.transferredInUnits)],
+    ['transfer_damaged_units', 'dont arrivées abîmées', integer(row.transferDamagedUnits)],
+  ]);
+}
+
+// Fidelity: one row per month of first visits, then for each later month the
+// households of that cohort who came back, with their share.
+function showCohorts(row) {
+  const cohorts = row.cohorts || [];
+  const later = Math.max(0, ...cohorts.map((cohort) => (cohort.returned || []).length));
+  const cell = (tag, text, className) => {
+    const element = document.createElement(tag);
+    element.textContent = text;
+    if (className) element.className = className;
+    return element;
+  };
+  const head = document.createElement('tr');
+  head.append(cell('th', 'Premier passage'), cell('th', 'Familles', 'number'));
+  for (let k = 1; k <= later; k++) head.append(cell('th', `M+${k}`, 'number'));
+  for (const th of head.children) th.scope = 'col';
+  $('#cohorts thead').replaceChildren(head);
+  $('#cohorts tbody').replaceChildren(...cohorts.map((cohort) => {
+    const tr = document.createElement('tr');
+    tr.dataset.month = cohort.month;
+    const th = cell('th', monthLabel(`${cohort.month}-01`));
+    th.scope = 'row';
+    tr.append(th, cell('td', integer(cohort.households), 'number'));
+    for (let k = 0; k < later; k++) {
+      const returned = (cohort.returned || [])[k];
+      const td = cell('td', returned === undefined ? '–'
+        : `${integer(returned)} (${share(returned, cohort.households)})`, 'number');
+      if (returned !== undefined) td.dataset.value = String(number(returned));
+      tr.append(td);
+    }
+    return tr;
+  }));
+  $('#cohorts-empty').hidden = cohorts.length !== 0;
 }
 
 function showCharts(split, site) {
@@ -146,28 +220,36 @@ function showSyncHealth(health) {
 }
 
 function filters() {
-  return { from: $('#from').value, to: $('#to').value, site: $('#site').value };
+  return { from: $('#from').value, to: $('#to').value, site: $('#site').value, weeks: $('#weeks').value };
 }
 
 async function refresh() {
-  const { from, to, site } = filters();
+  const { from, to, site, weeks } = filters();
   const error = $('#error');
   const query = new URLSearchParams({ from, to });
   if (site) query.set('site', site);
+  if (weeks !== '8') query.set('weeks', weeks);
   $('#csv-link').href = `/stats.csv?${query}`;
   try {
+    if (!/^[0-9]+$/.test(weeks) || number(weeks) < 1 || number(weeks) > 520) {
+      throw new Error('le nombre de semaines doit être un entier de 1 à 520');
+    }
     const [report, health] = await Promise.all([
-      call('StatsService', 'GetReport', { fromDay: from, toDay: to, site, byMonth: true, bySite: true }),
+      call('StatsService', 'GetReport', {
+        fromDay: from, toDay: to, site, byMonth: true, bySite: true, stillComingWeeks: number(weeks),
+      }),
       call('HubService', 'GetSyncHealth', {}),
     ]);
     showSyncHealth(health);
     const split = splitRows(report, site);
     $('#scope').textContent = `— ${site || 'tout le réseau'}, du ${from} au ${to}`;
-    showKeyFigures(split.period);
+    showKeyFigures(split.period, weeks);
+    showDetails(split.period);
+    showCohorts(split.period);
     showCharts(split, site);
     $('#generated').textContent = `Calculé le ${dateTime(report.generatedUnixMs)}`;
     error.hidden = true;
-    document.body.dataset.loaded = `${from}|${to}|${site}`;
+    document.body.dataset.loaded = `${from}|${to}|${site}|${weeks}`;
   } catch (failure) {
     error.textContent = `Le rapport n’a pas pu être calculé : ${failure.message}`;
     error.hidden = false;
