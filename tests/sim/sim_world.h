@@ -194,6 +194,7 @@ class SimWorld {
   // Records a confirmed transfer event of `node`.
   absl::Status ConfirmTransfer(Node& node, const v1::TransferView& view, int body,
                                std::map<std::string, int64_t> stock_change);
+  // End checks across replicas (sim_checks.cc).
   // Every replica holds what it is entitled to of `origin`'s chain.
   absl::Status CheckReplicasOf(const std::string& origin);
   // Stock conservation everywhere; every replica's figures are the hub's.
