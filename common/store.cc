@@ -103,6 +103,9 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
     db_options.stats_persist_period_sec = 0;
     db_options.info_log_level = rocksdb::InfoLogLevel::HEADER_LEVEL;
     db_options.max_file_opening_threads = 1;
+    // The memory disk refuses RocksDB's OPTIONS file (common/memory_disk.cc:
+    // writing it was most of an open's cost); the database opens without it.
+    db_options.fail_if_options_file_error = false;
     cf_options.write_buffer_size = 64 << 20;
     cf_options.arena_block_size = 64 << 10;
     cf_options.disable_auto_compactions = true;

@@ -1,35 +1,18 @@
 #include "tests/fuzz/fuzz_support.h"
 
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
+#include <map>
+#include <optional>
 
 #include "common/event_log.h"
+#include "common/sha256.h"
 #include "google/protobuf/stubs/logging.h"
 
 namespace comptoir::fuzz {
 namespace {
-
-std::string ScratchRoot() {
-  static const std::string* root = [] {
-    std::error_code ignored;
-    const std::string base =
-        std::filesystem::is_directory("/dev/shm", ignored) ? "/dev/shm" : "/tmp";
-    auto* path = new std::string(base + "/comptoir-fuzz-" + std::to_string(getpid()));
-    std::filesystem::create_directories(*path, ignored);
-    // Removed at exit (a crash leaves it for inspection; /dev/shm is tmpfs).
-    std::atexit([] {
-      std::error_code ignored_too;
-      std::filesystem::remove_all(ScratchRoot(), ignored_too);
-    });
-    return path;
-  }();
-  return *root;
-}
 
 std::atomic<uint64_t> next_dir{0};
 
@@ -81,24 +64,20 @@ void Require(bool condition, const std::string& what) {
   std::abort();
 }
 
+const std::shared_ptr<MemoryDisk>& FuzzDisk() {
+  static const auto* disk = new std::shared_ptr<MemoryDisk>(std::make_shared<MemoryDisk>());
+  return *disk;
+}
+
 ScratchDir::ScratchDir(const std::string& template_dir) {
-  path_ = ScratchRoot() + "/run-" + std::to_string(next_dir++);
-  std::error_code error;
-  std::filesystem::copy(template_dir, path_, std::filesystem::copy_options::recursive, error);
-  Require(!error, "cannot copy the template database: " + error.message());
+  path_ = "/fuzz/run-" + std::to_string(next_dir++);
+  const absl::Status copied = FuzzDisk()->PowerLossCopy(template_dir, path_);
+  Require(copied.ok(), "cannot copy the template database: " + copied.ToString());
 }
 
-ScratchDir::~ScratchDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
+ScratchDir::~ScratchDir() { FuzzDisk()->DeleteAll(path_ + "/").IgnoreError(); }
 
-std::string NewTemplateDir(const std::string& name) {
-  const std::string path = ScratchRoot() + "/template-" + name;
-  std::error_code ignored;
-  std::filesystem::remove_all(path, ignored);
-  return path;
-}
+std::string NewTemplateDir(const std::string& name) { return "/fuzz/template-" + name; }
 
 DecodedEvent SampleSale(const std::string& origin, const ChainHead& head, int variant) {
   v1::EventCore core;
@@ -139,6 +118,17 @@ std::vector<DecodedEvent> SampleChain(const std::string& origin, size_t count, i
   return chain;
 }
 
+v1::WithheldLink LinkOf(const v1::EventRecord& record) {
+  v1::EventCore core;
+  core.ParseFromString(record.core());  // a mutated core may parse only in part
+  v1::WithheldLink link;
+  link.set_origin(core.origin());
+  link.set_seq(core.seq());
+  link.set_prev_hash(core.prev_hash());
+  link.set_hash(Sha256(record.core()));
+  return link;
+}
+
 void Mutate(std::vector<v1::EventRecord>& records, uint8_t mutation, uint16_t parameter) {
   if (records.empty()) return;
   // The high byte picks the event, the low byte the offset.
@@ -176,7 +166,8 @@ void Mutate(std::vector<v1::EventRecord>& records, uint8_t mutation, uint16_t pa
   }
 }
 
-void RequireValidChains(const Store& store, const std::vector<std::string>& origins) {
+void RequireValidChains(const Store& store, const std::vector<std::string>& origins,
+                        bool withheld_links) {
   EventLog log(const_cast<Store*>(&store));  // reads only
   std::map<std::string, ChainHead> heads;
   if (origins.empty()) {
@@ -191,21 +182,25 @@ void RequireValidChains(const Store& store, const std::vector<std::string>& orig
     }
   }
   for (const auto& [origin, head] : heads) {
-    ChainHead current;
+    std::optional<ChainHead> current = ChainHead();  // nullopt after a link
     for (uint64_t seq = 1; seq <= head.seq; ++seq) {
       absl::StatusOr<std::optional<v1::EventRecord>> record = log.Read(origin, seq);
-      Require(record.ok() && record->has_value(),
-              "the head of " + origin + " is " + std::to_string(head.seq) + " but seq " +
-                  std::to_string(seq) + " is not held");
+      Require(record.ok(), "cannot read an event");
+      if (!record->has_value()) {
+        Require(withheld_links, "the head of " + origin + " is " + std::to_string(head.seq) +
+                                    " but seq " + std::to_string(seq) + " is not held");
+        current.reset();
+        continue;
+      }
       absl::StatusOr<DecodedEvent> event = DecodeRecord(**record);
       Require(event.ok(), "a held event does not decode: " + event.status().ToString());
       Require(event->core.origin() == origin && event->core.seq() == seq,
               "event stored under " + origin + "/" + std::to_string(seq) + " says otherwise");
-      Require(CheckLink(current, *event) == Link::kNext,
+      Require(!current.has_value() || CheckLink(*current, *event) == Link::kNext,
               "held event " + origin + "/" + std::to_string(seq) + " does not chain");
       current = HeadAfter(*event);
     }
-    Require(current.hash == head.hash || head.seq == 0,
+    Require(!current.has_value() || current->hash == head.hash || head.seq == 0,
             "the head hash of " + origin + " is not its last event's");
   }
 }

@@ -1,6 +1,7 @@
 // What the fuzz targets share: the byte format of their inputs (one reader,
 // one writer, so the seed generator and the targets agree), scratch databases
-// copied from a template, sample events, and invariant checks that abort.
+// copied from a template on a disk in memory, sample events, and invariant
+// checks that abort.
 //
 // Input format of the session targets: one setup byte, then steps, each an op
 // byte (the target's enum, modulo its size) followed by its operands, read
@@ -11,12 +12,15 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "common/event_codec.h"
+#include "common/memory_disk.h"
 #include "common/store.h"
 #include "comptoir/v1/events.pb.h"
+#include "comptoir/v1/sync.pb.h"
 
 namespace comptoir::fuzz {
 
@@ -67,8 +71,10 @@ enum HubOp : uint8_t {
 enum NodeOp : uint8_t {
   kNodeRaw,          // Chunk: bytes parsed as a HubMessage
   kNodeWelcome,      // U8 epoch, U8 high_water, U8 hash, U8 log_head, U64 raw
-  kNodePull,         // U8 chain, U8 from, U8 count, U8 mutation, U16 parameter, U8 through
-  kNodePullSealed,   // U8 origin, U8 seq offset, U8 with personal, Chunk: EventCore bytes
+  kNodePull,         // U8 chain, U8 from, U8 count, U8 mutation, U16 parameter, U8 through,
+                     // U8 withheld (bit i: entry i comes as a withheld link)
+  kNodePullSealed,   // U8 origin, U8 seq offset, U8 with personal, Chunk: EventCore bytes,
+                     // U8 through, U8 withheld (as kNodePull)
   kNodePushAck,      // U8 which high-water, U64 raw
   kNodeError,        // U8 reason, Chunk: message
   kNodeLocalAppend,  // U8 how many sales the till records
@@ -98,19 +104,26 @@ void QuietProtobufLogs();
 // input as a crash.
 void Require(bool condition, const std::string& what);
 
-// A database directory copied from a template (made once per process by
-// `make`), removed on destruction. Under /dev/shm when it exists: RocksDB's
-// synced writes then cost little.
+// The process's disk in memory (common/memory_disk.h), where the targets keep
+// their databases: opening and copying one costs microseconds instead of the
+// real disk's milliseconds, and an input replays the same way every time.
+const std::shared_ptr<MemoryDisk>& FuzzDisk();
+
+// A database directory on FuzzDisk(), copied from a template (made once per
+// process, closed, by the target) as it was synced, and deleted on
+// destruction (close the database first).
 class ScratchDir {
  public:
   explicit ScratchDir(const std::string& template_dir);
   ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
   const std::string& path() const { return path_; }
 
  private:
   std::string path_;
 };
-// A fresh empty directory for a template (kept until the process exits).
+// A directory name on FuzzDisk() for a template.
 std::string NewTemplateDir(const std::string& name);
 
 // A sale of `origin` chained onto `head`, with `variant` in its content (two
@@ -121,13 +134,19 @@ DecodedEvent SampleFamily(const std::string& origin, const ChainHead& head, int 
 // `count` events of `origin` from seq 1, sales and families alternating.
 std::vector<DecodedEvent> SampleChain(const std::string& origin, size_t count, int variant);
 
+// The withheld link a hub would send for `record` instead of its content
+// (origin, seq and prev_hash as the core says, even a mutated one).
+v1::WithheldLink LinkOf(const v1::EventRecord& record);
+
 // Applies `mutation` (with `parameter`) to `records`.
 void Mutate(std::vector<v1::EventRecord>& records, uint8_t mutation, uint16_t parameter);
 
 // Every origin's chain in `store` (or only those of `origins`) verifies: seqs
-// 1..head all held, each decodes, links to its predecessor, and the last
-// one's hash is the head's.
-void RequireValidChains(const Store& store, const std::vector<std::string>& origins = {});
+// 1..head all held (or, with `withheld_links`, some kept as links only, as a
+// centre keeps what it is not entitled to), each held one decodes and links to
+// its held predecessor, and the last one's hash is the head's when it is held.
+void RequireValidChains(const Store& store, const std::vector<std::string>& origins = {},
+                        bool withheld_links = false);
 
 }  // namespace comptoir::fuzz
 

@@ -1,6 +1,8 @@
 // Fuzzes the hub's side of the sync protocol: a HubSession over a real HubLog
-// (RocksDB in a scratch directory copied from a template that holds the hub's
-// defaults, hem 1..3 and lille 1..2) fed the steps of the input (HubOp in
+// (RocksDB on the memory disk, a fresh copy for each input of a template that
+// holds the hub's defaults, hem 1..3, lille 1..2, and caudry 1: a transfer
+// proposed by caudry to lille, which hem gets as a withheld link) fed the
+// steps of the input (HubOp in
 // tests/fuzz/fuzz_support.h): raw NodeMessages, Hellos, pushes of valid chains
 // with mutations, arbitrary event bodies sealed onto the right chain (so that
 // they reach the statistics), oversized batches, pull acks and pulls.
@@ -9,7 +11,8 @@
 // the session with the status code of its SyncError and a message; only the
 // session's own site's chain grows, by exactly what the log head grows; a
 // PushAck gives the site's real head; pull batches move forward, stay within
-// the log and never carry the node's own events unless it recovers; the cursor
+// the log, never carry the node's own events unless it recovers, and carry
+// only the events the site is entitled to (others as withheld links); the cursor
 // the node acknowledged is within the log. At the end: every chain the hub
 // holds verifies and the log names each held event once.
 #include <cstdint>
@@ -20,7 +23,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/event_log.h"
+#include "common/routing.h"
 #include "common/sync_protocol.h"
+#include "common/transfer_view.h"
 #include "hub/hub_log.h"
 #include "tests/fuzz/fuzz_support.h"
 
@@ -28,27 +33,19 @@ namespace comptoir::fuzz {
 namespace {
 
 constexpr int kMaxSteps = 48;
-// Opening RocksDB costs far more than an input: one hub log serves this many
-// inputs in a row, each with sites of its own ("hem-17", "lille-17"), so that
-// an input sees only the hub's own events and its own sites' (and whatever
-// other inputs left in the log, which pulls skip through). The whole log is
-// verified before the next copy of the template replaces it.
-constexpr uint64_t kInputsPerHub = 64;
 
+// One process's template and sample chains: hem, hem forked at 3, lille.
 struct World {
   std::string template_dir;
   uint64_t epoch = 0;
-  std::unique_ptr<ScratchDir> dir;
-  std::unique_ptr<HubLog> hub;
-  uint64_t inputs = 0;
+  std::vector<std::vector<DecodedEvent>> chains;
 };
 
 World* world = nullptr;
 
-// One input's sites and sample chains: hem, hem forked at 3, lille.
+// The sites an input plays with ("other" proposed a transfer to lille).
 struct Cast {
-  std::string hem, lille, other;
-  std::vector<std::vector<DecodedEvent>> chains;
+  std::string hem = "hem", lille = "lille", other = "caudry";
 };
 
 std::map<std::string, ChainHead> HeadsOf(HubLog& hub, const std::vector<std::string>& origins) {
@@ -81,45 +78,44 @@ void RequireWholeHubValid(HubLog& hub) {
   }
 }
 
+void Seed(HubLog& hub, const std::vector<DecodedEvent>& chain, size_t count) {
+  const std::vector<DecodedEvent> events(chain.begin(), chain.begin() + count);
+  absl::StatusOr<PushVerdict> verdict = hub.AppendPushed(events[0].core.origin(), events);
+  Require(verdict.ok() && !verdict->error.has_value(), "cannot seed the hub");
+}
+
 void Setup() {
   QuietProtobufLogs();
   world = new World;
-  world->template_dir = NewTemplateDir("hub");
-  world->epoch = HubLog::Open(world->template_dir).value()->Epoch();
-  // Opened once more, the template's write-ahead log is flushed into tables:
-  // each copy then opens without replaying it.
-  Require(HubLog::Open(world->template_dir).ok(), "cannot reopen the template");
-}
-
-HubLog& HubForNextInput() {
-  if (world->hub == nullptr || world->inputs % kInputsPerHub == 0) {
-    if (world->hub != nullptr) RequireWholeHubValid(*world->hub);
-    world->hub.reset();
-    world->dir = std::make_unique<ScratchDir>(world->template_dir);
-    world->hub = HubLog::Open(world->dir->path()).value();
-    Require(world->hub->Epoch() == world->epoch, "the copied hub has another epoch");
-  }
-  return *world->hub;
-}
-
-Cast CastForNextInput(HubLog& hub) {
-  const std::string suffix = "-" + std::to_string(world->inputs++);
-  Cast cast{"hem" + suffix, "lille" + suffix, "caudry" + suffix, {}};
+  const Cast cast;
   std::vector<DecodedEvent> hem = SampleChain(cast.hem, 8, 0);
   std::vector<DecodedEvent> fork(hem.begin(), hem.begin() + 2);
   for (int i = 0; i < 6; ++i) {
     fork.push_back(i % 2 == 0 ? SampleFamily(cast.hem, HeadAfter(fork.back()), 1)
                               : SampleSale(cast.hem, HeadAfter(fork.back()), 1));
   }
-  cast.chains = {hem, fork, SampleChain(cast.lille, 4, 0)};
-  auto seed = [&](const std::vector<DecodedEvent>& chain, size_t count) {
-    const std::vector<DecodedEvent> events(chain.begin(), chain.begin() + count);
-    absl::StatusOr<PushVerdict> verdict = hub.AppendPushed(events[0].core.origin(), events);
-    Require(verdict.ok() && !verdict->error.has_value(), "cannot seed the hub");
-  };
-  seed(cast.chains[0], 3);
-  seed(cast.chains[2], 2);
-  return cast;
+  world->chains = {hem, fork, SampleChain(cast.lille, 4, 0)};
+  v1::EventCore proposal;
+  proposal.set_origin(cast.other);
+  proposal.set_hlc(uint64_t{1764000000000} << 16);
+  v1::TransferProposed* proposed = proposal.mutable_transfer_proposed();
+  proposed->set_transfer_id("CAU-T-0001");
+  proposed->set_source(cast.other);
+  proposed->set_destination(cast.lille);
+  v1::TransferItem* item = proposed->add_items();
+  item->set_product_id("EPI-LAIT-1L");
+  item->set_quantity(4);
+  world->template_dir = NewTemplateDir("hub");
+  {
+    std::unique_ptr<HubLog> hub = HubLog::Open(world->template_dir, false, FuzzDisk()).value();
+    world->epoch = hub->Epoch();
+    Seed(*hub, world->chains[0], 3);
+    Seed(*hub, world->chains[2], 2);
+    Seed(*hub, {SealEvent(ChainHead(), proposal, nullptr)}, 1);
+  }
+  // Opened once more, the template's write-ahead log is flushed into tables:
+  // each copy then opens without replaying it.
+  Require(HubLog::Open(world->template_dir, false, FuzzDisk()).ok(), "cannot reopen the template");
 }
 
 class Run {
@@ -146,7 +142,7 @@ class Run {
         v1::NodeMessage message;
         const size_t count = in_->U16() % (kMaxBatchEvents + 64);
         for (size_t i = 0; i < count; ++i) {
-          *message.mutable_push()->add_events() = cast_->chains[0][0].record;
+          *message.mutable_push()->add_events() = world->chains[0][0].record;
         }
         return Deliver(message);
       }
@@ -166,8 +162,8 @@ class Run {
     return true;
   }
 
-  // This input's chains verify; the whole log is checked when the hub is retired.
-  void Finish() { RequireValidChains(hub_->store(), origins_); }
+  // Every chain verifies and the log names each held event once.
+  void Finish() { RequireWholeHubValid(*hub_); }
 
  private:
   v1::NodeMessage Hello() {
@@ -195,7 +191,7 @@ class Run {
   }
 
   v1::NodeMessage PushFromChain() {
-    const std::vector<DecodedEvent>& chain = cast_->chains[in_->U8() % cast_->chains.size()];
+    const std::vector<DecodedEvent>& chain = world->chains[in_->U8() % world->chains.size()];
     const size_t from = in_->U8() % chain.size();
     const size_t count = in_->U8() % 6;
     const uint8_t mutation = in_->U8();
@@ -232,6 +228,16 @@ class Run {
     v1::NodeMessage message;
     *message.mutable_push()->add_events() = event.record;
     return message;
+  }
+
+  // The parties of a transfer as the hub's views know them.
+  TransferPartiesLookup PartiesAtHub() const {
+    return [this](absl::string_view id) -> std::optional<std::pair<std::string, std::string>> {
+      absl::StatusOr<std::optional<v1::TransferView>> transfer = FindTransfer(hub_->store(), id);
+      Require(transfer.ok(), "cannot read a transfer");
+      if (!transfer->has_value()) return std::nullopt;
+      return std::make_pair((*transfer)->source(), (*transfer)->destination());
+    };
   }
 
   bool Deliver(const v1::NodeMessage& message) {
@@ -317,6 +323,9 @@ class Run {
       Require(event.ok(), "the hub sent an event that does not decode");
       Require(recover_ || event->core.origin() != session_.site(),
               "the hub sent a node its own event while not recovering");
+      Require(event->core.origin() == session_.site() ||
+                  Entitled(RouteOf(event->core, PartiesAtHub()), session_.site()),
+              "the hub sent " + session_.site() + " an event it is not entitled to");
     }
     Require(batch.through() >= last && batch.through() <= hub_->LogHead(),
             "a pull batch's through is outside the log");
@@ -340,11 +349,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace comptoir;
   using namespace comptoir::fuzz;
   if (world == nullptr) Setup();
-  HubLog& hub = HubForNextInput();
-  const Cast cast = CastForNextInput(hub);
+  ScratchDir dir(world->template_dir);
+  std::unique_ptr<HubLog> hub = HubLog::Open(dir.path(), false, FuzzDisk()).value();
+  Require(hub->Epoch() == world->epoch, "the copied hub has another epoch");
+  const Cast cast;
   Reader in(data, size);
   const std::string authenticated[] = {"", cast.hem, cast.lille, ""};
-  Run run(&hub, &cast, &in, authenticated[in.U8() % 4]);
+  Run run(hub.get(), &cast, &in, authenticated[in.U8() % 4]);
   for (int step = 0; step < kMaxSteps && !in.done(); ++step) {
     if (!run.Step()) break;
   }

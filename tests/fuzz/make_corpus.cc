@@ -20,7 +20,7 @@ namespace {
 
 // Bodies for the "sealed" steps: what the folds see.
 std::vector<std::string> SampleCores() {
-  std::vector<v1::EventCore> cores(6);
+  std::vector<v1::EventCore> cores(7);
   cores[0] = SampleSale("x", ChainHead(), 0).core;
   cores[1] = SampleFamily("x", ChainHead(), 1).core;
   v1::StockReceived* stock = cores[2].mutable_stock_received();
@@ -51,6 +51,13 @@ std::vector<std::string> SampleCores() {
   workshop->set_theme("cuisine");
   workshop->set_day("2026-12-02");
   workshop->set_places(8);
+  v1::TransferProposed* proposed = cores[6].mutable_transfer_proposed();
+  proposed->set_transfer_id("LIL-T-0001");
+  proposed->set_source("lille");
+  proposed->set_destination("caudry");
+  v1::TransferItem* item = proposed->add_items();
+  item->set_product_id("EPI-LAIT-1L");
+  item->set_quantity(2);
   std::vector<std::string> out;
   for (v1::EventCore& core : cores) {
     core.clear_origin();
@@ -76,8 +83,8 @@ Writer& NodeWelcome(Writer& w, uint8_t epoch, uint8_t high_water) {
   return w.U8(kNodeWelcome).U8(epoch).U8(high_water).U8(0).U8(1).U64(0);
 }
 Writer& NodePull(Writer& w, uint8_t chain, uint8_t from, uint8_t count, uint8_t mutation = kKeep,
-                 uint8_t through = 0) {
-  return w.U8(kNodePull).U8(chain).U8(from).U8(count).U8(mutation).U16(0).U8(through);
+                 uint8_t through = 0, uint8_t withheld = 0) {
+  return w.U8(kNodePull).U8(chain).U8(from).U8(count).U8(mutation).U16(0).U8(through).U8(withheld);
 }
 
 void WriteHubSeeds(const std::string& dir) {
@@ -133,6 +140,13 @@ void WriteHubSeeds(const std::string& dir) {
   version.U8(0);
   HubHello(version, 0, 3);
   Save(dir, "version", version.data());
+  for (uint8_t site : {0, 1}) {  // hem gets caudry's transfer to lille withheld, lille in full
+    Writer w;
+    w.U8(0);
+    HubHello(w, site);
+    w.U8(kHubNextPull).U8(2);
+    Save(dir, site == 0 ? "withheld_pull" : "parties_pull", w.data());
+  }
   Writer raw;
   raw.U8(0).U8(kHubRaw).Chunk(std::string("\x0a\x05\x0a\x03hem", 7));
   Save(dir, "raw_hello", raw.data());
@@ -173,8 +187,22 @@ void WriteNodeSeeds(const std::string& dir) {
     Writer w;
     w.U8(2);
     NodeWelcome(w, 0, 0);
-    w.U8(kNodePullSealed).U8(i % 2).U8(0).U8(i % 2).Chunk(cores[i]);
+    w.U8(kNodePullSealed).U8(i % 2).U8(0).U8(i % 2).Chunk(cores[i]).U8(0).U8(0);
     Save(dir, "sealed_" + std::to_string(i), w.data());
+  }
+  {
+    Writer w;  // lille 2..3 withheld (a transfer between two other centres), then 4 in full
+    w.U8(2);
+    NodeWelcome(w, 0, 0);
+    NodePull(w, 0, 0, 4, kKeep, 0, 0b0110);
+    Save(dir, "withheld", w.data());
+  }
+  {
+    Writer w;  // a withheld link that does not link (a gap)
+    w.U8(2);
+    NodeWelcome(w, 0, 0);
+    NodePull(w, 0, 2, 1, kKeep, 0, 0b0001);
+    Save(dir, "withheld_gap", w.data());
   }
   Writer epoch;
   epoch.U8(2);

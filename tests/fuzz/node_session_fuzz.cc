@@ -1,16 +1,19 @@
 // Fuzzes the node's side of the sync protocol: a NodeSession over a real
-// NodeStore (site hem, three own sales, copied from a template) fed the steps
-// of the input (NodeOp in tests/fuzz/fuzz_support.h): raw HubMessages,
-// Welcomes, pull batches of valid chains with mutations, arbitrary event
+// NodeStore (site hem, three own sales; RocksDB on the memory disk, a fresh
+// copy of a template for each input) fed the steps of the input (NodeOp in
+// tests/fuzz/fuzz_support.h): raw HubMessages, Welcomes, pull batches of
+// valid chains with mutations and withheld links, arbitrary event
 // bodies sealed onto the right chain (so that they reach the projections),
 // push acks, errors, and sales recorded at the till meanwhile.
 //
 // Invariants, after every step: no crash or sanitizer report; the node's own
 // chain changes only by its own sales unless it is recovering; a refused pull
 // changes nothing; the cursor never passes the `through` of a pull the node
-// applied; pushes carry only own events, contiguous and within the batch
+// applied; an event that came only as a withheld link is not held, and its
+// origin's head reaches it; pushes carry only own events, contiguous and within the batch
 // limits, and none while recovering; an error ends the session. At the end:
-// every chain the node holds verifies.
+// every chain the node holds verifies (across the links it holds without
+// their events).
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -42,6 +45,7 @@ std::unique_ptr<NodeStore> OpenNode(const std::string& dir) {
   options.site = "hem";
   options.dir = dir;
   options.clock = [] { return kNow; };
+  options.memory_disk = FuzzDisk();
   return NodeStore::Open(options).value();
 }
 
@@ -154,7 +158,7 @@ class Run {
     return true;
   }
 
-  void Finish() { RequireValidChains(node_->store()); }
+  void Finish() { RequireValidChains(node_->store(), {}, /*withheld_links=*/true); }
 
  private:
   v1::HubMessage Welcome() {
@@ -189,16 +193,21 @@ class Run {
   }
 
   // A batch at positions next_position_, ... with `through` and `log_head`
-  // chosen around them (valid or not).
+  // chosen around them (valid or not), some entries as withheld links.
   v1::HubMessage Batch(std::vector<v1::EventRecord> records) {
     const uint8_t through_choice = in_->U8();
+    const uint8_t withheld = in_->U8();
     v1::HubMessage message;
     v1::PullBatch* batch = message.mutable_pull();
     uint64_t position = next_position_;
-    for (v1::EventRecord& record : records) {
+    for (size_t i = 0; i < records.size(); ++i) {
       v1::LogEntry* entry = batch->add_entries();
       entry->set_position(position++);
-      *entry->mutable_event() = std::move(record);
+      if (i < 8 && (withheld >> i & 1)) {
+        *entry->mutable_withheld() = LinkOf(records[i]);
+      } else {
+        *entry->mutable_event() = std::move(records[i]);
+      }
     }
     const uint64_t last = position - 1;
     const uint64_t throughs[] = {last, last, last + 2, last - std::min<uint64_t>(last, 1),
@@ -242,10 +251,38 @@ class Run {
     return Batch({event.record});
   }
 
+  // (origin, seq) of the batch's withheld links that no entry of it carries
+  // in full and the node did not hold before.
+  std::vector<std::pair<std::string, uint64_t>> OnlyWithheld(const v1::HubMessage& message) {
+    std::vector<std::pair<std::string, uint64_t>> links;
+    if (!message.has_pull()) return links;
+    for (const v1::LogEntry& entry : message.pull().entries()) {
+      if (!entry.has_withheld()) continue;
+      const v1::WithheldLink& link = entry.withheld();
+      bool in_full = false;
+      for (const v1::LogEntry& other : message.pull().entries()) {
+        v1::EventCore core;
+        if (other.has_event() && core.ParseFromString(other.event().core()) &&
+            core.origin() == link.origin() && core.seq() == link.seq()) {
+          in_full = true;
+        }
+      }
+      if (!in_full && !Held(link.origin(), link.seq())) links.emplace_back(link.origin(), link.seq());
+    }
+    return links;
+  }
+
+  bool Held(const std::string& origin, uint64_t seq) {
+    absl::StatusOr<std::optional<v1::EventRecord>> record = node_->events().Read(origin, seq);
+    Require(record.ok(), "cannot read an event");
+    return record->has_value();
+  }
+
   bool Deliver(const v1::HubMessage& message) {
     const bool recovering = node_->Recovering();
     const std::map<std::string, ChainHead> heads_before = Heads(*node_);
     const NodeCursor cursor_before = node_->Cursor().value();
+    const std::vector<std::pair<std::string, uint64_t>> only_withheld = OnlyWithheld(message);
 
     absl::StatusOr<std::vector<v1::NodeMessage>> out = session_.OnHubMessage(message);
 
@@ -262,6 +299,11 @@ class Run {
         Require(cursor_after.position == std::max(cursor_before.position, message.pull().through()),
                 "the cursor is not where the applied batch brings it");
         next_position_ = std::max(next_position_, message.pull().through() + 1);
+        for (const auto& [origin, seq] : only_withheld) {
+          Require(!Held(origin, seq), "an event that came as a withheld link is held");
+          Require(heads_after.count(origin) && heads_after.at(origin).seq >= seq,
+                  "an applied withheld link is not in its origin's chain");
+        }
       } else {
         Require(SameHeads(heads_after, heads_before), "a refused pull changed the events held");
         Require(cursor_after.position == cursor_before.position, "a refused pull moved the cursor");

@@ -16,9 +16,9 @@ constexpr int64_t kStartMs = 1772438400000;
 constexpr int64_t kStartingStock = 1000000;  // what OpenShop receives
 constexpr int64_t kMaxClockOffsetMs = 12LL * 3600 * 1000;
 
-// Failures a till or a stream may legitimately answer under faults; anything
-// else (Internal, DataLoss, Unknown...) is a bug the simulation reports.
-bool IsRefusal(const absl::Status& status) {
+}  // namespace
+
+bool SimWorld::IsRefusal(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kDataLoss:
@@ -28,22 +28,6 @@ bool IsRefusal(const absl::Status& status) {
       return true;
   }
 }
-
-bool Matches(const v1::EventCore& core, int kind, const std::string& receipt_no,
-             int64_t quantity) {
-  switch (kind) {
-    case 1:  // sale
-      return core.has_sale_recorded() && core.sale_recorded().receipt_no() == receipt_no;
-    case 2:  // void
-      return core.has_sale_voided() && core.sale_voided().receipt_no() == receipt_no;
-    case 3:  // stock
-      return core.has_stock_received() && core.stock_received().quantity() == quantity;
-    default:
-      return true;
-  }
-}
-
-}  // namespace
 
 void SimCounts::Add(const SimCounts& o) {
   steps += o.steps;
@@ -58,7 +42,13 @@ void SimCounts::Add(const SimCounts& o) {
   disks_lost += o.disks_lost;
   restores += o.restores;
   written_off += o.written_off;
+  transfers_proposed += o.transfers_proposed;
+  transfers_received += o.transfers_received;
+  transfers_short += o.transfers_short;
+  transfers_cancelled += o.transfers_cancelled;
+  family_edits += o.family_edits;
   events_checked += o.events_checked;
+  links_checked += o.links_checked;
 }
 
 std::string SimCounts::Summary() const {
@@ -68,8 +58,12 @@ std::string SimCounts::Summary() const {
                       " late deliveries from dead streams, ", duplicates,
                       " duplicate deliveries, ", clock_jumps, " clock jumps, ", power_cuts,
                       " power cuts, ", disks_lost, " disks lost, ", restores,
-                      " restores from backups, ", events_checked,
-                      " events checked byte for byte, ", written_off,
+                      " restores from backups, ", transfers_proposed, " transfers proposed (",
+                      transfers_received, " received, ", transfers_short,
+                      " of them short or damaged; ", transfers_cancelled,
+                      " cancelled or declined), ", family_edits, " family edits, ", events_checked,
+                      " events checked byte for byte, ", links_checked,
+                      " withheld links checked, ", written_off,
                       " confirmed events written off with a lost disk or an old backup "
                       "before reaching the hub, 0 lost otherwise");
 }
@@ -122,14 +116,25 @@ std::string SimWorld::NextDir(const std::string& name) {
 }
 
 absl::Status SimWorld::OpenHub(const std::string& dir, bool new_epoch) {
+  const std::string old_dir = hub_dir_;
+  hub_.reset();
   hub_dir_ = dir;
   ASSIGN_OR_RETURN(hub_, HubLog::Open(dir, new_epoch, disk_));
-  return absl::OkStatus();
+  return DeleteOldDir(old_dir);
+}
+
+absl::Status SimWorld::DeleteOldDir(const std::string& dir) {
+  // Nothing reads a process's directory once it has moved on (backups are
+  // copies): deleting it keeps the memory disk small, and its listings and
+  // renames, which go through every file on it, fast.
+  if (dir.empty()) return absl::OkStatus();
+  return disk_->DeleteAll(dir + "/");
 }
 
 absl::Status SimWorld::OpenNode(Node& node, const std::string& dir, bool recover) {
   node.till.reset();  // a process ends before the next one starts
   node.store.reset();
+  const std::string old_dir = node.dir;
   node.dir = dir;
   ++node.incarnation;
   node.last_pull.Clear();
@@ -143,7 +148,7 @@ absl::Status SimWorld::OpenNode(Node& node, const std::string& dir, bool recover
   options.memory_disk = disk_;
   ASSIGN_OR_RETURN(node.store, NodeStore::Open(options));
   node.till = std::make_unique<Till>(node.store.get());
-  return absl::OkStatus();
+  return DeleteOldDir(old_dir);
 }
 
 uint64_t SimWorld::OwnSeq(Node& node) {
@@ -184,7 +189,8 @@ absl::Status SimWorld::Run(int steps) {
 
 // The schedule's menu: each action's weight (per thousand) and name.
 enum Action {
-  kSell, kRetrySale, kVoid, kReceiveStock, kDeliverUp, kDeliverDown, kDisconnect, kConnect,
+  kSell, kRetrySale, kVoid, kReceiveStock, kProposeTransfer, kAnswerTransfer, kCancelTransfer,
+  kShipTransfer, kReceiveTransfer, kEditFamily, kDeliverUp, kDeliverDown, kDisconnect, kConnect,
   kZombie, kReplayPull, kReplayPush, kClockJump, kPowerCutNode, kPowerCutHub, kBackup,
   kBackupHub, kLoseDisk, kRestoreNode, kRestoreHub, kHeal, kActionCount
 };
@@ -192,8 +198,10 @@ constexpr struct {
   int weight;
   const char* name;
 } kActions[kActionCount] = {
-    {230, "sell"}, {30, "retry a sale"}, {30, "void"}, {50, "receive stock"},
-    {160, "deliver up"}, {160, "deliver down"}, {40, "drop connection"}, {90, "connect"},
+    {130, "sell"}, {30, "retry a sale"}, {30, "void"}, {30, "receive stock"},
+    {35, "propose a transfer"}, {40, "answer a transfer"}, {5, "cancel a transfer"},
+    {35, "ship a transfer"}, {35, "receive a transfer"}, {30, "edit a family"},
+    {130, "deliver up"}, {130, "deliver down"}, {40, "drop connection"}, {90, "connect"},
     {30, "late delivery from a dead stream"}, {20, "old pull again"}, {20, "old push again"},
     {35, "clock jump"}, {15, "power cut"}, {5, "hub power cut"}, {25, "backup"},
     {10, "hub backup"}, {10, "disk lost"}, {10, "restore from backup"},
@@ -213,6 +221,12 @@ absl::Status SimWorld::Step() {
     case kRetrySale: return RetrySale(node);
     case kVoid: return Void(node);
     case kReceiveStock: return ReceiveStock(node);
+    case kProposeTransfer: return ProposeTransfer(node);
+    case kAnswerTransfer: return AnswerTransfer(node);
+    case kCancelTransfer: return CancelTransfer(node);
+    case kShipTransfer: return ShipTransfer(node);
+    case kReceiveTransfer: return ReceiveTransfer(node);
+    case kEditFamily: return EditFamily(node);
     case kDeliverUp: return DeliverUp(node);
     case kDeliverDown: return DeliverDown(node);
     case kDisconnect:  // the hub may not notice at once
@@ -285,6 +299,7 @@ absl::Status SimWorld::Sell(Node& node) {
   OwnEvent event;
   event.kind = OwnEvent::kSale;
   event.quantity = quantity;
+  event.stock_change[node.shop.product_id] = -quantity;
   event.receipt_no = sale->receipt_no();
   event.request_id = request_id;
   event.family_id = shop.family_id;
@@ -339,6 +354,7 @@ absl::Status SimWorld::Void(Node& node) {
   OwnEvent event;
   event.kind = OwnEvent::kVoid;
   event.quantity = sale->quantity;
+  event.stock_change[node.shop.product_id] = sale->quantity;
   event.receipt_no = sale->receipt_no;
   node.ledger[voided->void_seq()] = event;
   sale->voided = true;
@@ -360,6 +376,7 @@ absl::Status SimWorld::ReceiveStock(Node& node) {
   OwnEvent event;
   event.kind = OwnEvent::kStock;
   event.quantity = request.quantity();
+  event.stock_change[node.shop.product_id] = request.quantity();
   node.ledger[OwnSeq(node)] = event;
   ++counts_.confirmed;
   if (node.wire) node.wire->LocalAppend();
@@ -572,9 +589,10 @@ absl::StatusOr<std::string> SimWorld::Digest(Node& node) {
 }
 
 absl::Status SimWorld::Check() {
-  // 1. Every replica holds every event exactly once: each origin's chain at
-  // each centre is byte for byte the hub's, gap-free from seq 1, with clocks
-  // increasing along it.
+  // 1. Every replica holds every event it is entitled to exactly once: each
+  // origin's chain at each centre is byte for byte the hub's, gap-free from
+  // seq 1, with clocks increasing along it; the events a centre is not
+  // entitled to are held as links only.
   for (const Node& origin : nodes_) {
     ASSIGN_OR_RETURN(std::vector<std::string> chain, HubChain(origin.site));
     uint64_t previous_hlc = 0;
@@ -589,42 +607,27 @@ absl::Status SimWorld::Check() {
       }
       previous_hlc = core.hlc();
     }
-    for (Node& node : nodes_) {
-      ASSIGN_OR_RETURN(std::vector<v1::EventRecord> held,
-                       node.store->ReadEvents(origin.site, 1, chain.size() + 1));
-      if (held.size() != chain.size()) {
-        return absl::InternalError(absl::StrCat(node.site, " holds ", held.size(), " events of ",
-                                                origin.site, ", the hub ", chain.size()));
-      }
-      for (size_t i = 0; i < held.size(); ++i) {
-        if (held[i].core() != chain[i]) {
-          return absl::InternalError(absl::StrCat(node.site, "'s copy of ", origin.site, "/",
-                                                  i + 1, " differs from the hub's"));
-        }
-      }
-      counts_.events_checked += held.size();
-    }
+    RETURN_IF_ERROR(CheckReplicasOf(origin.site));
   }
 
   // 2. Every confirmed till operation is at the hub exactly once (at the seq
   // the till gave it), and the hub holds nothing no till confirmed. An event
   // written off may come back: a dead stream delivered it before the loss.
+  std::map<std::string, std::map<uint64_t, OwnEvent>> confirmed_at;
   for (Node& node : nodes_) {
     ASSIGN_OR_RETURN(std::vector<std::string> chain, HubChain(node.site));
-    std::map<uint64_t, OwnEvent> confirmed;
+    std::map<uint64_t, OwnEvent>& confirmed = confirmed_at[node.site];
     for (size_t i = 0; i < chain.size(); ++i) {
       const uint64_t seq = i + 1;
       v1::EventCore core;
       core.ParseFromString(chain[i]);
       auto held = node.ledger.find(seq);
-      if (held != node.ledger.end() &&
-          Matches(core, held->second.kind, held->second.receipt_no, held->second.quantity)) {
+      if (held != node.ledger.end() && Matches(core, held->second)) {
         confirmed[seq] = held->second;
         continue;
       }
       auto back = node.written_off.find(seq);
-      if (back != node.written_off.end() &&
-          Matches(core, back->second.kind, back->second.receipt_no, back->second.quantity)) {
+      if (back != node.written_off.end() && Matches(core, back->second)) {
         confirmed[seq] = back->second;
         --counts_.written_off;
         continue;
@@ -635,24 +638,28 @@ absl::Status SimWorld::Check() {
     for (const auto& [seq, event] : node.ledger) {
       if (!confirmed.count(seq)) {
         return absl::InternalError(absl::StrCat(node.site, "/", seq, " (", event.receipt_no,
+                                                event.transfer_id,
                                                 ") was confirmed and is not at the hub"));
       }
     }
-    // 3. Stock is conserved: what the centre shows is what it received, less
-    // what it sold, plus what voids gave back.
-    int64_t expected = kStartingStock;
+    // 3. Stock is conserved: what the centre shows of each product is what it
+    // received (from donors and transfers, less damage), less what it sold
+    // and shipped, plus what voids gave back.
+    std::map<std::string, int64_t> expected = {{node.shop.product_id, kStartingStock}};
     for (const auto& [seq, event] : confirmed) {
-      if (event.kind == OwnEvent::kStock) expected += event.quantity;
-      if (event.kind == OwnEvent::kSale) expected -= event.quantity;
-      if (event.kind == OwnEvent::kVoid) expected += event.quantity;
+      for (const auto& [product, units] : event.stock_change) expected[product] += units;
     }
-    v1::GetStockRequest request;
-    request.set_product_id(node.shop.product_id);
-    ASSIGN_OR_RETURN(v1::StockReport stock, node.till->GetStock(request));
-    const int64_t shown = stock.products_size() == 1 ? stock.products(0).quantity() : -1;
-    if (shown != expected) {
-      return absl::InternalError(
-          absl::StrCat(node.site, " shows ", shown, " units in stock, its ledger says ", expected));
+    ASSIGN_OR_RETURN(v1::StockReport stock, node.till->GetStock(v1::GetStockRequest()));
+    std::map<std::string, int64_t> shown;
+    for (const v1::StockLevel& level : stock.products()) {
+      shown[level.product().product_id()] = level.quantity();
+    }
+    for (const auto& [product, units] : expected) shown.emplace(product, 0);
+    for (const auto& [product, units] : shown) {
+      if (units != expected[product]) {
+        return absl::InternalError(absl::StrCat(node.site, " shows ", units, " units of ", product,
+                                                " in stock, its ledger says ", expected[product]));
+      }
     }
     ASSIGN_OR_RETURN(v1::SyncStatus status, node.store->Status());
     if (status.pending_push() != 0 || node.store->Recovering()) {
@@ -660,6 +667,8 @@ absl::Status SimWorld::Check() {
                                               " events to push or is recovering"));
     }
   }
+  RETURN_IF_ERROR(CheckStockEverywhere());
+  RETURN_IF_ERROR(CheckFamilies(confirmed_at));
 
   // 4. Every centre's views agree, and agree with the hub's sales counts.
   ASSIGN_OR_RETURN(v1::SalesSummary hub_sales, hub_->Sales());
@@ -684,6 +693,8 @@ absl::Status SimWorld::Finish() {
   // Clocks are put right (NTP) and everyone reconnects.
   for (Node& node : nodes_) *node.clock_offset_ms = 0;
   absl::Status status = Heal();
+  // Transfers move on (some of them), and everyone hears of it.
+  if (status.ok()) status = SettleSomeTransfers();
   if (status.ok()) status = Check();
   if (status.ok()) return status;
   return absl::Status(status.code(), absl::StrCat("at the end: ", status.message(),

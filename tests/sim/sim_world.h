@@ -1,6 +1,9 @@
 // A deterministic simulated network (FoundationDB-style): a hub and three
 // centres, each a real store (RocksDB on a MemoryDisk), their tills used
-// through the real Till API, synchronising through the sans-IO protocol core
+// through the real Till API (sales, voids, stock receipts, transfers between
+// centres from proposal to receipt with shortfalls and damage, cancellations,
+// and edits of the same family at several centres, often while they are
+// offline), synchronising through the sans-IO protocol core
 // over SyncWires whose messages a seeded scheduler delivers, drops,
 // duplicates and reorders. Faults:
 //   - connections drop (what was in flight is lost) and come back later;
@@ -19,11 +22,16 @@
 // not reached the hub) is written off in the ledger, and counted.
 //
 // At the end clocks are corrected, everyone reconnects and the network goes
-// quiet; Check() then verifies that every replica holds every event exactly
-// once (byte for byte the hub's chains), every confirmed till operation not
-// written off is at the hub exactly once and nothing else is, clocks stayed
-// monotonic along every chain, each centre's stock equals what its ledger
-// says, and every centre's views agree (digest).
+// quiet; Check() then verifies that every replica holds every event it is
+// entitled to exactly once (byte for byte the hub's chains; the others as
+// withheld links, its chain heads the hub's), every confirmed till operation
+// not written off is at the hub exactly once and nothing else is, clocks
+// stayed monotonic along every chain, each centre's stock of every product
+// equals what its ledger says, stock is conserved at every centre and across
+// the network (in transit, lost in transit) on every replica and the hub,
+// every replica's stock figures for every centre are the hub's, family records
+// are identical everywhere and each field holds the edit with the greatest
+// (hlc, origin), and every centre's views agree (digest).
 //
 // Not thread-safe; one World per seed.
 #ifndef COMPTOIR_TESTS_SIM_SIM_WORLD_H_
@@ -31,8 +39,10 @@
 
 #include <cstdint>
 #include <deque>
+#include <initializer_list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -50,7 +60,7 @@ namespace comptoir::testing {
 // What happened during one seed, for the summary in RELIABILITY.md.
 struct SimCounts {
   uint64_t steps = 0;
-  uint64_t confirmed = 0;        // till operations answered OK (sales, voids, stock)
+  uint64_t confirmed = 0;        // till operations answered OK (all kinds)
   uint64_t retries = 0;          // sales retried with their request id
   uint64_t messages = 0;         // protocol messages delivered
   uint64_t drops = 0;            // connections dropped with messages in flight
@@ -61,7 +71,13 @@ struct SimCounts {
   uint64_t disks_lost = 0;
   uint64_t restores = 0;         // centres and hub
   uint64_t written_off = 0;      // confirmed events that never left a lost disk
+  uint64_t transfers_proposed = 0;
+  uint64_t transfers_received = 0;   // of which received (with a shortfall or damage: below)
+  uint64_t transfers_short = 0;
+  uint64_t transfers_cancelled = 0;  // cancelled or declined
+  uint64_t family_edits = 0;
   uint64_t events_checked = 0;   // events compared byte for byte at the end
+  uint64_t links_checked = 0;    // events a replica is not entitled to, held as links
   void Add(const SimCounts& other);
   std::string Summary() const;
 };
@@ -95,13 +111,26 @@ class SimWorld {
 
  private:
   struct OwnEvent {
-    enum Kind { kSetup, kSale, kVoid, kStock } kind = kSetup;
+    enum Kind { kSetup, kSale, kVoid, kStock, kTransfer, kFamilyEdit } kind = kSetup;
     int64_t quantity = 0;     // units sold, received, or given back by a void
     std::string receipt_no;   // sales and voids
     std::string request_id;   // sales
-    std::string family_id;    // sales
+    std::string family_id;    // sales, family edits
     bool voided = false;      // sales
+    // Transfers: the event's kind (v1::EventCore::BodyCase) and the transfer.
+    int body = 0;
+    std::string transfer_id;
+    // Family edits: the fields set.
+    std::optional<int> household_type;
+    std::optional<std::string> postcode, family_name;
+    // Units of each product this event adds to (or takes from) the centre's stock.
+    std::map<std::string, int64_t> stock_change;
   };
+  // Failures a till or a stream may legitimately answer under faults;
+  // anything else (Internal, DataLoss, Unknown...) is a bug the simulation reports.
+  static bool IsRefusal(const absl::Status& status);
+  // Whether the hub's `core` is the event the sim confirmed as `event`.
+  static bool Matches(const v1::EventCore& core, const OwnEvent& event);
   struct Node {
     std::string site;
     int incarnation = 0;
@@ -126,6 +155,8 @@ class SimWorld {
   absl::Status OpenNode(Node& node, const std::string& dir, bool recover);
   absl::Status OpenHub(const std::string& dir, bool new_epoch);
   std::string NextDir(const std::string& name);
+  // Deletes the directory a process left (closed) for a new one; "" is none.
+  absl::Status DeleteOldDir(const std::string& dir);
   absl::Status WireError(Node& node);
   uint64_t OwnSeq(Node& node);
 
@@ -133,6 +164,43 @@ class SimWorld {
   absl::Status RetrySale(Node& node);
   absl::Status Void(Node& node);
   absl::Status ReceiveStock(Node& node);
+  // Transfers and family edits (sim_transfers.cc).
+  absl::Status ProposeTransfer(Node& node);
+  // These act at `preferred` or, when it has nothing to do, at another centre.
+  absl::Status AnswerTransfer(Node& preferred);
+  absl::Status CancelTransfer(Node& preferred);
+  absl::Status ShipTransfer(Node& preferred);
+  absl::Status ReceiveTransfer(Node& preferred);
+  // `node` answers `proposal` (mostly yes), ships `accepted`, receives
+  // `shipment` (sometimes short or damaged).
+  absl::Status Answer(Node& node, const v1::TransferView& proposal);
+  absl::Status Ship(Node& node, const v1::TransferView& accepted);
+  absl::Status ReceiveShipment(Node& node, const v1::TransferView& shipment);
+  // Once the network is quiet, about two in three transfers waiting for an
+  // answer, a shipment or a receipt get it, the network healing after each
+  // round; the rest stay proposed, accepted or in transit for the checks.
+  absl::Status SettleSomeTransfers();
+  absl::Status EditFamily(Node& node);
+  // A transfer in one of `states` where a centre (`preferred` if it can,
+  // else another) plays `role` ("source", "destination", "answerer": the
+  // party that did not propose, "party"); nullopt when none.
+  struct Pick {
+    Node* node;
+    v1::TransferView transfer;
+  };
+  absl::StatusOr<std::optional<Pick>> PickTransfer(
+      Node& preferred, const std::string& role,
+      std::initializer_list<v1::TransferView::State> states);
+  // Records a confirmed transfer event of `node`.
+  absl::Status ConfirmTransfer(Node& node, const v1::TransferView& view, int body,
+                               std::map<std::string, int64_t> stock_change);
+  // End checks across replicas (sim_checks.cc).
+  // Every replica holds what it is entitled to of `origin`'s chain.
+  absl::Status CheckReplicasOf(const std::string& origin);
+  // Stock conservation everywhere; every replica's figures are the hub's.
+  absl::Status CheckStockEverywhere();
+  // Family records identical everywhere, each field the greatest edit's.
+  absl::Status CheckFamilies(const std::map<std::string, std::map<uint64_t, OwnEvent>>& confirmed);
   void Disconnect(Node& node, bool keep_zombie);
   absl::Status DeliverDown(Node& node);
   absl::Status DeliverUp(Node& node);
