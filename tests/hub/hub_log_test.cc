@@ -59,6 +59,17 @@ std::vector<std::string> LogEntries(const HubLog& hub) {
   return entries;
 }
 
+// The log's "origin/seq" entries hold each origin's events in seq order, from 1, without a gap.
+void ExpectEachOriginInSeqOrder(const std::vector<std::string>& entries) {
+  std::map<std::string, uint64_t> last_seq;
+  for (const std::string& entry : entries) {
+    const std::string origin = entry.substr(0, entry.find('/'));
+    const uint64_t seq = std::stoull(entry.substr(entry.find('/') + 1));
+    EXPECT_EQ(seq, last_seq[origin] + 1) << entry;
+    last_seq[origin] = seq;
+  }
+}
+
 TEST(HubLogTest, ConcurrentPushesFromManySitesLandExactlyOnceWithGapFreePositions) {
   TempDir dir;
   std::unique_ptr<HubLog> hub = HubLog::Open(dir.Sub("hub")).value();
@@ -119,13 +130,7 @@ TEST(HubLogTest, ConcurrentPushesFromManySitesLandExactlyOnceWithGapFreePosition
   // Each event once, each site's events in seq order.
   std::set<std::string> distinct(entries.begin(), entries.end());
   EXPECT_EQ(distinct.size(), entries.size());
-  std::map<std::string, uint64_t> last_seq;
-  for (const std::string& entry : entries) {
-    const std::string origin = entry.substr(0, entry.find('/'));
-    const uint64_t seq = std::stoull(entry.substr(entry.find('/') + 1));
-    EXPECT_EQ(seq, last_seq[origin] + 1) << entry;
-    last_seq[origin] = seq;
-  }
+  ExpectEachOriginInSeqOrder(entries);
   for (int s = 0; s < kSites; ++s) {
     EXPECT_EQ(hub->HeadOf(absl::StrCat("s", s))->seq, static_cast<uint64_t>(kEvents));
   }
@@ -245,13 +250,7 @@ TEST(HubLogTest, AStreamsQueuedPushesLandInOrderAndNoneAfterARefusal) {
   const std::vector<std::string> entries = LogEntries(*hub);
   EXPECT_EQ(hub->LogHead(), head_at_start + 60);
   EXPECT_EQ(entries.size(), hub->LogHead());
-  std::map<std::string, uint64_t> last_seq;
-  for (const std::string& entry : entries) {
-    const std::string origin = entry.substr(0, entry.find('/'));
-    const uint64_t seq = std::stoull(entry.substr(entry.find('/') + 1));
-    EXPECT_EQ(seq, last_seq[origin] + 1) << entry;
-    last_seq[origin] = seq;
-  }
+  ExpectEachOriginInSeqOrder(entries);
 }
 
 // Closing the log answers every push still queued, durably: nothing a node
