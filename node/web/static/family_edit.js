@@ -47,8 +47,7 @@ const prescriberNamed = (id) => (catalogue.prescribers.find((p) => p.prescriberI
 
 function renderReferrals(family) {
   $('referrals-panel').hidden = false;
-  $('renew-form').hidden = true;
-  $('end-form').hidden = true;
+  closeReferralForms();
   const referrals = family.referrals || [];
   if (referrals.length === 0) {
     $('referral-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 5,
@@ -63,8 +62,8 @@ function renderReferrals(family) {
       (r.ended ? ' (terminée)' : '') }),
     el('td', { textContent: Number(r.monthlyCeilingCents) ? `${euros(r.monthlyCeilingCents)} par mois` : 'aucun' }),
     el('td', {},
-      button(r.ended ? 'Rouvrir et prolonger…' : 'Prolonger…', () => askRenew(r)),
-      ...(r.ended ? [] : [button('Terminer…', () => askEnd(r))])))));
+      button(r.ended ? 'Rouvrir et prolonger…' : 'Prolonger…', () => askReferral(r, 'renew', 'renew-end')),
+      ...(r.ended ? [] : [button('Terminer…', () => askReferral(r, 'end', 'end-day'))])))));
 }
 
 function show(family) {
@@ -128,22 +127,14 @@ export function removeLastEditMember() {
   if (rows.length > 0) rows[rows.length - 1].remove();
 }
 
-function askRenew(referral) {
+// Opens the renewal ('renew') or end ('end') form for `referral`, the other closed.
+function askReferral(referral, kind, firstField) {
   edit.referral = referral.referralId;
-  $('end-form').hidden = true;
-  $('renew-form').reset();
-  $('renew-id').textContent = referral.referralId;
-  $('renew-form').hidden = false;
-  $('renew-end').focus();
-}
-
-function askEnd(referral) {
-  edit.referral = referral.referralId;
-  $('renew-form').hidden = true;
-  $('end-form').reset();
-  $('end-id').textContent = referral.referralId;
-  $('end-form').hidden = false;
-  $('end-day').focus();
+  closeReferralForms();
+  $(`${kind}-form`).reset();
+  $(`${kind}-id`).textContent = referral.referralId;
+  $(`${kind}-form`).hidden = false;
+  $(firstField).focus();
 }
 
 export function closeReferralForms() {
