@@ -1,10 +1,12 @@
 #include "common/store.h"
 
+#include <algorithm>
+#include <deque>
 #include <filesystem>
-#include <map>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/memory_disk_env.h"
 #include "rocksdb/db.h"
@@ -36,12 +38,28 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
 
 }  // namespace
 
-// A batch keeps its writes in a map until Store::Write turns them into one
-// rocksdb::WriteBatch: the map lets reads through the batch see pending writes,
-// and since keys are unique within it, applying it atomically is order-free.
+// A batch keeps each key's latest write once, in a hash index, so that reads
+// through the batch see pending writes; Store::Write hands them to RocksDB in
+// key order (the memtable inserts sorted keys fastest). Since keys are unique
+// within it, applying it atomically is order-free.
 struct Batch::Rep {
-  std::map<std::pair<int, std::string>, std::optional<std::string>> pending;
+  struct Op {
+    int column;
+    std::string key;
+    std::optional<std::string> value;  // nullopt: delete
+  };
+  // A deque never moves its elements, so the index may point into them.
+  std::deque<Op> ops;
+  absl::flat_hash_map<std::pair<int, absl::string_view>, Op*> index;
   size_t bytes = 0;
+
+  Op& At(Column column, absl::string_view key) {
+    auto found = index.find(std::make_pair(static_cast<int>(column), key));
+    if (found != index.end()) return *found->second;
+    Op& op = ops.emplace_back(Op{static_cast<int>(column), std::string(key), std::nullopt});
+    index.emplace(std::make_pair(op.column, absl::string_view(op.key)), &op);
+    return op;
+  }
 };
 
 Batch::Batch() : rep_(std::make_unique<Rep>()) {}
@@ -49,17 +67,17 @@ Batch::~Batch() = default;
 Batch::Batch(Batch&&) noexcept = default;
 Batch& Batch::operator=(Batch&&) noexcept = default;
 
-int Batch::Count() const { return static_cast<int>(rep_->pending.size()); }
+int Batch::Count() const { return static_cast<int>(rep_->ops.size()); }
 size_t Batch::ByteSize() const { return rep_->bytes; }
 
 void Batch::Put(Column column, absl::string_view key, absl::string_view value) {
   rep_->bytes += key.size() + value.size();
-  rep_->pending[{static_cast<int>(column), std::string(key)}] = std::string(value);
+  rep_->At(column, key).value.emplace(value);
 }
 
 void Batch::Delete(Column column, absl::string_view key) {
   rep_->bytes += key.size();
-  rep_->pending[{static_cast<int>(column), std::string(key)}] = std::nullopt;
+  rep_->At(column, key).value.reset();
 }
 
 struct Store::Rep {
@@ -130,11 +148,17 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
 }
 
 absl::Status Store::Write(Batch& batch) {
-  rocksdb::WriteBatch wb;
-  for (const auto& [column_key, value] : batch.rep_->pending) {
-    rocksdb::ColumnFamilyHandle* handle = rep_->handles[column_key.first];
-    rocksdb::Status s = value.has_value() ? wb.Put(handle, column_key.second, *value)
-                                          : wb.Delete(handle, column_key.second);
+  std::vector<const Batch::Rep::Op*> sorted;
+  sorted.reserve(batch.rep_->ops.size());
+  for (const Batch::Rep::Op& op : batch.rep_->ops) sorted.push_back(&op);
+  std::sort(sorted.begin(), sorted.end(), [](const Batch::Rep::Op* a, const Batch::Rep::Op* b) {
+    return a->column != b->column ? a->column < b->column : a->key < b->key;
+  });
+  rocksdb::WriteBatch wb(batch.rep_->bytes + 16 * sorted.size());
+  for (const Batch::Rep::Op* op : sorted) {
+    rocksdb::ColumnFamilyHandle* handle = rep_->handles[op->column];
+    rocksdb::Status s = op->value.has_value() ? wb.Put(handle, op->key, *op->value)
+                                              : wb.Delete(handle, op->key);
     if (!s.ok()) return FromRocks(s, "cannot build write batch");
   }
   return FromRocks(rep_->db->Write(rep_->write_options, &wb), "write failed");
@@ -143,8 +167,8 @@ absl::Status Store::Write(Batch& batch) {
 absl::StatusOr<std::optional<std::string>> Store::Get(Column column, absl::string_view key,
                                                       const Batch* batch) const {
   if (batch != nullptr) {
-    auto it = batch->rep_->pending.find({static_cast<int>(column), std::string(key)});
-    if (it != batch->rep_->pending.end()) return it->second;
+    auto it = batch->rep_->index.find(std::make_pair(static_cast<int>(column), key));
+    if (it != batch->rep_->index.end()) return it->second->value;
   }
   std::string value;
   rocksdb::Status s = rep_->db->Get(rocksdb::ReadOptions(), rep_->handles[static_cast<int>(column)],

@@ -7,6 +7,7 @@
 #include "common/catalogue_view.h"
 #include "common/family_view.h"
 #include "common/keys.h"
+#include "common/thread_name.h"
 #include "common/network_defaults.h"
 #include "common/projection.h"
 #include "common/routing.h"
@@ -209,6 +210,7 @@ void HubLog::CommitAndWait(PendingAppend* append) {
 }
 
 void HubLog::WriterLoop() {
+  NameThisThread("hub-writer");
   std::unique_lock<std::mutex> lock(queue_mu_);
   while (true) {
     queue_wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });

@@ -6,6 +6,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
+#include "common/thread_name.h"
 #include "common/tls.h"
 
 namespace comptoir {
@@ -302,6 +303,7 @@ void SyncServiceImpl::LogGrew() {
 }
 
 void SyncServiceImpl::WakerLoop() {
+  NameThisThread("hub-waker");
   std::unique_lock<std::mutex> lock(wake_mu_);
   while (true) {
     wake_cv_.wait(lock, [this] { return stopping_ || log_->LogHead() > woken_head_.load(); });

@@ -8,6 +8,7 @@
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
+#include "common/thread_name.h"
 
 namespace comptoir {
 
@@ -75,6 +76,7 @@ absl::Duration SyncClient::NextBackoff(int attempt) {
 }
 
 void SyncClient::Run() {
+  NameThisThread("node-sync");
   int attempt = 0;
   std::string last_logged;
   while (true) {
@@ -128,6 +130,7 @@ absl::Status SyncClient::RunStream() {
   std::unique_ptr<grpc::ClientReaderWriter<v1::NodeMessage, v1::HubMessage>> stream =
       stub_->Exchange(&context);
   std::thread reader([&] {
+    NameThisThread("node-sync-read");
     v1::HubMessage message;
     while (stream->Read(&message)) {
       std::lock_guard<std::mutex> lock(mu_);

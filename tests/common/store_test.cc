@@ -86,6 +86,32 @@ TEST(StoreTest, ReadsThroughABatchSeeItsPendingWrites) {
   EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(), std::nullopt);
 }
 
+TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  Batch seed;
+  seed.Put(Column::kViews, "deleted", "held");
+  ASSERT_TRUE((*store)->Write(seed).ok());
+  Batch batch;
+  batch.Put(Column::kViews, "k", "first");
+  batch.Put(Column::kViews, "k", "second");
+  batch.Put(Column::kMeta, "k", "same key, other column");
+  batch.Put(Column::kViews, "deleted", "rewritten");
+  batch.Delete(Column::kViews, "deleted");
+  batch.Delete(Column::kViews, "gone");
+  batch.Put(Column::kViews, "gone", "back");
+  EXPECT_EQ(batch.Count(), 4) << "one operation per key and column";
+  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(),
+            std::optional<std::string>("second"));
+  ASSERT_TRUE((*store)->Write(batch).ok());
+  EXPECT_EQ((*store)->Get(Column::kViews, "k").value(), std::optional<std::string>("second"));
+  EXPECT_EQ((*store)->Get(Column::kMeta, "k").value(),
+            std::optional<std::string>("same key, other column"));
+  EXPECT_EQ((*store)->Get(Column::kViews, "deleted").value(), std::nullopt);
+  EXPECT_EQ((*store)->Get(Column::kViews, "gone").value(), std::optional<std::string>("back"));
+}
+
 TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
   TempDir dir;
   auto first = Store::Open({dir.path()});
