@@ -67,13 +67,17 @@ TransferPartiesLookup PartiesIn(const Store& store, const Batch* batch) {
   };
 }
 
-// Size counted against a pull batch's byte budget for one withheld link.
-constexpr size_t kWithheldLinkBytes = 2 * kHashSize + 48;
+// Log entries kept in memory for the pulls of centres following the log
+// (hub/recent_log.h): enough for every connected centre's window of 4 batches
+// of 512 to be served from memory while the log grows; about 20 MiB of
+// ~170-byte sales.
+constexpr size_t kRecentEntries = 32 * 1024;
 
 }  // namespace
 
 HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
     : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head),
+      recent_(kRecentEntries),
       writer_([this] { WriterLoop(); }) {}
 
 absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
@@ -172,7 +176,9 @@ struct HubLog::PendingAppend {
   // of origin "hub" made from this core.
   std::string site;
   const std::vector<DecodedEvent>* pushed = nullptr;
-  std::vector<DecodedEvent> owned_events;  // what `pushed` points to, for AppendPushedAsync
+  // What `pushed` points to, for AppendPushedAsync: shared with the entries
+  // kept in recent_, which keep the events alive after the append is answered.
+  std::shared_ptr<const std::vector<DecodedEvent>> shared_events;
   std::shared_ptr<PushSequence> sequence;  // AppendPushedAsync only
   std::optional<v1::EventCore> own;
   // AppendPushedAsync: called with the outcome, then the append is deleted.
@@ -261,6 +267,7 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   Batch batch;
   uint64_t position = 0;
   std::unordered_map<std::string, ChainHead> heads;  // staged in this group
+  std::vector<RecentLog::Entry> recent;  // staged in this group, in position order
   std::vector<PushSequence*> broken;  // sequences with a refused or failed push
   auto is_broken = [&](PushSequence* sequence) {
     return sequence != nullptr &&
@@ -270,6 +277,7 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   while (!staged_all) {
     batch = Batch();
     heads.clear();
+    recent.clear();
     broken.clear();
     position = log_head_.load();
     staged_all = true;
@@ -284,8 +292,8 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
         continue;
       }
       absl::Status staged = member->own.has_value()
-                                ? StageOwn(batch, *member, &position, &heads)
-                                : StagePushed(batch, *member, &position, &heads);
+                                ? StageOwn(batch, *member, &position, &heads, &recent)
+                                : StagePushed(batch, *member, &position, &heads, &recent);
       if (!staged.ok()) {
         member->status = staged;
         staged_all = false;
@@ -311,6 +319,9 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
     }
     return;
   }
+  // Held in memory before readers can see the new head, so that their pulls
+  // of it find it there.
+  recent_.Add(log_head_.load() + 1, std::move(recent));
   log_head_.store(position);
   for (auto& [origin, head] : heads) written_heads_[origin] = std::move(head);
   for (PendingAppend* member : group) {
@@ -337,7 +348,8 @@ absl::StatusOr<ChainHead> HubLog::StagingHead(
 }
 
 absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
-                              std::unordered_map<std::string, ChainHead>* heads) {
+                              std::unordered_map<std::string, ChainHead>* heads,
+                              std::vector<RecentLog::Entry>* recent) {
   ASSIGN_OR_RETURN(ChainHead head, StagingHead("hub", batch, *heads));
   ASSIGN_OR_RETURN(std::optional<std::string> clock_value,
                    store_->Get(Column::kMeta, kMetaClock, &batch));
@@ -349,8 +361,9 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
   const DecodedEvent& event = append.own_event;
   RETURN_IF_ERROR(log_.Stage(batch, event));
   (*heads)["hub"] = HeadAfter(event);
-  batch.Put(Column::kLog, LogKey(++*position),
-            EncodeLogValue("hub", event.core.seq(), RouteOf(event.core, nullptr)));
+  const Route route = RouteOf(event.core, nullptr);
+  batch.Put(Column::kLog, LogKey(++*position), EncodeLogValue("hub", event.core.seq(), route));
+  recent->push_back({std::make_shared<const DecodedEvent>(event), route});
   std::string hlc_value;
   AppendBigEndian64(&hlc_value, event.core.hlc());
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
@@ -358,7 +371,8 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
 }
 
 absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
-                                 std::unordered_map<std::string, ChainHead>* heads) {
+                                 std::unordered_map<std::string, ChainHead>* heads,
+                                 std::vector<RecentLog::Entry>* recent) {
   const std::string& site = append.site;
   ASSIGN_OR_RETURN(ChainHead head, StagingHead(site, batch, *heads));
   auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
@@ -376,6 +390,11 @@ absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* 
     const Route route = RouteOf(event.core, PartiesIn(*store_, &batch));
     batch.Put(Column::kLog, LogKey(++*position),
               EncodeLogValue(event.core.origin(), event.core.seq(), route));
+    recent->push_back(
+        {append.shared_events != nullptr
+             ? std::shared_ptr<const DecodedEvent>(append.shared_events, &event)
+             : std::make_shared<const DecodedEvent>(event),  // a caller's events: copied
+         route});
   }
   if (!append.verdict.append.empty()) {
     (*heads)[site] = HeadAfter((*append.pushed)[append.verdict.append.back()]);
@@ -425,8 +444,8 @@ void HubLog::AppendPushedAsync(std::string site, std::vector<DecodedEvent> event
                                std::shared_ptr<PushSequence> sequence, PushDone done) {
   auto* append = new PendingAppend;  // deleted by the writer thread once answered
   append->site = std::move(site);
-  append->owned_events = std::move(events);
-  append->pushed = &append->owned_events;
+  append->shared_events = std::make_shared<const std::vector<DecodedEvent>>(std::move(events));
+  append->pushed = append->shared_events.get();
   append->sequence = std::move(sequence);
   append->on_done = std::move(done);
   Enqueue(append);
@@ -435,8 +454,18 @@ void HubLog::AppendPushedAsync(std::string site, std::vector<DecodedEvent> event
 absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_t after,
                                                  size_t max_events, size_t max_bytes,
                                                  bool include_own) {
+  const uint64_t head = log_head_.load();
+  if (!include_own) {
+    std::optional<v1::PullBatch> recent =
+        recent_.Read(site, after, head, max_events, max_bytes, kMaxScannedPerPull);
+    if (recent.has_value()) {
+      pulls_from_memory_++;
+      return std::move(*recent);
+    }
+  }
+  pulls_from_store_++;
   v1::PullBatch batch;
-  batch.set_log_head(log_head_.load());
+  batch.set_log_head(head);
   uint64_t through = after;
   size_t bytes = 0;
   size_t scanned = 0;

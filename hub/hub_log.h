@@ -49,6 +49,7 @@
 #include "common/store.h"
 #include "common/sync_protocol.h"
 #include "comptoir/v1/hub.pb.h"
+#include "hub/recent_log.h"
 #include "hub/stats_model.h"
 
 namespace comptoir {
@@ -99,6 +100,14 @@ class HubLog : public HubSyncStore {
   };
   CommitCounts commit_counts() const;
 
+  // Pull batches made (ReadLogFor) since Open: from the recent entries kept in
+  // memory, or by reading the store (older positions, recoveries).
+  struct PullCounts {
+    uint64_t from_memory = 0;
+    uint64_t from_store = 0;
+  };
+  PullCounts pull_counts() const { return {pulls_from_memory_.load(), pulls_from_store_.load()}; }
+
   // Time (hybrid clock, ms since the Unix epoch) of the latest event held from
   // `origin`; 0 when none.
   absl::StatusOr<int64_t> LatestEventMillis(absl::string_view origin) const;
@@ -137,10 +146,13 @@ class HubLog : public HubSyncStore {
   void WriteGroup(const std::vector<PendingAppend*>& group);
   // Stage one append into `batch`, positions after `*position` (advanced);
   // `heads`: the chain heads staged so far in the group.
+  // Each event staged is added to `recent` (kept once the group is durable).
   absl::Status StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
-                           std::unordered_map<std::string, ChainHead>* heads);
+                           std::unordered_map<std::string, ChainHead>* heads,
+                           std::vector<RecentLog::Entry>* recent);
   absl::Status StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
-                        std::unordered_map<std::string, ChainHead>* heads);
+                        std::unordered_map<std::string, ChainHead>* heads,
+                        std::vector<RecentLog::Entry>* recent);
   // The head of `origin`'s chain: staged in the group, cached, or read (writer only).
   absl::StatusOr<ChainHead> StagingHead(const std::string& origin, const Batch& batch,
                                         const std::unordered_map<std::string, ChainHead>& heads);
@@ -151,6 +163,10 @@ class HubLog : public HubSyncStore {
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
   StatsModel stats_;  // folded by the writer thread only
+  // The newest entries, for the pulls of centres following the log.
+  RecentLog recent_;
+  std::atomic<uint64_t> pulls_from_memory_{0};
+  std::atomic<uint64_t> pulls_from_store_{0};
   // Chain heads as written (writer thread only).
   std::unordered_map<std::string, ChainHead> written_heads_;
   mutable std::mutex queue_mu_;

@@ -27,6 +27,13 @@ void AddHubMetrics(MetricsRegistry* metrics, HubLog* log, SyncServiceImpl* sync)
                      "Appends (pushed batches, hub events) since the hub started; divided by "
                      "synced writes: the mean group size",
                      {}, static_cast<double>(commits.appends));
+    const HubLog::PullCounts pulls = log->pull_counts();
+    out.CounterValue("comptoir_hub_pulls_total",
+                     "Pull batches made for centres since the hub started, by where their "
+                     "entries were read: recent entries kept in memory, or the store",
+                     {{"from", "memory"}}, static_cast<double>(pulls.from_memory));
+    out.CounterValue("comptoir_hub_pulls_total", "", {{"from", "store"}},
+                     static_cast<double>(pulls.from_store));
     std::map<std::string, uint64_t> held;
     absl::StatusOr<v1::HubStatus> status = log->Status();
     if (status.ok()) {

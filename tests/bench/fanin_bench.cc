@@ -1,5 +1,8 @@
 #include "tests/bench/fanin_bench.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/wire_format_lite.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <httplib.h>
 
@@ -11,6 +14,7 @@
 #include <fstream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -98,11 +102,46 @@ struct Shared {
   std::string first_error;
 };
 
+// The stub of the simulated nodes: it sends NodeMessages and receives the
+// hub's messages as bytes (see PullSummary).
+using RawSyncStub = grpc::TemplatedGenericStub<v1::NodeMessage, grpc::ByteBuffer>;
+constexpr char kExchangeMethod[] = "/comptoir.v1.Sync/Exchange";
+
+// What a simulated node needs of a pull batch: how many entries, and the
+// position to acknowledge. Read off the wire (HubMessage field 3, PullBatch
+// fields 1 and 2) without decoding the entries: the nodes do not apply them,
+// and decoding the whole network's events in this process would take CPU the
+// hub shares on this machine. Nullopt if the message is not a pull batch.
+struct PullSummary {
+  int entries = 0;
+  uint64_t through = 0;
+};
+std::optional<PullSummary> SummarisePull(const std::string& bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  if (in.ReadTag() != ((3 << 3) | 2)) return std::nullopt;
+  uint32_t length = 0;
+  if (!in.ReadVarint32(&length)) return std::nullopt;
+  PullSummary summary;
+  for (uint32_t tag = in.ReadTag(); tag != 0; tag = in.ReadTag()) {
+    if (tag == ((1 << 3) | 2)) {
+      uint32_t entry_length = 0;
+      if (!in.ReadVarint32(&entry_length) || !in.Skip(static_cast<int>(entry_length))) break;
+      ++summary.entries;
+    } else if (tag == (2 << 3)) {
+      in.ReadVarint64(&summary.through);
+    } else if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) {
+      break;
+    }
+  }
+  return summary;
+}
+
 // One simulated node: Hello, then (once told to go) its push batches with at
 // most 4 unacknowledged, a PullAck for each pull batch when it pulls.
-class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, v1::HubMessage> {
+class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, grpc::ByteBuffer> {
  public:
-  NodeStream(v1::Sync::Stub* stub, const std::string& site, std::vector<v1::NodeMessage> pushes,
+  NodeStream(RawSyncStub* stub, const std::string& site, std::vector<v1::NodeMessage> pushes,
              bool pull, Shared* shared)
       : pushes_(std::move(pushes)), pull_(pull), shared_(shared) {
     for (const v1::NodeMessage& push : pushes_) total_ += push.push().events_size();
@@ -110,7 +149,7 @@ class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, v1::Hub
     hello.mutable_hello()->set_site(site);
     hello.mutable_hello()->set_protocol_version(kProtocolVersion);
     hello.mutable_hello()->set_own_seq(total_);
-    stub->async()->Exchange(&context_, this);
+    stub->PrepareBidiStreamingCall(&context_, kExchangeMethod, grpc::StubOptions(), this);
     {
       std::lock_guard<std::mutex> lock(mu_);
       queue_.push_back(std::move(hello));
@@ -130,37 +169,47 @@ class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, v1::Hub
 
   void OnReadDone(bool ok) override {
     if (!ok) return;  // the stream is over; OnDone follows
+    std::string bytes;
+    {
+      std::vector<grpc::Slice> slices;
+      incoming_.Dump(&slices).IgnoreError();
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
+    }
     {
       std::lock_guard<std::mutex> lock(mu_);
-      switch (incoming_.msg_case()) {
-        case v1::HubMessage::kWelcome:
-          shared_->welcomed++;
-          break;
-        case v1::HubMessage::kPushAck:
-          if (in_flight_ > 0) --in_flight_;
-          if (incoming_.push_ack().high_water() == total_ && !all_acked_) {
-            all_acked_ = true;
-            shared_->pushed_all++;
-          }
-          FillWindowLocked();
-          break;
-        case v1::HubMessage::kPull: {
-          shared_->pulled += incoming_.pull().entries_size();
-          if (pull_) {
-            v1::NodeMessage ack;
-            ack.mutable_pull_ack()->set_cursor(incoming_.pull().through());
-            queue_.push_back(std::move(ack));
-            PumpLocked();
-          }
-          break;
+      if (std::optional<PullSummary> pull = SummarisePull(bytes)) {
+        shared_->pulled += pull->entries;
+        if (pull_) {
+          v1::NodeMessage ack;
+          ack.mutable_pull_ack()->set_cursor(pull->through);
+          queue_.push_back(std::move(ack));
+          PumpLocked();
         }
-        case v1::HubMessage::kError: {
-          std::lock_guard<std::mutex> error_lock(shared_->mu);
-          if (shared_->first_error.empty()) shared_->first_error = incoming_.error().message();
-          break;
+      } else {
+        v1::HubMessage message;
+        message.ParseFromString(bytes);
+        switch (message.msg_case()) {
+          case v1::HubMessage::kWelcome:
+            shared_->welcomed++;
+            break;
+          case v1::HubMessage::kPushAck:
+            if (in_flight_ > 0) --in_flight_;
+            if (message.push_ack().high_water() == total_ && !all_acked_) {
+              all_acked_ = true;
+              shared_->pushed_all++;
+            }
+            FillWindowLocked();
+            break;
+          case v1::HubMessage::kError: {
+            std::lock_guard<std::mutex> error_lock(shared_->mu);
+            if (shared_->first_error.empty()) shared_->first_error = message.error().message();
+            break;
+          }
+          default:
+            break;
         }
-        default:
-          break;
       }
     }
     StartRead(&incoming_);
@@ -202,7 +251,7 @@ class NodeStream final : public grpc::ClientBidiReactor<v1::NodeMessage, v1::Hub
   const bool pull_;
   Shared* shared_;
   uint64_t total_ = 0;
-  v1::HubMessage incoming_;
+  grpc::ByteBuffer incoming_;
   std::mutex mu_;
   std::deque<v1::NodeMessage> queue_;
   v1::NodeMessage writing_;
@@ -286,14 +335,14 @@ struct StreamsRun {
 void RunStreams(const std::string& address, const FanInOptions& options,
                 const std::vector<std::vector<v1::NodeMessage>>& pushes, StreamsRun* run) {
   Shared shared;
-  std::vector<std::unique_ptr<v1::Sync::Stub>> stubs;
+  std::vector<std::unique_ptr<RawSyncStub>> stubs;
   std::vector<std::unique_ptr<NodeStream>> streams;
   const auto start = Clock::now();
   for (int i = 0; i < options.streams; ++i) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection of its own, as a node has
     args.SetMaxReceiveMessageSize(16 << 20);
-    stubs.push_back(v1::Sync::NewStub(
+    stubs.push_back(std::make_unique<RawSyncStub>(
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args)));
     streams.push_back(std::make_unique<NodeStream>(stubs.back().get(), absl::StrCat("f", i),
                                                    pushes[i], options.pull, &shared));

@@ -8,7 +8,9 @@
 // connection, as real nodes do. Each is a distinct site that pushes its own
 // chained sale events (~170 bytes, as in the catch-up figure) in batches, up
 // to the protocol's window of 4 unacknowledged batches, and acknowledges the
-// pull batches it receives (every other site's events) without applying them.
+// pull batches it receives (every other site's events) without applying them,
+// nor decoding their entries (it counts them and reads the position to
+// acknowledge straight off the wire).
 //
 //   FanInOptions options;
 //   options.hub_binary = "build/hub/comptoir-hub";

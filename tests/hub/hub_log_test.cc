@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <map>
 #include <mutex>
 #include <set>
@@ -15,6 +16,7 @@
 #include "common/event_codec.h"
 #include "common/keys.h"
 #include "common/routing.h"
+#include "hub/recent_log.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -275,6 +277,158 @@ TEST(HubLogTest, ClosingTheLogAnswersEveryQueuedPushDurably) {
   hub = HubLog::Open(dir.Sub("hub")).value();
   EXPECT_EQ(hub->LogHead(), head_at_start + kSites * 30);
   for (int s = 0; s < kSites; ++s) EXPECT_EQ(hub->HeadOf(absl::StrCat("s", s))->seq, 30u);
+}
+
+// Pulls of recent positions are served from the entries the hub keeps in
+// memory (hub/recent_log.h). They must be exactly the batches the store
+// gives: the same entries, personal parts and withheld links for each centre,
+// the same `through` and limits. A reopened hub holds nothing in memory, so
+// it reads every batch from the store.
+TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
+  TempDir dir;
+  std::map<std::string, ChainHead> heads;
+  int hlc = 0;
+  auto seal = [&](const std::string& site, v1::EventCore core,
+                  const v1::PersonalPart* personal = nullptr) {
+    core.set_origin(site);
+    core.set_hlc(HybridClock::FromMillis(1795000000000LL + ++hlc));
+    auto head = heads.try_emplace(site, ChainHead{0, ZeroHash()}).first;
+    DecodedEvent event = SealEvent(head->second, std::move(core), personal);
+    head->second = ChainHead{event.core.seq(), event.hash};
+    return event;
+  };
+  auto sale = [](const std::string& family) {
+    v1::EventCore core;
+    core.mutable_sale_recorded()->set_family_id(family);
+    return core;
+  };
+  // Every route: the whole network (sales), personal parts that travel
+  // (families), the two parties of a transfer, the origin and the hub only
+  // (workshop registrations), and a route not settled (an answer to a
+  // transfer the hub does not know), which the store routes at each pull.
+  std::vector<std::pair<std::string, std::vector<DecodedEvent>>> pushes;
+  for (int round = 0; round < 3; ++round) {
+    for (const std::string site : {"hem", "lille", "caudry"}) {
+      std::vector<DecodedEvent> events;
+      v1::EventCore family;
+      family.mutable_family_registered()->set_family_id(absl::StrCat(site, "-", round));
+      v1::PersonalPart personal;
+      personal.set_salt(std::string(16, 's'));
+      personal.set_family_name(absl::StrCat("Famille ", site, " ", round));
+      events.push_back(seal(site, family, &personal));
+      events.push_back(seal(site, sale(absl::StrCat(site, "-", round))));
+      v1::EventCore proposal;
+      proposal.mutable_transfer_proposed()->set_transfer_id(absl::StrCat(site, "-T-", round));
+      proposal.mutable_transfer_proposed()->set_source(site);
+      proposal.mutable_transfer_proposed()->set_destination(site == "hem" ? "lille" : "hem");
+      events.push_back(seal(site, proposal));
+      v1::EventCore workshop;
+      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat(site, "-W-", round));
+      events.push_back(seal(site, workshop));
+      if (round == 1) {
+        v1::EventCore answer;
+        answer.mutable_transfer_answered()->set_transfer_id("nowhere-T-9");
+        events.push_back(seal(site, answer));
+      }
+      events.push_back(seal(site, sale(absl::StrCat(site, "-", round))));
+      pushes.emplace_back(site, std::move(events));
+    }
+  }
+  struct Limits {
+    size_t events;
+    size_t bytes;
+  };
+  const std::vector<Limits> limits = {{kMaxBatchEvents, kMaxBatchBytes}, {3, kMaxBatchBytes},
+                                      {kMaxBatchEvents, 400}};
+  const std::vector<std::string> readers = {"hem", "lille", "caudry", "valenciennes"};
+  std::map<std::string, std::string> from_memory;  // "site after limit" -> serialised batch
+  uint64_t head = 0;
+  {
+    auto hub = HubLog::Open(dir.path()).value();
+    // Half through the streams' asynchronous path (the kept entries share
+    // the pushed events), half through the synchronous one (copied).
+    std::atomic<int> answered{0};
+    for (size_t i = 0; i < pushes.size(); ++i) {
+      if (i % 2 == 0) {
+        ASSERT_TRUE(hub->AppendPushed(pushes[i].first, pushes[i].second).ok());
+        continue;
+      }
+      std::vector<DecodedEvent> copy = pushes[i].second;
+      hub->AppendPushedAsync(pushes[i].first, std::move(copy), HubLog::NewPushSequence(),
+                             [&](absl::StatusOr<PushVerdict> verdict) {
+                               EXPECT_TRUE(verdict.ok() && !verdict->error.has_value());
+                               answered++;
+                             });
+      ASSERT_TRUE(WaitFor([&] { return answered.load() == static_cast<int>(i + 1) / 2; },
+                          absl::Seconds(30)));
+    }
+    head = hub->LogHead();
+    for (const std::string& site : readers) {
+      for (uint64_t after = 0; after < head; ++after) {
+        for (size_t l = 0; l < limits.size(); ++l) {
+          absl::StatusOr<v1::PullBatch> batch =
+              hub->ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
+          ASSERT_TRUE(batch.ok()) << batch.status();
+          from_memory[absl::StrCat(site, " ", after, " ", l)] = batch->SerializeAsString();
+        }
+      }
+    }
+    EXPECT_GT(hub->pull_counts().from_memory, 0u);
+    EXPECT_GT(hub->pull_counts().from_store, 0u) << "pulls that reach the unsettled answer";
+  }
+  auto reopened = HubLog::Open(dir.path()).value();
+  for (const std::string& site : readers) {
+    for (uint64_t after = 0; after < head; ++after) {
+      for (size_t l = 0; l < limits.size(); ++l) {
+        absl::StatusOr<v1::PullBatch> batch =
+            reopened->ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
+        ASSERT_TRUE(batch.ok()) << batch.status();
+        EXPECT_EQ(batch->SerializeAsString(), from_memory[absl::StrCat(site, " ", after, " ", l)])
+            << site << " after " << after << " limit " << l << ":\n"
+            << batch->DebugString();
+      }
+    }
+  }
+  EXPECT_EQ(reopened->pull_counts().from_memory, 0u);
+}
+
+// The memory kept for pulls stays bounded: the oldest groups go, and a pull
+// that reaches a position no longer held (or not yet held) is left to the store.
+TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
+  RecentLog recent(4);
+  uint64_t next = 1;
+  auto add = [&](int count, uint64_t first) {
+    std::vector<RecentLog::Entry> entries;
+    for (const std::vector<DecodedEvent>& batch : Batches("hem", count, count)) {
+      for (const DecodedEvent& event : batch) {
+        v1::EventCore core;
+        core.mutable_sale_recorded();
+        entries.push_back({std::make_shared<const DecodedEvent>(event), RouteOf(core, nullptr)});
+      }
+    }
+    recent.Add(first, std::move(entries));
+    next = first + count;
+  };
+  auto positions = [&](uint64_t after, uint64_t head) -> std::optional<std::vector<uint64_t>> {
+    std::optional<v1::PullBatch> batch =
+        recent.Read("lille", after, head, kMaxBatchEvents, kMaxBatchBytes, kMaxBatchEvents);
+    if (!batch.has_value()) return std::nullopt;
+    std::vector<uint64_t> held;
+    for (const v1::LogEntry& entry : batch->entries()) held.push_back(entry.position());
+    EXPECT_EQ(batch->through(), held.empty() ? after : held.back());
+    return held;
+  };
+  add(3, next);  // 1..3
+  add(3, next);  // 4..6
+  EXPECT_EQ(positions(0, 6), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
+  add(2, next);  // 7..8: 1..3 go, 4 are still held
+  EXPECT_EQ(positions(0, 8), std::nullopt) << "1..3 were dropped";
+  EXPECT_EQ(positions(3, 8), (std::vector<uint64_t>{4, 5, 6, 7, 8}));
+  EXPECT_EQ(positions(5, 7), (std::vector<uint64_t>{6, 7})) << "up to the head given";
+  EXPECT_EQ(positions(3, 9), std::nullopt) << "9 is not held yet";
+  add(2, 20);  // not after 8: what was held no longer follows on
+  EXPECT_EQ(positions(5, 8), std::nullopt);
+  EXPECT_EQ(positions(19, 21), (std::vector<uint64_t>{20, 21}));
 }
 
 }  // namespace

@@ -1,0 +1,87 @@
+// The newest entries of the hub's network log, kept in memory for the pulls
+// of connected centres. A centre that follows the log asks, again and again,
+// for what was appended since its last batch: those pulls are served from here,
+// with no scan of the log column, no read of each core, no parse and no hash.
+// Older positions, and a centre recovering its own events, are read from the
+// store (HubLog::ReadLogFor), which gives the same batches.
+//
+// Each entry keeps the decoded event the hub appended (shared with the append
+// that made it: nothing is copied) and its route; a pull gives each centre
+// other than the origin the event (its personal part only if that travels) or
+// its withheld link (common/routing.h). An entry whose route was not settled
+// when it was appended makes a pull that reaches it go to the store, which
+// routes it again.
+//
+//   RecentLog recent(kEntries);
+//   recent.Add(first_position, std::move(entries));    // the log's writer
+//   std::optional<v1::PullBatch> batch = recent.Read("lille", after, head, ...);
+//
+// Thread-safe: one thread adds, any number read.
+#ifndef COMPTOIR_HUB_RECENT_LOG_H_
+#define COMPTOIR_HUB_RECENT_LOG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/string_view.h"
+#include "common/event_codec.h"
+#include "common/routing.h"
+#include "common/sha256.h"
+#include "comptoir/v1/sync.pb.h"
+
+namespace comptoir {
+
+// Size counted against a pull batch's byte budget for one withheld link.
+inline constexpr size_t kWithheldLinkBytes = 2 * kHashSize + 48;
+
+class RecentLog {
+ public:
+  struct Entry {
+    std::shared_ptr<const DecodedEvent> event;
+    Route route;  // as the log records it: not settled means routed at each pull
+  };
+
+  // Keeps at least the last `capacity` entries added (older groups are dropped
+  // whole, oldest first).
+  explicit RecentLog(size_t capacity) : capacity_(capacity) {}
+
+  // The entries at positions first, first + 1, ..., durable in the store.
+  // Groups dropped to make room are handed back through `dropped` (the caller
+  // frees them when it suits it), or freed here if it is null.
+  // Called in position order; a call that does not follow the last entry held
+  // drops everything held first.
+  struct Group;
+  void Add(uint64_t first, std::vector<Entry> entries,
+           std::vector<std::shared_ptr<const Group>>* dropped = nullptr);
+
+  // The pull batch HubLog::ReadLogFor gives `site` (its own events skipped)
+  // for the positions after `after` up to `head`, within the same limits, if
+  // every entry it needs is held here with a settled route; nullopt otherwise.
+  std::optional<v1::PullBatch> Read(absl::string_view site, uint64_t after, uint64_t head,
+                                    size_t max_events, size_t max_bytes,
+                                    size_t max_scanned) const;
+
+ private:
+  const size_t capacity_;
+  mutable std::mutex mu_;
+  // Consecutive positions, oldest first; readers keep a group alive while
+  // they copy from it, outside the lock.
+  std::deque<std::shared_ptr<const Group>> groups_ ABSL_GUARDED_BY(mu_);
+  size_t held_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+struct RecentLog::Group {
+  uint64_t first = 0;
+  std::vector<Entry> entries;
+};
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_HUB_RECENT_LOG_H_
