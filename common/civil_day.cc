@@ -37,6 +37,11 @@ std::string ParisDay(int64_t unix_ms) {
   return absl::FormatCivilTime(absl::ToCivilDay(absl::FromUnixMillis(unix_ms), Paris()));
 }
 
+int32_t ParisDayNumber(int64_t unix_ms) {
+  return static_cast<int32_t>(absl::ToCivilDay(absl::FromUnixMillis(unix_ms), Paris()) -
+                              absl::CivilDay(1970, 1, 1));
+}
+
 std::string MonthOf(absl::string_view day) { return std::string(day.substr(0, 7)); }
 
 int YearOf(absl::string_view day) {
@@ -53,9 +58,30 @@ std::optional<std::string> AddDays(absl::string_view day, int64_t days) {
 }
 
 std::optional<int32_t> DayNumber(absl::string_view day) {
-  std::optional<absl::CivilDay> civil = Parse(day);
-  if (!civil.has_value()) return std::nullopt;
-  return static_cast<int32_t>(*civil - absl::CivilDay(1970, 1, 1));
+  // "YYYY-MM-DD" with a year from 1000 (what Parse accepts: it formats back
+  // to the same text), read by hand.
+  if (day.size() != 10 || day[4] != '-' || day[7] != '-' || day[0] == '0') return std::nullopt;
+  auto digits = [&](size_t from, size_t count, int* value) {
+    *value = 0;
+    for (size_t i = from; i < from + count; ++i) {
+      if (day[i] < '0' || day[i] > '9') return false;
+      *value = *value * 10 + (day[i] - '0');
+    }
+    return true;
+  };
+  int year = 0, month = 0, dom = 0;
+  if (!digits(0, 4, &year) || !digits(5, 2, &month) || !digits(8, 2, &dom)) return std::nullopt;
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (month < 1 || month > 12 || dom < 1) return std::nullopt;
+  if (dom > kDaysIn[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
+  // Days from civil (the proleptic Gregorian calendar, years starting in March).
+  const int y = year - (month <= 2 ? 1 : 0);
+  const int era = y / 400;  // y >= 999: no negative division
+  const int year_of_era = y - era * 400;
+  const int day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + dom - 1;
+  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+  return era * 146097 + day_of_era - 719468;
 }
 
 std::string DayFromNumber(int32_t number) {

@@ -59,7 +59,7 @@ using namespace stats;  // NOLINT: the metric names read better unqualified here
 // of its clock.
 int32_t DayOf(absl::string_view day, const v1::EventCore& core) {
   if (std::optional<int32_t> number = DayNumber(day)) return *number;
-  return *DayNumber(ParisDay(HybridClock::PhysicalMillis(core.hlc())));
+  return ParisDayNumber(HybridClock::PhysicalMillis(core.hlc()));
 }
 
 std::string AttendanceKey(absl::string_view workshop, absl::string_view family, uint32_t member) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/time/civil_time.h"
+
 #include "common/civil_day.h"
 #include "common/ids.h"
 
@@ -65,6 +67,31 @@ TEST(CivilDayTest, ParisDaysAndValidation) {
   EXPECT_EQ(AddDays("2026-12-30", 3), "2027-01-02");
   EXPECT_EQ(MonthOf("2026-11-25"), "2026-11");
   EXPECT_EQ(FrenchDay("2026-11-05"), "05/11/2026");
+}
+
+// DayNumber reads days by hand (it runs for every sale the hub folds): it
+// must agree with the calendar library on every day, and refuse what the
+// library's round trip refuses.
+TEST(CivilDayTest, DayNumbersAgreeWithTheCalendarOnEveryDay) {
+  const absl::CivilDay epoch(1970, 1, 1);
+  for (absl::CivilDay day(1000, 1, 1); day < absl::CivilDay(2401, 1, 1); ++day) {
+    const std::string text = absl::FormatCivilTime(day);
+    ASSERT_EQ(DayNumber(text), static_cast<int32_t>(day - epoch)) << text;
+    ASSERT_EQ(DayFromNumber(*DayNumber(text)), text);
+  }
+  EXPECT_EQ(DayNumber("1970-01-01"), 0);
+  EXPECT_EQ(DayNumber("1969-12-31"), -1);
+  for (const char* bad : {"2026-02-29", "2024-02-30", "1900-02-29", "2026-13-01", "2026-00-10",
+                          "2026-04-31", "2026-04-00", "2026-4-01", "0999-01-01", "2026/04/01",
+                          "2026-04-0a", " 2026-04-01", "", "demain"}) {
+    EXPECT_EQ(DayNumber(bad), std::nullopt) << bad;
+    EXPECT_FALSE(IsValidDay(bad)) << bad;
+  }
+  EXPECT_EQ(DayNumber("2000-02-29"), absl::CivilDay(2000, 2, 29) - epoch);
+  // The Paris day of an instant, as a number and as text.
+  for (int64_t ms : {1774740600000LL, 1782945000000LL, 0LL, 1795000000000LL}) {
+    EXPECT_EQ(DayFromNumber(ParisDayNumber(ms)), ParisDay(ms)) << ms;
+  }
 }
 
 TEST(IdsTest, ReadableIdsFromTheCentrePrefix) {
