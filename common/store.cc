@@ -178,6 +178,22 @@ absl::StatusOr<std::optional<std::string>> Store::Get(Column column, absl::strin
   return std::optional<std::string>(std::move(value));
 }
 
+absl::StatusOr<std::vector<std::optional<std::string>>> Store::MultiGet(
+    Column column, const std::vector<std::string>& keys) const {
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<rocksdb::PinnableSlice> values(keys.size());
+  std::vector<rocksdb::Status> statuses(keys.size());
+  rep_->db->MultiGet(rocksdb::ReadOptions(), rep_->handles[static_cast<int>(column)], keys.size(),
+                     slices.data(), values.data(), statuses.data());
+  std::vector<std::optional<std::string>> found(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    if (!statuses[i].ok()) return FromRocks(statuses[i], "read failed");
+    found[i].emplace(values[i].data(), values[i].size());
+  }
+  return found;
+}
+
 absl::Status Store::Scan(
     Column column, absl::string_view begin, absl::string_view end,
     const std::function<bool(absl::string_view, absl::string_view)>& visit) const {

@@ -87,6 +87,11 @@ class Store {
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key,
                                                  const Batch* batch = nullptr) const;
 
+  // The committed values of `keys` (nullopt where absent), in the same order:
+  // one batched lookup, much cheaper than a Get per key when they are many.
+  absl::StatusOr<std::vector<std::optional<std::string>>> MultiGet(
+      Column column, const std::vector<std::string>& keys) const;
+
   // Calls visit(key, value) for keys in [begin, end) in order (end empty: no
   // bound) until it returns false. Only committed data is seen.
   absl::Status Scan(Column column, absl::string_view begin, absl::string_view end,

@@ -20,7 +20,7 @@ namespace {
 
 // Entries of the node's own origin are skipped when pulling; scanning a long
 // stretch of them is bounded per call so that one call stays short.
-constexpr size_t kMaxScannedPerPull = 8 * kMaxBatchEvents;
+constexpr size_t kMaxScannedPerPull = 2 * kMaxPullBatchEvents;
 
 // A group commit carries at most this many appends and events (bounds the
 // batch's memory and the wait of the group's first caller).
@@ -464,57 +464,69 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
     }
   }
   pulls_from_store_++;
-  v1::PullBatch batch;
-  batch.set_log_head(head);
-  uint64_t through = after;
-  size_t bytes = 0;
-  size_t scanned = 0;
+  // The log entries the batch may take, in order (as far as the event count
+  // and the scan bound allow), then their cores in one batched read; the
+  // byte budget is applied while adding them.
+  struct Visited {
+    uint64_t position;
+    LogValue logged;
+    bool sent;  // false: the node's own event, skipped
+  };
+  std::vector<Visited> visited;
+  std::vector<std::string> keys;  // of the entries sent
   absl::Status read_status;
   RETURN_IF_ERROR(store_->Scan(
-      Column::kLog, LogKey(after + 1), LogKey(batch.log_head() + 1),
+      Column::kLog, LogKey(after + 1), LogKey(head + 1),
       [&](absl::string_view key, absl::string_view value) {
-        if (static_cast<size_t>(batch.entries_size()) >= max_events || bytes >= max_bytes ||
-            scanned >= kMaxScannedPerPull) {
-          return false;
-        }
-        ++scanned;
+        if (keys.size() >= max_events || visited.size() >= kMaxScannedPerPull) return false;
         const uint64_t position = ReadBigEndian64(key).value_or(0);
         std::optional<LogValue> logged = DecodeLogValue(value);
         if (!logged.has_value()) {
           read_status = absl::DataLossError(absl::StrCat("corrupt log entry at ", position));
           return false;
         }
-        if (logged->origin != site || include_own) {
-          absl::StatusOr<size_t> added = AddLogEntry(site, position, *logged, &batch);
-          if (!added.ok()) {
-            read_status = added.status();
-            return false;
-          }
-          bytes += *added;
-        }
-        through = position;
+        const bool sent = logged->origin != site || include_own;
+        if (sent) keys.push_back(EventKey(logged->origin, logged->seq));
+        visited.push_back(Visited{position, std::move(*logged), sent});
         return true;
       }));
   RETURN_IF_ERROR(read_status);
+  ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> cores,
+                   store_->MultiGet(Column::kEvents, keys));
+  v1::PullBatch batch;
+  batch.set_log_head(head);
+  uint64_t through = after;
+  size_t bytes = 0;
+  size_t next_core = 0;
+  for (Visited& entry : visited) {
+    if (bytes >= max_bytes) break;
+    if (entry.sent) {
+      std::optional<std::string>& core = cores[next_core++];
+      if (!core.has_value()) {
+        return absl::DataLossError(absl::StrCat("log entry ", entry.position,
+                                                " names a missing event ", entry.logged.origin,
+                                                "/", entry.logged.seq));
+      }
+      ASSIGN_OR_RETURN(size_t added,
+                       AddLogEntry(site, entry.position, entry.logged, std::move(*core), &batch));
+      bytes += added;
+    }
+    through = entry.position;
+  }
   batch.set_through(through);
   return batch;
 }
 
 absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t position,
-                                           const LogValue& logged, v1::PullBatch* batch) const {
-  const std::string event_key = EventKey(logged.origin, logged.seq);
-  ASSIGN_OR_RETURN(std::optional<std::string> core, store_->Get(Column::kEvents, event_key));
-  if (!core.has_value()) {
-    return absl::DataLossError(absl::StrCat("log entry ", position, " names a missing event ",
-                                            logged.origin, "/", logged.seq));
-  }
+                                           const LogValue& logged, std::string core,
+                                           v1::PullBatch* batch) const {
   const bool own = logged.origin == site;
   std::optional<Route> route = logged.route;
   std::optional<v1::EventCore> parsed;
   auto parse = [&]() -> absl::Status {
     if (parsed.has_value()) return absl::OkStatus();
     parsed.emplace();
-    if (!parsed->ParseFromString(*core)) {
+    if (!parsed->ParseFromString(core)) {
       return absl::DataLossError(absl::StrCat("event ", logged.origin, "/", logged.seq,
                                               " is unreadable"));
     }
@@ -533,19 +545,19 @@ absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t posi
     link->set_origin(logged.origin);
     link->set_seq(logged.seq);
     link->set_prev_hash(parsed->prev_hash());
-    link->set_hash(Sha256(*core));
+    link->set_hash(Sha256(core));
     return kWithheldLinkBytes;
   }
-  size_t bytes = core->size();
+  size_t bytes = core.size();
   if (own || route->personal_travels) {
     ASSIGN_OR_RETURN(std::optional<std::string> personal,
-                     store_->Get(Column::kPersonal, event_key));
+                     store_->Get(Column::kPersonal, EventKey(logged.origin, logged.seq)));
     if (personal.has_value()) {
       bytes += personal->size();
       entry->mutable_event()->set_personal(std::move(*personal));
     }
   }
-  entry->mutable_event()->set_core(std::move(*core));
+  entry->mutable_event()->set_core(std::move(core));
   return bytes;
 }
 

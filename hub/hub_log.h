@@ -129,11 +129,12 @@ class HubLog : public HubSyncStore {
   absl::Status LoadStats();
   // Folds events just written into stats_.
   void FoldStats(const DecodedEvent& event);
-  // Adds to `batch` the entry at `position` as `site` may see it: the event
-  // (with its personal part if it travels) or a withheld link. Returns the
-  // bytes it counts for.
+  // Adds to `batch` the entry at `position`, whose event's core is `core`,
+  // as `site` may see it: the event (with its personal part if it travels)
+  // or a withheld link. Returns the bytes it counts for.
   absl::StatusOr<size_t> AddLogEntry(absl::string_view site, uint64_t position,
-                                     const LogValue& logged, v1::PullBatch* batch) const;
+                                     const LogValue& logged, std::string core,
+                                     v1::PullBatch* batch) const;
 
   // One append waiting for its group to be written (hub_log.cc).
   struct PendingAppend;
