@@ -177,11 +177,9 @@ absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
     return std::optional<v1::HubMessage>();
   }
   while (sent_through_ < store_->LogHead()) {
-    const bool catching_up = store_->LogHead() - sent_through_ > kCatchUpBacklogEvents;
     ASSIGN_OR_RETURN(v1::PullBatch batch,
-                     store_->ReadLogFor(site_, sent_through_,
-                                        catching_up ? kMaxPullBatchEvents : kMaxBatchEvents,
-                                        kMaxBatchBytes, recover_));
+                     store_->ReadLogFor(site_, sent_through_, kMaxBatchEvents, kMaxBatchBytes,
+                                        recover_));
     if (batch.through() <= sent_through_) break;
     sent_through_ = batch.through();
     // A stretch of entries this node does not get (its own): move past it

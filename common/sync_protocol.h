@@ -36,14 +36,6 @@ namespace comptoir {
 // 2: pull batches may hold withheld links (sync.proto LogEntry).
 inline constexpr uint32_t kProtocolVersion = 2;
 inline constexpr size_t kMaxBatchEvents = 512;
-// A node behind the log by more than kCatchUpBacklogEvents gets pull batches
-// of up to kMaxPullBatchEvents (the byte limit is the same): it applies each
-// with one synced write, so it catches up with a write per 4,096 events, not
-// per 512. A node following the log gets what is new in batches of at most
-// kMaxBatchEvents, so that a hub serving many nodes at once sends each of them
-// little at a time. Nodes accept any count.
-inline constexpr size_t kMaxPullBatchEvents = 4096;
-inline constexpr uint64_t kCatchUpBacklogEvents = 4 * kMaxPullBatchEvents;
 inline constexpr size_t kMaxBatchBytes = 1 << 20;
 inline constexpr size_t kMaxPushBatchesInFlight = 4;
 inline constexpr size_t kMaxPullBatchesInFlight = 4;

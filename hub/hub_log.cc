@@ -20,7 +20,7 @@ namespace {
 
 // Entries of the node's own origin are skipped when pulling; scanning a long
 // stretch of them is bounded per call so that one call stays short.
-constexpr size_t kMaxScannedPerPull = 2 * kMaxPullBatchEvents;
+constexpr size_t kMaxScannedPerPull = 8 * kMaxBatchEvents;
 
 // A group commit carries at most this many appends and events (bounds the
 // batch's memory and the wait of the group's first caller).
@@ -68,9 +68,9 @@ TransferPartiesLookup PartiesIn(const Store& store, const Batch* batch) {
 }
 
 // Log entries kept in memory for the pulls of centres following the log
-// (hub/recent_log.h): enough for every connected centre's window of 4 batches
-// of 512 to be served from memory while the log grows; about 20 MiB of
-// ~170-byte sales.
+// (hub/recent_log.h): the last groups appended, which is what a connected
+// centre asks for; one further behind reads the store. A decoded sale takes
+// about 1 KiB, so some 30 MiB.
 constexpr size_t kRecentEntries = 32 * 1024;
 
 }  // namespace
@@ -78,6 +78,7 @@ constexpr size_t kRecentEntries = 32 * 1024;
 HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
     : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head),
       recent_(kRecentEntries),
+      finisher_([this] { FinisherLoop(); }),
       writer_([this] { WriterLoop(); }) {}
 
 absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
@@ -199,6 +200,12 @@ HubLog::~HubLog() {
   }
   queue_wake_.notify_one();
   writer_.join();
+  {
+    std::lock_guard<std::mutex> lock(finish_mu_);
+    finish_stopping_ = true;
+  }
+  finish_wake_.notify_one();
+  finisher_.join();
 }
 
 void HubLog::Enqueue(PendingAppend* append) {
@@ -234,20 +241,43 @@ void HubLog::WriterLoop() {
     }
     lock.unlock();
     WriteGroup(group);
-    std::vector<PendingAppend*> asynchronous;
     lock.lock();
     commit_counts_.appends += group.size();
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(group.size()));
-    for (PendingAppend* member : group) {
-      if (member->on_done) {
-        asynchronous.push_back(member);
-      } else {
-        // Its caller may return (and free it) as soon as the lock is released.
-        member->done = true;
-        member->wake.notify_one();
+    lock.unlock();
+    // Answered by the finisher thread, in order, while this one writes the
+    // next group.
+    {
+      std::lock_guard<std::mutex> finish_lock(finish_mu_);
+      to_finish_.push_back(std::move(group));
+    }
+    finish_wake_.notify_one();
+    lock.lock();
+  }
+}
+
+void HubLog::FinisherLoop() {
+  NameThisThread("hub-finisher");
+  std::unique_lock<std::mutex> lock(finish_mu_);
+  while (true) {
+    finish_wake_.wait(lock, [&] { return finish_stopping_ || !to_finish_.empty(); });
+    if (to_finish_.empty()) return;  // stopping, every group answered
+    std::vector<PendingAppend*> group = std::move(to_finish_.front());
+    to_finish_.pop_front();
+    lock.unlock();
+    std::vector<PendingAppend*> asynchronous;
+    {
+      std::lock_guard<std::mutex> queue_lock(queue_mu_);
+      for (PendingAppend* member : group) {
+        if (member->on_done) {
+          asynchronous.push_back(member);
+        } else {
+          // Its caller may return (and free it) as soon as the lock is released.
+          member->done = true;
+          member->wake.notify_one();
+        }
       }
     }
-    lock.unlock();
     for (PendingAppend* member : asynchronous) {
       if (member->status.ok()) {
         member->on_done(std::move(member->verdict));

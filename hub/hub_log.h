@@ -20,7 +20,8 @@
 // (up to a limit), verifies and stages it in queue order into one batch (each
 // append sees the chain heads and events staged before it, as if it had run
 // alone in that order), writes that batch with one sync, folds the
-// statistics, and only then answers each append. Positions are given in queue
+// statistics, and only then has each append answered (by a finisher thread,
+// group after group, while the writer writes the next). Positions are given in queue
 // order; LogHead() moves only once the whole group is durable, so readers
 // never see a position that a crash could lose. While staging, chain heads
 // come from a cache the writer keeps for the log's lifetime (it is the only
@@ -79,7 +80,7 @@ class HubLog : public HubSyncStore {
   static std::shared_ptr<PushSequence> NewPushSequence();
   using PushDone = std::function<void(absl::StatusOr<PushVerdict>)>;
   // Queues `events` pushed by `site` and returns at once. `done` runs on the
-  // log's writer thread once they are durable and LogHead() covers them (or
+  // log's finisher thread once they are durable and LogHead() covers them (or
   // were refused, or failed), with what AppendPushed would have returned; it
   // must be quick and must not append. Pushes queued with one `sequence` are
   // appended in the order queued, and once one of them is refused (verdict
@@ -143,6 +144,8 @@ class HubLog : public HubSyncStore {
   void Enqueue(PendingAppend* append);
   // The writer thread: takes groups off the queue until the log is destroyed.
   void WriterLoop();
+  // The finisher thread: answers each written group's appends, in order.
+  void FinisherLoop();
   // Stages and writes `group` with one synced write; sets each one's outcome.
   void WriteGroup(const std::vector<PendingAppend*>& group);
   // Stage one append into `batch`, positions after `*position` (advanced);
@@ -176,7 +179,14 @@ class HubLog : public HubSyncStore {
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   CommitCounts commit_counts_ ABSL_GUARDED_BY(queue_mu_);
-  std::thread writer_;  // last: started once everything above exists
+  // Groups written, waiting for the finisher to answer them.
+  std::mutex finish_mu_;
+  std::condition_variable finish_wake_;
+  std::deque<std::vector<PendingAppend*>> to_finish_ ABSL_GUARDED_BY(finish_mu_);
+  bool finish_stopping_ ABSL_GUARDED_BY(finish_mu_) = false;
+  // Last: started once everything above exists.
+  std::thread finisher_;
+  std::thread writer_;
 };
 
 }  // namespace comptoir

@@ -4,8 +4,7 @@
 
 namespace comptoir {
 
-void RecentLog::Add(uint64_t first, std::vector<Entry> entries,
-                    std::vector<std::shared_ptr<const Group>>* dropped) {
+void RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
   if (entries.empty()) return;
   auto group = std::make_shared<Group>();
   group->first = first;
@@ -13,7 +12,6 @@ void RecentLog::Add(uint64_t first, std::vector<Entry> entries,
   std::lock_guard<std::mutex> lock(mu_);
   if (!groups_.empty() &&
       groups_.back()->first + groups_.back()->entries.size() != first) {
-    if (dropped != nullptr) dropped->insert(dropped->end(), groups_.begin(), groups_.end());
     groups_.clear();
     held_ = 0;
   }
@@ -21,7 +19,6 @@ void RecentLog::Add(uint64_t first, std::vector<Entry> entries,
   groups_.push_back(std::move(group));
   while (groups_.size() > 1 && held_ - groups_.front()->entries.size() >= capacity_) {
     held_ -= groups_.front()->entries.size();
-    if (dropped != nullptr) dropped->push_back(std::move(groups_.front()));
     groups_.pop_front();
   }
 }

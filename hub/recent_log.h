@@ -53,13 +53,9 @@ class RecentLog {
   explicit RecentLog(size_t capacity) : capacity_(capacity) {}
 
   // The entries at positions first, first + 1, ..., durable in the store.
-  // Groups dropped to make room are handed back through `dropped` (the caller
-  // frees them when it suits it), or freed here if it is null.
   // Called in position order; a call that does not follow the last entry held
   // drops everything held first.
-  struct Group;
-  void Add(uint64_t first, std::vector<Entry> entries,
-           std::vector<std::shared_ptr<const Group>>* dropped = nullptr);
+  void Add(uint64_t first, std::vector<Entry> entries);
 
   // The pull batch HubLog::ReadLogFor gives `site` (its own events skipped)
   // for the positions after `after` up to `head`, within the same limits, if
@@ -69,17 +65,16 @@ class RecentLog {
                                     size_t max_scanned) const;
 
  private:
+  struct Group {
+    uint64_t first = 0;
+    std::vector<Entry> entries;
+  };
   const size_t capacity_;
   mutable std::mutex mu_;
   // Consecutive positions, oldest first; readers keep a group alive while
   // they copy from it, outside the lock.
   std::deque<std::shared_ptr<const Group>> groups_ ABSL_GUARDED_BY(mu_);
   size_t held_ ABSL_GUARDED_BY(mu_) = 0;
-};
-
-struct RecentLog::Group {
-  uint64_t first = 0;
-  std::vector<Entry> entries;
 };
 
 }  // namespace comptoir

@@ -68,7 +68,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
 
   void OnDone() override {
     service_->Unregister(this);
-    // The writer thread may have called Finish under mu_: wait until it let go.
+    // The log's finisher thread may have called Finish under mu_: wait until it let go.
     { std::lock_guard<std::mutex> lock(mu_); }
     if (!site_.empty()) LogInfo("sync: ", site_, " disconnected");
     delete this;
@@ -94,7 +94,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
     HubSession::Reply reply;
   };
 
-  // On the log's writer thread: the oldest queued push of this stream is
+  // On the log's finisher thread: the oldest queued push of this stream is
   // durable (or refused, or failed).
   void OnAppended(absl::StatusOr<PushVerdict> verdict) {
     const bool grew = verdict.ok() && !verdict->append.empty();
@@ -194,7 +194,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   void EndLocked(const grpc::Status& status) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_) return;
     if (pending_pushes_ > 0) {
-      // Finishing would let gRPC free the stream while the log's writer still
+      // Finishing would let gRPC free the stream while the log still
       // holds a push of it (and will call OnAppended). Nothing more is sent.
       if (!end_deferred_) {
         end_deferred_ = true;

@@ -3,8 +3,8 @@
 //
 // A gRPC reaction never waits for a synced write: a pushed batch is handed to
 // the log's writer thread (HubLog::AppendPushedAsync, group commit), and the
-// stream reads on; once the batch is durable the writer thread queues the
-// stream's PushAck and starts its write. Replies keep the order of the
+// stream reads on; once the batch is durable the log's finisher thread queues
+// the stream's PushAck and starts its write. Replies keep the order of the
 // messages they answer, so a node's messages are handled in order.
 //
 // Each stream keeps one write in flight with a queue behind it, and asks its

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <algorithm>
 #include <atomic>
 #include <map>
 #include <mutex>
@@ -430,49 +429,6 @@ TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
   add(2, 20);  // not after 8: what was held no longer follows on
   EXPECT_EQ(positions(5, 8), std::nullopt);
   EXPECT_EQ(positions(19, 21), (std::vector<uint64_t>{20, 21}));
-}
-
-// A centre far behind the log catches up in big pull batches (one synced
-// write each at the node); once it is close, it gets small ones, like every
-// centre following the log. Every entry arrives once, in order.
-TEST(HubLogTest, ACentreFarBehindCatchesUpInBigBatchesThenFollowsInSmallOnes) {
-  TempDir dir;
-  auto hub = HubLog::Open(dir.path()).value();
-  const int events = static_cast<int>(kCatchUpBacklogEvents + 3 * kMaxPullBatchEvents);
-  for (const std::vector<DecodedEvent>& batch : Batches("hem", events, kMaxBatchEvents)) {
-    ASSERT_TRUE(hub->AppendPushed("hem", batch).ok());
-  }
-  HubSession lille(hub.get());
-  v1::NodeMessage hello;
-  hello.mutable_hello()->set_site("lille");
-  hello.mutable_hello()->set_protocol_version(kProtocolVersion);
-  ASSERT_TRUE(lille.OnNodeMessage(hello).end.ok());
-  uint64_t next_seq = 1;
-  std::vector<int> sizes;
-  while (lille.node_cursor() < hub->LogHead()) {
-    absl::StatusOr<std::optional<v1::HubMessage>> pull = lille.NextPull();
-    ASSERT_TRUE(pull.ok()) << pull.status();
-    ASSERT_TRUE(pull->has_value());
-    const v1::PullBatch& batch = (*pull)->pull();
-    const uint64_t behind = hub->LogHead() - (batch.entries(0).position() - 1);
-    EXPECT_LE(static_cast<size_t>(batch.entries_size()),
-              behind > kCatchUpBacklogEvents ? kMaxPullBatchEvents : kMaxBatchEvents)
-        << behind << " behind";
-    sizes.push_back(batch.entries_size());
-    for (const v1::LogEntry& entry : batch.entries()) {
-      if (!entry.has_event()) continue;  // the hub's own events come first
-      absl::StatusOr<DecodedEvent> event = DecodeRecord(entry.event());
-      ASSERT_TRUE(event.ok());
-      if (event->core.origin() == "hem") EXPECT_EQ(event->core.seq(), next_seq++);
-    }
-    v1::NodeMessage ack;
-    ack.mutable_pull_ack()->set_cursor(batch.through());
-    ASSERT_TRUE(lille.OnNodeMessage(ack).end.ok());
-  }
-  EXPECT_EQ(next_seq, static_cast<uint64_t>(events) + 1);
-  EXPECT_EQ(sizes.front(), static_cast<int>(kMaxPullBatchEvents)) << "catching up";
-  EXPECT_NE(std::find(sizes.begin(), sizes.end(), static_cast<int>(kMaxBatchEvents)), sizes.end())
-      << "following";
 }
 
 }  // namespace
