@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -343,6 +344,20 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
   const std::vector<std::string> readers = {"hem", "lille", "caudry", "valenciennes"};
   std::map<std::string, std::string> from_memory;  // "site after limit" -> serialised batch
   uint64_t head = 0;
+  // Every pull of every reader, from every position, within every limit.
+  auto EveryPull = [&](HubLog& hub,
+                       const std::function<void(const std::string&, const v1::PullBatch&)>& seen) {
+    for (const std::string& site : readers) {
+      for (uint64_t after = 0; after < head; ++after) {
+        for (size_t l = 0; l < limits.size(); ++l) {
+          absl::StatusOr<v1::PullBatch> batch =
+              hub.ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
+          ASSERT_TRUE(batch.ok()) << batch.status();
+          seen(absl::StrCat(site, " after ", after, " limit ", l), *batch);
+        }
+      }
+    }
+  };
   {
     auto hub = HubLog::Open(dir.path()).value();
     // Half through the streams' asynchronous path (the kept entries share
@@ -363,32 +378,16 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
                           absl::Seconds(30)));
     }
     head = hub->LogHead();
-    for (const std::string& site : readers) {
-      for (uint64_t after = 0; after < head; ++after) {
-        for (size_t l = 0; l < limits.size(); ++l) {
-          absl::StatusOr<v1::PullBatch> batch =
-              hub->ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
-          ASSERT_TRUE(batch.ok()) << batch.status();
-          from_memory[absl::StrCat(site, " ", after, " ", l)] = batch->SerializeAsString();
-        }
-      }
-    }
+    EveryPull(*hub, [&](const std::string& key, const v1::PullBatch& batch) {
+      from_memory[key] = batch.SerializeAsString();
+    });
     EXPECT_GT(hub->pull_counts().from_memory, 0u);
     EXPECT_GT(hub->pull_counts().from_store, 0u) << "pulls that reach the unsettled answer";
   }
   auto reopened = HubLog::Open(dir.path()).value();
-  for (const std::string& site : readers) {
-    for (uint64_t after = 0; after < head; ++after) {
-      for (size_t l = 0; l < limits.size(); ++l) {
-        absl::StatusOr<v1::PullBatch> batch =
-            reopened->ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
-        ASSERT_TRUE(batch.ok()) << batch.status();
-        EXPECT_EQ(batch->SerializeAsString(), from_memory[absl::StrCat(site, " ", after, " ", l)])
-            << site << " after " << after << " limit " << l << ":\n"
-            << batch->DebugString();
-      }
-    }
-  }
+  EveryPull(*reopened, [&](const std::string& key, const v1::PullBatch& batch) {
+    EXPECT_EQ(batch.SerializeAsString(), from_memory[key]) << key << ":\n" << batch.DebugString();
+  });
   EXPECT_EQ(reopened->pull_counts().from_memory, 0u);
 }
 
