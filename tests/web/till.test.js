@@ -259,6 +259,14 @@ test('the back office: a family and its referral, a donation near its date, a tr
   await page.fill('#rcv-product', 'EPI-LAIT-1L');
   await page.fill('#rcv-quantity', '12');
   await page.selectOption('#rcv-donor', 'leclerc');
+  // The lists reload each time a screen is shown: a choice already made in a
+  // form being filled in stays what the volunteer chose.
+  await page.$eval('#rcv-donor', (select) => { select.options[0].dataset.before = 'yes'; });
+  await page.click('.tabs >> text=Vente');
+  await page.click('.tabs >> text=Stock');
+  await waitFor('the donors list reloaded', async () =>
+    page.$eval('#rcv-donor', (select) => !select.options[0].dataset.before));
+  assert.equal(await page.inputValue('#rcv-donor'), 'leclerc', 'the donor chosen stays chosen');
   await page.fill('#rcv-lot', 'L2612');
   await page.selectOption('#rcv-kind', 'DLC');
   await page.fill('#rcv-day', dayPlus(3));

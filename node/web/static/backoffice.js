@@ -1,7 +1,7 @@
 // The back-office screens: families and referrals, stock and donations,
 // transfers between centres, workshops.
 import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
-  showInfo, till } from './common.js';
+  replaceOptions, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
 import { askArrival } from './arrival.js';
@@ -182,7 +182,7 @@ export async function loadWorkshops() {
   // Seats are recorded, and travel, only at the organising centre: another
   // centre's workshop shows its date and places, not who registered.
   const mine = (w) => !site || w.site === site;
-  $('seat-workshop').replaceChildren(...list.workshops.filter(mine).map((w) =>
+  replaceOptions($('seat-workshop'), ...list.workshops.filter(mine).map((w) =>
     el('option', { value: w.workshopId, textContent: `${w.theme} — ${frenchDay(w.day)} (${w.workshopId})` })));
   const attendance = (w, seat, attended) => attempt(async () => {
     await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });

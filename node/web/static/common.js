@@ -85,6 +85,15 @@ export function el(tag, props, ...children) {
 
 // ---------- messages ----------
 
+// Replaces a <select>'s options, keeping what the volunteer chose if it is
+// still offered: lists reload each time a screen is shown, and a choice must
+// not silently change under a form being filled in.
+export function replaceOptions(select, ...options) {
+  const chosen = select.value;
+  select.replaceChildren(...options);
+  if (options.some((option) => option.value === chosen)) select.value = chosen;
+}
+
 export function showMessage(text, kind) {
   const box = $('message');
   box.textContent = text;
@@ -116,9 +125,9 @@ export async function loadCatalogue() {
   const ids = $('product-ids');
   ids.replaceChildren(...catalogue.products.filter((p) => !p.withdrawn)
     .map((p) => el('option', { value: p.productId, label: p.name })));
-  $('ref-prescriber').replaceChildren(...catalogue.prescribers
+  replaceOptions($('ref-prescriber'), ...catalogue.prescribers
     .map((p) => el('option', { value: p.prescriberId, textContent: p.name })));
-  $('rcv-donor').replaceChildren(el('option', { value: '', textContent: 'Non renseigné' }),
+  replaceOptions($('rcv-donor'), el('option', { value: '', textContent: 'Non renseigné' }),
     ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })));
 }
 

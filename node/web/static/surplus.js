@@ -2,17 +2,15 @@
 // (ListSurplus, ListNeeds): marking units of one of this centre's lots as
 // surplus (MarkSurplus), this centre's minimum for a product (SetMinimum), and
 // asking the centre that has a surplus for some of it (a transfer request).
-import { $, attempt, el, expiryText, productNamed, showInfo, till } from './common.js';
+import { $, attempt, el, expiryText, productNamed, replaceOptions, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { lotLabel } from './stock_adjust.js';
 
 async function loadOwnLots() {
   const report = await attempt(() => till('GetStock', {}));
   if (!report) return;
-  const chosen = $('mark-lot').value;
-  $('mark-lot').replaceChildren(...report.products.flatMap((level) => level.lots.map((lot) =>
+  replaceOptions($('mark-lot'), ...report.products.flatMap((level) => level.lots.map((lot) =>
     el('option', { value: lot.lotId, textContent: `${level.product.name} : ${lotLabel(lot)}` }))));
-  if (chosen) $('mark-lot').value = chosen;
 }
 
 function requestCell(entry) {
