@@ -106,9 +106,7 @@ absl::Status SimWorld::ProposeTransfer(Node& node) {
   item->set_quantity(1 + static_cast<int64_t>(random_() % 40));
   absl::StatusOr<v1::TransferView> proposed = node.till->ProposeTransfer(request);
   if (!proposed.ok()) {
-    if (IsRefusal(proposed.status())) return absl::OkStatus();
-    return absl::Status(proposed.status().code(),
-                        absl::StrCat(node.site, " transfer proposal: ", proposed.status().message()));
+    return UnlessRefused(node.site, "transfer proposal", proposed.status());
   }
   ++counts_.transfers_proposed;
   return ConfirmTransfer(node, *proposed, v1::EventCore::kTransferProposed, {});
@@ -129,9 +127,7 @@ absl::Status SimWorld::Answer(Node& node, const v1::TransferView& proposal) {
   if (!request.accept()) request.set_reason("pas de place en réserve");
   absl::StatusOr<v1::TransferView> answered = node.till->AnswerTransfer(request);
   if (!answered.ok()) {
-    if (IsRefusal(answered.status())) return absl::OkStatus();
-    return absl::Status(answered.status().code(),
-                        absl::StrCat(node.site, " transfer answer: ", answered.status().message()));
+    return UnlessRefused(node.site, "transfer answer", answered.status());
   }
   if (!request.accept()) ++counts_.transfers_cancelled;
   return ConfirmTransfer(node, *answered, v1::EventCore::kTransferAnswered, {});
@@ -149,9 +145,7 @@ absl::Status SimWorld::CancelTransfer(Node& preferred) {
   request.set_reason("plus besoin");
   absl::StatusOr<v1::TransferView> cancelled = node.till->CancelTransfer(request);
   if (!cancelled.ok()) {
-    if (IsRefusal(cancelled.status())) return absl::OkStatus();
-    return absl::Status(cancelled.status().code(),
-                        absl::StrCat(node.site, " transfer cancel: ", cancelled.status().message()));
+    return UnlessRefused(node.site, "transfer cancel", cancelled.status());
   }
   ++counts_.transfers_cancelled;
   return ConfirmTransfer(node, *cancelled, v1::EventCore::kTransferCancelled, {});
@@ -170,9 +164,7 @@ absl::Status SimWorld::Ship(Node& node, const v1::TransferView& accepted) {
   request.set_transfer_id(transfer->transfer_id());
   absl::StatusOr<v1::TransferView> shipped = node.till->ShipTransfer(request);
   if (!shipped.ok()) {
-    if (IsRefusal(shipped.status())) return absl::OkStatus();
-    return absl::Status(shipped.status().code(),
-                        absl::StrCat(node.site, " transfer shipment: ", shipped.status().message()));
+    return UnlessRefused(node.site, "transfer shipment", shipped.status());
   }
   std::map<std::string, int64_t> change;
   for (const v1::ShippedLot& lot : shipped->shipped()) change[lot.product_id()] -= lot.quantity();
@@ -211,9 +203,7 @@ absl::Status SimWorld::ReceiveShipment(Node& node, const v1::TransferView& shipm
   }
   absl::StatusOr<v1::TransferView> received = node.till->ReceiveTransfer(request);
   if (!received.ok()) {
-    if (IsRefusal(received.status())) return absl::OkStatus();
-    return absl::Status(received.status().code(),
-                        absl::StrCat(node.site, " transfer receipt: ", received.status().message()));
+    return UnlessRefused(node.site, "transfer receipt", received.status());
   }
   std::map<std::string, int64_t> change;
   for (const v1::ReceiveItemRequest& item : request.items()) {
@@ -287,9 +277,7 @@ absl::Status SimWorld::EditFamily(Node& node) {
   }
   absl::StatusOr<v1::FamilyView> updated = node.till->UpdateFamily(request);
   if (!updated.ok()) {
-    if (IsRefusal(updated.status())) return absl::OkStatus();
-    return absl::Status(updated.status().code(),
-                        absl::StrCat(node.site, " family edit: ", updated.status().message()));
+    return UnlessRefused(node.site, "family edit", updated.status());
   }
   node.ledger[OwnSeq(node)] = event;
   ++counts_.confirmed;

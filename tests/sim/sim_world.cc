@@ -18,6 +18,12 @@ constexpr int64_t kMaxClockOffsetMs = 12LL * 3600 * 1000;
 
 }  // namespace
 
+absl::Status SimWorld::UnlessRefused(absl::string_view site, absl::string_view what,
+                                     const absl::Status& status) {
+  if (IsRefusal(status)) return absl::OkStatus();
+  return absl::Status(status.code(), absl::StrCat(site, " ", what, ": ", status.message()));
+}
+
 bool SimWorld::IsRefusal(const absl::Status& status) {
   switch (status.code()) {
     case absl::StatusCode::kInternal:
@@ -292,9 +298,7 @@ absl::Status SimWorld::Sell(Node& node) {
   const std::string request_id = absl::StrCat(node.site, "-", ++requests_);
   absl::StatusOr<v1::RecordSaleResponse> sale = SellAt(*node.till, shop, quantity, request_id);
   if (!sale.ok()) {
-    if (IsRefusal(sale.status())) return absl::OkStatus();
-    return absl::Status(sale.status().code(),
-                        absl::StrCat(node.site, " sale: ", sale.status().message()));
+    return UnlessRefused(node.site, "sale", sale.status());
   }
   OwnEvent event;
   event.kind = OwnEvent::kSale;
@@ -347,9 +351,7 @@ absl::Status SimWorld::Void(Node& node) {
   request.set_reason("erreur de saisie");
   absl::StatusOr<v1::VoidSaleResponse> voided = node.till->VoidSale(request);
   if (!voided.ok()) {
-    if (IsRefusal(voided.status())) return absl::OkStatus();
-    return absl::Status(voided.status().code(),
-                        absl::StrCat(node.site, " void: ", voided.status().message()));
+    return UnlessRefused(node.site, "void", voided.status());
   }
   OwnEvent event;
   event.kind = OwnEvent::kVoid;
@@ -369,9 +371,7 @@ absl::Status SimWorld::ReceiveStock(Node& node) {
   request.set_quantity(1 + static_cast<int64_t>(random_() % 20));
   absl::StatusOr<v1::Lot> lot = node.till->ReceiveStock(request);
   if (!lot.ok()) {
-    if (IsRefusal(lot.status())) return absl::OkStatus();
-    return absl::Status(lot.status().code(),
-                        absl::StrCat(node.site, " stock: ", lot.status().message()));
+    return UnlessRefused(node.site, "stock", lot.status());
   }
   OwnEvent event;
   event.kind = OwnEvent::kStock;

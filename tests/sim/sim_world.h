@@ -129,6 +129,11 @@ class SimWorld {
   // Failures a till or a stream may legitimately answer under faults;
   // anything else (Internal, DataLoss, Unknown...) is a bug the simulation reports.
   static bool IsRefusal(const absl::Status& status);
+  // What a step returns when the till did not do what `site` asked for
+  // (`what`: "sale", "transfer answer"...): OK for a refusal (the step simply
+  // did not happen), otherwise the failure, naming the site and the step.
+  static absl::Status UnlessRefused(absl::string_view site, absl::string_view what,
+                                    const absl::Status& status);
   // Whether the hub's `core` is the event the sim confirmed as `event`.
   static bool Matches(const v1::EventCore& core, const OwnEvent& event);
   struct Node {
