@@ -20,8 +20,58 @@ absl::StatusOr<v1::NodeMessage> NodeSession::Start() {
   return message;
 }
 
+DecodedPull DecodePull(v1::PullBatch batch) {
+  DecodedPull pull;
+  pull.events.reserve(static_cast<size_t>(batch.entries_size()));
+  for (v1::LogEntry& entry : *batch.mutable_entries()) {
+    if (entry.has_withheld()) {
+      pull.events.push_back(absl::FailedPreconditionError("a withheld link"));
+    } else {
+      pull.events.push_back(DecodeRecord(std::move(*entry.mutable_event())));
+    }
+  }
+  pull.batch = std::move(batch);
+  return pull;
+}
+
+PreparedHubMessage PrepareHubMessage(v1::HubMessage message) {
+  PreparedHubMessage prepared;
+  if (message.has_pull()) {
+    prepared.pull = DecodePull(std::move(*message.mutable_pull()));
+  } else {
+    prepared.message = std::move(message);
+  }
+  return prepared;
+}
+
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
     const v1::HubMessage& message) {
+  std::vector<PreparedHubMessage> one;
+  one.push_back(PrepareHubMessage(message));
+  return OnHubMessages(one);
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessages(
+    const std::vector<PreparedHubMessage>& messages) {
+  std::vector<v1::NodeMessage> out;
+  for (size_t i = 0; i < messages.size();) {
+    std::vector<v1::NodeMessage> reply;
+    if (messages[i].pull.has_value()) {
+      std::vector<const DecodedPull*> pulls;
+      for (; i < messages.size() && messages[i].pull.has_value(); ++i) {
+        pulls.push_back(&*messages[i].pull);
+      }
+      ASSIGN_OR_RETURN(reply, OnPulls(pulls));
+    } else {
+      ASSIGN_OR_RETURN(reply, OnOther(messages[i].message));
+      ++i;
+    }
+    for (v1::NodeMessage& message : reply) out.push_back(std::move(message));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnOther(const v1::HubMessage& message) {
   if (!started_) return absl::FailedPreconditionError("hub message before Hello was sent");
   switch (message.msg_case()) {
     case v1::HubMessage::kWelcome:
@@ -29,11 +79,9 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
     case v1::HubMessage::kPushAck:
       if (!welcomed_) return absl::InternalError("hub sent PushAck before Welcome");
       return OnPushAck(message.push_ack());
-    case v1::HubMessage::kPull:
-      if (!welcomed_) return absl::InternalError("hub sent PullBatch before Welcome");
-      return OnPull(message.pull());
     case v1::HubMessage::kError:
       return ToStatus(message.error());
+    case v1::HubMessage::kPull:  // prepared into a DecodedPull: OnPulls
     case v1::HubMessage::MSG_NOT_SET:
       break;
   }
@@ -101,9 +149,11 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPushAck(const v1::Pu
   return FillPushWindow();
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPull(const v1::PullBatch& batch) {
-  // The cursor moves to `through`: it must not claim more than the batch and
-  // the hub's log hold.
+namespace {
+
+// The cursor moves to `through`: it must not claim more than the batch and the
+// hub's log hold.
+absl::Status CheckPullBatch(const v1::PullBatch& batch) {
   uint64_t last = 0;
   for (const v1::LogEntry& entry : batch.entries()) {
     if (entry.position() <= last) {
@@ -118,9 +168,28 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPull(const v1::PullB
         "hub sent a pull batch through position ", batch.through(), " with entries up to ", last,
         " and a log head of ", batch.log_head(), ": nothing applied"));
   }
-  RETURN_IF_ERROR(store_->ApplyPulled(epoch_, batch));
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPulls(
+    const std::vector<const DecodedPull*>& pulls) {
+  if (!started_) return absl::FailedPreconditionError("hub message before Hello was sent");
+  if (!welcomed_) return absl::InternalError("hub sent PullBatch before Welcome");
+  // The batches before a malformed one are applied, as they would have been
+  // had they come one by one.
+  std::vector<const DecodedPull*> valid;
+  absl::Status malformed;
+  for (const DecodedPull* pull : pulls) {
+    malformed = CheckPullBatch(pull->batch);
+    if (!malformed.ok()) break;
+    valid.push_back(pull);
+  }
+  if (!valid.empty()) RETURN_IF_ERROR(store_->ApplyPulled(epoch_, valid));
+  RETURN_IF_ERROR(malformed);
   std::vector<v1::NodeMessage> out(1);
-  out[0].mutable_pull_ack()->set_cursor(batch.through());
+  out[0].mutable_pull_ack()->set_cursor(valid.back()->batch.through());
   return out;
 }
 

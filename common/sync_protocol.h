@@ -53,6 +53,18 @@ struct NodeCursor {
   uint64_t position = 0;   // last hub log position applied
 };
 
+// A pull batch with its events decoded (parsed, checked, hashed): the costly
+// part of applying it, done by DecodePull as the batch arrives, so that a node
+// decodes the next batch while it applies the ones before (node/sync_client.cc).
+struct DecodedPull {
+  // The batch as received; the events of its entries are moved into `events`.
+  v1::PullBatch batch;
+  // One per entry, in order: its event decoded, or why it cannot be (for an
+  // entry holding a withheld link: unused).
+  std::vector<absl::StatusOr<DecodedEvent>> events;
+};
+DecodedPull DecodePull(v1::PullBatch batch);
+
 // What the node session needs from the node's storage.
 class NodeSyncStore {
  public:
@@ -69,12 +81,16 @@ class NodeSyncStore {
   virtual absl::StatusOr<NodeCursor> Cursor() = 0;
   // Starts following a different hub log: cursor = {epoch, 0}.
   virtual absl::Status ResetCursor(uint64_t hub_epoch) = 0;
-  // Applies the batch's entries (skipping those already held; keeping a
+  // Applies each batch's entries (skipping those already held; keeping a
   // withheld link as its origin's new chain head, unfolded) together with
-  // cursor = {hub_epoch, batch.through()}, atomically and durably. Returns an
-  // error, having written nothing, if an entry does not link to its chain, or
-  // is one of the node's own events beyond its head while it is not recovering.
-  virtual absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) = 0;
+  // cursor = {hub_epoch, last batch's through()}, atomically and durably, in
+  // one write for all the batches (a node far behind pays one sync for all it
+  // has received). A batch is refused as a whole if an entry does not link to
+  // its chain, or is one of the node's own events beyond its head while it is
+  // not recovering: the batches before it are applied, the error returned, and
+  // nothing of it or after it is written.
+  virtual absl::Status ApplyPulled(uint64_t hub_epoch,
+                                   const std::vector<const DecodedPull*>& pulls) = 0;
   // The hub holds the node's own events up to `high_water`.
   virtual absl::Status RecordAcked(uint64_t high_water) = 0;
   // Whether the node is recovering its own history from the hub (and refuses
@@ -86,6 +102,14 @@ class NodeSyncStore {
   virtual absl::Status SetRecoveryTarget(uint64_t target) = 0;
 };
 
+// A hub message made ready for NodeSession::OnHubMessages by PrepareHubMessage,
+// which may run on another thread: a pull batch is decoded (DecodePull).
+struct PreparedHubMessage {
+  v1::HubMessage message;  // a pull's batch is moved into `pull`
+  std::optional<DecodedPull> pull;
+};
+PreparedHubMessage PrepareHubMessage(v1::HubMessage message);
+
 class NodeSession {
  public:
   // `store` is not owned and must outlive the session.
@@ -96,6 +120,10 @@ class NodeSession {
   // Handles one hub message; returns what to send. An error means: close the
   // stream and retry later (the status says why).
   absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessage(const v1::HubMessage& message);
+  // Handles messages in order, as OnHubMessage would one by one, except that
+  // consecutive pull batches are applied in one write and acknowledged once.
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessages(
+      const std::vector<PreparedHubMessage>& messages);
   // New own events exist: returns the pushes the window allows now.
   absl::StatusOr<std::vector<v1::NodeMessage>> OnLocalAppend();
 
@@ -106,7 +134,10 @@ class NodeSession {
  private:
   absl::StatusOr<std::vector<v1::NodeMessage>> OnWelcome(const v1::Welcome& welcome);
   absl::StatusOr<std::vector<v1::NodeMessage>> OnPushAck(const v1::PushAck& ack);
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnPull(const v1::PullBatch& batch);
+  // A message other than a pull batch.
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnOther(const v1::HubMessage& message);
+  // Consecutive pull batches, applied in one write.
+  absl::StatusOr<std::vector<v1::NodeMessage>> OnPulls(const std::vector<const DecodedPull*>& pulls);
   absl::StatusOr<std::vector<v1::NodeMessage>> FillPushWindow();
 
   NodeSyncStore* store_;

@@ -194,36 +194,64 @@ absl::Status NodeStore::ResetCursor(uint64_t hub_epoch) {
   return absl::OkStatus();
 }
 
-absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pulled) {
+absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) {
+  const DecodedPull pull = DecodePull(batch);
+  return ApplyPulled(hub_epoch, std::vector<const DecodedPull*>{&pull});
+}
+
+absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch,
+                                    const std::vector<const DecodedPull*>& pulls) {
   std::lock_guard<std::mutex> lock(mu_);
   if (hub_epoch != sync_.hub_epoch) {
     return absl::FailedPreconditionError("pulled batch from another hub epoch than the cursor's");
   }
   Batch batch;
+  SyncState state = sync_;
   uint64_t max_hlc = 0;
-  for (const v1::LogEntry& entry : pulled.entries()) {
+  for (size_t k = 0; k < pulls.size(); ++k) {
+    const absl::Status staged = StagePulled(batch, *pulls[k], &state, &max_hlc);
+    if (staged.ok()) continue;
+    // Nothing of batch k may be written: the batches before it are staged
+    // again, alone (a refusal is rare; the group's batch cannot be cut back).
+    if (k == 0) return staged;
+    batch = Batch();
+    state = sync_;
+    max_hlc = 0;
+    for (size_t j = 0; j < k; ++j) RETURN_IF_ERROR(StagePulled(batch, *pulls[j], &state, &max_hlc));
+    RETURN_IF_ERROR(CommitPulled(batch, state, max_hlc));
+    return staged;
+  }
+  return CommitPulled(batch, state, max_hlc);
+}
+
+absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncState* state,
+                                    uint64_t* max_hlc) {
+  for (int i = 0; i < pull.batch.entries_size(); ++i) {
+    const v1::LogEntry& entry = pull.batch.entries(i);
     if (entry.has_withheld()) {
       RETURN_IF_ERROR(StageWithheldLink(batch, entry));
       continue;
     }
-    ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(entry.event()));
-    const std::string name = absl::StrCat(event.core.origin(), "/", event.core.seq());
+    const absl::StatusOr<DecodedEvent>& decoded = pull.events[static_cast<size_t>(i)];
+    RETURN_IF_ERROR(decoded.status());
+    const DecodedEvent& event = *decoded;
     const bool own = event.core.origin() == site_;
     ASSIGN_OR_RETURN(ChainHead head, log_.Head(event.core.origin(), &batch));
+    auto name = [&] { return absl::StrCat(event.core.origin(), "/", event.core.seq()); };
     switch (CheckLink(head, event)) {
       case Link::kNext:
         if (own && !recovery_.has_value()) {
           // Only this node writes its own chain; the hub hands it back only
           // while the node is recovering it (common/sync_protocol.h).
           return absl::FailedPreconditionError(absl::StrCat(
-              "the hub sent ", name, ", an event of this centre that it does not hold (it holds "
-              "its own events up to ", head.seq, ") while not recovering: nothing applied; if "
-              "this centre's data was lost, restart it with --recover-from-hub"));
+              "the hub sent ", name(), ", an event of this centre that it does not hold (it "
+              "holds its own events up to ", head.seq, ") while not recovering: nothing applied; "
+              "if this centre's data was lost, restart it with --recover-from-hub"));
         }
         RETURN_IF_ERROR(log_.Stage(batch, event));
         // Our own history coming back: ids and retries must go on from it.
         if (own) RETURN_IF_ERROR(StageOwnIndexes(*store_, batch, prefix_, event));
-        max_hlc = std::max<uint64_t>(max_hlc, event.core.hlc());
+        *max_hlc = std::max<uint64_t>(*max_hlc, event.core.hlc());
         break;
       case Link::kAlreadyHeld:
         if (own) {
@@ -232,22 +260,25 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& pul
                            store_->Get(Column::kEvents, EventKey(site_, event.core.seq()), &batch));
           if (held.has_value() && *held != event.record.core()) {
             return absl::DataLossError(absl::StrCat(
-                "fork: the hub's ", name, " differs from this node's; nothing overwritten, sync "
+                "fork: the hub's ", name(), " differs from this node's; nothing overwritten, sync "
                 "stopped until someone sorts it out"));
           }
         }
         break;  // re-delivery: applied before
       case Link::kGap:
-        return absl::DataLossError(absl::StrCat("hub sent ", name, " but this node holds ",
+        return absl::DataLossError(absl::StrCat("hub sent ", name(), " but this node holds ",
                                                 event.core.origin(), " only up to ", head.seq));
       case Link::kBrokenChain:
         return absl::DataLossError(
-            absl::StrCat("hub sent ", name, " which does not chain to this node's copy of ",
+            absl::StrCat("hub sent ", name(), " which does not chain to this node's copy of ",
                          event.core.origin(), "/", head.seq));
     }
   }
-  SyncState state = sync_;
-  state.cursor = std::max(state.cursor, pulled.through());
+  state->cursor = std::max(state->cursor, pull.batch.through());
+  return absl::OkStatus();
+}
+
+absl::Status NodeStore::CommitPulled(Batch& batch, const SyncState& state, uint64_t max_hlc) {
   StageSyncState(batch, state);
   bool recovered = false;
   if (recovery_.has_value() && *recovery_ > 0) {

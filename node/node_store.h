@@ -113,7 +113,10 @@ class NodeStore : public NodeSyncStore {
   absl::StatusOr<std::optional<v1::EventRecord>> ReadOwnAt(uint64_t seq) override;
   absl::StatusOr<NodeCursor> Cursor() override;
   absl::Status ResetCursor(uint64_t hub_epoch) override;
-  absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) override;
+  absl::Status ApplyPulled(uint64_t hub_epoch,
+                           const std::vector<const DecodedPull*>& pulls) override;
+  // One batch as it comes off the wire (tests and simulations).
+  absl::Status ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch);
   absl::Status RecordAcked(uint64_t high_water) override;
   bool Recovering() override;
   absl::Status SetRecoveryTarget(uint64_t target) override;
@@ -137,6 +140,13 @@ class NodeStore : public NodeSyncStore {
   absl::Status StageWithheldLink(Batch& batch, const v1::LogEntry& entry)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void StageSyncState(Batch& batch, const SyncState& state);
+  // Stages one pulled batch (ApplyPulled); `state` gets its cursor, `max_hlc`
+  // the latest clock reading of the events staged.
+  absl::Status StagePulled(Batch& batch, const DecodedPull& pull, SyncState* state,
+                           uint64_t* max_hlc) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Writes what StagePulled staged, with the cursor and the end of a recovery.
+  absl::Status CommitPulled(Batch& batch, const SyncState& state, uint64_t max_hlc)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string site_;
   const std::string prefix_;

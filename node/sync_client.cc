@@ -157,7 +157,7 @@ absl::Status SyncClient::RunStream() {
     hub_ended = true;
   }
   while (result.ok()) {
-    std::deque<v1::HubMessage> inbox;
+    std::vector<v1::HubMessage> received;
     bool local = false;
     bool read_done = false;
     {
@@ -167,28 +167,34 @@ absl::Status SyncClient::RunStream() {
         result = absl::CancelledError("stopping");
         break;
       }
-      inbox.swap(inbox_);
+      received.swap(inbox_);
       local = local_append_;
       local_append_ = false;
       read_done = read_done_;
     }
-    std::vector<v1::NodeMessage> out;
-    for (const v1::HubMessage& message : inbox) {
-      absl::StatusOr<std::vector<v1::NodeMessage>> reply = session.OnHubMessage(message);
-      if (!reply.ok()) {
-        result = reply.status();
-        break;
-      }
-      if (message.has_welcome()) {
+    // Everything received meanwhile at once: pull batches that queued up while
+    // the previous ones were applied are applied in one write.
+    std::vector<PreparedHubMessage> inbox;
+    for (v1::HubMessage& message : received) inbox.push_back(PrepareHubMessage(std::move(message)));
+    const bool was_welcomed = session.welcomed();
+    absl::StatusOr<std::vector<v1::NodeMessage>> replies = session.OnHubMessages(inbox);
+    if (!was_welcomed && session.welcomed()) {
+      for (const PreparedHubMessage& message : inbox) {
+        if (!message.message.has_welcome()) continue;
         LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ",
-                message.welcome().hub_epoch(), ", hub holds our events up to ",
-                message.welcome().high_water(), ")");
-        std::lock_guard<std::mutex> lock(mu_);
-        state_.connected = true;
-        state_.offline_since_unix_ms = 0;
-        state_.last_error.clear();
+                message.message.welcome().hub_epoch(), ", hub holds our events up to ",
+                message.message.welcome().high_water(), ")");
       }
-      for (v1::NodeMessage& m : *reply) out.push_back(std::move(m));
+      std::lock_guard<std::mutex> lock(mu_);
+      state_.connected = true;
+      state_.offline_since_unix_ms = 0;
+      state_.last_error.clear();
+    }
+    std::vector<v1::NodeMessage> out;
+    if (replies.ok()) {
+      out = std::move(*replies);
+    } else {
+      result = replies.status();
     }
     if (!result.ok()) break;
     if (local) {

@@ -88,7 +88,7 @@ class SyncClient {
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool local_append_ ABSL_GUARDED_BY(mu_) = false;
   bool read_done_ ABSL_GUARDED_BY(mu_) = false;
-  std::deque<v1::HubMessage> inbox_ ABSL_GUARDED_BY(mu_);
+  std::vector<v1::HubMessage> inbox_ ABSL_GUARDED_BY(mu_);
   grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
   State state_ ABSL_GUARDED_BY(mu_);
 };

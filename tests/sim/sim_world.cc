@@ -196,9 +196,9 @@ absl::Status SimWorld::Run(int steps) {
 // The schedule's menu: each action's weight (per thousand) and name.
 enum Action {
   kSell, kRetrySale, kVoid, kReceiveStock, kProposeTransfer, kAnswerTransfer, kCancelTransfer,
-  kShipTransfer, kReceiveTransfer, kEditFamily, kDeliverUp, kDeliverDown, kDisconnect, kConnect,
-  kZombie, kReplayPull, kReplayPush, kClockJump, kPowerCutNode, kPowerCutHub, kBackup,
-  kBackupHub, kLoseDisk, kRestoreNode, kRestoreHub, kHeal, kActionCount
+  kShipTransfer, kReceiveTransfer, kEditFamily, kDeliverUp, kDeliverDown, kDeliverDownTogether,
+  kDisconnect, kConnect, kZombie, kReplayPull, kReplayPush, kClockJump, kPowerCutNode,
+  kPowerCutHub, kBackup, kBackupHub, kLoseDisk, kRestoreNode, kRestoreHub, kHeal, kActionCount
 };
 constexpr struct {
   int weight;
@@ -207,7 +207,8 @@ constexpr struct {
     {130, "sell"}, {30, "retry a sale"}, {30, "void"}, {30, "receive stock"},
     {35, "propose a transfer"}, {40, "answer a transfer"}, {5, "cancel a transfer"},
     {35, "ship a transfer"}, {35, "receive a transfer"}, {30, "edit a family"},
-    {130, "deliver up"}, {130, "deliver down"}, {40, "drop connection"}, {90, "connect"},
+    {130, "deliver up"}, {100, "deliver down"}, {30, "deliver down all queued at once"},
+    {40, "drop connection"}, {90, "connect"},
     {30, "late delivery from a dead stream"}, {20, "old pull again"}, {20, "old push again"},
     {35, "clock jump"}, {15, "power cut"}, {5, "hub power cut"}, {25, "backup"},
     {10, "hub backup"}, {10, "disk lost"}, {10, "restore from backup"},
@@ -234,7 +235,8 @@ absl::Status SimWorld::Step() {
     case kReceiveTransfer: return ReceiveTransfer(node);
     case kEditFamily: return EditFamily(node);
     case kDeliverUp: return DeliverUp(node);
-    case kDeliverDown: return DeliverDown(node);
+    case kDeliverDown: return DeliverDown(node, /*together=*/false);
+    case kDeliverDownTogether: return DeliverDown(node, /*together=*/true);
     case kDisconnect:  // the hub may not notice at once
       Disconnect(node, random_() % 2 == 0);
       return absl::OkStatus();
@@ -401,12 +403,21 @@ absl::Status SimWorld::DeliverUp(Node& node) {
   return WireError(node);
 }
 
-absl::Status SimWorld::DeliverDown(Node& node) {
+absl::Status SimWorld::DeliverDown(Node& node, bool together) {
   if (!node.wire) return absl::OkStatus();
   if (!node.wire->closed() && node.wire->down().empty()) node.wire->FillPulls();
-  const bool pull = !node.wire->down().empty() && node.wire->down().front().has_pull();
-  if (pull) node.last_pull = node.wire->down().front().pull();
-  if (node.wire->DeliverDown()) ++counts_.messages;
+  // The last pull batch delivered is the one an old delivery may bring again.
+  const size_t delivered = together ? node.wire->down().size()
+                                    : std::min<size_t>(1, node.wire->down().size());
+  bool pull = false;
+  for (size_t i = 0; i < delivered; ++i) {
+    if (!node.wire->down()[i].has_pull()) continue;
+    node.last_pull = node.wire->down()[i].pull();
+    pull = true;
+  }
+  if (together ? node.wire->DeliverDownTogether() : node.wire->DeliverDown()) {
+    counts_.messages += delivered;
+  }
   // A batch belongs to the hub log it was read from: remember which.
   if (pull) node.last_pull_epoch = node.store->Cursor().value_or(NodeCursor{}).hub_epoch;
   return WireError(node);

@@ -207,7 +207,8 @@ class SimWorld {
   // Family records identical everywhere, each field the greatest edit's.
   absl::Status CheckFamilies(const std::map<std::string, std::map<uint64_t, OwnEvent>>& confirmed);
   void Disconnect(Node& node, bool keep_zombie);
-  absl::Status DeliverDown(Node& node);
+  // One queued message, or (together) all of them at once.
+  absl::Status DeliverDown(Node& node, bool together);
   absl::Status DeliverUp(Node& node);
   absl::Status ReplayPull(Node& node);
   absl::Status ReplayPush(Node& node);

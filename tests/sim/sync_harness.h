@@ -61,6 +61,22 @@ class SyncWire {
     return true;
   }
 
+  // Delivers every queued hub -> node message at once, as the node's client
+  // does with what arrived while it was busy (consecutive pull batches are
+  // applied together); false if none.
+  bool DeliverDownTogether() {
+    if (closed()) return false;
+    if (down_.empty()) FillPulls();
+    if (down_.empty()) return false;
+    std::vector<PreparedHubMessage> messages;
+    for (v1::HubMessage& message : down_) messages.push_back(PrepareHubMessage(std::move(message)));
+    down_.clear();
+    auto out = node_session_.OnHubMessages(messages);
+    if (!out.ok()) { node_error_ = out.status(); return true; }
+    for (auto& m : *out) up_.push_back(std::move(m));
+    return true;
+  }
+
   // The hub's transport can take writes: queue the pulls its window allows.
   void FillPulls() {
     if (closed()) return;

@@ -316,6 +316,73 @@ TEST_F(SyncProtocolTest, ANodeRefusesAPullBatchThatClaimsMoreThanTheLog) {
   }
 }
 
+// What the node's client does with pull batches that arrived while it was busy
+// applying others: one write for all, one acknowledgement.
+class PullsTogetherTest : public SyncProtocolTest {
+ protected:
+  void SetUp() override {
+    SyncProtocolTest::SetUp();
+    Sell(*lille_, 6);
+    SyncWire(lille_.get(), hub_.get()).Pump();
+    HubSession hub_session(hub_.get());
+    HubSession::Reply welcome = hub_session.OnNodeMessage(Hello("hem"));
+    ASSERT_TRUE(welcome.end.ok()) << welcome.end;
+    session_ = std::make_unique<NodeSession>(hem_.get());
+    ASSERT_TRUE(session_->Start().ok());
+    messages_.push_back(PrepareHubMessage(welcome.messages.at(0)));
+    // Three batches: the hub's own events and lille/1-2, then lille/3-4, then lille/5-6.
+    uint64_t after = 0;
+    for (uint64_t count : {base_ + 2, uint64_t{2}, uint64_t{2}}) {
+      v1::HubMessage pull;
+      *pull.mutable_pull() = hub_->ReadLogFor("hem", after, count, 1 << 20, false).value();
+      after = pull.pull().through();
+      pulls_.push_back(pull);
+    }
+    ASSERT_EQ(after, base_ + 6);
+  }
+
+  absl::StatusOr<std::vector<v1::NodeMessage>> Deliver() {
+    for (const v1::HubMessage& pull : pulls_) messages_.push_back(PrepareHubMessage(pull));
+    return session_->OnHubMessages(messages_);
+  }
+
+  std::unique_ptr<NodeSession> session_;
+  std::vector<PreparedHubMessage> messages_;
+  std::vector<v1::HubMessage> pulls_;
+};
+
+TEST_F(PullsTogetherTest, AreAllAppliedAndAcknowledgedOnce) {
+  absl::StatusOr<std::vector<v1::NodeMessage>> out = Deliver();
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_EQ(out->size(), 1u) << "one acknowledgement for the three batches";
+  EXPECT_EQ(out->at(0).pull_ack().cursor(), base_ + 6);
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 6u);
+  EXPECT_EQ(hem_->Status()->hub_cursor(), base_ + 6);
+}
+
+TEST_F(PullsTogetherTest, ARefusedBatchKeepsTheOnesBeforeItAndNothingAfter) {
+  // lille/3 altered on the way: it still names lille/2 as its predecessor, but
+  // lille/4 no longer chains to it.
+  v1::EventRecord* third = pulls_[1].mutable_pull()->mutable_entries(0)->mutable_event();
+  v1::EventCore core;
+  ASSERT_TRUE(core.ParseFromString(third->core()));
+  core.mutable_sale_recorded()->set_family_id("LILLE-ALTERED");
+  third->set_core(core.SerializeAsString());
+  absl::StatusOr<std::vector<v1::NodeMessage>> out = Deliver();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kDataLoss) << out.status();
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 2u) << "the first batch is applied, alone";
+  EXPECT_EQ(hem_->Status()->hub_cursor(), pulls_[0].pull().through());
+  EXPECT_EQ(hem_->ReadEvents("lille", 3, 10)->size(), 0u) << "nothing of the refused batch";
+}
+
+TEST_F(PullsTogetherTest, AMalformedBatchKeepsTheOnesBeforeIt) {
+  pulls_[2].mutable_pull()->set_through(pulls_[2].pull().log_head() + 1);
+  absl::StatusOr<std::vector<v1::NodeMessage>> out = Deliver();
+  EXPECT_EQ(out.status().code(), absl::StatusCode::kInternal) << out.status();
+  EXPECT_EQ(SalesOf(*hem_->Sales(), "lille"), 4u);
+  EXPECT_EQ(hem_->Status()->hub_cursor(), pulls_[1].pull().through());
+}
+
 TEST_F(SyncProtocolTest, AnEndedHubSessionAcceptsNothingMore) {
   Sell(*hem_, 3);
   HubSession session(hub_.get());
