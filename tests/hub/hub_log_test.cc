@@ -335,6 +335,27 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
       pushes.emplace_back(site, std::move(events));
     }
   }
+  // A long run of one centre's events, as a centre back online pushes them
+  // (the store reads such runs with a range scan): sales, families with their
+  // personal parts, workshops withheld from the others.
+  std::vector<DecodedEvent> run;
+  for (int i = 0; i < 12; ++i) {
+    if (i % 3 == 1) {
+      v1::EventCore family;
+      family.mutable_family_registered()->set_family_id(absl::StrCat("lille-run-", i));
+      v1::PersonalPart personal;
+      personal.set_salt(std::string(16, 's'));
+      personal.set_family_name(absl::StrCat("Famille ", i));
+      run.push_back(seal("lille", family, &personal));
+    } else if (i % 3 == 2) {
+      v1::EventCore workshop;
+      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat("lille-W-run-", i));
+      run.push_back(seal("lille", workshop));
+    } else {
+      run.push_back(seal("lille", sale(absl::StrCat("lille-run-", i))));
+    }
+  }
+  pushes.emplace_back("lille", std::move(run));
   struct Limits {
     size_t events;
     size_t bytes;
