@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "common/sha256.h"
 
 namespace comptoir {
@@ -33,6 +35,23 @@ std::vector<DecodedEvent> Chain(const std::string& origin, int n) {
 TEST(Sha256Test, MatchesTheStandardTestVector) {
   EXPECT_EQ(ToHex(Sha256("abc")),
             "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+// One hashing context is reused per thread: each hash must start afresh.
+TEST(Sha256Test, EachHashStartsAfreshOnEveryThread) {
+  auto check = [] {
+    for (int round = 0; round < 3; ++round) {
+      EXPECT_EQ(ToHex(Sha256("")),
+                "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+      EXPECT_EQ(ToHex(Sha256("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq")),
+                "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+      EXPECT_EQ(ToHex(Sha256("abc")),
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    }
+  };
+  check();
+  std::thread other(check);
+  other.join();
 }
 
 TEST(EventCodecTest, SealedEventDecodesToTheSameCoreAndHash) {
