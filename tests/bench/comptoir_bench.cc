@@ -35,6 +35,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 #include <string>
 #include <thread>
 #include <vector>
@@ -63,6 +64,14 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double Micros(Clock::duration d) { return std::chrono::duration<double, std::micro>(d).count(); }
+
+// CPU time of the whole process (every thread), in seconds. Less moved by the
+// host's noise than elapsed time: a figure to compare changes by.
+double ProcessCpuSeconds() {
+  timespec now{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) / 1e9;
+}
 
 double Percentile(std::vector<double> values, double p) {
   if (values.empty()) return 0;
@@ -251,9 +260,11 @@ void BenchCatchUpAndColdStart(int events) {
   }
   // Baseline: synced RocksDB ingest of the same bytes, 512 events per batch.
   double raw_seconds = 0;
+  double raw_cpu = 0;
   {
     auto raw = Store::Open({dir.Sub("raw")}).value();
     const std::string value(event_bytes / events, 'e');
+    const double cpu_start = ProcessCpuSeconds();
     const auto start = Clock::now();
     for (int done = 0; done < events; done += 512) {
       Batch batch;
@@ -264,30 +275,41 @@ void BenchCatchUpAndColdStart(int events) {
       raw->Write(batch).IgnoreError();
     }
     raw_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    raw_cpu = ProcessCpuSeconds() - cpu_start;
   }
   const std::string hub_address = "127.0.0.1:" + std::to_string(testing::PickFreePort());
   ServedHub hub(dir.Sub("hub"), hub_address);
+  const double push_cpu_start = ProcessCpuSeconds();
   const auto start = Clock::now();
   double push_seconds = 0;
   double pull_seconds = 0;
+  double push_cpu = 0;
+  double pull_cpu = 0;
   {
     ServedNode node("hem", dir.Sub("hem"), hub_address);
     testing::WaitFor([&] { return hub.log->HeadOf("hem")->seq == static_cast<uint64_t>(events); },
                      absl::Hours(1));
     push_seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    push_cpu = ProcessCpuSeconds() - push_cpu_start;
   }
   const HubLog::CommitCounts commits = hub.log->commit_counts();
+  const double pull_cpu_start = ProcessCpuSeconds();
   const auto pull_start = Clock::now();
   {
     ServedNode empty("lille", dir.Sub("lille"), hub_address);
     testing::WaitFor([&] { return empty.store->Status()->hub_cursor() >= hub.log->LogHead(); },
                      absl::Hours(1));
     pull_seconds = std::chrono::duration<double>(Clock::now() - pull_start).count();
+    pull_cpu = ProcessCpuSeconds() - pull_cpu_start;
   }
   std::printf("Catch-up (%d events, %.1f MB of event bytes):\n", events, event_bytes / 1e6);
   Report("catch-up push to hub, events/s", events / push_seconds, events / raw_seconds, "ev/s");
   Report("catch-up pull by empty node, events/s", events / pull_seconds, events / raw_seconds, "ev/s");
   Report("catch-up push, MB/s", event_bytes / 1e6 / push_seconds, event_bytes / 1e6 / raw_seconds, "MB/s");
+  // Node, hub and gRPC all run in this process: their CPU for the whole push
+  // or pull, per event, against the raw ingest's.
+  Report("catch-up push, CPU per event", push_cpu * 1e6 / events, raw_cpu * 1e6 / events, "us", 2);
+  Report("catch-up pull, CPU per event", pull_cpu * 1e6 / events, raw_cpu * 1e6 / events, "us", 2);
   std::printf("  hub: %llu pushed batches in %llu synced writes\n",
               static_cast<unsigned long long>(commits.appends),
               static_cast<unsigned long long>(commits.writes));
