@@ -34,36 +34,26 @@ DecodedPull DecodePull(v1::PullBatch batch) {
   return pull;
 }
 
-PreparedHubMessage PrepareHubMessage(v1::HubMessage message) {
-  PreparedHubMessage prepared;
-  if (message.has_pull()) {
-    prepared.pull = DecodePull(std::move(*message.mutable_pull()));
-  } else {
-    prepared.message = std::move(message);
-  }
-  return prepared;
-}
-
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
     const v1::HubMessage& message) {
-  std::vector<PreparedHubMessage> one;
-  one.push_back(PrepareHubMessage(message));
-  return OnHubMessages(one);
+  return OnHubMessages({message});
 }
 
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessages(
-    const std::vector<PreparedHubMessage>& messages) {
+    std::vector<v1::HubMessage> messages) {
   std::vector<v1::NodeMessage> out;
   for (size_t i = 0; i < messages.size();) {
     std::vector<v1::NodeMessage> reply;
-    if (messages[i].pull.has_value()) {
-      std::vector<const DecodedPull*> pulls;
-      for (; i < messages.size() && messages[i].pull.has_value(); ++i) {
-        pulls.push_back(&*messages[i].pull);
+    if (messages[i].has_pull()) {
+      std::vector<DecodedPull> decoded;
+      for (; i < messages.size() && messages[i].has_pull(); ++i) {
+        decoded.push_back(DecodePull(std::move(*messages[i].mutable_pull())));
       }
+      std::vector<const DecodedPull*> pulls;
+      for (const DecodedPull& pull : decoded) pulls.push_back(&pull);
       ASSIGN_OR_RETURN(reply, OnPulls(pulls));
     } else {
-      ASSIGN_OR_RETURN(reply, OnOther(messages[i].message));
+      ASSIGN_OR_RETURN(reply, OnOther(messages[i]));
       ++i;
     }
     for (v1::NodeMessage& message : reply) out.push_back(std::move(message));
@@ -81,7 +71,7 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnOther(const v1::HubM
       return OnPushAck(message.push_ack());
     case v1::HubMessage::kError:
       return ToStatus(message.error());
-    case v1::HubMessage::kPull:  // prepared into a DecodedPull: OnPulls
+    case v1::HubMessage::kPull:  // OnPulls
     case v1::HubMessage::MSG_NOT_SET:
       break;
   }

@@ -53,9 +53,8 @@ struct NodeCursor {
   uint64_t position = 0;   // last hub log position applied
 };
 
-// A pull batch with its events decoded (parsed, checked, hashed): the costly
-// part of applying it, done by DecodePull as the batch arrives, so that a node
-// decodes the next batch while it applies the ones before (node/sync_client.cc).
+// A pull batch with its events decoded (parsed, checked, hashed) by
+// DecodePull, ready for NodeSyncStore::ApplyPulled.
 struct DecodedPull {
   // The batch as received; the events of its entries are moved into `events`.
   v1::PullBatch batch;
@@ -102,14 +101,6 @@ class NodeSyncStore {
   virtual absl::Status SetRecoveryTarget(uint64_t target) = 0;
 };
 
-// A hub message made ready for NodeSession::OnHubMessages by PrepareHubMessage,
-// which may run on another thread: a pull batch is decoded (DecodePull).
-struct PreparedHubMessage {
-  v1::HubMessage message;  // a pull's batch is moved into `pull`
-  std::optional<DecodedPull> pull;
-};
-PreparedHubMessage PrepareHubMessage(v1::HubMessage message);
-
 class NodeSession {
  public:
   // `store` is not owned and must outlive the session.
@@ -121,9 +112,10 @@ class NodeSession {
   // stream and retry later (the status says why).
   absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessage(const v1::HubMessage& message);
   // Handles messages in order, as OnHubMessage would one by one, except that
-  // consecutive pull batches are applied in one write and acknowledged once.
+  // consecutive pull batches are applied in one write and acknowledged once
+  // (what arrived while the node was busy applying the previous ones).
   absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessages(
-      const std::vector<PreparedHubMessage>& messages);
+      std::vector<v1::HubMessage> messages);
   // New own events exist: returns the pushes the window allows now.
   absl::StatusOr<std::vector<v1::NodeMessage>> OnLocalAppend();
 

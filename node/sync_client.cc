@@ -3,6 +3,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
+#include <optional>
 #include <random>
 
 #include "absl/time/clock.h"
@@ -172,18 +173,19 @@ absl::Status SyncClient::RunStream() {
       local_append_ = false;
       read_done = read_done_;
     }
+    std::optional<v1::Welcome> welcome;
+    for (const v1::HubMessage& message : received) {
+      if (message.has_welcome()) welcome = message.welcome();
+    }
     // Everything received meanwhile at once: pull batches that queued up while
     // the previous ones were applied are applied in one write.
-    std::vector<PreparedHubMessage> inbox;
-    for (v1::HubMessage& message : received) inbox.push_back(PrepareHubMessage(std::move(message)));
     const bool was_welcomed = session.welcomed();
-    absl::StatusOr<std::vector<v1::NodeMessage>> replies = session.OnHubMessages(inbox);
+    absl::StatusOr<std::vector<v1::NodeMessage>> replies =
+        session.OnHubMessages(std::move(received));
     if (!was_welcomed && session.welcomed()) {
-      for (const PreparedHubMessage& message : inbox) {
-        if (!message.message.has_welcome()) continue;
-        LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ",
-                message.message.welcome().hub_epoch(), ", hub holds our events up to ",
-                message.message.welcome().high_water(), ")");
+      if (welcome.has_value()) {
+        LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ", welcome->hub_epoch(),
+                ", hub holds our events up to ", welcome->high_water(), ")");
       }
       std::lock_guard<std::mutex> lock(mu_);
       state_.connected = true;

@@ -68,10 +68,10 @@ class SyncWire {
     if (closed()) return false;
     if (down_.empty()) FillPulls();
     if (down_.empty()) return false;
-    std::vector<PreparedHubMessage> messages;
-    for (v1::HubMessage& message : down_) messages.push_back(PrepareHubMessage(std::move(message)));
+    std::vector<v1::HubMessage> messages(std::make_move_iterator(down_.begin()),
+                                         std::make_move_iterator(down_.end()));
     down_.clear();
-    auto out = node_session_.OnHubMessages(messages);
+    auto out = node_session_.OnHubMessages(std::move(messages));
     if (!out.ok()) { node_error_ = out.status(); return true; }
     for (auto& m : *out) up_.push_back(std::move(m));
     return true;

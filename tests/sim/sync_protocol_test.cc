@@ -329,7 +329,7 @@ class PullsTogetherTest : public SyncProtocolTest {
     ASSERT_TRUE(welcome.end.ok()) << welcome.end;
     session_ = std::make_unique<NodeSession>(hem_.get());
     ASSERT_TRUE(session_->Start().ok());
-    messages_.push_back(PrepareHubMessage(welcome.messages.at(0)));
+    messages_.push_back(welcome.messages.at(0));
     // Three batches: the hub's own events and lille/1-2, then lille/3-4, then lille/5-6.
     uint64_t after = 0;
     for (uint64_t count : {base_ + 2, uint64_t{2}, uint64_t{2}}) {
@@ -342,12 +342,12 @@ class PullsTogetherTest : public SyncProtocolTest {
   }
 
   absl::StatusOr<std::vector<v1::NodeMessage>> Deliver() {
-    for (const v1::HubMessage& pull : pulls_) messages_.push_back(PrepareHubMessage(pull));
+    for (const v1::HubMessage& pull : pulls_) messages_.push_back(pull);
     return session_->OnHubMessages(messages_);
   }
 
   std::unique_ptr<NodeSession> session_;
-  std::vector<PreparedHubMessage> messages_;
+  std::vector<v1::HubMessage> messages_;
   std::vector<v1::HubMessage> pulls_;
 };
 
