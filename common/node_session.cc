@@ -25,7 +25,9 @@ DecodedPull DecodePull(v1::PullBatch batch) {
   pull.events.reserve(static_cast<size_t>(batch.entries_size()));
   for (v1::LogEntry& entry : *batch.mutable_entries()) {
     if (entry.has_withheld()) {
-      pull.events.push_back(absl::FailedPreconditionError("a withheld link"));
+      // Never read (StagePulled checks for the link first); a status without
+      // a message costs no allocation on the sync stream.
+      pull.events.push_back(absl::Status(absl::StatusCode::kFailedPrecondition, ""));
     } else {
       pull.events.push_back(DecodeRecord(std::move(*entry.mutable_event())));
     }
