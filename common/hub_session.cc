@@ -172,12 +172,12 @@ HubSession::Reply HubSession::OnPushAppended(const absl::StatusOr<PushVerdict>& 
   return reply;
 }
 
-absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
+absl::StatusOr<std::optional<EncodedPull>> HubSession::NextPull() {
   if (!established_ || ended_ || pull_in_flight_.size() >= kMaxPullBatchesInFlight) {
-    return std::optional<v1::HubMessage>();
+    return std::optional<EncodedPull>();
   }
   while (sent_through_ < store_->LogHead()) {
-    ASSIGN_OR_RETURN(v1::PullBatch batch,
+    ASSIGN_OR_RETURN(EncodedPull batch,
                      store_->ReadLogFor(site_, sent_through_, kMaxBatchEvents, kMaxBatchBytes,
                                         recover_));
     if (batch.through() <= sent_through_) break;
@@ -186,11 +186,9 @@ absl::StatusOr<std::optional<v1::HubMessage>> HubSession::NextPull() {
     // without sending; the next real batch's `through` covers it.
     if (batch.entries_size() == 0) continue;
     pull_in_flight_.push_back(sent_through_);
-    v1::HubMessage message;
-    *message.mutable_pull() = std::move(batch);
-    return std::optional<v1::HubMessage>(std::move(message));
+    return std::optional<EncodedPull>(std::move(batch));
   }
-  return std::optional<v1::HubMessage>();
+  return std::optional<EncodedPull>();
 }
 
 }  // namespace comptoir

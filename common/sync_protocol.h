@@ -28,6 +28,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/encoded_pull.h"
 #include "common/event_codec.h"
 #include "comptoir/v1/sync.pb.h"
 
@@ -182,10 +183,10 @@ class HubSyncStore {
   // to (common/routing.h) with the personal parts that travel, a withheld link
   // for each other centre's event it is not, its own events in full only when
   // `include_own` (recovery), within the limits; `through` covers skipped
-  // entries too.
-  virtual absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
-                                                   size_t max_events, size_t max_bytes,
-                                                   bool include_own) = 0;
+  // entries too. In wire form: the service sends it as it is.
+  virtual absl::StatusOr<EncodedPull> ReadLogFor(absl::string_view site, uint64_t after,
+                                                 size_t max_events, size_t max_bytes,
+                                                 bool include_own) = 0;
 };
 
 class HubSession {
@@ -220,8 +221,9 @@ class HubSession {
 
   // The next pull batch to send, if the log has entries this node has not been
   // sent and the window allows; nullopt otherwise. Call whenever the transport
-  // can take a write and whenever the log grows.
-  absl::StatusOr<std::optional<v1::HubMessage>> NextPull();
+  // can take a write and whenever the log grows. In wire form (a HubMessage's
+  // bytes): EncodedPull::ToMessage() decodes it.
+  absl::StatusOr<std::optional<EncodedPull>> NextPull();
 
   const std::string& site() const { return site_; }
   bool established() const { return established_; }

@@ -529,12 +529,12 @@ void HubLog::AppendPushedAsync(std::string site, std::vector<DecodedEvent> event
   Enqueue(append);
 }
 
-absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_t after,
-                                                 size_t max_events, size_t max_bytes,
-                                                 bool include_own) {
+absl::StatusOr<EncodedPull> HubLog::ReadLogFor(absl::string_view site, uint64_t after,
+                                               size_t max_events, size_t max_bytes,
+                                               bool include_own) {
   const uint64_t head = log_head_.load();
   if (!include_own) {
-    std::optional<v1::PullBatch> recent =
+    std::optional<EncodedPull> recent =
         recent_.Read(site, after, head, max_events, max_bytes, kMaxScannedPerPull);
     if (recent.has_value()) {
       pulls_from_memory_++;
@@ -575,7 +575,7 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
     if (entry.sent) wanted.push_back(&entry.logged);
   }
   ASSIGN_OR_RETURN(std::vector<std::optional<std::string>> cores, ReadCores(*store_, wanted));
-  v1::PullBatch batch;
+  EncodedPull batch;
   batch.set_log_head(head);
   uint64_t through = after;
   size_t bytes = 0;
@@ -601,7 +601,7 @@ absl::StatusOr<v1::PullBatch> HubLog::ReadLogFor(absl::string_view site, uint64_
 
 absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t position,
                                            const LogValue& logged, std::string core,
-                                           v1::PullBatch* batch) const {
+                                           EncodedPull* batch) const {
   const bool own = logged.origin == site;
   std::optional<Route> route = logged.route;
   std::optional<v1::EventCore> parsed;
@@ -619,15 +619,16 @@ absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t posi
     RETURN_IF_ERROR(parse());
     route = RouteOf(*parsed, PartiesIn(*store_, nullptr));
   }
-  v1::LogEntry* entry = batch->add_entries();
-  entry->set_position(position);
+  v1::LogEntry entry;
+  entry.set_position(position);
   if (!own && !Entitled(*route, site)) {
     RETURN_IF_ERROR(parse());
-    v1::WithheldLink* link = entry->mutable_withheld();
+    v1::WithheldLink* link = entry.mutable_withheld();
     link->set_origin(logged.origin);
     link->set_seq(logged.seq);
     link->set_prev_hash(parsed->prev_hash());
     link->set_hash(Sha256(core));
+    batch->Add(entry);
     return kWithheldLinkBytes;
   }
   size_t bytes = core.size();
@@ -636,10 +637,11 @@ absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t posi
                      store_->Get(Column::kPersonal, EventKey(logged.origin, logged.seq)));
     if (personal.has_value()) {
       bytes += personal->size();
-      entry->mutable_event()->set_personal(std::move(*personal));
+      entry.mutable_event()->set_personal(std::move(*personal));
     }
   }
-  entry->mutable_event()->set_core(std::move(core));
+  entry.mutable_event()->set_core(std::move(core));
+  batch->Add(entry);
   return bytes;
 }
 

@@ -71,9 +71,9 @@ class HubLog : public HubSyncStore {
   uint64_t LogHead() override { return log_head_.load(); }
   absl::StatusOr<PushVerdict> AppendPushed(absl::string_view site,
                                            const std::vector<DecodedEvent>& events) override;
-  absl::StatusOr<v1::PullBatch> ReadLogFor(absl::string_view site, uint64_t after,
-                                           size_t max_events, size_t max_bytes,
-                                           bool include_own) override;
+  absl::StatusOr<EncodedPull> ReadLogFor(absl::string_view site, uint64_t after,
+                                         size_t max_events, size_t max_bytes,
+                                         bool include_own) override;
 
   // One stream's pushes (AppendPushedAsync). Opaque to callers.
   class PushSequence;
@@ -135,7 +135,7 @@ class HubLog : public HubSyncStore {
   // or a withheld link. Returns the bytes it counts for.
   absl::StatusOr<size_t> AddLogEntry(absl::string_view site, uint64_t position,
                                      const LogValue& logged, std::string core,
-                                     v1::PullBatch* batch) const;
+                                     EncodedPull* batch) const;
 
   // One append waiting for its group to be written (hub_log.cc).
   struct PendingAppend;

@@ -4,11 +4,43 @@
 
 namespace comptoir {
 
+RecentLog::Group::Group(uint64_t first, std::vector<Entry> entries)
+    : first(first), entries(std::move(entries)),
+      encoded(std::make_unique<std::atomic<const std::string*>[]>(this->entries.size() * kForms)) {}
+
+RecentLog::Group::~Group() {
+  for (size_t slot = 0; slot < entries.size() * kForms; ++slot) delete encoded[slot].load();
+}
+
+absl::string_view RecentLog::Group::Encoded(size_t index, Form form) const {
+  std::atomic<const std::string*>& slot = encoded[index * kForms + form];
+  const std::string* held = slot.load(std::memory_order_acquire);
+  if (held != nullptr) return *held;
+  const DecodedEvent& event = *entries[index].event;
+  v1::LogEntry entry;
+  entry.set_position(first + index);
+  if (form == kWithheld) {
+    v1::WithheldLink* link = entry.mutable_withheld();
+    link->set_origin(event.core.origin());
+    link->set_seq(event.core.seq());
+    link->set_prev_hash(event.core.prev_hash());
+    link->set_hash(event.hash);
+  } else {
+    v1::EventRecord* record = entry.mutable_event();
+    record->set_core(event.record.core());
+    if (form == kEventWithPersonal) record->set_personal(event.record.personal());
+  }
+  auto made = std::make_unique<const std::string>(EncodeLogEntry(entry));
+  if (slot.compare_exchange_strong(held, made.get(), std::memory_order_acq_rel,
+                                   std::memory_order_acquire)) {
+    held = made.release();
+  }
+  return *held;  // ours, or the one another reader stored first
+}
+
 void RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
   if (entries.empty()) return;
-  auto group = std::make_shared<Group>();
-  group->first = first;
-  group->entries = std::move(entries);
+  auto group = std::make_shared<const Group>(first, std::move(entries));
   std::lock_guard<std::mutex> lock(mu_);
   if (!groups_.empty() &&
       groups_.back()->first + groups_.back()->entries.size() != first) {
@@ -23,9 +55,9 @@ void RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
   }
 }
 
-std::optional<v1::PullBatch> RecentLog::Read(absl::string_view site, uint64_t after,
-                                             uint64_t head, size_t max_events, size_t max_bytes,
-                                             size_t max_scanned) const {
+std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t after,
+                                           uint64_t head, size_t max_events, size_t max_bytes,
+                                           size_t max_scanned) const {
   std::vector<std::shared_ptr<const Group>> groups;  // covering after + 1 .. head
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -37,12 +69,13 @@ std::optional<v1::PullBatch> RecentLog::Read(absl::string_view site, uint64_t af
       if (group->first + group->entries.size() > after + 1) groups.push_back(group);
     }
   }
-  v1::PullBatch batch;
+  EncodedPull batch;
   batch.set_log_head(head);
   uint64_t through = after;
   size_t bytes = 0;
   size_t scanned = 0;
   for (const std::shared_ptr<const Group>& group : groups) {
+    const std::shared_ptr<const void> owner = group;  // the entries' bytes live in it
     for (uint64_t position = std::max(after + 1, group->first);
          position < group->first + group->entries.size() && position <= head; ++position) {
       if (static_cast<size_t>(batch.entries_size()) >= max_events || bytes >= max_bytes ||
@@ -51,28 +84,23 @@ std::optional<v1::PullBatch> RecentLog::Read(absl::string_view site, uint64_t af
         return batch;
       }
       ++scanned;
-      const Entry& entry = group->entries[position - group->first];
+      const size_t index = position - group->first;
+      const Entry& entry = group->entries[index];
       const DecodedEvent& event = *entry.event;
       if (event.core.origin() != site) {
         if (!entry.route.settled) return std::nullopt;
-        v1::LogEntry* added = batch.add_entries();
-        added->set_position(position);
+        Form form = kWithheld;
         if (Entitled(entry.route, site)) {
-          v1::EventRecord* record = added->mutable_event();
-          record->set_core(event.record.core());
           bytes += event.record.core().size();
+          form = kEvent;
           if (entry.route.personal_travels && !event.record.personal().empty()) {
-            record->set_personal(event.record.personal());
             bytes += event.record.personal().size();
+            form = kEventWithPersonal;
           }
         } else {
-          v1::WithheldLink* link = added->mutable_withheld();
-          link->set_origin(event.core.origin());
-          link->set_seq(event.core.seq());
-          link->set_prev_hash(event.core.prev_hash());
-          link->set_hash(event.hash);
           bytes += kWithheldLinkBytes;
         }
+        batch.AddShared(owner, group->Encoded(index, form));
       }
       through = position;
     }

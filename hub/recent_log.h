@@ -10,16 +10,20 @@
 // other than the origin the event (its personal part only if that travels) or
 // its withheld link (common/routing.h). An entry whose route was not settled
 // when it was appended makes a pull that reaches it go to the store, which
-// routes it again.
+// routes it again. An entry is encoded for the wire (EncodeLogEntry) by the
+// first pull that sends it, once per form it goes out in (the event, the event
+// with its personal part, its withheld link); every later pull shares those
+// bytes.
 //
 //   RecentLog recent(kEntries);
 //   recent.Add(first_position, std::move(entries));    // the log's writer
-//   std::optional<v1::PullBatch> batch = recent.Read("lille", after, head, ...);
+//   std::optional<EncodedPull> batch = recent.Read("lille", after, head, ...);
 //
 // Thread-safe: one thread adds, any number read.
 #ifndef COMPTOIR_HUB_RECENT_LOG_H_
 #define COMPTOIR_HUB_RECENT_LOG_H_
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -31,6 +35,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/strings/string_view.h"
+#include "common/encoded_pull.h"
 #include "common/event_codec.h"
 #include "common/routing.h"
 #include "common/sha256.h"
@@ -60,14 +65,25 @@ class RecentLog {
   // The pull batch HubLog::ReadLogFor gives `site` (its own events skipped)
   // for the positions after `after` up to `head`, within the same limits, if
   // every entry it needs is held here with a settled route; nullopt otherwise.
-  std::optional<v1::PullBatch> Read(absl::string_view site, uint64_t after, uint64_t head,
-                                    size_t max_events, size_t max_bytes,
-                                    size_t max_scanned) const;
+  std::optional<EncodedPull> Read(absl::string_view site, uint64_t after, uint64_t head,
+                                  size_t max_events, size_t max_bytes,
+                                  size_t max_scanned) const;
 
  private:
+  // The forms an entry goes out in.
+  enum Form { kEvent, kEventWithPersonal, kWithheld, kForms };
   struct Group {
-    uint64_t first = 0;
-    std::vector<Entry> entries;
+    explicit Group(uint64_t first, std::vector<Entry> entries);
+    ~Group();
+    // The bytes of entry `index` (at position first + index) in `form`,
+    // encoded by the first caller (concurrent callers may both encode; one
+    // copy is kept).
+    absl::string_view Encoded(size_t index, Form form) const;
+
+    const uint64_t first;
+    const std::vector<Entry> entries;
+    // kForms slots per entry, null until encoded; owned.
+    const std::unique_ptr<std::atomic<const std::string*>[]> encoded;
   };
   const size_t capacity_;
   mutable std::mutex mu_;

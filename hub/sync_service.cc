@@ -3,6 +3,10 @@
 #include <deque>
 #include <optional>
 
+#include <grpc/slice.h>
+#include <grpcpp/support/byte_buffer.h>
+#include <grpcpp/support/slice.h>
+
 #include "absl/time/clock.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
@@ -10,6 +14,26 @@
 #include "common/tls.h"
 
 namespace comptoir {
+namespace {
+
+// A HubMessage as gRPC would send it.
+grpc::ByteBuffer ToBytes(const v1::HubMessage& message) {
+  grpc::ByteBuffer bytes;
+  bool own_buffer = false;
+  grpc::SerializationTraits<v1::HubMessage>::Serialize(message, &bytes, &own_buffer)
+      .IgnoreError();  // fails only on a message over 2 GiB: a hub message is far smaller
+  return bytes;
+}
+
+// A pull batch, from its wire form, in one slice.
+grpc::ByteBuffer ToBytes(const EncodedPull& pull) {
+  grpc_slice slice = grpc_slice_malloc(pull.ByteSize());
+  pull.WriteTo(reinterpret_cast<char*>(GRPC_SLICE_START_PTR(slice)));
+  grpc::Slice owned(slice, grpc::Slice::STEAL_REF);
+  return grpc::ByteBuffer(&owned, 1);
+}
+
+}  // namespace
 
 // One node's stream. Lock order: SyncServiceImpl::mu_ before SyncStream::mu_;
 // a stream never calls into the service while holding its own lock, except
@@ -20,7 +44,7 @@ namespace comptoir {
 // a node's pipelined batches join the same group commit, in order. Replies go
 // out in the order of the messages they answer: each message read gets an
 // answer slot, a push's slot filled when its append is done.
-class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
+class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   SyncStream(SyncServiceImpl* service, std::string peer, std::string authenticated_site)
       : service_(service), session_(service->log_, std::move(authenticated_site)),
@@ -41,8 +65,19 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       PumpLocked();
       return;
     }
-    if (incoming_.has_push()) service_->events_received_ += incoming_.push().events_size();
-    HubSession::Reply reply = session_.OnNodeMessage(incoming_, HubSession::PushMode::kDeferred);
+    v1::NodeMessage& message = incoming_message_;
+    if (!grpc::SerializationTraits<v1::NodeMessage>::Deserialize(&incoming_, &message).ok()) {
+      HubSession::Reply refusal;
+      refusal.end = absl::InvalidArgumentError(
+          "a message of this stream is not a NodeMessage (truncated or not Comptoir's sync "
+          "protocol)");
+      stop_reading_ = true;
+      answers_.push_back(Answer{true, std::move(refusal)});
+      FlushAnswersLocked();
+      return;
+    }
+    if (message.has_push()) service_->events_received_ += message.push().events_size();
+    HubSession::Reply reply = session_.OnNodeMessage(message, HubSession::PushMode::kDeferred);
     if (!reply.end.ok()) stop_reading_ = true;
     if (reply.push.has_value()) {
       answers_.emplace_back();  // filled by OnAppended
@@ -132,7 +167,7 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       if (session_.established()) {
         service_->RecordContact(site_, session_.caught_up_through(), session_.node_own_seq());
       }
-      for (v1::HubMessage& message : reply.messages) queue_.push_back(std::move(message));
+      for (const v1::HubMessage& message : reply.messages) queue_.push_back(ToBytes(message));
       if (!reply.end.ok()) {
         LogWarning("sync: ending stream of ", site_.empty() ? peer_ : site_, ": ",
                    reply.end.ToString());
@@ -161,13 +196,16 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   void PumpLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (finished_ || write_in_flight_ || end_deferred_) return;
     if (queue_.empty() && !end_requested_ && !read_closed_) {
-      absl::StatusOr<std::optional<v1::HubMessage>> next = session_.NextPull();
+      absl::StatusOr<std::optional<EncodedPull>> next = session_.NextPull();
       if (!next.ok()) {
         LogError("sync: cannot read the log for ", site_, ": ", next.status().ToString());
         EndLocked(ToGrpcStatus(next.status()));
         return;
       }
-      if (next->has_value()) queue_.push_back(std::move(**next));
+      if (next->has_value()) {
+        service_->events_sent_ += (*next)->entries_size();
+        queue_.push_back(ToBytes(**next));
+      }
       // NextPull may have skipped entries the node does not get (its own), or
       // found nothing left to send once every batch is acknowledged: either
       // moves how far the node is caught up. Recorded here, after every pull
@@ -181,7 +219,6 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
       writing_ = std::move(queue_.front());
       queue_.pop_front();
       write_in_flight_ = true;
-      if (writing_.has_pull()) service_->events_sent_ += writing_.pull().entries_size();
       StartWrite(&writing_);
       return;
     }
@@ -220,9 +257,12 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
   grpc::Status deferred_status_ ABSL_GUARDED_BY(mu_);
   const std::string peer_;
   std::string site_ ABSL_GUARDED_BY(mu_);
-  v1::NodeMessage incoming_;  // the read buffer: used only by the outstanding read and OnReadDone
-  v1::HubMessage writing_ ABSL_GUARDED_BY(mu_);
-  std::deque<v1::HubMessage> queue_ ABSL_GUARDED_BY(mu_);
+  // The read buffer, and the message parsed from it (kept: parsing reuses its
+  // memory): used only by the outstanding read and OnReadDone.
+  grpc::ByteBuffer incoming_;
+  v1::NodeMessage incoming_message_;
+  grpc::ByteBuffer writing_ ABSL_GUARDED_BY(mu_);
+  std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);  // HubMessages
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;
   bool end_requested_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
@@ -230,13 +270,13 @@ class SyncStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::Hub
 };
 
 // A stream refused before any message (no valid credential).
-class RejectedStream final : public grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage> {
+class RejectedStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
   explicit RejectedStream(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
 };
 
-grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* SyncServiceImpl::Exchange(
+grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* SyncServiceImpl::Exchange(
     grpc::CallbackServerContext* context) {
   std::string site;
   if (require_client_certificates_) {

@@ -12,6 +12,10 @@
 // holds back only its own stream. When the log grows, a thread of the service
 // wakes every stream to send the new entries: live propagation with no polling.
 //
+// The method is served raw (bytes in and out): a pull batch leaves in the wire
+// form the log made it in (common/encoded_pull.h), its entries encoded once for
+// every stream; the other messages are (de)serialised here as gRPC would.
+//
 // Thread-safe. Streams free themselves when gRPC is done with them.
 #ifndef COMPTOIR_HUB_SYNC_SERVICE_H_
 #define COMPTOIR_HUB_SYNC_SERVICE_H_
@@ -36,7 +40,8 @@ namespace comptoir {
 
 class SyncStream;
 
-class SyncServiceImpl final : public v1::Sync::CallbackService {
+class SyncServiceImpl final
+    : public v1::Sync::WithRawCallbackMethod_Exchange<v1::Sync::Service> {
  public:
   // `log` and `credentials` are not owned and must outlive the service.
   // Without credentials (null), streams are not authenticated (development on
@@ -52,7 +57,8 @@ class SyncServiceImpl final : public v1::Sync::CallbackService {
   // Call before serving.
   void RequireClientCertificates() { require_client_certificates_ = true; }
 
-  grpc::ServerBidiReactor<v1::NodeMessage, v1::HubMessage>* Exchange(
+  // Reads NodeMessages and writes HubMessages, as bytes.
+  grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* Exchange(
       grpc::CallbackServerContext* context) override;
 
   // New log entries exist: every stream sends what its node lacks (once per

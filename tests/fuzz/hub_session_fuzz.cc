@@ -70,7 +70,10 @@ void RequireWholeHubValid(HubLog& hub) {
   Require(held == hub.LogHead(), "events held and log entries differ");
   uint64_t position = 0;
   while (position < hub.LogHead()) {
-    absl::StatusOr<v1::PullBatch> batch = hub.ReadLogFor("", position, 4096, size_t{1} << 40, true);
+    absl::StatusOr<EncodedPull> encoded =
+        hub.ReadLogFor("", position, 4096, size_t{1} << 40, true);
+    Require(encoded.ok(), "cannot read the log");
+    absl::StatusOr<v1::PullBatch> batch = encoded->ToBatch();
     Require(batch.ok() && batch->through() > position, "cannot read the log");
     for (const v1::LogEntry& entry : batch->entries()) {
       Require(entry.position() == ++position, "the log has a hole");
@@ -297,17 +300,19 @@ class Run {
     const uint64_t head = hub_->LogHead();
     Require(!session_.OnNodeMessage(message).end.ok(), "a session accepted a message after ending");
     Require(hub_->LogHead() == head, "an ended session appended");
-    absl::StatusOr<std::optional<v1::HubMessage>> pull = session_.NextPull();
+    absl::StatusOr<std::optional<EncodedPull>> pull = session_.NextPull();
     Require(pull.ok() && !pull->has_value(), "an ended session still sends pulls");
     return false;
   }
 
   void Pull() {
-    absl::StatusOr<std::optional<v1::HubMessage>> next = session_.NextPull();
+    absl::StatusOr<std::optional<EncodedPull>> next = session_.NextPull();
     Require(next.ok(), "NextPull failed: " + next.status().ToString());
     if (!next->has_value()) return;
     Require(session_.established(), "a pull before the Hello");
-    const v1::PullBatch& batch = (*next)->pull();
+    absl::StatusOr<v1::HubMessage> sent = (*next)->ToMessage();
+    Require(sent.ok() && sent->has_pull(), "a pull batch's bytes are not a HubMessage");
+    const v1::PullBatch& batch = sent->pull();
     uint64_t last = last_through_;
     for (const v1::LogEntry& entry : batch.entries()) {
       Require(entry.position() > last, "pull positions do not move forward");

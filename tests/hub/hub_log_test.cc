@@ -26,6 +26,12 @@ namespace {
 using ::comptoir::testing::TempDir;
 using ::comptoir::testing::WaitFor;
 
+// A pull batch as a node receives it: the bytes the log gives, parsed.
+absl::StatusOr<v1::PullBatch> Decoded(absl::StatusOr<EncodedPull> pull) {
+  if (!pull.ok()) return pull.status();
+  return pull->ToBatch();
+}
+
 // `count` chained sale events of `site`, in batches of `per_batch`.
 std::vector<std::vector<DecodedEvent>> Batches(const std::string& site, int count, int per_batch) {
   std::vector<std::vector<DecodedEvent>> batches;
@@ -110,7 +116,8 @@ TEST(HubLogTest, ConcurrentPushesFromManySitesLandExactlyOnceWithGapFreePosition
     uint64_t after = head_at_start;
     while (true) {
       const bool last_round = !pushing.load();
-      absl::StatusOr<v1::PullBatch> batch = hub->ReadLogFor("reader", after, 64, 1 << 20, false);
+      absl::StatusOr<v1::PullBatch> batch =
+          Decoded(hub->ReadLogFor("reader", after, 64, 1 << 20, false));
       ASSERT_TRUE(batch.ok()) << batch.status();
       for (const v1::LogEntry& entry : batch->entries()) {
         ASSERT_EQ(entry.position(), after + 1);
@@ -372,7 +379,7 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
       for (uint64_t after = 0; after < head; ++after) {
         for (size_t l = 0; l < limits.size(); ++l) {
           absl::StatusOr<v1::PullBatch> batch =
-              hub.ReadLogFor(site, after, limits[l].events, limits[l].bytes, false);
+              Decoded(hub.ReadLogFor(site, after, limits[l].events, limits[l].bytes, false));
           ASSERT_TRUE(batch.ok()) << batch.status();
           seen(absl::StrCat(site, " after ", after, " limit ", l), *batch);
         }
@@ -430,9 +437,12 @@ TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
     next = first + count;
   };
   auto positions = [&](uint64_t after, uint64_t head) -> std::optional<std::vector<uint64_t>> {
-    std::optional<v1::PullBatch> batch =
+    std::optional<EncodedPull> encoded =
         recent.Read("lille", after, head, kMaxBatchEvents, kMaxBatchBytes, kMaxBatchEvents);
-    if (!batch.has_value()) return std::nullopt;
+    if (!encoded.has_value()) return std::nullopt;
+    absl::StatusOr<v1::PullBatch> batch = encoded->ToBatch();
+    EXPECT_TRUE(batch.ok()) << batch.status();
+    if (!batch.ok()) return std::nullopt;
     std::vector<uint64_t> held;
     for (const v1::LogEntry& entry : batch->entries()) held.push_back(entry.position());
     EXPECT_EQ(batch->through(), held.empty() ? after : held.back());

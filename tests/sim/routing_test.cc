@@ -209,7 +209,7 @@ TEST_F(RoutingTest, ATransfersNegotiationStaysWithItsCentresAndItsStockMovements
   EXPECT_TRUE(CheckConservation(node("lille").store()).ok()) << CheckConservation(node("lille").store());
 
   // What went down the wire to lille: withheld links without content.
-  const v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 1000, 1 << 20, false).value();
+  const v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 1000, 1 << 20, false)->ToBatch().value();
   int links = 0;
   for (const v1::LogEntry& entry : batch.entries()) {
     if (!entry.has_withheld()) continue;
@@ -289,7 +289,7 @@ TEST_F(RoutingTest, ALostDiskAndAHubWithANewEpochStillConverge) {
   // Caudry re-pushed its answer before hem re-pushed the proposal: the new hub
   // could not tell the parties then, so it routes the answer when it is read,
   // by which time it knows them.
-  const v1::PullBatch for_lille = fresh->ReadLogFor("lille", 0, 1000, 1 << 20, false).value();
+  const v1::PullBatch for_lille = fresh->ReadLogFor("lille", 0, 1000, 1 << 20, false)->ToBatch().value();
   int answer_entries = 0;
   for (const v1::LogEntry& entry : for_lille.entries()) {
     if (!entry.has_withheld() || entry.withheld().origin() != "caudry") continue;
@@ -344,7 +344,7 @@ TEST_F(RoutingTest, LogValuesWrittenBeforeRoutingAreRoutedFromTheCore) {
 
 TEST_F(RoutingTest, AWithheldLinkThatDoesNotChainIsRefusedAndNothingIsWritten) {
   TransferFromCaudryToHem();
-  const v1::PullBatch good = hub_->ReadLogFor("lille", 0, 1000, 1 << 20, false).value();
+  const v1::PullBatch good = hub_->ReadLogFor("lille", 0, 1000, 1 << 20, false)->ToBatch().value();
   TempDir other;
   auto fresh = NodeStore::Open({"lille", other.path(), nullptr, ""}).value();
   ASSERT_TRUE(fresh->ResetCursor(hub_->Epoch()).ok());

@@ -84,7 +84,9 @@ class SyncWire {
       auto next = hub_session_.NextPull();
       if (!next.ok()) { hub_end_ = next.status(); return; }
       if (!next->has_value()) return;
-      down_.push_back(std::move(**next));
+      absl::StatusOr<v1::HubMessage> sent = (*next)->ToMessage();
+      if (!sent.ok()) { hub_end_ = sent.status(); return; }
+      down_.push_back(*std::move(sent));
     }
   }
 

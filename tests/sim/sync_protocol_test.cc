@@ -121,7 +121,7 @@ TEST_F(SyncProtocolTest, ACentreWhoseOwnEventsEndTheLogIsNotBehind) {
   Sell(*lille_, 1);
   lille_wire.LocalAppend();
   lille_wire.Pump();
-  absl::StatusOr<std::optional<v1::HubMessage>> sent = hem_wire.hub_session().NextPull();
+  absl::StatusOr<std::optional<EncodedPull>> sent = hem_wire.hub_session().NextPull();
   ASSERT_TRUE(sent.ok() && sent->has_value());
   EXPECT_EQ(hem_wire.hub_session().caught_up_through(), base_ + 2);
 }
@@ -147,13 +147,13 @@ TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
 TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
-  v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20, false).value();
+  v1::PullBatch batch = hub_->ReadLogFor("lille", 0, 100, 1 << 20, false)->ToBatch().value();
   ASSERT_EQ(static_cast<uint64_t>(batch.entries_size()), base_ + 3);
   ASSERT_TRUE(lille_->ResetCursor(hub_->Epoch()).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), batch).ok());
   // Reordered: an older, partial batch arrives after the full one.
-  v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20, false).value();
+  v1::PullBatch partial = hub_->ReadLogFor("lille", 0, 1, 1 << 20, false)->ToBatch().value();
   ASSERT_TRUE(lille_->ApplyPulled(hub_->Epoch(), partial).ok());
   EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 3u);
   EXPECT_EQ(lille_->Status()->hub_cursor(), base_ + 3) << "the cursor never moves back";
@@ -300,7 +300,7 @@ TEST_F(SyncProtocolTest, ANodeRefusesAPullBatchThatClaimsMoreThanTheLog) {
   ASSERT_TRUE(wire.DeliverUp());
   ASSERT_TRUE(wire.DeliverDown());  // Welcome
   ASSERT_TRUE(wire.node_session().welcomed());
-  v1::PullBatch batch = hub_->ReadLogFor("hem", 0, 100, 1 << 20, false).value();
+  v1::PullBatch batch = hub_->ReadLogFor("hem", 0, 100, 1 << 20, false)->ToBatch().value();
   for (auto mangle : std::vector<std::function<void(v1::PullBatch&)>>{
            [](v1::PullBatch& b) { b.set_through(b.log_head() + 1); },
            [](v1::PullBatch& b) { b.mutable_entries(1)->set_position(b.entries(0).position()); },
@@ -334,7 +334,7 @@ class PullsTogetherTest : public SyncProtocolTest {
     uint64_t after = 0;
     for (uint64_t count : {base_ + 2, uint64_t{2}, uint64_t{2}}) {
       v1::HubMessage pull;
-      *pull.mutable_pull() = hub_->ReadLogFor("hem", after, count, 1 << 20, false).value();
+      *pull.mutable_pull() = hub_->ReadLogFor("hem", after, count, 1 << 20, false)->ToBatch().value();
       after = pull.pull().through();
       pulls_.push_back(pull);
     }

@@ -1,0 +1,115 @@
+#include "common/encoded_pull.h"
+
+#include <cstring>
+
+#include "absl/status/status.h"
+
+namespace comptoir {
+namespace {
+
+// Wire tags (field number << 3 | wire type) of the fields written here.
+constexpr char kPullBatchEntriesTag = (1 << 3) | 2;  // PullBatch.entries, length-delimited
+constexpr char kPullBatchThroughTag = 2 << 3;        // PullBatch.through, varint
+constexpr char kPullBatchLogHeadTag = 3 << 3;        // PullBatch.log_head, varint
+constexpr char kHubMessagePullTag = (3 << 3) | 2;    // HubMessage.pull, length-delimited
+
+size_t VarintSize(uint64_t value) {
+  size_t size = 1;
+  while (value >= 0x80) {
+    value >>= 7;
+    ++size;
+  }
+  return size;
+}
+
+char* WriteVarint(uint64_t value, char* out) {
+  while (value >= 0x80) {
+    *out++ = static_cast<char>((value & 0x7f) | 0x80);
+    value >>= 7;
+  }
+  *out++ = static_cast<char>(value);
+  return out;
+}
+
+void AppendVarint(std::string* out, uint64_t value) {
+  char buffer[10];
+  out->append(buffer, WriteVarint(value, buffer) - buffer);
+}
+
+// A varint field's size (proto3: zero is not written).
+size_t VarintFieldSize(uint64_t value) { return value == 0 ? 0 : 1 + VarintSize(value); }
+
+char* WriteVarintField(char tag, uint64_t value, char* out) {
+  if (value == 0) return out;
+  *out++ = tag;
+  return WriteVarint(value, out);
+}
+
+}  // namespace
+
+std::string EncodeLogEntry(const v1::LogEntry& entry) {
+  std::string out;
+  out.push_back(kPullBatchEntriesTag);
+  AppendVarint(&out, entry.ByteSizeLong());
+  entry.AppendToString(&out);
+  return out;
+}
+
+void EncodedPull::AddShared(const std::shared_ptr<const void>& owner,
+                            absl::string_view encoded_entry) {
+  if (owners_.empty() || owners_.back() != owner) owners_.push_back(owner);
+  pieces_.push_back(Piece{encoded_entry.data(), 0, encoded_entry.size()});
+  entry_bytes_ += encoded_entry.size();
+}
+
+void EncodedPull::Add(const v1::LogEntry& entry) {
+  const size_t offset = own_.size();
+  own_.push_back(kPullBatchEntriesTag);
+  AppendVarint(&own_, entry.ByteSizeLong());
+  entry.AppendToString(&own_);
+  pieces_.push_back(Piece{nullptr, offset, own_.size() - offset});
+  entry_bytes_ += own_.size() - offset;
+}
+
+size_t EncodedPull::PullBatchSize() const {
+  return entry_bytes_ + VarintFieldSize(through_) + VarintFieldSize(log_head_);
+}
+
+size_t EncodedPull::ByteSize() const {
+  const size_t batch = PullBatchSize();
+  return 1 + VarintSize(batch) + batch;
+}
+
+void EncodedPull::WriteTo(char* out) const {
+  *out++ = kHubMessagePullTag;
+  out = WriteVarint(PullBatchSize(), out);
+  for (const Piece& piece : pieces_) {
+    const char* bytes = piece.shared != nullptr ? piece.shared : own_.data() + piece.own_offset;
+    std::memcpy(out, bytes, piece.size);
+    out += piece.size;
+  }
+  out = WriteVarintField(kPullBatchThroughTag, through_, out);
+  WriteVarintField(kPullBatchLogHeadTag, log_head_, out);
+}
+
+std::string EncodedPull::Serialize() const {
+  std::string bytes(ByteSize(), '\0');
+  WriteTo(bytes.data());
+  return bytes;
+}
+
+absl::StatusOr<v1::HubMessage> EncodedPull::ToMessage() const {
+  v1::HubMessage message;
+  if (!message.ParseFromString(Serialize())) {
+    return absl::DataLossError("an encoded pull batch does not parse as a HubMessage");
+  }
+  return message;
+}
+
+absl::StatusOr<v1::PullBatch> EncodedPull::ToBatch() const {
+  absl::StatusOr<v1::HubMessage> message = ToMessage();
+  if (!message.ok()) return message.status();
+  return std::move(*message->mutable_pull());
+}
+
+}  // namespace comptoir
