@@ -288,7 +288,7 @@ void HubLog::WriterLoop() {
       events += size;
     }
     lock.unlock();
-    WriteGroup(group);
+    RecentLog::Dropped dropped = WriteGroup(group);
     lock.lock();
     commit_counts_.appends += group.size();
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(group.size()));
@@ -297,7 +297,7 @@ void HubLog::WriterLoop() {
     // next group.
     {
       std::lock_guard<std::mutex> finish_lock(finish_mu_);
-      to_finish_.push_back(std::move(group));
+      to_finish_.push_back(Written{std::move(group), std::move(dropped)});
     }
     finish_wake_.notify_one();
     lock.lock();
@@ -310,8 +310,9 @@ void HubLog::FinisherLoop() {
   while (true) {
     finish_wake_.wait(lock, [&] { return finish_stopping_ || !to_finish_.empty(); });
     if (to_finish_.empty()) return;  // stopping, every group answered
-    std::vector<PendingAppend*> group = std::move(to_finish_.front());
+    Written written = std::move(to_finish_.front());
     to_finish_.pop_front();
+    const std::vector<PendingAppend*>& group = written.group;
     lock.unlock();
     std::vector<PendingAppend*> asynchronous;
     {
@@ -334,11 +335,12 @@ void HubLog::FinisherLoop() {
       }
       delete member;
     }
+    written.dropped.clear();  // frees what the recent log let go, unless a reader still holds it
     lock.lock();
   }
 }
 
-void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
+RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
   // Staging an append fails only on a read error or a corrupt record: that
   // append gets the error and the group is staged again without it, so that
   // nothing of it is written.
@@ -381,7 +383,7 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
     }
   }
   for (PushSequence* sequence : broken) sequence->broken = true;
-  if (batch.Count() == 0) return;  // duplicates only, or refused from the first event
+  if (batch.Count() == 0) return {};  // duplicates only, or refused from the first event
   std::string head_value;
   AppendBigEndian64(&head_value, position);
   batch.Put(Column::kMeta, kMetaLogHead, head_value);
@@ -395,11 +397,11 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
       if (member->status.ok()) member->status = written;
       if (member->sequence != nullptr) member->sequence->broken = true;
     }
-    return;
+    return {};
   }
   // Held in memory before readers can see the new head, so that their pulls
   // of it find it there.
-  recent_.Add(log_head_.load() + 1, std::move(recent));
+  RecentLog::Dropped dropped = recent_.Add(log_head_.load() + 1, std::move(recent));
   log_head_.store(position);
   for (auto& [origin, head] : heads) written_heads_[origin] = std::move(head);
   for (PendingAppend* member : group) {
@@ -410,6 +412,7 @@ void HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
       for (size_t index : member->verdict.append) FoldStats((*member->pushed)[index]);
     }
   }
+  return dropped;
 }
 
 absl::StatusOr<ChainHead> HubLog::StagingHead(

@@ -147,7 +147,8 @@ class HubLog : public HubSyncStore {
   // The finisher thread: answers each written group's appends, in order.
   void FinisherLoop();
   // Stages and writes `group` with one synced write; sets each one's outcome.
-  void WriteGroup(const std::vector<PendingAppend*>& group);
+  // Returns the recent entries it made room for, for the finisher to free.
+  RecentLog::Dropped WriteGroup(const std::vector<PendingAppend*>& group);
   // Stage one append into `batch`, positions after `*position` (advanced);
   // `heads`: the chain heads staged so far in the group.
   // Each event staged is added to `recent` (kept once the group is durable).
@@ -179,10 +180,15 @@ class HubLog : public HubSyncStore {
   std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
   CommitCounts commit_counts_ ABSL_GUARDED_BY(queue_mu_);
-  // Groups written, waiting for the finisher to answer them.
+  // Groups written, waiting for the finisher to answer them (and to free the
+  // recent entries each dropped, off the writer's thread).
+  struct Written {
+    std::vector<PendingAppend*> group;
+    RecentLog::Dropped dropped;
+  };
   std::mutex finish_mu_;
   std::condition_variable finish_wake_;
-  std::deque<std::vector<PendingAppend*>> to_finish_ ABSL_GUARDED_BY(finish_mu_);
+  std::deque<Written> to_finish_ ABSL_GUARDED_BY(finish_mu_);
   bool finish_stopping_ ABSL_GUARDED_BY(finish_mu_) = false;
   // Last: started once everything above exists.
   std::thread finisher_;

@@ -38,12 +38,14 @@ absl::string_view RecentLog::Group::Encoded(size_t index, Form form) const {
   return *held;  // ours, or the one another reader stored first
 }
 
-void RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
-  if (entries.empty()) return;
+RecentLog::Dropped RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
+  Dropped dropped;
+  if (entries.empty()) return dropped;
   auto group = std::make_shared<const Group>(first, std::move(entries));
   std::lock_guard<std::mutex> lock(mu_);
   if (!groups_.empty() &&
       groups_.back()->first + groups_.back()->entries.size() != first) {
+    dropped.assign(groups_.begin(), groups_.end());
     groups_.clear();
     held_ = 0;
   }
@@ -51,8 +53,10 @@ void RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
   groups_.push_back(std::move(group));
   while (groups_.size() > 1 && held_ - groups_.front()->entries.size() >= capacity_) {
     held_ -= groups_.front()->entries.size();
+    dropped.push_back(std::move(groups_.front()));
     groups_.pop_front();
   }
+  return dropped;
 }
 
 std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t after,

@@ -59,8 +59,11 @@ class RecentLog {
 
   // The entries at positions first, first + 1, ..., durable in the store.
   // Called in position order; a call that does not follow the last entry held
-  // drops everything held first.
-  void Add(uint64_t first, std::vector<Entry> entries);
+  // drops everything held first. Returns what it dropped, for the caller to
+  // release on a thread where freeing a few thousand events costs it nothing
+  // (readers may still hold some of it: the last one frees it).
+  using Dropped = std::vector<std::shared_ptr<const void>>;
+  [[nodiscard]] Dropped Add(uint64_t first, std::vector<Entry> entries);
 
   // The pull batch HubLog::ReadLogFor gives `site` (its own events skipped)
   // for the positions after `after` up to `head`, within the same limits, if

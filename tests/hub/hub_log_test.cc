@@ -424,6 +424,7 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
 TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
   RecentLog recent(4);
   uint64_t next = 1;
+  size_t dropped = 0;  // groups let go, handed back to the caller
   auto add = [&](int count, uint64_t first) {
     std::vector<RecentLog::Entry> entries;
     for (const std::vector<DecodedEvent>& batch : Batches("hem", count, count)) {
@@ -433,7 +434,7 @@ TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
         entries.push_back({std::make_shared<const DecodedEvent>(event), RouteOf(core, nullptr)});
       }
     }
-    recent.Add(first, std::move(entries));
+    dropped += recent.Add(first, std::move(entries)).size();
     next = first + count;
   };
   auto positions = [&](uint64_t after, uint64_t head) -> std::optional<std::vector<uint64_t>> {
@@ -453,11 +454,13 @@ TEST(RecentLogTest, KeepsTheNewestEntriesAndLeavesTheRestToTheStore) {
   EXPECT_EQ(positions(0, 6), (std::vector<uint64_t>{1, 2, 3, 4, 5, 6}));
   add(2, next);  // 7..8: 1..3 go, 4 are still held
   EXPECT_EQ(positions(0, 8), std::nullopt) << "1..3 were dropped";
+  EXPECT_EQ(dropped, 1u) << "and handed back";
   EXPECT_EQ(positions(3, 8), (std::vector<uint64_t>{4, 5, 6, 7, 8}));
   EXPECT_EQ(positions(5, 7), (std::vector<uint64_t>{6, 7})) << "up to the head given";
   EXPECT_EQ(positions(3, 9), std::nullopt) << "9 is not held yet";
   add(2, 20);  // not after 8: what was held no longer follows on
   EXPECT_EQ(positions(5, 8), std::nullopt);
+  EXPECT_EQ(dropped, 3u) << "4..6 and 7..8 handed back too";
   EXPECT_EQ(positions(19, 21), (std::vector<uint64_t>{20, 21}));
 }
 
