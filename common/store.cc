@@ -52,6 +52,7 @@ struct Batch::Rep {
   std::deque<Op> ops;
   absl::flat_hash_map<std::pair<int, absl::string_view>, Op*> index;
   size_t bytes = 0;
+  const Batch* under = nullptr;  // read below this batch's own writes
 
   Op& At(Column column, absl::string_view key) {
     auto found = index.find(std::make_pair(static_cast<int>(column), key));
@@ -74,6 +75,8 @@ void Batch::Put(Column column, absl::string_view key, absl::string_view value) {
   rep_->bytes += key.size() + value.size();
   rep_->At(column, key).value.emplace(value);
 }
+
+void Batch::ReadThrough(const Batch* under) { rep_->under = under; }
 
 void Batch::Delete(Column column, absl::string_view key) {
   rep_->bytes += key.size();
@@ -147,7 +150,13 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   return std::unique_ptr<Store>(new Store(std::move(rep)));
 }
 
-absl::Status Store::Write(Batch& batch) {
+absl::Status Store::Write(Batch& batch) { return WriteWith(batch, rep_->write_options.sync); }
+
+absl::Status Store::WriteUnsynced(Batch& batch) { return WriteWith(batch, false); }
+
+absl::Status Store::WriteWith(Batch& batch, bool sync) {
+  rocksdb::WriteOptions options = rep_->write_options;
+  options.sync = sync;
   std::vector<const Batch::Rep::Op*> sorted;
   sorted.reserve(batch.rep_->ops.size());
   for (const Batch::Rep::Op& op : batch.rep_->ops) sorted.push_back(&op);
@@ -161,14 +170,14 @@ absl::Status Store::Write(Batch& batch) {
                                               : wb.Delete(handle, op->key);
     if (!s.ok()) return FromRocks(s, "cannot build write batch");
   }
-  return FromRocks(rep_->db->Write(rep_->write_options, &wb), "write failed");
+  return FromRocks(rep_->db->Write(options, &wb), "write failed");
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(Column column, absl::string_view key,
                                                       const Batch* batch) const {
-  if (batch != nullptr) {
-    auto it = batch->rep_->index.find(std::make_pair(static_cast<int>(column), key));
-    if (it != batch->rep_->index.end()) return it->second->value;
+  for (const Batch* layer = batch; layer != nullptr; layer = layer->rep_->under) {
+    auto it = layer->rep_->index.find(std::make_pair(static_cast<int>(column), key));
+    if (it != layer->rep_->index.end()) return it->second->value;
   }
   std::string value;
   rocksdb::Status s = rep_->db->Get(rocksdb::ReadOptions(), rep_->handles[static_cast<int>(column)],

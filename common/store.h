@@ -51,6 +51,10 @@ class Batch {
 
   void Put(Column column, absl::string_view key, absl::string_view value);
   void Delete(Column column, absl::string_view key);
+  // Reads through this batch (Store::Get) see `under`'s pending writes below
+  // its own: for a batch staged while `under` is being written. `under` must
+  // outlive the reads; it is only read.
+  void ReadThrough(const Batch* under);
   // Number of operations so far.
   int Count() const;
   // Approximate size in bytes.
@@ -82,6 +86,10 @@ class Store {
 
   // Applies the batch atomically (and durably, see Options::sync).
   absl::Status Write(Batch& batch);
+  // The same without waiting for the disk: for state a power cut may take
+  // back without harm (it is rebuilt or written again). The next synced
+  // write makes it durable too.
+  absl::Status WriteUnsynced(Batch& batch);
 
   // The value under key, or nullopt. With a batch, its pending writes win.
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key,
@@ -121,6 +129,7 @@ class Store {
  private:
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
+  absl::Status WriteWith(Batch& batch, bool sync);
   std::unique_ptr<Rep> rep_;
 };
 

@@ -127,6 +127,7 @@ HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
     : store_(std::move(store)), log_(store_.get()), epoch_(epoch), log_head_(log_head),
       recent_(kRecentEntries),
       finisher_([this] { FinisherLoop(); }),
+      committer_([this] { CommitterLoop(); }),
       writer_([this] { WriterLoop(); }) {}
 
 absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
@@ -241,13 +242,31 @@ struct HubLog::PendingAppend {
   std::condition_variable wake;
 };
 
+struct HubLog::Staged {
+  std::vector<PendingAppend*> group;
+  const Staged* under = nullptr;  // the group being written when this one was staged
+  Batch batch;
+  uint64_t position = 0;  // the log head once written
+  std::unordered_map<std::string, ChainHead> heads;  // staged in this group
+  std::vector<RecentLog::Entry> recent;  // staged in this group, in position order
+  // The group's push sequences: all broken if its write fails.
+  std::vector<std::shared_ptr<PushSequence>> sequences;
+  bool written = false;  // set by the committer
+};
+
 HubLog::~HubLog() {
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     stopping_ = true;
   }
   queue_wake_.notify_one();
-  writer_.join();
+  writer_.join();  // once its last group is written
+  {
+    std::lock_guard<std::mutex> lock(commit_mu_);
+    commit_stopping_ = true;
+  }
+  commit_wake_.notify_one();
+  committer_.join();
   {
     std::lock_guard<std::mutex> lock(finish_mu_);
     finish_stopping_ = true;
@@ -272,10 +291,28 @@ void HubLog::CommitAndWait(PendingAppend* append) {
 
 void HubLog::WriterLoop() {
   NameThisThread("hub-writer");
+  // The group the committer is writing (or has written, before the writer
+  // has seen it): staging reads through it, so it lives until the next one
+  // is handed over.
+  std::unique_ptr<Staged> writing;
+  // Waits until the committer is done with `writing`, then takes what its
+  // write taught (heads written, or sequences broken by a failure).
+  auto settle = [&]() -> bool {
+    {
+      std::unique_lock<std::mutex> lock(commit_mu_);
+      commit_wake_.wait(lock, [&] { return to_commit_ == nullptr; });
+    }
+    if (writing->written) {
+      for (auto& [origin, head] : writing->heads) written_heads_[origin] = head;
+    } else {
+      for (const auto& sequence : writing->sequences) sequence->broken = true;
+    }
+    return writing->written;
+  };
   std::unique_lock<std::mutex> lock(queue_mu_);
   while (true) {
     queue_wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-    if (queue_.empty()) return;  // stopping, every append answered
+    if (queue_.empty()) break;  // stopping, every append handed over
     // Take what is queued now; what arrives meanwhile makes the next group.
     std::vector<PendingAppend*> group;
     size_t events = 0;
@@ -287,20 +324,56 @@ void HubLog::WriterLoop() {
       group.push_back(queued);
       events += size;
     }
-    lock.unlock();
-    RecentLog::Dropped dropped = WriteGroup(group);
-    lock.lock();
-    commit_counts_.appends += group.size();
     queue_.erase(queue_.begin(), queue_.begin() + static_cast<std::ptrdiff_t>(group.size()));
     lock.unlock();
+    // Staged while the group before is written; staged again from what the
+    // store holds if that write failed.
+    std::unique_ptr<Staged> next = Stage(std::move(group), writing.get());
+    if (writing != nullptr) {
+      if (settle()) {
+        // Written: what it staged is in the store, read there from now on
+        // (it is freed just below).
+        next->under = nullptr;
+        next->batch.ReadThrough(nullptr);
+      } else {
+        next = Stage(std::move(next->group), nullptr);
+      }
+    }
+    writing = std::move(next);
+    {
+      std::lock_guard<std::mutex> commit_lock(commit_mu_);
+      to_commit_ = writing.get();
+    }
+    commit_wake_.notify_one();
+    lock.lock();
+  }
+  lock.unlock();
+  if (writing != nullptr) settle();
+}
+
+void HubLog::CommitterLoop() {
+  NameThisThread("hub-committer");
+  std::unique_lock<std::mutex> lock(commit_mu_);
+  while (true) {
+    commit_wake_.wait(lock, [&] { return commit_stopping_ || to_commit_ != nullptr; });
+    if (to_commit_ == nullptr) return;  // stopping, every group written
+    Staged& staged = *to_commit_;
+    lock.unlock();
+    RecentLog::Dropped dropped = Commit(staged);
+    {
+      std::lock_guard<std::mutex> queue_lock(queue_mu_);
+      commit_counts_.appends += staged.group.size();
+    }
     // Answered by the finisher thread, in order, while this one writes the
     // next group.
     {
       std::lock_guard<std::mutex> finish_lock(finish_mu_);
-      to_finish_.push_back(Written{std::move(group), std::move(dropped)});
+      to_finish_.push_back(Written{staged.group, std::move(dropped)});
     }
     finish_wake_.notify_one();
     lock.lock();
+    to_commit_ = nullptr;
+    commit_wake_.notify_all();  // the writer may be waiting for it
   }
 }
 
@@ -340,14 +413,19 @@ void HubLog::FinisherLoop() {
   }
 }
 
-RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) {
+std::unique_ptr<HubLog::Staged> HubLog::Stage(std::vector<PendingAppend*> group,
+                                              const Staged* under) {
   // Staging an append fails only on a read error or a corrupt record: that
   // append gets the error and the group is staged again without it, so that
   // nothing of it is written.
-  Batch batch;
-  uint64_t position = 0;
-  std::unordered_map<std::string, ChainHead> heads;  // staged in this group
-  std::vector<RecentLog::Entry> recent;  // staged in this group, in position order
+  auto staged = std::make_unique<Staged>();
+  staged->group = std::move(group);
+  staged->under = under;
+  for (PendingAppend* member : staged->group) {
+    member->status = absl::OkStatus();  // staged afresh
+    member->verdict = PushVerdict();
+    if (member->sequence != nullptr) staged->sequences.push_back(member->sequence);
+  }
   std::vector<PushSequence*> broken;  // sequences with a refused or failed push
   auto is_broken = [&](PushSequence* sequence) {
     return sequence != nullptr &&
@@ -355,13 +433,14 @@ RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) 
   };
   bool staged_all = false;
   while (!staged_all) {
-    batch = Batch();
-    heads.clear();
-    recent.clear();
+    staged->batch = Batch();
+    if (under != nullptr) staged->batch.ReadThrough(&under->batch);
+    staged->heads.clear();
+    staged->recent.clear();
     broken.clear();
-    position = log_head_.load();
+    staged->position = under != nullptr ? under->position : log_head_.load();
     staged_all = true;
-    for (PendingAppend* member : group) {
+    for (PendingAppend* member : staged->group) {
       PushSequence* sequence = member->sequence.get();
       if (member->status.ok() && is_broken(sequence)) {
         member->status = absl::AbortedError(
@@ -371,11 +450,10 @@ RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) 
         if (sequence != nullptr) broken.push_back(sequence);
         continue;
       }
-      absl::Status staged = member->own.has_value()
-                                ? StageOwn(batch, *member, &position, &heads, &recent)
-                                : StagePushed(batch, *member, &position, &heads, &recent);
-      if (!staged.ok()) {
-        member->status = staged;
+      absl::Status result =
+          member->own.has_value() ? StageOwn(*member, *staged) : StagePushed(*member, *staged);
+      if (!result.ok()) {
+        member->status = result;
         staged_all = false;
         break;
       }
@@ -383,28 +461,36 @@ RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) 
     }
   }
   for (PushSequence* sequence : broken) sequence->broken = true;
-  if (batch.Count() == 0) return {};  // duplicates only, or refused from the first event
-  std::string head_value;
-  AppendBigEndian64(&head_value, position);
-  batch.Put(Column::kMeta, kMetaLogHead, head_value);
-  const absl::Status written = store_->Write(batch);
+  if (staged->batch.Count() > 0) {
+    std::string head_value;
+    AppendBigEndian64(&head_value, staged->position);
+    staged->batch.Put(Column::kMeta, kMetaLogHead, head_value);
+  }
+  return staged;
+}
+
+RecentLog::Dropped HubLog::Commit(Staged& staged) {
+  if (staged.batch.Count() == 0) {  // duplicates only, or refused from the first event
+    staged.written = true;
+    return {};
+  }
+  const absl::Status written = store_->Write(staged.batch);
   {
     std::lock_guard<std::mutex> lock(queue_mu_);
     commit_counts_.writes++;
   }
   if (!written.ok()) {
-    for (PendingAppend* member : group) {
+    for (PendingAppend* member : staged.group) {
       if (member->status.ok()) member->status = written;
-      if (member->sequence != nullptr) member->sequence->broken = true;
     }
     return {};
   }
+  staged.written = true;
   // Held in memory before readers can see the new head, so that their pulls
   // of it find it there.
-  RecentLog::Dropped dropped = recent_.Add(log_head_.load() + 1, std::move(recent));
-  log_head_.store(position);
-  for (auto& [origin, head] : heads) written_heads_[origin] = std::move(head);
-  for (PendingAppend* member : group) {
+  RecentLog::Dropped dropped = recent_.Add(log_head_.load() + 1, std::move(staged.recent));
+  log_head_.store(staged.position);
+  for (PendingAppend* member : staged.group) {
     if (!member->status.ok()) continue;
     if (member->own.has_value()) {
       FoldStats(member->own_event);
@@ -415,23 +501,23 @@ RecentLog::Dropped HubLog::WriteGroup(const std::vector<PendingAppend*>& group) 
   return dropped;
 }
 
-absl::StatusOr<ChainHead> HubLog::StagingHead(
-    const std::string& origin, const Batch& batch,
-    const std::unordered_map<std::string, ChainHead>& heads) {
-  if (auto staged = heads.find(origin); staged != heads.end()) return staged->second;
+absl::StatusOr<ChainHead> HubLog::StagingHead(const std::string& origin, const Staged& staged) {
+  for (const Staged* layer = &staged; layer != nullptr; layer = layer->under) {
+    if (auto found = layer->heads.find(origin); found != layer->heads.end()) return found->second;
+  }
   if (auto written = written_heads_.find(origin); written != written_heads_.end()) {
     return written->second;
   }
-  // Not staged in this group, so what the store holds; kept for next time.
-  ASSIGN_OR_RETURN(ChainHead head, log_.Head(origin, &batch));
+  // Not staged in this group or the one under it, so what the store holds;
+  // kept for next time.
+  ASSIGN_OR_RETURN(ChainHead head, log_.Head(origin, &staged.batch));
   written_heads_[origin] = head;
   return head;
 }
 
-absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
-                              std::unordered_map<std::string, ChainHead>* heads,
-                              std::vector<RecentLog::Entry>* recent) {
-  ASSIGN_OR_RETURN(ChainHead head, StagingHead("hub", batch, *heads));
+absl::Status HubLog::StageOwn(PendingAppend& append, Staged& staged) {
+  Batch& batch = staged.batch;
+  ASSIGN_OR_RETURN(ChainHead head, StagingHead("hub", staged));
   ASSIGN_OR_RETURN(std::optional<std::string> clock_value,
                    store_->Get(Column::kMeta, kMetaClock, &batch));
   if (clock_value.has_value()) clock_.Observe(ReadBigEndian64(*clock_value).value_or(0));
@@ -441,21 +527,21 @@ absl::Status HubLog::StageOwn(Batch& batch, PendingAppend& append, uint64_t* pos
   append.own_event = SealEvent(head, std::move(core), nullptr);
   const DecodedEvent& event = append.own_event;
   RETURN_IF_ERROR(log_.Stage(batch, event));
-  (*heads)["hub"] = HeadAfter(event);
+  staged.heads["hub"] = HeadAfter(event);
   const Route route = RouteOf(event.core, nullptr);
-  batch.Put(Column::kLog, LogKey(++*position), EncodeLogValue("hub", event.core.seq(), route));
-  recent->push_back({std::make_shared<const DecodedEvent>(event), route});
+  batch.Put(Column::kLog, LogKey(++staged.position),
+            EncodeLogValue("hub", event.core.seq(), route));
+  staged.recent.push_back({std::make_shared<const DecodedEvent>(event), route});
   std::string hlc_value;
   AppendBigEndian64(&hlc_value, event.core.hlc());
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
   return absl::OkStatus();
 }
 
-absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
-                                 std::unordered_map<std::string, ChainHead>* heads,
-                                 std::vector<RecentLog::Entry>* recent) {
+absl::Status HubLog::StagePushed(PendingAppend& append, Staged& staged) {
+  Batch& batch = staged.batch;
   const std::string& site = append.site;
-  ASSIGN_OR_RETURN(ChainHead head, StagingHead(site, batch, *heads));
+  ASSIGN_OR_RETURN(ChainHead head, StagingHead(site, staged));
   auto held_hash = [&](uint64_t seq) -> absl::StatusOr<std::optional<std::string>> {
     ASSIGN_OR_RETURN(std::optional<std::string> core,
                      store_->Get(Column::kEvents, EventKey(site, seq), &batch));
@@ -469,16 +555,16 @@ absl::Status HubLog::StagePushed(Batch& batch, PendingAppend& append, uint64_t* 
     // Routed now, while the hub's views (with the group's staged writes) say
     // who a transfer's parties are, so that pulls decide without parsing cores.
     const Route route = RouteOf(event.core, PartiesIn(*store_, &batch));
-    batch.Put(Column::kLog, LogKey(++*position),
+    batch.Put(Column::kLog, LogKey(++staged.position),
               EncodeLogValue(event.core.origin(), event.core.seq(), route));
-    recent->push_back(
+    staged.recent.push_back(
         {append.shared_events != nullptr
              ? std::shared_ptr<const DecodedEvent>(append.shared_events, &event)
              : std::make_shared<const DecodedEvent>(event),  // a caller's events: copied
          route});
   }
   if (!append.verdict.append.empty()) {
-    (*heads)[site] = HeadAfter((*append.pushed)[append.verdict.append.back()]);
+    staged.heads[site] = HeadAfter((*append.pushed)[append.verdict.append.back()]);
   }
   return absl::OkStatus();
 }

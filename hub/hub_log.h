@@ -19,13 +19,17 @@
 // joins one queue, and one writer thread of the log takes everything queued
 // (up to a limit), verifies and stages it in queue order into one batch (each
 // append sees the chain heads and events staged before it, as if it had run
-// alone in that order), writes that batch with one sync, folds the
-// statistics, and only then has each append answered (by a finisher thread,
-// group after group, while the writer writes the next). Positions are given in queue
-// order; LogHead() moves only once the whole group is durable, so readers
-// never see a position that a crash could lose. While staging, chain heads
-// come from a cache the writer keeps for the log's lifetime (it is the only
-// writer of heads), not from a read per append.
+// alone in that order). A committer thread writes that batch with one sync,
+// folds the statistics, and hands the group to a finisher thread, which has
+// each append answered, group after group. Three groups move at once: one
+// answered, one written, one staged. The one staged reads through the batch
+// being written (Batch::ReadThrough), so it sees that group's heads and views
+// before they reach the store; if that write fails, it is staged again from
+// what the store holds. Positions are given in queue order; LogHead() moves
+// only once the whole group is durable, and nothing unsynced ever reaches the
+// store, so readers never see a position or head that a crash could lose.
+// While staging, chain heads come from a cache the writer keeps for the log's
+// lifetime (it is the only writer of heads), not from a read per append.
 //
 // Thread-safe: appends are serialised as above; reads are free.
 #ifndef COMPTOIR_HUB_HUB_LOG_H_
@@ -142,37 +146,42 @@ class HubLog : public HubSyncStore {
   // Queues `append` and returns once it is durable (or failed).
   void CommitAndWait(PendingAppend* append);
   void Enqueue(PendingAppend* append);
-  // The writer thread: takes groups off the queue until the log is destroyed.
+  // A group of appends staged into one batch (hub_log.cc).
+  struct Staged;
+  // The writer thread: takes groups off the queue and stages each while the
+  // committer writes the one before, until the log is destroyed.
   void WriterLoop();
+  // The committer thread: writes each staged group with one synced write,
+  // then lets readers see it.
+  void CommitterLoop();
   // The finisher thread: answers each written group's appends, in order.
   void FinisherLoop();
-  // Stages and writes `group` with one synced write; sets each one's outcome.
-  // Returns the recent entries it made room for, for the finisher to free.
-  RecentLog::Dropped WriteGroup(const std::vector<PendingAppend*>& group);
-  // Stage one append into `batch`, positions after `*position` (advanced);
-  // `heads`: the chain heads staged so far in the group.
-  // Each event staged is added to `recent` (kept once the group is durable).
-  absl::Status StagePushed(Batch& batch, PendingAppend& append, uint64_t* position,
-                           std::unordered_map<std::string, ChainHead>* heads,
-                           std::vector<RecentLog::Entry>* recent);
-  absl::Status StageOwn(Batch& batch, PendingAppend& append, uint64_t* position,
-                        std::unordered_map<std::string, ChainHead>* heads,
-                        std::vector<RecentLog::Entry>* recent);
-  // The head of `origin`'s chain: staged in the group, cached, or read (writer only).
-  absl::StatusOr<ChainHead> StagingHead(const std::string& origin, const Batch& batch,
-                                        const std::unordered_map<std::string, ChainHead>& heads);
+  // Stages `group` on top of `under` (the group being written, or null);
+  // sets each append's outcome but the write's.
+  std::unique_ptr<Staged> Stage(std::vector<PendingAppend*> group, const Staged* under);
+  // Writes `staged` and lets readers see it (committer only). Returns the
+  // recent entries it made room for, for the finisher to free.
+  RecentLog::Dropped Commit(Staged& staged);
+  // Stage one append into `staged`, at the positions after its own (advanced).
+  // Each event staged is added to its recent entries (kept once it is durable).
+  absl::Status StagePushed(PendingAppend& append, Staged& staged);
+  absl::Status StageOwn(PendingAppend& append, Staged& staged);
+  // The head of `origin`'s chain: staged in the group or the one under it,
+  // cached, or read (writer only).
+  absl::StatusOr<ChainHead> StagingHead(const std::string& origin, const Staged& staged);
 
   std::unique_ptr<Store> store_;
   EventLog log_;
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
-  StatsModel stats_;  // folded by the writer thread only
+  StatsModel stats_;  // folded by the committer thread only
   // The newest entries, for the pulls of centres following the log.
   RecentLog recent_;
   std::atomic<uint64_t> pulls_from_memory_{0};
   std::atomic<uint64_t> pulls_from_store_{0};
-  // Chain heads as written (writer thread only).
+  // Chain heads as written (writer thread only: it learns a group's heads
+  // once the committer has written it).
   std::unordered_map<std::string, ChainHead> written_heads_;
   mutable std::mutex queue_mu_;
   std::condition_variable queue_wake_;
@@ -190,8 +199,15 @@ class HubLog : public HubSyncStore {
   std::condition_variable finish_wake_;
   std::deque<Written> to_finish_ ABSL_GUARDED_BY(finish_mu_);
   bool finish_stopping_ ABSL_GUARDED_BY(finish_mu_) = false;
+  // The group handed to the committer (owned by the writer), null once
+  // written: the writer stages the next one meanwhile, reading through it.
+  std::mutex commit_mu_;
+  std::condition_variable commit_wake_;
+  Staged* to_commit_ ABSL_GUARDED_BY(commit_mu_) = nullptr;
+  bool commit_stopping_ ABSL_GUARDED_BY(commit_mu_) = false;
   // Last: started once everything above exists.
   std::thread finisher_;
+  std::thread committer_;
   std::thread writer_;
 };
 

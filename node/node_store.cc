@@ -383,7 +383,10 @@ absl::Status NodeStore::RecordAcked(uint64_t high_water) {
   state.acked = high_water;
   Batch batch;
   StageSyncState(batch, state);
-  RETURN_IF_ERROR(store_->Write(batch));
+  // Not synced: the mark only says how much is still to send, and the next
+  // Welcome sets it again. A sync per acknowledgement would hold the push
+  // window (and the till's lock) for a disk flush each time.
+  RETURN_IF_ERROR(store_->WriteUnsynced(batch));
   sync_ = state;
   return absl::OkStatus();
 }

@@ -86,6 +86,52 @@ TEST(StoreTest, ReadsThroughABatchSeeItsPendingWrites) {
   EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(), std::nullopt);
 }
 
+TEST(StoreTest, AnUnsyncedWriteIsLostByAPowerCutUntilASyncedWriteFollows) {
+  auto disk = std::make_shared<MemoryDisk>();
+  auto store = Store::Open({"/disk/db", true, disk}).value();
+  Batch mark;
+  mark.Put(Column::kMeta, "mark", "1");
+  ASSERT_TRUE(store->WriteUnsynced(mark).ok());
+  EXPECT_EQ(store->Get(Column::kMeta, "mark").value(), std::optional<std::string>("1"));
+  ASSERT_TRUE(disk->PowerLossCopy("/disk/db", "/disk/cut-before").ok());
+  Batch sale;
+  sale.Put(Column::kEvents, "sale", "1");
+  ASSERT_TRUE(store->Write(sale).ok());
+  ASSERT_TRUE(disk->PowerLossCopy("/disk/db", "/disk/cut-after").ok());
+  auto before = Store::Open({"/disk/cut-before", true, disk}).value();
+  EXPECT_EQ(before->Get(Column::kMeta, "mark").value(), std::nullopt) << "never synced";
+  auto after = Store::Open({"/disk/cut-after", true, disk}).value();
+  EXPECT_EQ(after->Get(Column::kMeta, "mark").value(), std::optional<std::string>("1"))
+      << "the synced write after it made it durable too";
+  EXPECT_EQ(after->Get(Column::kEvents, "sale").value(), std::optional<std::string>("1"));
+}
+
+TEST(StoreTest, ABatchReadsThroughTheBatchUnderIt) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()}).value();
+  Batch committed;
+  committed.Put(Column::kViews, "a", "stored");
+  committed.Put(Column::kViews, "b", "stored");
+  committed.Put(Column::kViews, "c", "stored");
+  ASSERT_TRUE(store->Write(committed).ok());
+  Batch under;  // being written while `over` is staged
+  under.Put(Column::kViews, "a", "under");
+  under.Delete(Column::kViews, "b");
+  Batch over;
+  over.ReadThrough(&under);
+  over.Put(Column::kViews, "c", "over");
+  over.Put(Column::kViews, "d", "over");
+  EXPECT_EQ(store->Get(Column::kViews, "a", &over).value(), std::optional<std::string>("under"));
+  EXPECT_EQ(store->Get(Column::kViews, "b", &over).value(), std::nullopt) << "deleted under";
+  EXPECT_EQ(store->Get(Column::kViews, "c", &over).value(), std::optional<std::string>("over"));
+  EXPECT_EQ(store->Get(Column::kViews, "d", &over).value(), std::optional<std::string>("over"));
+  EXPECT_EQ(over.Count(), 2) << "only its own writes are written";
+  ASSERT_TRUE(store->Write(over).ok());
+  EXPECT_EQ(store->Get(Column::kViews, "a").value(), std::optional<std::string>("stored"));
+  over.ReadThrough(nullptr);
+  EXPECT_EQ(store->Get(Column::kViews, "a", &over).value(), std::optional<std::string>("stored"));
+}
+
 TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
   TempDir dir;
   auto store = Store::Open({dir.path()});
