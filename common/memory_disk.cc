@@ -55,10 +55,19 @@ class SyncLedger {
     std::lock_guard<std::mutex> lock(mu_);
     return synced_;
   }
+  void FailSyncs(const std::string& prefix) {
+    std::lock_guard<std::mutex> lock(mu_);
+    failing_prefix_ = prefix;
+  }
+  bool SyncFails(const std::string& path) const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return !failing_prefix_.empty() && path.rfind(failing_prefix_, 0) == 0;
+  }
 
  private:
   mutable std::mutex mu_;
   std::map<std::string, uint64_t> synced_;
+  std::string failing_prefix_;  // MemoryDisk::FailSyncs
 };
 
 class TrackedFile : public rocksdb::FSWritableFileOwnerWrapper {
@@ -77,6 +86,9 @@ class TrackedFile : public rocksdb::FSWritableFileOwnerWrapper {
   // After a sync: what the file holds now is on the disk.
   rocksdb::IOStatus Recorded(rocksdb::IOStatus synced, const rocksdb::IOOptions& options,
                              rocksdb::IODebugContext* dbg) {
+    if (ledger_->SyncFails(path_)) {
+      return rocksdb::IOStatus::IOError("memory disk: sync failed (MemoryDisk::FailSyncs)", path_);
+    }
     if (synced.ok()) ledger_->Synced(path_, target()->GetFileSize(options, dbg));
     return synced;
   }
@@ -193,6 +205,8 @@ MemoryDisk::MemoryDisk() : rep_(std::make_unique<Rep>()) {
 }
 
 MemoryDisk::~MemoryDisk() = default;
+
+void MemoryDisk::FailSyncs(const std::string& prefix) { rep_->ledger.FailSyncs(prefix); }
 
 absl::Status MemoryDisk::PowerLossCopy(const std::string& from_dir, const std::string& to_dir) {
   rocksdb::FileSystem* fs = rep_->file_system.get();

@@ -49,6 +49,11 @@ class MemoryDisk {
   // Bytes written but not synced yet, over every file (for tests of the disk).
   size_t UnsyncedBytes() const;
 
+  // From now on, every sync of a file whose path starts with `prefix` fails
+  // with an I/O error, as on a disk gone bad; empty: none fails. For tests of
+  // what a failed write leaves behind.
+  void FailSyncs(const std::string& prefix);
+
   struct Rep;
   // For the storage adapter (store.cc) only.
   Rep& rep() { return *rep_; }

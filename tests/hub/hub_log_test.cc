@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/event_codec.h"
 #include "common/keys.h"
+#include "common/memory_disk.h"
 #include "common/routing.h"
 #include "hub/recent_log.h"
 #include "tests/testing/test_util.h"
@@ -285,6 +286,48 @@ TEST(HubLogTest, ClosingTheLogAnswersEveryQueuedPushDurably) {
   hub = HubLog::Open(dir.Sub("hub")).value();
   EXPECT_EQ(hub->LogHead(), head_at_start + kSites * 30);
   for (int s = 0; s < kSites; ++s) EXPECT_EQ(hub->HeadOf(absl::StrCat("s", s))->seq, 30u);
+}
+
+// A write that fails (a disk gone bad) lets nothing through: its pushes, and
+// the stream's pushes staged after it, get an error; the log, the heads and
+// what the disk kept are as before it; and once the hub restarts on a good
+// disk, the node's next push of the same batches lands.
+TEST(HubLogTest, AFailedWriteLetsNothingThroughAndThePushesLandAfterARestart) {
+  auto disk = std::make_shared<MemoryDisk>();
+  std::unique_ptr<HubLog> hub = HubLog::Open("/disk/hub", false, disk).value();
+  const uint64_t head_at_start = hub->LogHead();
+  const std::vector<std::vector<DecodedEvent>> a = Batches("a", 40, 10);
+  AsyncAnswers answers;
+  std::shared_ptr<HubLog::PushSequence> stream = HubLog::NewPushSequence();
+  hub->AppendPushedAsync("a", a[0], stream, Record(hub.get(), "a", &answers));
+  ASSERT_TRUE(WaitFor([&] { return answers.count() == 1; }, absl::Seconds(30)));
+  disk->FailSyncs("/disk/hub/");
+  for (int i = 1; i < 4; ++i) {
+    hub->AppendPushedAsync("a", a[i], stream, Record(nullptr, "a", &answers));
+  }
+  ASSERT_TRUE(WaitFor([&] { return answers.count() == 4; }, absl::Seconds(30)));
+  ASSERT_EQ(answers.answers[0], "ok 10");
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_EQ(answers.answers[i].rfind("ok", 0), std::string::npos) << answers.answers[i];
+  }
+  EXPECT_EQ(hub->LogHead(), head_at_start + 10);
+  EXPECT_EQ(hub->HeadOf("a")->seq, 10u);
+  ASSERT_TRUE(disk->PowerLossCopy("/disk/hub", "/disk/kept").ok());
+  hub.reset();
+
+  hub = HubLog::Open("/disk/kept", false, disk).value();
+  EXPECT_EQ(hub->LogHead(), head_at_start + 10);
+  EXPECT_EQ(hub->HeadOf("a")->seq, 10u);
+  AsyncAnswers again;
+  std::shared_ptr<HubLog::PushSequence> next_stream = HubLog::NewPushSequence();
+  for (int i = 1; i < 4; ++i) {
+    hub->AppendPushedAsync("a", a[i], next_stream, Record(hub.get(), "a", &again));
+  }
+  ASSERT_TRUE(WaitFor([&] { return again.count() == 3; }, absl::Seconds(30)));
+  EXPECT_EQ(again.answers, (std::vector<std::string>{"ok 20", "ok 30", "ok 40"}));
+  const std::vector<std::string> entries = LogEntries(*hub);
+  EXPECT_EQ(entries.size(), head_at_start + 40);
+  ExpectEachOriginInSeqOrder(entries);
 }
 
 // Pulls of recent positions are served from the entries the hub keeps in
