@@ -57,18 +57,39 @@ std::string EncodeLogEntry(const v1::LogEntry& entry) {
 
 void EncodedPull::AddShared(const std::shared_ptr<const void>& owner,
                             absl::string_view encoded_entry) {
-  if (owners_.empty() || owners_.back() != owner) owners_.push_back(owner);
-  pieces_.push_back(Piece{encoded_entry.data(), 0, encoded_entry.size()});
+  ++entries_;
   entry_bytes_ += encoded_entry.size();
+  if (owners_.empty() || owners_.back() != owner) owners_.push_back(owner);
+  if (!pieces_.empty()) {
+    Piece& last = pieces_.back();
+    if (last.shared != nullptr && last.owner == owners_.size() - 1 &&
+        last.shared + last.size == encoded_entry.data()) {
+      last.size += encoded_entry.size();  // follows it in the owner's memory
+      return;
+    }
+  }
+  pieces_.push_back(Piece{encoded_entry.data(), 0, encoded_entry.size(), owners_.size() - 1});
 }
 
 void EncodedPull::Add(const v1::LogEntry& entry) {
-  const size_t offset = own_.size();
-  own_.push_back(kPullBatchEntriesTag);
-  AppendVarint(&own_, entry.ByteSizeLong());
-  entry.AppendToString(&own_);
-  pieces_.push_back(Piece{nullptr, offset, own_.size() - offset});
-  entry_bytes_ += own_.size() - offset;
+  if (own_ == nullptr) own_ = std::make_shared<std::string>();
+  std::string& own = *own_;
+  const size_t offset = own.size();
+  own.push_back(kPullBatchEntriesTag);
+  AppendVarint(&own, entry.ByteSizeLong());
+  entry.AppendToString(&own);
+  ++entries_;
+  entry_bytes_ += own.size() - offset;
+  if (!pieces_.empty() && pieces_.back().shared == nullptr) {
+    pieces_.back().size += own.size() - offset;  // own bytes follow each other
+    return;
+  }
+  pieces_.push_back(Piece{nullptr, offset, own.size() - offset, 0});
+}
+
+absl::string_view EncodedPull::BytesOf(const Piece& piece) const {
+  if (piece.shared != nullptr) return absl::string_view(piece.shared, piece.size);
+  return absl::string_view(*own_).substr(piece.own_offset, piece.size);
 }
 
 size_t EncodedPull::PullBatchSize() const {
@@ -80,13 +101,33 @@ size_t EncodedPull::ByteSize() const {
   return 1 + VarintSize(batch) + batch;
 }
 
+EncodedPull::Framed EncodedPull::Frame() const {
+  Framed framed;
+  char buffer[32];
+  char* end = buffer;
+  *end++ = kHubMessagePullTag;
+  end = WriteVarint(PullBatchSize(), end);
+  framed.head.assign(buffer, end - buffer);
+  framed.entries.reserve(pieces_.size());
+  for (const Piece& piece : pieces_) {
+    framed.entries.push_back(
+        Span{BytesOf(piece), piece.shared != nullptr
+                                 ? owners_[piece.owner]
+                                 : std::shared_ptr<const void>(own_)});
+  }
+  end = WriteVarintField(kPullBatchThroughTag, through_, buffer);
+  end = WriteVarintField(kPullBatchLogHeadTag, log_head_, end);
+  framed.tail.assign(buffer, end - buffer);
+  return framed;
+}
+
 void EncodedPull::WriteTo(char* out) const {
   *out++ = kHubMessagePullTag;
   out = WriteVarint(PullBatchSize(), out);
   for (const Piece& piece : pieces_) {
-    const char* bytes = piece.shared != nullptr ? piece.shared : own_.data() + piece.own_offset;
-    std::memcpy(out, bytes, piece.size);
-    out += piece.size;
+    const absl::string_view bytes = BytesOf(piece);
+    std::memcpy(out, bytes.data(), bytes.size());
+    out += bytes.size();
   }
   out = WriteVarintField(kPullBatchThroughTag, through_, out);
   WriteVarintField(kPullBatchLogHeadTag, log_head_, out);

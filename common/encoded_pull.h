@@ -36,7 +36,8 @@ std::string EncodeLogEntry(const v1::LogEntry& entry);
 class EncodedPull {
  public:
   // Appends an entry encoded by EncodeLogEntry, owned by `owner`, which the
-  // batch keeps alive (consecutive entries of one owner cost one reference).
+  // batch keeps alive (consecutive entries of one owner cost one reference,
+  // and entries that follow each other in its memory make one span).
   void AddShared(const std::shared_ptr<const void>& owner, absl::string_view encoded_entry);
   // Appends `entry`, encoded into the batch's own bytes.
   void Add(const v1::LogEntry& entry);
@@ -46,7 +47,7 @@ class EncodedPull {
   uint64_t through() const { return through_; }
   void set_log_head(uint64_t log_head) { log_head_ = log_head; }
   uint64_t log_head() const { return log_head_; }
-  int entries_size() const { return static_cast<int>(pieces_.size()); }
+  int entries_size() const { return entries_; }
 
   // The HubMessage's size, and its bytes written to `out` (ByteSize() of them).
   size_t ByteSize() const;
@@ -56,17 +57,35 @@ class EncodedPull {
   absl::StatusOr<v1::HubMessage> ToMessage() const;
   absl::StatusOr<v1::PullBatch> ToBatch() const;
 
+  // The same bytes without copying the entries, for a transport that sends
+  // a message in pieces: the framing before and after them (made here), and
+  // the entries' spans in order, each with what keeps its bytes alive (once
+  // framed, the batch is not added to).
+  struct Span {
+    absl::string_view bytes;
+    std::shared_ptr<const void> owner;
+  };
+  struct Framed {
+    std::string head;
+    std::vector<Span> entries;
+    std::string tail;
+  };
+  Framed Frame() const;
+
  private:
   struct Piece {
-    const char* shared = nullptr;  // null: own_[own_offset, own_offset + size)
+    const char* shared = nullptr;  // null: (*own_)[own_offset, own_offset + size)
     size_t own_offset = 0;
     size_t size = 0;
+    size_t owner = 0;  // index in owners_ (shared pieces)
   };
   size_t PullBatchSize() const;
+  absl::string_view BytesOf(const Piece& piece) const;
 
   std::vector<Piece> pieces_;
-  std::string own_;
+  std::shared_ptr<std::string> own_;  // made by the first Add
   std::vector<std::shared_ptr<const void>> owners_;
+  int entries_ = 0;
   size_t entry_bytes_ = 0;
   uint64_t through_ = 0;
   uint64_t log_head_ = 0;

@@ -5,37 +5,42 @@
 namespace comptoir {
 
 RecentLog::Group::Group(uint64_t first, std::vector<Entry> entries)
-    : first(first), entries(std::move(entries)),
-      encoded(std::make_unique<std::atomic<const std::string*>[]>(this->entries.size() * kForms)) {}
+    : first(first), entries(std::move(entries)) {}
 
 RecentLog::Group::~Group() {
-  for (size_t slot = 0; slot < entries.size() * kForms; ++slot) delete encoded[slot].load();
+  for (auto& form : encoded) delete form.load();
 }
 
 absl::string_view RecentLog::Group::Encoded(size_t index, Form form) const {
-  std::atomic<const std::string*>& slot = encoded[index * kForms + form];
-  const std::string* held = slot.load(std::memory_order_acquire);
-  if (held != nullptr) return *held;
-  const DecodedEvent& event = *entries[index].event;
-  v1::LogEntry entry;
-  entry.set_position(first + index);
-  if (form == kWithheld) {
-    v1::WithheldLink* link = entry.mutable_withheld();
-    link->set_origin(event.core.origin());
-    link->set_seq(event.core.seq());
-    link->set_prev_hash(event.core.prev_hash());
-    link->set_hash(event.hash);
-  } else {
-    v1::EventRecord* record = entry.mutable_event();
-    record->set_core(event.record.core());
-    if (form == kEventWithPersonal) record->set_personal(event.record.personal());
+  const Encoding* held = encoded[form].load(std::memory_order_acquire);
+  if (held == nullptr) {
+    auto made = std::make_unique<Encoding>();
+    made->ends.reserve(entries.size());
+    for (size_t i = 0; i < entries.size(); ++i) {
+      const DecodedEvent& event = *entries[i].event;
+      v1::LogEntry entry;
+      entry.set_position(first + i);
+      if (form == kWithheld) {
+        v1::WithheldLink* link = entry.mutable_withheld();
+        link->set_origin(event.core.origin());
+        link->set_seq(event.core.seq());
+        link->set_prev_hash(event.core.prev_hash());
+        link->set_hash(event.hash);
+      } else {
+        v1::EventRecord* record = entry.mutable_event();
+        record->set_core(event.record.core());
+        if (form == kEventWithPersonal) record->set_personal(event.record.personal());
+      }
+      made->bytes += EncodeLogEntry(entry);
+      made->ends.push_back(made->bytes.size());
+    }
+    if (encoded[form].compare_exchange_strong(held, made.get(), std::memory_order_acq_rel,
+                                              std::memory_order_acquire)) {
+      held = made.release();
+    }  // else `held` is the one another reader stored first
   }
-  auto made = std::make_unique<const std::string>(EncodeLogEntry(entry));
-  if (slot.compare_exchange_strong(held, made.get(), std::memory_order_acq_rel,
-                                   std::memory_order_acquire)) {
-    held = made.release();
-  }
-  return *held;  // ours, or the one another reader stored first
+  const size_t begin = index == 0 ? 0 : held->ends[index - 1];
+  return absl::string_view(held->bytes).substr(begin, held->ends[index] - begin);
 }
 
 RecentLog::Dropped RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
@@ -97,7 +102,9 @@ std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t afte
         if (Entitled(entry.route, site)) {
           bytes += event.record.core().size();
           form = kEvent;
-          if (entry.route.personal_travels && !event.record.personal().empty()) {
+          if (entry.route.personal_travels) {
+            // Entries without a personal part are the same in both forms:
+            // one form for all keeps the entries sent in a row one span.
             bytes += event.record.personal().size();
             form = kEventWithPersonal;
           }

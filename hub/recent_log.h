@@ -11,9 +11,9 @@
 // its withheld link (common/routing.h). An entry whose route was not settled
 // when it was appended makes a pull that reaches it go to the store, which
 // routes it again. An entry is encoded for the wire (EncodeLogEntry) by the
-// first pull that sends it, once per form it goes out in (the event, the event
-// with its personal part, its withheld link); every later pull shares those
-// bytes.
+// first pull that needs that form (the event, the event with its personal
+// part where it travels, the withheld link), a whole group at a time; every
+// later pull shares those bytes, and sends them without copying (EncodedPull::Frame).
 //
 //   RecentLog recent(kEntries);
 //   recent.Add(first_position, std::move(entries));    // the log's writer
@@ -75,18 +75,24 @@ class RecentLog {
  private:
   // The forms an entry goes out in.
   enum Form { kEvent, kEventWithPersonal, kWithheld, kForms };
+  // Every entry of a group encoded in one form, one after the other: entries
+  // that a pull sends in a row are one span of these bytes.
+  struct Encoding {
+    std::string bytes;
+    std::vector<size_t> ends;  // entry i is bytes[ends[i - 1], ends[i]) (0 before the first)
+  };
   struct Group {
     explicit Group(uint64_t first, std::vector<Entry> entries);
     ~Group();
-    // The bytes of entry `index` (at position first + index) in `form`,
-    // encoded by the first caller (concurrent callers may both encode; one
-    // copy is kept).
+    // The bytes of entry `index` (at position first + index) in `form`. The
+    // first caller encodes the whole group in that form (concurrent callers
+    // may each encode it; one copy is kept).
     absl::string_view Encoded(size_t index, Form form) const;
 
     const uint64_t first;
     const std::vector<Entry> entries;
-    // kForms slots per entry, null until encoded; owned.
-    const std::unique_ptr<std::atomic<const std::string*>[]> encoded;
+    // Null until a pull needs the form; owned.
+    mutable std::atomic<const Encoding*> encoded[kForms] = {};
   };
   const size_t capacity_;
   mutable std::mutex mu_;

@@ -2,6 +2,7 @@
 
 #include <deque>
 #include <optional>
+#include <vector>
 
 #include <grpc/slice.h>
 #include <grpcpp/support/byte_buffer.h>
@@ -25,12 +26,25 @@ grpc::ByteBuffer ToBytes(const v1::HubMessage& message) {
   return bytes;
 }
 
-// A pull batch, from its wire form, in one slice.
+// A pull batch, from its wire form, without copying its entries: the
+// framing is copied, and each span of entries is a slice of the bytes where
+// the log keeps them, holding a reference to their owner until gRPC has sent
+// it.
 grpc::ByteBuffer ToBytes(const EncodedPull& pull) {
-  grpc_slice slice = grpc_slice_malloc(pull.ByteSize());
-  pull.WriteTo(reinterpret_cast<char*>(GRPC_SLICE_START_PTR(slice)));
-  grpc::Slice owned(slice, grpc::Slice::STEAL_REF);
-  return grpc::ByteBuffer(&owned, 1);
+  EncodedPull::Framed framed = pull.Frame();
+  std::vector<grpc::Slice> slices;
+  slices.reserve(framed.entries.size() + 2);
+  slices.emplace_back(framed.head);
+  for (EncodedPull::Span& span : framed.entries) {
+    auto* owner = new std::shared_ptr<const void>(std::move(span.owner));
+    slices.emplace_back(
+        grpc_slice_new_with_user_data(
+            const_cast<char*>(span.bytes.data()), span.bytes.size(),
+            [](void* held) { delete static_cast<std::shared_ptr<const void>*>(held); }, owner),
+        grpc::Slice::STEAL_REF);
+  }
+  if (!framed.tail.empty()) slices.emplace_back(framed.tail);
+  return grpc::ByteBuffer(slices.data(), slices.size());
 }
 
 }  // namespace

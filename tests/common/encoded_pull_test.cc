@@ -88,5 +88,37 @@ TEST(EncodedPullTest, KeepsSharedBytesAliveOnceAPerOwner) {
   EXPECT_EQ(pull.Serialize(), Expected(batch));
 }
 
+TEST(EncodedPullTest, FramedPiecesAreTheSameBytesAndEntriesInARowAreOneSpan) {
+  // Three entries one after the other in their owner's memory, as the recent
+  // log keeps a group's entries; then one of the batch's own.
+  const std::string first = EncodeLogEntry(EventEntry(1, "a"));
+  const std::string second = EncodeLogEntry(EventEntry(2, "b"));
+  const std::string third = EncodeLogEntry(WithheldEntry(3));
+  auto owner = std::make_shared<std::string>(first + second + third);
+  const absl::string_view all(*owner);
+  EncodedPull pull;
+  pull.AddShared(owner, all.substr(0, first.size()));
+  pull.AddShared(owner, all.substr(first.size(), second.size()));
+  pull.AddShared(owner, all.substr(first.size() + second.size()));
+  pull.Add(EventEntry(9, "own"));
+  pull.set_through(9);
+  pull.set_log_head(12);
+
+  const EncodedPull::Framed framed = pull.Frame();
+  ASSERT_EQ(framed.entries.size(), 2u) << "the owner's run, then the batch's own bytes";
+  EXPECT_EQ(framed.entries[0].bytes, all);
+  EXPECT_EQ(framed.entries[0].owner, owner);
+  std::string joined = framed.head;
+  for (const EncodedPull::Span& span : framed.entries) joined += std::string(span.bytes);
+  joined += framed.tail;
+  EXPECT_EQ(joined, pull.Serialize());
+  EXPECT_EQ(pull.entries_size(), 4);
+  absl::StatusOr<v1::PullBatch> batch = pull.ToBatch();
+  ASSERT_TRUE(batch.ok()) << batch.status();
+  ASSERT_EQ(batch->entries_size(), 4);
+  EXPECT_TRUE(batch->entries(2).has_withheld());
+  EXPECT_EQ(batch->entries(3).event().core(), "own");
+}
+
 }  // namespace
 }  // namespace comptoir
