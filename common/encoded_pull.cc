@@ -47,11 +47,15 @@ char* WriteVarintField(char tag, uint64_t value, char* out) {
 
 }  // namespace
 
+void AppendLogEntry(std::string* out, const v1::LogEntry& entry) {
+  out->push_back(kPullBatchEntriesTag);
+  AppendVarint(out, entry.ByteSizeLong());
+  entry.AppendToString(out);
+}
+
 std::string EncodeLogEntry(const v1::LogEntry& entry) {
   std::string out;
-  out.push_back(kPullBatchEntriesTag);
-  AppendVarint(&out, entry.ByteSizeLong());
-  entry.AppendToString(&out);
+  AppendLogEntry(&out, entry);
   return out;
 }
 
@@ -75,9 +79,7 @@ void EncodedPull::Add(const v1::LogEntry& entry) {
   if (own_ == nullptr) own_ = std::make_shared<std::string>();
   std::string& own = *own_;
   const size_t offset = own.size();
-  own.push_back(kPullBatchEntriesTag);
-  AppendVarint(&own, entry.ByteSizeLong());
-  entry.AppendToString(&own);
+  AppendLogEntry(&own, entry);
   ++entries_;
   entry_bytes_ += own.size() - offset;
   if (!pieces_.empty() && pieces_.back().shared == nullptr) {

@@ -30,7 +30,8 @@
 namespace comptoir {
 
 // `entry` encoded as one element of PullBatch.entries (field tag, length,
-// bytes): what EncodedPull::AddShared takes.
+// bytes): what EncodedPull::AddShared takes; appended to `out`, or returned.
+void AppendLogEntry(std::string* out, const v1::LogEntry& entry);
 std::string EncodeLogEntry(const v1::LogEntry& entry);
 
 class EncodedPull {

@@ -31,7 +31,7 @@ absl::string_view RecentLog::Group::Encoded(size_t index, Form form) const {
         record->set_core(event.record.core());
         if (form == kEventWithPersonal) record->set_personal(event.record.personal());
       }
-      made->bytes += EncodeLogEntry(entry);
+      AppendLogEntry(&made->bytes, entry);
       made->ends.push_back(made->bytes.size());
     }
     if (encoded[form].compare_exchange_strong(held, made.get(), std::memory_order_acq_rel,
