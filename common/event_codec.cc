@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/sha256.h"
+#include "common/status_macros.h"
 
 namespace comptoir {
 
@@ -10,29 +11,46 @@ const std::string& ZeroHash() {
   return *zero;
 }
 
-DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
-                       const v1::PersonalPart* personal) {
+DecodedEvent::DecodedEvent()
+    : record_(&v1::EventRecord::default_instance()), core_(&v1::EventCore::default_instance()) {}
+
+DecodedEvent DecodedEvent::Owning(v1::EventRecord record, v1::EventCore core, std::string hash) {
+  struct Parts {
+    v1::EventRecord record;
+    v1::EventCore core;
+  };
+  auto parts = std::make_shared<Parts>(Parts{std::move(record), std::move(core)});
   DecodedEvent event;
-  core.set_seq(head.seq + 1);
-  core.set_prev_hash(head.seq == 0 ? ZeroHash() : head.hash);
-  if (personal != nullptr) {
-    personal->SerializeToString(event.record.mutable_personal());
-    core.set_personal_digest(Sha256(event.record.personal()));
-  } else {
-    core.clear_personal_digest();
-  }
-  core.SerializeToString(event.record.mutable_core());
-  event.hash = Sha256(event.record.core());
-  event.core = std::move(core);
+  event.record_ = &parts->record;
+  event.core_ = &parts->core;
+  event.owner_ = std::move(parts);
+  event.hash = std::move(hash);
   return event;
 }
 
-absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record) {
-  DecodedEvent event;
-  if (!event.core.ParseFromString(record.core())) {
+DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
+                       const v1::PersonalPart* personal) {
+  v1::EventRecord record;
+  core.set_seq(head.seq + 1);
+  core.set_prev_hash(head.seq == 0 ? ZeroHash() : head.hash);
+  if (personal != nullptr) {
+    personal->SerializeToString(record.mutable_personal());
+    core.set_personal_digest(Sha256(record.personal()));
+  } else {
+    core.clear_personal_digest();
+  }
+  core.SerializeToString(record.mutable_core());
+  std::string hash = Sha256(record.core());
+  return DecodedEvent::Owning(std::move(record), std::move(core), std::move(hash));
+}
+
+namespace {
+
+// Parses record.core() into `core` and checks what DecodeRecord promises.
+absl::Status ParseAndCheck(const v1::EventRecord& record, v1::EventCore& core) {
+  if (!core.ParseFromString(record.core())) {
     return absl::InvalidArgumentError("its core bytes do not parse as an EventCore: truncated or corrupted");
   }
-  const v1::EventCore& core = event.core;
   if (core.origin().empty()) {
     return absl::InvalidArgumentError("event has no origin");
   }
@@ -50,13 +68,36 @@ absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record) {
         "event ", core.origin(), "/", core.seq(),
         " carries a personal part that does not match its digest"));
   }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record) {
+  v1::EventCore core;
+  RETURN_IF_ERROR(ParseAndCheck(record, core));
+  std::string hash = Sha256(record.core());
+  return DecodedEvent::Owning(std::move(record), std::move(core), std::move(hash));
+}
+
+absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
+                                            const v1::EventRecord& record) {
+  google::protobuf::Arena* arena = record.GetArena();
+  if (arena == nullptr) return DecodeRecord(record);
+  // Nothing on an arena is freed before the arena: a core that fails its
+  // checks stays there until the message goes, which a refused batch ends soon.
+  v1::EventCore* core = google::protobuf::Arena::CreateMessage<v1::EventCore>(arena);
+  RETURN_IF_ERROR(ParseAndCheck(record, *core));
+  DecodedEvent event;
+  event.record_ = &record;
+  event.core_ = core;
+  event.owner_ = std::move(owner);
   event.hash = Sha256(record.core());
-  event.record = std::move(record);
   return event;
 }
 
 Link CheckLink(const ChainHead& head, const DecodedEvent& event) {
-  return CheckLink(head, event.core.seq(), event.core.prev_hash());
+  return CheckLink(head, event.core().seq(), event.core().prev_hash());
 }
 
 Link CheckLink(const ChainHead& head, uint64_t seq, absl::string_view prev_hash) {
@@ -67,7 +108,7 @@ Link CheckLink(const ChainHead& head, uint64_t seq, absl::string_view prev_hash)
 }
 
 ChainHead HeadAfter(const DecodedEvent& event) {
-  return ChainHead{event.core.seq(), event.hash};
+  return ChainHead{event.core().seq(), event.hash};
 }
 
 }  // namespace comptoir

@@ -10,6 +10,7 @@
 #define COMPTOIR_COMMON_EVENT_CODEC_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -28,12 +29,44 @@ struct ChainHead {
 // 32 zero bytes: the prev_hash of every origin's first event.
 const std::string& ZeroHash();
 
-// An event with its core parsed. `record` keeps the exact bytes.
-struct DecodedEvent {
-  v1::EventRecord record;
-  v1::EventCore core;
-  // SHA-256 of record.core().
+// An event with its core parsed. `record()` keeps the exact bytes.
+//
+// The record and the parsed core are immutable and shared: copying an event
+// only counts a reference. They live on the heap for an event sealed or
+// decoded alone, or on the protobuf arena of the message a batch of events
+// arrived in (DecodeRecordIn), so that decoding a pushed batch allocates a few
+// arena blocks instead of every line and string, and frees them at once when
+// the batch's last event is dropped. Thread-compatible; the shared parts are
+// never written after decoding, so copies may be read from any thread.
+class DecodedEvent {
+ public:
+  // An empty record and core (seq 0, no origin).
+  DecodedEvent();
+
+  const v1::EventRecord& record() const { return *record_; }
+  const v1::EventCore& core() const { return *core_; }
+
+  // SHA-256 of record().core().
   std::string hash;
+
+ private:
+  friend DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
+                                const v1::PersonalPart* personal);
+  friend absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record);
+// The same for a record on a protobuf arena that `owner` keeps alive (a
+// message parsed with NewOnArena): the event refers to the record instead of
+// copying it, parses its core on the same arena, and holds `owner`. A record
+// not on an arena is copied, as DecodeRecord does.
+absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
+                                            const v1::EventRecord& record);
+  friend absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
+                                                     const v1::EventRecord& record);
+  // Owns `record` and `core` on the heap.
+  static DecodedEvent Owning(v1::EventRecord record, v1::EventCore core, std::string hash);
+
+  std::shared_ptr<const void> owner_;  // keeps *record_ and *core_ alive
+  const v1::EventRecord* record_;
+  const v1::EventCore* core_;
 };
 
 // Builds the record for `core` (origin, seq, hlc and body set by the caller;
@@ -45,6 +78,12 @@ DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
 // 32-byte prev_hash, and a personal part (when present) matching its digest.
 // Returns InvalidArgument with a readable message otherwise.
 absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record);
+// The same for a record on a protobuf arena that `owner` keeps alive (a
+// message parsed with NewOnArena): the event refers to the record instead of
+// copying it, parses its core on the same arena, and holds `owner`. A record
+// not on an arena is copied, as DecodeRecord does.
+absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
+                                            const v1::EventRecord& record);
 
 // How an event relates to the chain head held for its origin.
 enum class Link {

@@ -54,11 +54,11 @@ absl::StatusOr<std::map<std::string, ChainHead>> EventLog::Heads() const {
 }
 
 absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event) {
-  const v1::EventCore& core = event.core;
+  const v1::EventCore& core = event.core();
   const std::string key = EventKey(core.origin(), core.seq());
-  batch.Put(Column::kEvents, key, event.record.core());
-  if (!event.record.personal().empty()) {
-    batch.Put(Column::kPersonal, key, event.record.personal());
+  batch.Put(Column::kEvents, key, event.record().core());
+  if (!event.record().personal().empty()) {
+    batch.Put(Column::kPersonal, key, event.record().personal());
   }
   batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
   return ApplyToViews(*store_, batch, event);

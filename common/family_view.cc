@@ -28,13 +28,13 @@ void Write(Record& record, const v1::Stamp& stamp, const std::string& field, Set
 }
 
 absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEvent& event) {
-  const v1::EventCore& core = event.core;
+  const v1::EventCore& core = event.core();
   v1::Stamp stamp;
   stamp.set_hlc(core.hlc());
   stamp.set_origin(core.origin());
   v1::PersonalPart personal;
   const bool has_personal =
-      !event.record.personal().empty() && personal.ParseFromString(event.record.personal());
+      !event.record().personal().empty() && personal.ParseFromString(event.record().personal());
 
   const std::string& family_id = core.has_family_registered()
                                      ? core.family_registered().family_id()
@@ -142,14 +142,14 @@ absl::Status FoldReferral(const Store& store, Batch& batch, const v1::EventCore&
 }  // namespace
 
 absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& event) {
-  switch (event.core.body_case()) {
+  switch (event.core().body_case()) {
     case v1::EventCore::kFamilyRegistered:
     case v1::EventCore::kFamilyUpdated:
       return FoldFamilyFields(store, batch, event);
     case v1::EventCore::kReferralGranted:
     case v1::EventCore::kReferralRenewed:
     case v1::EventCore::kReferralEnded:
-      return FoldReferral(store, batch, event.core);
+      return FoldReferral(store, batch, event.core());
     default:
       return absl::OkStatus();
   }

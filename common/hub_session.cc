@@ -1,5 +1,6 @@
 // The hub's side of the sync protocol (see common/sync_protocol.h).
 #include "absl/strings/str_cat.h"
+#include "common/arena_message.h"
 #include "common/keys.h"
 #include "common/status_macros.h"
 #include "common/sync_protocol.h"
@@ -19,6 +20,13 @@ HubSession::Reply HubSession::Refuse(v1::SyncError::Reason reason, std::string m
 }
 
 HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message, PushMode mode) {
+  std::shared_ptr<v1::NodeMessage> held = NewOnArena<v1::NodeMessage>(message.ByteSizeLong());
+  held->CopyFrom(message);
+  return OnNodeMessage(std::move(held), mode);
+}
+
+HubSession::Reply HubSession::OnNodeMessage(std::shared_ptr<const v1::NodeMessage> message,
+                                            PushMode mode) {
   if (ended_) {
     Reply reply;
     reply.end = absl::FailedPreconditionError("this sync stream already ended");
@@ -29,7 +37,9 @@ HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message, Push
   return reply;
 }
 
-HubSession::Reply HubSession::Handle(const v1::NodeMessage& message, PushMode mode) {
+HubSession::Reply HubSession::Handle(const std::shared_ptr<const v1::NodeMessage>& held,
+                                     PushMode mode) {
+  const v1::NodeMessage& message = *held;
   if (!established_ && message.msg_case() != v1::NodeMessage::kHello) {
     return Refuse(v1::SyncError::BAD_HELLO, "the first message of a sync stream must be Hello",
                   0);
@@ -39,7 +49,7 @@ HubSession::Reply HubSession::Handle(const v1::NodeMessage& message, PushMode mo
       if (established_) return Refuse(v1::SyncError::BAD_HELLO, "Hello sent twice", 0);
       return OnHello(message.hello());
     case v1::NodeMessage::kPush: {
-      Reply decoded = DecodePush(message.push());
+      Reply decoded = DecodePush(held);
       if (!decoded.push.has_value() || mode == PushMode::kDeferred) return decoded;
       return OnPushAppended(store_->AppendPushed(site_, *decoded.push));
     }
@@ -129,7 +139,8 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   return reply;
 }
 
-HubSession::Reply HubSession::DecodePush(const v1::PushBatch& push) {
+HubSession::Reply HubSession::DecodePush(const std::shared_ptr<const v1::NodeMessage>& message) {
+  const v1::PushBatch& push = message->push();
   if (std::optional<std::string> too_large = BatchLimitsExceeded(push)) {
     absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
     return Refuse(v1::SyncError::BATCH_TOO_LARGE, *std::move(too_large),
@@ -138,7 +149,7 @@ HubSession::Reply HubSession::DecodePush(const v1::PushBatch& push) {
   std::vector<DecodedEvent> events;
   events.reserve(push.events_size());
   for (const v1::EventRecord& record : push.events()) {
-    absl::StatusOr<DecodedEvent> decoded = DecodeRecord(record);
+    absl::StatusOr<DecodedEvent> decoded = DecodeRecordIn(message, record);
     if (!decoded.ok()) {
       // Append nothing from a batch that holds garbage.
       absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
@@ -150,7 +161,7 @@ HubSession::Reply HubSession::DecodePush(const v1::PushBatch& push) {
     }
     events.push_back(*std::move(decoded));
   }
-  if (!events.empty()) node_own_seq_ = std::max(node_own_seq_, events.back().core.seq());
+  if (!events.empty()) node_own_seq_ = std::max(node_own_seq_, events.back().core().seq());
   Reply reply;
   reply.push = std::move(events);
   return reply;

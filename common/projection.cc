@@ -92,7 +92,7 @@ absl::Status FoldVoid(const Store& store, Batch& batch, const v1::EventCore& cor
 }  // namespace
 
 absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& event) {
-  const v1::EventCore& core = event.core;
+  const v1::EventCore& core = event.core();
   switch (core.body_case()) {
     case v1::EventCore::kSaleRecorded:
       return FoldSale(store, batch, core);

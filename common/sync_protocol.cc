@@ -74,8 +74,8 @@ absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& 
   };
   for (size_t i = 0; i < events.size(); ++i) {
     const DecodedEvent& event = events[i];
-    const std::string name = absl::StrCat(event.core.origin(), "/", event.core.seq());
-    if (event.core.origin() != site) {
+    const std::string name = absl::StrCat(event.core().origin(), "/", event.core().seq());
+    if (event.core().origin() != site) {
       refuse(v1::SyncError::WRONG_ORIGIN,
              absl::StrCat("event ", name, " was pushed by site ", site,
                           ": a site may only push its own events"));
@@ -83,7 +83,7 @@ absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& 
     }
     const Link link = CheckLink(current, event);
     if (link == Link::kAlreadyHeld) {
-      ASSIGN_OR_RETURN(std::optional<std::string> held, held_hash(event.core.seq()));
+      ASSIGN_OR_RETURN(std::optional<std::string> held, held_hash(event.core().seq()));
       if (held.has_value() && *held != event.hash) {
         refuse(v1::SyncError::FORK,
                absl::StrCat("event ", name,
@@ -97,7 +97,7 @@ absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& 
       refuse(v1::SyncError::GAP,
              absl::StrCat("event ", name, " arrived but the hub holds ", site, " only up to seq ",
                           current.seq, ": events ", current.seq + 1, "..",
-                          event.core.seq() - 1, " are missing; push again from seq ",
+                          event.core().seq() - 1, " are missing; push again from seq ",
                           current.seq + 1));
       break;
     }

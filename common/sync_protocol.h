@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -212,6 +213,13 @@ class HubSession {
   enum class PushMode { kAppendNow, kDeferred };
   // Once a reply has ended the stream, the session is over: later messages
   // get FailedPrecondition and change nothing, NextPull returns nullopt.
+  //
+  // A `message` on an arena of its own (NewOnArena, as the sync service parses
+  // them) is decoded in place: a push's events refer to its records, parse
+  // their cores on its arena and keep it alive. The overload taking a plain
+  // message copies it onto an arena first.
+  Reply OnNodeMessage(std::shared_ptr<const v1::NodeMessage> message,
+                      PushMode mode = PushMode::kAppendNow);
   Reply OnNodeMessage(const v1::NodeMessage& message, PushMode mode = PushMode::kAppendNow);
   // The answer to a deferred push (Reply::push), given the append's outcome:
   // a PushAck, followed by the SyncError that ends the stream if an event was
@@ -240,10 +248,10 @@ class HubSession {
   uint64_t node_own_seq() const { return node_own_seq_; }
 
  private:
-  Reply Handle(const v1::NodeMessage& message, PushMode mode);
+  Reply Handle(const std::shared_ptr<const v1::NodeMessage>& message, PushMode mode);
   Reply OnHello(const v1::Hello& hello);
-  // Checks and decodes a push: a refusal, or Reply::push set.
-  Reply DecodePush(const v1::PushBatch& push);
+  // Checks and decodes the push of `message`: a refusal, or Reply::push set.
+  Reply DecodePush(const std::shared_ptr<const v1::NodeMessage>& message);
   Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
 
   HubSyncStore* store_;

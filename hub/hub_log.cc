@@ -202,10 +202,10 @@ absl::Status HubLog::LoadStats() {
 }
 
 void HubLog::FoldStats(const DecodedEvent& event) {
-  stats_.Fold(event.core, StoreStatsContext(*store_));
+  stats_.Fold(event.core(), StoreStatsContext(*store_));
   std::string family_id;
-  if (event.core.has_family_registered()) family_id = event.core.family_registered().family_id();
-  if (event.core.has_family_updated()) family_id = event.core.family_updated().family_id();
+  if (event.core().has_family_registered()) family_id = event.core().family_registered().family_id();
+  if (event.core().has_family_updated()) family_id = event.core().family_updated().family_id();
   if (family_id.empty()) return;
   absl::StatusOr<std::optional<v1::FamilyRecord>> family = FindFamily(*store_, family_id);
   if (family.ok() && family->has_value()) stats_.SetHousehold(**family);
@@ -528,12 +528,12 @@ absl::Status HubLog::StageOwn(PendingAppend& append, Staged& staged) {
   const DecodedEvent& event = append.own_event;
   RETURN_IF_ERROR(log_.Stage(batch, event));
   staged.heads["hub"] = HeadAfter(event);
-  const Route route = RouteOf(event.core, nullptr);
+  const Route route = RouteOf(event.core(), nullptr);
   batch.Put(Column::kLog, LogKey(++staged.position),
-            EncodeLogValue("hub", event.core.seq(), route));
+            EncodeLogValue("hub", event.core().seq(), route));
   staged.recent.push_back({std::make_shared<const DecodedEvent>(event), route});
   std::string hlc_value;
-  AppendBigEndian64(&hlc_value, event.core.hlc());
+  AppendBigEndian64(&hlc_value, event.core().hlc());
   batch.Put(Column::kMeta, kMetaClock, hlc_value);
   return absl::OkStatus();
 }
@@ -554,9 +554,9 @@ absl::Status HubLog::StagePushed(PendingAppend& append, Staged& staged) {
     RETURN_IF_ERROR(log_.Stage(batch, event));
     // Routed now, while the hub's views (with the group's staged writes) say
     // who a transfer's parties are, so that pulls decide without parsing cores.
-    const Route route = RouteOf(event.core, PartiesIn(*store_, &batch));
+    const Route route = RouteOf(event.core(), PartiesIn(*store_, &batch));
     batch.Put(Column::kLog, LogKey(++staged.position),
-              EncodeLogValue(event.core.origin(), event.core.seq(), route));
+              EncodeLogValue(event.core().origin(), event.core().seq(), route));
     staged.recent.push_back(
         {append.shared_events != nullptr
              ? std::shared_ptr<const DecodedEvent>(append.shared_events, &event)

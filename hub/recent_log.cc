@@ -22,14 +22,14 @@ absl::string_view RecentLog::Group::Encoded(size_t index, Form form) const {
       entry.set_position(first + i);
       if (form == kWithheld) {
         v1::WithheldLink* link = entry.mutable_withheld();
-        link->set_origin(event.core.origin());
-        link->set_seq(event.core.seq());
-        link->set_prev_hash(event.core.prev_hash());
+        link->set_origin(event.core().origin());
+        link->set_seq(event.core().seq());
+        link->set_prev_hash(event.core().prev_hash());
         link->set_hash(event.hash);
       } else {
         v1::EventRecord* record = entry.mutable_event();
-        record->set_core(event.record.core());
-        if (form == kEventWithPersonal) record->set_personal(event.record.personal());
+        record->set_core(event.record().core());
+        if (form == kEventWithPersonal) record->set_personal(event.record().personal());
       }
       AppendLogEntry(&made->bytes, entry);
       made->ends.push_back(made->bytes.size());
@@ -96,16 +96,16 @@ std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t afte
       const size_t index = position - group->first;
       const Entry& entry = group->entries[index];
       const DecodedEvent& event = *entry.event;
-      if (event.core.origin() != site) {
+      if (event.core().origin() != site) {
         if (!entry.route.settled) return std::nullopt;
         Form form = kWithheld;
         if (Entitled(entry.route, site)) {
-          bytes += event.record.core().size();
+          bytes += event.record().core().size();
           form = kEvent;
           if (entry.route.personal_travels) {
             // Entries without a personal part are the same in both forms:
             // one form for all keeps the entries sent in a row one span.
-            bytes += event.record.personal().size();
+            bytes += event.record().personal().size();
             form = kEventWithPersonal;
           }
         } else {

@@ -9,6 +9,7 @@
 #include <grpcpp/support/slice.h>
 
 #include "absl/time/clock.h"
+#include "common/arena_message.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
 #include "common/thread_name.h"
@@ -79,8 +80,10 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
       PumpLocked();
       return;
     }
-    v1::NodeMessage& message = incoming_message_;
-    if (!grpc::SerializationTraits<v1::NodeMessage>::Deserialize(&incoming_, &message).ok()) {
+    // On an arena of its own: a push's events refer to it until they are
+    // dropped from the hub's memory, and are then freed with it at once.
+    std::shared_ptr<v1::NodeMessage> message = NewOnArena<v1::NodeMessage>(incoming_.Length());
+    if (!grpc::SerializationTraits<v1::NodeMessage>::Deserialize(&incoming_, message.get()).ok()) {
       HubSession::Reply refusal;
       refusal.end = absl::InvalidArgumentError(
           "a message of this stream is not a NodeMessage (truncated or not Comptoir's sync "
@@ -90,8 +93,9 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
       FlushAnswersLocked();
       return;
     }
-    if (message.has_push()) service_->events_received_ += message.push().events_size();
-    HubSession::Reply reply = session_.OnNodeMessage(message, HubSession::PushMode::kDeferred);
+    if (message->has_push()) service_->events_received_ += message->push().events_size();
+    HubSession::Reply reply =
+        session_.OnNodeMessage(std::move(message), HubSession::PushMode::kDeferred);
     if (!reply.end.ok()) stop_reading_ = true;
     if (reply.push.has_value()) {
       answers_.emplace_back();  // filled by OnAppended
@@ -274,7 +278,6 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
   // The read buffer, and the message parsed from it (kept: parsing reuses its
   // memory): used only by the outstanding read and OnReadDone.
   grpc::ByteBuffer incoming_;
-  v1::NodeMessage incoming_message_;
   grpc::ByteBuffer writing_ ABSL_GUARDED_BY(mu_);
   std::deque<grpc::ByteBuffer> queue_ ABSL_GUARDED_BY(mu_);  // HubMessages
   bool write_in_flight_ ABSL_GUARDED_BY(mu_) = false;

@@ -32,7 +32,7 @@ absl::StatusOr<DecodedEvent> CommandContext::Append(v1::EventCore core,
   DecodedEvent event = SealEvent(head, std::move(core), personal);
   RETURN_IF_ERROR(node_->log_.Stage(batch_, event));
   std::string clock_value;
-  AppendBigEndian64(&clock_value, event.core.hlc());
+  AppendBigEndian64(&clock_value, event.core().hlc());
   batch_.Put(Column::kMeta, kMetaClock, clock_value);
   appended_ = true;
   return event;
@@ -235,9 +235,9 @@ absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncS
     const absl::StatusOr<DecodedEvent>& decoded = pull.events[static_cast<size_t>(i)];
     RETURN_IF_ERROR(decoded.status());
     const DecodedEvent& event = *decoded;
-    const bool own = event.core.origin() == site_;
-    ASSIGN_OR_RETURN(ChainHead head, log_.Head(event.core.origin(), &batch));
-    auto name = [&] { return absl::StrCat(event.core.origin(), "/", event.core.seq()); };
+    const bool own = event.core().origin() == site_;
+    ASSIGN_OR_RETURN(ChainHead head, log_.Head(event.core().origin(), &batch));
+    auto name = [&] { return absl::StrCat(event.core().origin(), "/", event.core().seq()); };
     switch (CheckLink(head, event)) {
       case Link::kNext:
         if (own && !recovery_.has_value()) {
@@ -251,14 +251,14 @@ absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncS
         RETURN_IF_ERROR(log_.Stage(batch, event));
         // Our own history coming back: ids and retries must go on from it.
         if (own) RETURN_IF_ERROR(StageOwnIndexes(*store_, batch, prefix_, event));
-        *max_hlc = std::max<uint64_t>(*max_hlc, event.core.hlc());
+        *max_hlc = std::max<uint64_t>(*max_hlc, event.core().hlc());
         break;
       case Link::kAlreadyHeld:
         if (own) {
           // Our own history coming back: it must be what we hold, byte for byte.
           ASSIGN_OR_RETURN(std::optional<std::string> held,
-                           store_->Get(Column::kEvents, EventKey(site_, event.core.seq()), &batch));
-          if (held.has_value() && *held != event.record.core()) {
+                           store_->Get(Column::kEvents, EventKey(site_, event.core().seq()), &batch));
+          if (held.has_value() && *held != event.record().core()) {
             return absl::DataLossError(absl::StrCat(
                 "fork: the hub's ", name(), " differs from this node's; nothing overwritten, sync "
                 "stopped until someone sorts it out"));
@@ -267,11 +267,11 @@ absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncS
         break;  // re-delivery: applied before
       case Link::kGap:
         return absl::DataLossError(absl::StrCat("hub sent ", name(), " but this node holds ",
-                                                event.core.origin(), " only up to ", head.seq));
+                                                event.core().origin(), " only up to ", head.seq));
       case Link::kBrokenChain:
         return absl::DataLossError(
             absl::StrCat("hub sent ", name(), " which does not chain to this node's copy of ",
-                         event.core.origin(), "/", head.seq));
+                         event.core().origin(), "/", head.seq));
     }
   }
   state->cursor = std::max(state->cursor, pull.batch.through());

@@ -39,7 +39,7 @@ absl::Status RaiseCounter(const Store& store, Batch& batch, absl::string_view co
 
 absl::Status StageOwnIndexes(const Store& store, Batch& batch, absl::string_view prefix,
                              const DecodedEvent& event) {
-  const v1::EventCore& core = event.core;
+  const v1::EventCore& core = event.core();
   switch (core.body_case()) {
     case v1::EventCore::kSaleRecorded: {
       const v1::SaleRecorded& sale = core.sale_recorded();

@@ -64,18 +64,18 @@ std::vector<std::string> ConfirmedWarnings(const v1::SaleRecorded& sale) {
 }
 
 v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int64_t> remaining) {
-  const v1::SaleRecorded& sale = event.core.sale_recorded();
+  const v1::SaleRecorded& sale = event.core().sale_recorded();
   v1::RecordSaleResponse response;
-  response.set_origin(event.core.origin());
-  response.set_seq(event.core.seq());
-  response.set_hlc(event.core.hlc());
+  response.set_origin(event.core().origin());
+  response.set_seq(event.core().seq());
+  response.set_hlc(event.core().hlc());
   response.set_receipt_no(sale.receipt_no());
   response.set_reference_total_cents(sale.reference_total_cents());
   response.set_family_total_cents(sale.family_total_cents());
   response.set_saved_cents(sale.reference_total_cents() - sale.family_total_cents());
   if (remaining.has_value()) response.set_ceiling_remaining_cents(*remaining);
   for (std::string& warning : ConfirmedWarnings(sale)) response.add_warnings(std::move(warning));
-  response.set_receipt_text(RenderReceipt(event.core, remaining, false));
+  response.set_receipt_text(RenderReceipt(event.core(), remaining, false));
   return response;
 }
 
@@ -94,13 +94,13 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
   v1::EventRecord record;
   record.set_core(*core_bytes);
   ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(std::move(record)));
-  if (!SameSale(event.core.sale_recorded(), request, wanted)) {
+  if (!SameSale(event.core().sale_recorded(), request, wanted)) {
     return absl::AlreadyExistsError(absl::StrCat(
         "request_id '", request.request_id(), "' a déjà servi pour une autre vente (", site, "/",
         seq, ") ; utilisez un nouvel identifiant."));
   }
   ASSIGN_OR_RETURN(std::optional<int64_t> remaining,
-                   CeilingRemaining(store, request.family_id(), event.core.sale_recorded().day()));
+                   CeilingRemaining(store, request.family_id(), event.core().sale_recorded().day()));
   v1::RecordSaleResponse response = ResponseFor(event, remaining);
   response.set_duplicate(true);
   return response;
@@ -139,7 +139,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
     ASSIGN_OR_RETURN(DecodedEvent event, ctx.Append(std::move(core), nullptr));
     if (!request.request_id().empty()) {
       std::string seq_value;
-      AppendBigEndian64(&seq_value, event.core.seq());
+      AppendBigEndian64(&seq_value, event.core().seq());
       ctx.batch().Put(Column::kViews, RequestKey(request.request_id()), seq_value);
     }
     response = ResponseFor(event, remaining);
@@ -207,7 +207,7 @@ absl::StatusOr<v1::VoidSaleResponse> Till::VoidSale(const v1::VoidSaleRequest& r
     voided->set_reference_total_cents(sale.reference_total_cents());
     ASSIGN_OR_RETURN(DecodedEvent event, ctx.Append(std::move(core), nullptr));
     response.set_receipt_no(request.receipt_no());
-    response.set_void_seq(event.core.seq());
+    response.set_void_seq(event.core().seq());
     return absl::OkStatus();
   }));
   return response;

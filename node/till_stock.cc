@@ -141,7 +141,7 @@ absl::StatusOr<v1::Lot> Till::ReceiveStock(const v1::ReceiveStockRequest& reques
     received->set_reference_value_cents(product.reference_price_cents() * request.quantity());
     ASSIGN_OR_RETURN(DecodedEvent event, ctx.Append(std::move(core), nullptr));
     lot.set_lot_id(received->lot_id());
-    const v1::StockReceived& stored = event.core.stock_received();
+    const v1::StockReceived& stored = event.core().stock_received();
     lot.set_product_id(stored.product_id());
     lot.set_quantity_received(stored.quantity());
     lot.set_remaining(stored.quantity());

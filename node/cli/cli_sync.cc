@@ -73,10 +73,10 @@ int Events(const Globals& globals, bool from_hub, const std::string& origin, uin
     if (!event.ok()) return Usage(std::string(event.status().message()));
     if (globals.json) {
       json_rows.push_back(absl::StrCat("{\"hash\":\"", ToHex(event->hash),
-                                       "\",\"core\":", ToJson(event->core), "}"));
+                                       "\",\"core\":", ToJson(event->core()), "}"));
       continue;
     }
-    const auto& core = event->core;
+    const auto& core = event->core();
     const google::protobuf::FieldDescriptor* body =
         core.GetReflection()->GetOneofFieldDescriptor(core, core.GetDescriptor()->oneof_decl(0));
     std::cout << core.origin() << "/" << core.seq() << "  "

@@ -86,8 +86,8 @@ std::vector<v1::NodeMessage> MakePushes(const std::string& site, int events, int
       line->set_quantity(1 + l);
     }
     DecodedEvent event = SealEvent(head, std::move(core), nullptr);
-    head = ChainHead{event.core.seq(), event.hash};
-    *pushes.back().mutable_push()->add_events() = std::move(event.record);
+    head = ChainHead{event.core().seq(), event.hash};
+    *pushes.back().mutable_push()->add_events() = std::move(event.record());
   }
   return pushes;
 }

@@ -4,7 +4,9 @@
 
 #include <thread>
 
+#include "common/arena_message.h"
 #include "common/sha256.h"
+#include "comptoir/v1/sync.pb.h"
 
 namespace comptoir {
 namespace {
@@ -56,13 +58,13 @@ TEST(Sha256Test, EachHashStartsAfreshOnEveryThread) {
 
 TEST(EventCodecTest, SealedEventDecodesToTheSameCoreAndHash) {
   const DecodedEvent sealed = SealEvent(ChainHead{}, SaleCore("hem", "HEM-000123"), nullptr);
-  EXPECT_EQ(sealed.core.seq(), 1u);
-  EXPECT_EQ(sealed.core.prev_hash(), ZeroHash());
-  absl::StatusOr<DecodedEvent> decoded = DecodeRecord(sealed.record);
+  EXPECT_EQ(sealed.core().seq(), 1u);
+  EXPECT_EQ(sealed.core().prev_hash(), ZeroHash());
+  absl::StatusOr<DecodedEvent> decoded = DecodeRecord(sealed.record());
   ASSERT_TRUE(decoded.ok()) << decoded.status();
-  EXPECT_EQ(decoded->record.core(), sealed.record.core()) << "bytes are forwarded verbatim";
-  EXPECT_EQ(decoded->hash, Sha256(sealed.record.core()));
-  EXPECT_EQ(decoded->core.sale_recorded().family_id(), "HEM-000123");
+  EXPECT_EQ(decoded->record().core(), sealed.record().core()) << "bytes are forwarded verbatim";
+  EXPECT_EQ(decoded->hash, Sha256(sealed.record().core()));
+  EXPECT_EQ(decoded->core().sale_recorded().family_id(), "HEM-000123");
 }
 
 TEST(EventCodecTest, EachEventChainsToThePreviousOne) {
@@ -70,7 +72,7 @@ TEST(EventCodecTest, EachEventChainsToThePreviousOne) {
   ChainHead head;
   for (const DecodedEvent& event : events) {
     ASSERT_EQ(CheckLink(head, event), Link::kNext);
-    EXPECT_EQ(event.core.prev_hash(), head.seq == 0 ? ZeroHash() : head.hash);
+    EXPECT_EQ(event.core().prev_hash(), head.seq == 0 ? ZeroHash() : head.hash);
     head = HeadAfter(event);
   }
   EXPECT_EQ(head.seq, 5u);
@@ -91,8 +93,8 @@ TEST(EventCodecTest, DetectsDuplicatesGapsAndBrokenChains) {
 
 TEST(EventCodecTest, TamperedBytesChangeTheHashAndBreakTheNextLink) {
   std::vector<DecodedEvent> events = Chain("hem", 2);
-  v1::EventRecord tampered = events[0].record;
-  v1::EventCore core = events[0].core;
+  v1::EventRecord tampered = events[0].record();
+  v1::EventCore core = events[0].core();
   core.mutable_sale_recorded()->mutable_lines(0)->set_quantity(200);
   core.SerializeToString(tampered.mutable_core());
   absl::StatusOr<DecodedEvent> decoded = DecodeRecord(tampered);
@@ -106,17 +108,17 @@ TEST(EventCodecTest, PersonalPartIsDigestedAndDetachable) {
   personal.set_salt(std::string(16, '\x07'));
   personal.set_note("Mme Dupont, allergie arachide");
   const DecodedEvent sealed = SealEvent(ChainHead{}, SaleCore("hem", "HEM-1"), &personal);
-  EXPECT_EQ(sealed.core.personal_digest(), Sha256(sealed.record.personal()));
-  EXPECT_EQ(sealed.record.core().find("Dupont"), std::string::npos)
+  EXPECT_EQ(sealed.core().personal_digest(), Sha256(sealed.record().personal()));
+  EXPECT_EQ(sealed.record().core().find("Dupont"), std::string::npos)
       << "personal data must not be in the chained core";
 
-  v1::EventRecord erased = sealed.record;
+  v1::EventRecord erased = sealed.record();
   erased.clear_personal();  // RGPD erasure: the chain still verifies
   absl::StatusOr<DecodedEvent> decoded = DecodeRecord(erased);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(decoded->hash, sealed.hash);
 
-  v1::EventRecord swapped = sealed.record;
+  v1::EventRecord swapped = sealed.record();
   swapped.set_personal("someone else's data");
   EXPECT_EQ(DecodeRecord(swapped).status().code(), absl::StatusCode::kInvalidArgument);
 }
@@ -145,13 +147,69 @@ TEST(EventCodecTest, RejectsMalformedRecordsWithReadableErrors) {
 TEST(EventCodecTest, UnknownFieldsSurviveBecauseBytesAreForwardedVerbatim) {
   DecodedEvent sealed = SealEvent(ChainHead{}, SaleCore("hem", "HEM-1"), nullptr);
   // A newer origin appended a field this build does not know (field 999, varint 1).
-  std::string newer = sealed.record.core() + std::string("\xb8\x3e\x01", 3);
+  std::string newer = sealed.record().core() + std::string("\xb8\x3e\x01", 3);
   v1::EventRecord record;
   record.set_core(newer);
   absl::StatusOr<DecodedEvent> decoded = DecodeRecord(record);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
-  EXPECT_EQ(decoded->record.core(), newer);
+  EXPECT_EQ(decoded->record().core(), newer);
   EXPECT_EQ(decoded->hash, Sha256(newer));
+}
+
+// A pushed batch is parsed on an arena of its own; its events refer to the
+// records there instead of copying them, and keep the arena alive after the
+// message's own pointer is gone (the hub drops events long after parsing).
+TEST(EventCodecTest, EventsDecodedOnAnArenaReferToTheirBatchAndKeepItAlive) {
+  const std::vector<DecodedEvent> chain = Chain("hem", 3);
+  v1::NodeMessage wire;
+  for (const DecodedEvent& event : chain) *wire.mutable_push()->add_events() = event.record();
+  const std::string bytes = wire.SerializeAsString();
+
+  std::shared_ptr<v1::NodeMessage> message = NewOnArena<v1::NodeMessage>(bytes.size());
+  ASSERT_TRUE(message->ParseFromString(bytes));
+  ASSERT_NE(message->GetArena(), nullptr);
+  std::vector<DecodedEvent> decoded;
+  for (const v1::EventRecord& record : message->push().events()) {
+    absl::StatusOr<DecodedEvent> event = DecodeRecordIn(message, record);
+    ASSERT_TRUE(event.ok()) << event.status();
+    EXPECT_EQ(&event->record(), &record) << "the record must be referred to, not copied";
+    EXPECT_EQ(event->core().GetArena(), message->GetArena());
+    decoded.push_back(*std::move(event));
+  }
+  const DecodedEvent copy = decoded[1];  // shares, does not copy
+  EXPECT_EQ(&copy.core(), &decoded[1].core());
+  message.reset();
+  decoded.clear();  // `copy` alone keeps the batch alive
+  EXPECT_EQ(copy.core().seq(), 2u);
+  EXPECT_EQ(copy.hash, chain[1].hash);
+  EXPECT_EQ(copy.record().core(), chain[1].record().core());
+  EXPECT_EQ(CheckLink(HeadAfter(chain[0]), copy), Link::kNext);
+}
+
+// The checks are the same on an arena as off it, and a record that is not on
+// an arena is decoded by copying it.
+TEST(EventCodecTest, DecodingOnAnArenaRefusesWhatDecodeRecordRefuses) {
+  std::shared_ptr<v1::NodeMessage> message = NewOnArena<v1::NodeMessage>(0);
+  v1::EventRecord* garbage = message->mutable_push()->add_events();
+  garbage->set_core("\xff\xff\xff not a protobuf");
+  absl::Status status = DecodeRecordIn(message, *garbage).status();
+  EXPECT_EQ(status, DecodeRecord(*garbage).status());
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+
+  v1::PersonalPart personal;
+  personal.set_note("Mme Dupont");
+  v1::EventRecord* swapped = message->mutable_push()->add_events();
+  *swapped = SealEvent(ChainHead{}, SaleCore("hem", "HEM-1"), &personal).record();
+  swapped->set_personal("someone else's data");
+  status = DecodeRecordIn(message, *swapped).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("digest"), absl::string_view::npos) << status;
+
+  auto on_heap = std::make_shared<v1::EventRecord>(Chain("hem", 1)[0].record());
+  absl::StatusOr<DecodedEvent> copied = DecodeRecordIn(on_heap, *on_heap);
+  ASSERT_TRUE(copied.ok()) << copied.status();
+  EXPECT_NE(&copied->record(), on_heap.get());
+  EXPECT_EQ(copied->record().core(), on_heap->core());
 }
 
 }  // namespace

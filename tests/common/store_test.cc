@@ -220,7 +220,7 @@ TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
   auto range = log.ReadRange("hem", 2, 10, 1 << 20);
   ASSERT_TRUE(range.ok());
   ASSERT_EQ(range->size(), 2u);
-  EXPECT_EQ(DecodeRecord((*range)[0]).value().core.seq(), 2u);
+  EXPECT_EQ(DecodeRecord((*range)[0]).value().core().seq(), 2u);
 }
 
 }  // namespace

@@ -456,10 +456,10 @@ TEST(ChaosTest, ConfirmedSalesSurviveCutsDelaysHalfOpenLinksPartitionsAndKillNin
           << site << "/" << i + 1 << ": the hub holds the bytes the centre wrote";
       absl::StatusOr<DecodedEvent> event = DecodeRecord(hub_events[i]);
       ASSERT_TRUE(event.ok()) << event.status();
-      EXPECT_EQ(event->core.origin(), site);
-      EXPECT_EQ(event->core.seq(), i + 1) << "gap-free seq";
-      if (!event->core.has_sale_recorded()) continue;
-      const v1::SaleRecorded& sale = event->core.sale_recorded();
+      EXPECT_EQ(event->core().origin(), site);
+      EXPECT_EQ(event->core().seq(), i + 1) << "gap-free seq";
+      if (!event->core().has_sale_recorded()) continue;
+      const v1::SaleRecorded& sale = event->core().sale_recorded();
       EXPECT_EQ(ReceiptNumber(sale.receipt_no()), ++receipts)
           << site << " receipts are gap-free: " << sale.receipt_no();
       if (++at_hub[sale.request_id()] > 1) {
@@ -467,13 +467,13 @@ TEST(ChaosTest, ConfirmedSalesSurviveCutsDelaysHalfOpenLinksPartitionsAndKillNin
       }
       if (attempted.count(sale.request_id()) == 0) {
         strays++;
-        ADD_FAILURE() << "sale " << site << "/" << event->core.seq() << " ("
+        ADD_FAILURE() << "sale " << site << "/" << event->core().seq() << " ("
                       << sale.request_id() << ") was recorded by no till";
       }
       auto it = confirmed.find(sale.request_id());
       if (it != confirmed.end()) {
         EXPECT_EQ(it->second.site, site);
-        EXPECT_EQ(it->second.seq, event->core.seq()) << sale.request_id();
+        EXPECT_EQ(it->second.seq, event->core().seq()) << sale.request_id();
         EXPECT_EQ(it->second.receipt_no, sale.receipt_no()) << sale.request_id();
       }
     }

@@ -273,7 +273,7 @@ TEST_F(NetworkTest, KillNineDuringABurstLosesNoConfirmedSale) {
     grpc::ClientContext context;
     ASSERT_TRUE(node->ReadEvents(&context, request, &events).ok());
     ASSERT_EQ(events.events_size(), 1) << "confirmed sale hem/" << seq << " is missing";
-    EXPECT_EQ(DecodeRecord(events.events(0))->core.sale_recorded().request_id(), id);
+    EXPECT_EQ(DecodeRecord(events.events(0))->core().sale_recorded().request_id(), id);
   }
   const uint64_t held = NodeStatus("hem").own_seq();
   EXPECT_GE(held, confirmed.rbegin()->first);

@@ -25,10 +25,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
             "a refusal that is not InvalidArgument with a message");
     return 0;
   }
-  const v1::EventCore& core = event->core;
+  const v1::EventCore& core = event->core();
   Require(!core.origin().empty() && core.seq() >= 1, "decoded without an origin or a seq");
   Require(core.prev_hash().size() == ZeroHash().size(), "decoded with a bad prev_hash");
-  Require(event->record.core() == record.core(), "the core bytes were not kept verbatim");
+  Require(event->record().core() == record.core(), "the core bytes were not kept verbatim");
   Require(event->hash == Sha256(record.core()), "the hash is not the core's");
   Require(record.personal().empty() || Sha256(record.personal()) == core.personal_digest(),
           "a personal part that does not match its digest was accepted");
@@ -52,9 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const bool has_personal = !record.personal().empty() && personal.ParseFromString(record.personal());
   DecodedEvent resealed = SealEvent(first ? ChainHead() : predecessor, core,
                                     has_personal ? &personal : nullptr);
-  absl::StatusOr<DecodedEvent> again = DecodeRecord(resealed.record);
+  absl::StatusOr<DecodedEvent> again = DecodeRecord(resealed.record());
   Require(again.ok(), "a re-sealed event does not decode: " + again.status().ToString());
-  Require(again->core.origin() == core.origin() && again->core.seq() == core.seq(),
+  Require(again->core().origin() == core.origin() && again->core().seq() == core.seq(),
           "re-sealing changed the origin or seq");
   return 0;
 }

@@ -194,7 +194,7 @@ void RequireValidChains(const Store& store, const std::vector<std::string>& orig
       }
       absl::StatusOr<DecodedEvent> event = DecodeRecord(**record);
       Require(event.ok(), "a held event does not decode: " + event.status().ToString());
-      Require(event->core.origin() == origin && event->core.seq() == seq,
+      Require(event->core().origin() == origin && event->core().seq() == seq,
               "event stored under " + origin + "/" + std::to_string(seq) + " says otherwise");
       Require(!current.has_value() || CheckLink(*current, *event) == Link::kNext,
               "held event " + origin + "/" + std::to_string(seq) + " does not chain");

@@ -83,7 +83,7 @@ void RequireWholeHubValid(HubLog& hub) {
 
 void Seed(HubLog& hub, const std::vector<DecodedEvent>& chain, size_t count) {
   const std::vector<DecodedEvent> events(chain.begin(), chain.begin() + count);
-  absl::StatusOr<PushVerdict> verdict = hub.AppendPushed(events[0].core.origin(), events);
+  absl::StatusOr<PushVerdict> verdict = hub.AppendPushed(events[0].core().origin(), events);
   Require(verdict.ok() && !verdict->error.has_value(), "cannot seed the hub");
 }
 
@@ -145,7 +145,7 @@ class Run {
         v1::NodeMessage message;
         const size_t count = in_->U16() % (kMaxBatchEvents + 64);
         for (size_t i = 0; i < count; ++i) {
-          *message.mutable_push()->add_events() = world->chains[0][0].record;
+          *message.mutable_push()->add_events() = world->chains[0][0].record();
         }
         return Deliver(message);
       }
@@ -201,7 +201,7 @@ class Run {
     const uint16_t parameter = in_->U16();
     std::vector<v1::EventRecord> records;
     for (size_t i = from; i < chain.size() && i < from + count; ++i) {
-      records.push_back(chain[i].record);
+      records.push_back(chain[i].record());
     }
     Mutate(records, mutation, parameter);
     v1::NodeMessage message;
@@ -229,7 +229,7 @@ class Run {
     personal.set_note("note");
     DecodedEvent event = SealEvent(head, std::move(core), with_personal & 1 ? &personal : nullptr);
     v1::NodeMessage message;
-    *message.mutable_push()->add_events() = event.record;
+    *message.mutable_push()->add_events() = event.record();
     return message;
   }
 
@@ -326,10 +326,10 @@ class Run {
       }
       absl::StatusOr<DecodedEvent> event = DecodeRecord(entry.event());
       Require(event.ok(), "the hub sent an event that does not decode");
-      Require(recover_ || event->core.origin() != session_.site(),
+      Require(recover_ || event->core().origin() != session_.site(),
               "the hub sent a node its own event while not recovering");
-      Require(event->core.origin() == session_.site() ||
-                  Entitled(RouteOf(event->core, PartiesAtHub()), session_.site()),
+      Require(event->core().origin() == session_.site() ||
+                  Entitled(RouteOf(event->core(), PartiesAtHub()), session_.site()),
               "the hub sent " + session_.site() + " an event it is not entitled to");
     }
     Require(batch.through() >= last && batch.through() <= hub_->LogHead(),

@@ -21,8 +21,8 @@ namespace {
 // Bodies for the "sealed" steps: what the folds see.
 std::vector<std::string> SampleCores() {
   std::vector<v1::EventCore> cores(7);
-  cores[0] = SampleSale("x", ChainHead(), 0).core;
-  cores[1] = SampleFamily("x", ChainHead(), 1).core;
+  cores[0] = SampleSale("x", ChainHead(), 0).core();
+  cores[1] = SampleFamily("x", ChainHead(), 1).core();
   v1::StockReceived* stock = cores[2].mutable_stock_received();
   stock->set_lot_id("HEM-L-0001");
   stock->set_product_id("EPI-LAIT-1L");
@@ -222,7 +222,7 @@ void WriteCodecSeeds(const std::string& dir) {
   int n = 0;
   for (const auto& chain : {SampleChain("hem", 3, 0), SampleChain("hub", 2, 1)}) {
     for (const DecodedEvent& event : chain) {
-      Save(dir, "record_" + std::to_string(n++), event.record.SerializeAsString());
+      Save(dir, "record_" + std::to_string(n++), event.record().SerializeAsString());
     }
   }
   for (const std::string& core : SampleCores()) {
@@ -230,7 +230,7 @@ void WriteCodecSeeds(const std::string& dir) {
     v1::EventCore parsed;
     parsed.ParseFromString(core);
     parsed.set_origin("lille");
-    record.set_core(SealEvent(ChainHead(), parsed, nullptr).record.core());
+    record.set_core(SealEvent(ChainHead(), parsed, nullptr).record().core());
     Save(dir, "record_" + std::to_string(n++), record.SerializeAsString());
   }
 }

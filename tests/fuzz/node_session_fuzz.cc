@@ -225,7 +225,7 @@ class Run {
     const uint16_t parameter = in_->U16();
     std::vector<v1::EventRecord> records;
     for (size_t i = from; i < chain.size() && i < from + count; ++i) {
-      records.push_back(chain[i].record);
+      records.push_back(chain[i].record());
     }
     Mutate(records, mutation, parameter);
     return Batch(std::move(records));
@@ -248,7 +248,7 @@ class Run {
     v1::PersonalPart personal;
     personal.set_family_name("Martin");
     DecodedEvent event = SealEvent(head, std::move(core), with_personal & 1 ? &personal : nullptr);
-    return Batch({event.record});
+    return Batch({event.record()});
   }
 
   // (origin, seq) of the batch's withheld links that no entry of it carries
@@ -341,9 +341,9 @@ class Run {
       Require(!BatchLimitsExceeded(message.push()).has_value(), "a push over the batch limits");
       for (const v1::EventRecord& record : message.push().events()) {
         absl::StatusOr<DecodedEvent> event = DecodeRecord(record);
-        Require(event.ok() && event->core.origin() == "hem", "a push of a foreign or bad event");
-        Require(event->core.seq() == pushed_through_ + 1, "pushed seqs are not contiguous");
-        pushed_through_ = event->core.seq();
+        Require(event.ok() && event->core().origin() == "hem", "a push of a foreign or bad event");
+        Require(event->core().seq() == pushed_through_ + 1, "pushed seqs are not contiguous");
+        pushed_through_ = event->core().seq();
       }
     }
   }

@@ -44,7 +44,7 @@ std::vector<std::vector<DecodedEvent>> Batches(const std::string& site, int coun
     core.set_hlc(HybridClock::FromMillis(1795000000000LL + i));
     core.mutable_sale_recorded()->set_family_id(absl::StrCat("F-", i % 7));
     DecodedEvent event = SealEvent(head, std::move(core), nullptr);
-    head = ChainHead{event.core.seq(), event.hash};
+    head = ChainHead{event.core().seq(), event.hash};
     batches.back().push_back(std::move(event));
   }
   return batches;
@@ -101,7 +101,7 @@ TEST(HubLogTest, ConcurrentPushesFromManySitesLandExactlyOnceWithGapFreePosition
       for (int again = 0; again < 2; ++again) {
         absl::StatusOr<PushVerdict> verdict = hub->AppendPushed(site, batch);
         if (!verdict.ok() || verdict->error.has_value() ||
-            verdict->high_water < batch.back().core.seq()) {
+            verdict->high_water < batch.back().core().seq()) {
           failures++;
         }
       }
@@ -345,7 +345,7 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
     core.set_hlc(HybridClock::FromMillis(1795000000000LL + ++hlc));
     auto head = heads.try_emplace(site, ChainHead{0, ZeroHash()}).first;
     DecodedEvent event = SealEvent(head->second, std::move(core), personal);
-    head->second = ChainHead{event.core.seq(), event.hash};
+    head->second = ChainHead{event.core().seq(), event.hash};
     return event;
   };
   auto sale = [](const std::string& family) {

@@ -57,7 +57,7 @@ v1::EventRecord Seal(const std::string& origin, const ChainHead& head,
   sale->add_lines()->set_product_id("P");
   v1::PersonalPart personal;
   personal.set_note(note);
-  return SealEvent(head, std::move(core), note.empty() ? nullptr : &personal).record;
+  return SealEvent(head, std::move(core), note.empty() ? nullptr : &personal).record();
 }
 
 v1::NodeMessage PushOf(std::vector<v1::EventRecord> records) {

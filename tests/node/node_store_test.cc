@@ -41,7 +41,7 @@ uint64_t VerifyChain(NodeStore& store, const std::string& origin) {
     for (const auto& record : *batch) {
       auto event = DecodeRecord(record);
       EXPECT_TRUE(event.ok());
-      EXPECT_EQ(CheckLink(head, *event), Link::kNext) << origin << "/" << event->core.seq();
+      EXPECT_EQ(CheckLink(head, *event), Link::kNext) << origin << "/" << event->core().seq();
       head = HeadAfter(*event);
     }
     from = head.seq + 1;
@@ -174,7 +174,7 @@ TEST_P(KillNineTest, AcknowledgedSalesSurviveKillNine) {
     auto record = node->ReadEvents("hem", seq, 1);
     ASSERT_TRUE(record.ok());
     ASSERT_EQ(record->size(), 1u);
-    EXPECT_EQ(DecodeRecord((*record)[0])->core.sale_recorded().request_id(), request_id);
+    EXPECT_EQ(DecodeRecord((*record)[0])->core().sale_recorded().request_id(), request_id);
   }
   // Receipt numbers are gap-free: every number up to the last one held is a
   // sale, and every acknowledged receipt is among them.
@@ -182,7 +182,7 @@ TEST_P(KillNineTest, AcknowledgedSalesSurviveKillNine) {
   uint64_t sales_held = 0;
   std::set<std::string> held_receipts;
   for (uint64_t seq = 1; seq <= held; ++seq) {
-    auto core = DecodeRecord((*node->ReadEvents("hem", seq, 1))[0])->core;
+    auto core = DecodeRecord((*node->ReadEvents("hem", seq, 1))[0])->core();
     if (!core.has_sale_recorded()) continue;
     ++sales_held;
     held_receipts.insert(core.sale_recorded().receipt_no());

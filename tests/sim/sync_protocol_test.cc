@@ -197,7 +197,7 @@ TEST_F(SyncProtocolTest, BrokenChainIsRefused) {
   HubSession session(hub_.get());
   ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
   v1::NodeMessage push;
-  *push.mutable_push()->add_events() = forged.record;
+  *push.mutable_push()->add_events() = forged.record();
   HubSession::Reply reply = session.OnNodeMessage(push);
   EXPECT_EQ(reply.end.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(reply.messages.back().error().reason(), v1::SyncError::BROKEN_CHAIN);
@@ -282,7 +282,7 @@ TEST_F(SyncProtocolTest, AHubNeverWritesANodesOwnChainUnlessItRecovers) {
   v1::PullBatch tail;
   v1::LogEntry* entry = tail.add_entries();
   entry->set_position(3);
-  *entry->mutable_event() = foreign.record;
+  *entry->mutable_event() = foreign.record();
   tail.set_through(3);
   tail.set_log_head(3);
   ASSERT_TRUE(hem_->ResetCursor(hub_->Epoch()).ok());
