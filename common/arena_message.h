@@ -36,6 +36,15 @@ std::shared_ptr<Message> NewOnArena(size_t wire_bytes) {
   return std::shared_ptr<Message>(std::move(held), message);
 }
 
+// A copy of `message` on an arena of its own (for callers holding a plain
+// message, such as tests, on a path that takes arena messages).
+template <typename Message>
+std::shared_ptr<Message> CopyOnArena(const Message& message) {
+  std::shared_ptr<Message> copy = NewOnArena<Message>(message.ByteSizeLong());
+  copy->CopyFrom(message);
+  return copy;
+}
+
 }  // namespace comptoir
 
 #endif  // COMPTOIR_COMMON_ARENA_MESSAGE_H_

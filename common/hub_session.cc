@@ -20,9 +20,7 @@ HubSession::Reply HubSession::Refuse(v1::SyncError::Reason reason, std::string m
 }
 
 HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message, PushMode mode) {
-  std::shared_ptr<v1::NodeMessage> held = NewOnArena<v1::NodeMessage>(message.ByteSizeLong());
-  held->CopyFrom(message);
-  return OnNodeMessage(std::move(held), mode);
+  return OnNodeMessage(CopyOnArena(message), mode);
 }
 
 HubSession::Reply HubSession::OnNodeMessage(std::shared_ptr<const v1::NodeMessage> message,

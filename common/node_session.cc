@@ -1,5 +1,6 @@
 // The node's side of the sync protocol (see common/sync_protocol.h).
 #include "absl/strings/str_cat.h"
+#include "common/arena_message.h"
 #include "common/status_macros.h"
 #include "common/sync_protocol.h"
 
@@ -20,42 +21,43 @@ absl::StatusOr<v1::NodeMessage> NodeSession::Start() {
   return message;
 }
 
-DecodedPull DecodePull(v1::PullBatch batch) {
+DecodedPull DecodePull(std::shared_ptr<const v1::HubMessage> message) {
   DecodedPull pull;
+  const v1::PullBatch& batch = message->pull();
   pull.events.reserve(static_cast<size_t>(batch.entries_size()));
-  for (v1::LogEntry& entry : *batch.mutable_entries()) {
+  for (const v1::LogEntry& entry : batch.entries()) {
     if (entry.has_withheld()) {
       // Never read (StagePulled checks for the link first); a status without
       // a message costs no allocation on the sync stream.
       pull.events.push_back(absl::Status(absl::StatusCode::kFailedPrecondition, ""));
     } else {
-      pull.events.push_back(DecodeRecord(std::move(*entry.mutable_event())));
+      pull.events.push_back(DecodeRecordIn(message, entry.event()));
     }
   }
-  pull.batch = std::move(batch);
+  pull.message = std::move(message);
   return pull;
 }
 
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
     const v1::HubMessage& message) {
-  return OnHubMessages({message});
+  return OnHubMessages({CopyOnArena(message)});
 }
 
 absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessages(
-    std::vector<v1::HubMessage> messages) {
+    const std::vector<std::shared_ptr<const v1::HubMessage>>& messages) {
   std::vector<v1::NodeMessage> out;
   for (size_t i = 0; i < messages.size();) {
     std::vector<v1::NodeMessage> reply;
-    if (messages[i].has_pull()) {
+    if (messages[i]->has_pull()) {
       std::vector<DecodedPull> decoded;
-      for (; i < messages.size() && messages[i].has_pull(); ++i) {
-        decoded.push_back(DecodePull(std::move(*messages[i].mutable_pull())));
+      for (; i < messages.size() && messages[i]->has_pull(); ++i) {
+        decoded.push_back(DecodePull(messages[i]));
       }
       std::vector<const DecodedPull*> pulls;
       for (const DecodedPull& pull : decoded) pulls.push_back(&pull);
       ASSIGN_OR_RETURN(reply, OnPulls(pulls));
     } else {
-      ASSIGN_OR_RETURN(reply, OnOther(messages[i]));
+      ASSIGN_OR_RETURN(reply, OnOther(*messages[i]));
       ++i;
     }
     for (v1::NodeMessage& message : reply) out.push_back(std::move(message));
@@ -174,14 +176,14 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPulls(
   std::vector<const DecodedPull*> valid;
   absl::Status malformed;
   for (const DecodedPull* pull : pulls) {
-    malformed = CheckPullBatch(pull->batch);
+    malformed = CheckPullBatch(pull->batch());
     if (!malformed.ok()) break;
     valid.push_back(pull);
   }
   if (!valid.empty()) RETURN_IF_ERROR(store_->ApplyPulled(epoch_, valid));
   RETURN_IF_ERROR(malformed);
   std::vector<v1::NodeMessage> out(1);
-  out[0].mutable_pull_ack()->set_cursor(valid.back()->batch.through());
+  out[0].mutable_pull_ack()->set_cursor(valid.back()->batch().through());
   return out;
 }
 

@@ -58,13 +58,17 @@ struct NodeCursor {
 // A pull batch with its events decoded (parsed, checked, hashed) by
 // DecodePull, ready for NodeSyncStore::ApplyPulled.
 struct DecodedPull {
-  // The batch as received; the events of its entries are moved into `events`.
-  v1::PullBatch batch;
+  // The message the batch came in; the decoded events refer to its records
+  // (and, when it is on an arena, keep it alive).
+  std::shared_ptr<const v1::HubMessage> message;
+  const v1::PullBatch& batch() const { return message->pull(); }
   // One per entry, in order: its event decoded, or why it cannot be (for an
   // entry holding a withheld link: unused).
   std::vector<absl::StatusOr<DecodedEvent>> events;
 };
-DecodedPull DecodePull(v1::PullBatch batch);
+// `message` holds a pull batch; on an arena (NewOnArena), its events are
+// decoded in place (DecodeRecordIn).
+DecodedPull DecodePull(std::shared_ptr<const v1::HubMessage> message);
 
 // What the node session needs from the node's storage.
 class NodeSyncStore {
@@ -112,12 +116,15 @@ class NodeSession {
   absl::StatusOr<v1::NodeMessage> Start();
   // Handles one hub message; returns what to send. An error means: close the
   // stream and retry later (the status says why).
+  // (Copies `message` onto an arena: see OnHubMessages.)
   absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessage(const v1::HubMessage& message);
   // Handles messages in order, as OnHubMessage would one by one, except that
   // consecutive pull batches are applied in one write and acknowledged once
-  // (what arrived while the node was busy applying the previous ones).
+  // (what arrived while the node was busy applying the previous ones). Pull
+  // batches on an arena of their own (NewOnArena, as the sync client reads
+  // them) are decoded in place.
   absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessages(
-      std::vector<v1::HubMessage> messages);
+      const std::vector<std::shared_ptr<const v1::HubMessage>>& messages);
   // New own events exist: returns the pushes the window allows now.
   absl::StatusOr<std::vector<v1::NodeMessage>> OnLocalAppend();
 

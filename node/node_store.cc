@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/arena_message.h"
 #include "common/logging.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
@@ -195,7 +196,9 @@ absl::Status NodeStore::ResetCursor(uint64_t hub_epoch) {
 }
 
 absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch, const v1::PullBatch& batch) {
-  const DecodedPull pull = DecodePull(batch);
+  std::shared_ptr<v1::HubMessage> message = NewOnArena<v1::HubMessage>(batch.ByteSizeLong());
+  *message->mutable_pull() = batch;
+  const DecodedPull pull = DecodePull(std::move(message));
   return ApplyPulled(hub_epoch, std::vector<const DecodedPull*>{&pull});
 }
 
@@ -226,8 +229,8 @@ absl::Status NodeStore::ApplyPulled(uint64_t hub_epoch,
 
 absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncState* state,
                                     uint64_t* max_hlc) {
-  for (int i = 0; i < pull.batch.entries_size(); ++i) {
-    const v1::LogEntry& entry = pull.batch.entries(i);
+  for (int i = 0; i < pull.batch().entries_size(); ++i) {
+    const v1::LogEntry& entry = pull.batch().entries(i);
     if (entry.has_withheld()) {
       RETURN_IF_ERROR(StageWithheldLink(batch, entry));
       continue;
@@ -274,7 +277,7 @@ absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncS
                          event.core().origin(), "/", head.seq));
     }
   }
-  state->cursor = std::max(state->cursor, pull.batch.through());
+  state->cursor = std::max(state->cursor, pull.batch().through());
   return absl::OkStatus();
 }
 

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "absl/time/clock.h"
+#include "common/arena_message.h"
 #include "common/grpc_status.h"
 #include "common/logging.h"
 #include "common/thread_name.h"
@@ -132,10 +133,11 @@ absl::Status SyncClient::RunStream() {
       stub_->Exchange(&context);
   std::thread reader([&] {
     NameThisThread("node-sync-read");
-    v1::HubMessage message;
-    while (stream->Read(&message)) {
+    while (true) {
+      std::shared_ptr<v1::HubMessage> message = NewOnArena<v1::HubMessage>(kMaxBatchBytes / 64);
+      if (!stream->Read(message.get())) break;
       std::lock_guard<std::mutex> lock(mu_);
-      if (message.has_pull()) state_.events_pulled += message.pull().entries_size();
+      if (message->has_pull()) state_.events_pulled += message->pull().entries_size();
       inbox_.push_back(std::move(message));
       state_.last_contact_unix_ms = absl::ToUnixMillis(absl::Now());
       cv_.notify_all();
@@ -158,7 +160,7 @@ absl::Status SyncClient::RunStream() {
     hub_ended = true;
   }
   while (result.ok()) {
-    std::vector<v1::HubMessage> received;
+    std::vector<std::shared_ptr<const v1::HubMessage>> received;
     bool local = false;
     bool read_done = false;
     {
@@ -174,14 +176,14 @@ absl::Status SyncClient::RunStream() {
       read_done = read_done_;
     }
     std::optional<v1::Welcome> welcome;
-    for (const v1::HubMessage& message : received) {
-      if (message.has_welcome()) welcome = message.welcome();
+    for (const std::shared_ptr<const v1::HubMessage>& message : received) {
+      if (message->has_welcome()) welcome = message->welcome();
     }
     // Everything received meanwhile at once: pull batches that queued up while
     // the previous ones were applied are applied in one write.
     const bool was_welcomed = session.welcomed();
     absl::StatusOr<std::vector<v1::NodeMessage>> replies =
-        session.OnHubMessages(std::move(received));
+        session.OnHubMessages(received);
     if (!was_welcomed && session.welcomed()) {
       if (welcome.has_value()) {
         LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ", welcome->hub_epoch(),

@@ -7,6 +7,7 @@
 #include <deque>
 #include <memory>
 
+#include "common/arena_message.h"
 #include "common/sync_protocol.h"
 #include "hub/hub_log.h"
 #include "node/node_store.h"
@@ -68,10 +69,11 @@ class SyncWire {
     if (closed()) return false;
     if (down_.empty()) FillPulls();
     if (down_.empty()) return false;
-    std::vector<v1::HubMessage> messages(std::make_move_iterator(down_.begin()),
-                                         std::make_move_iterator(down_.end()));
+    // Each on an arena of its own, as the sync client reads them.
+    std::vector<std::shared_ptr<const v1::HubMessage>> messages;
+    for (const v1::HubMessage& message : down_) messages.push_back(CopyOnArena(message));
     down_.clear();
-    auto out = node_session_.OnHubMessages(std::move(messages));
+    auto out = node_session_.OnHubMessages(messages);
     if (!out.ok()) { node_error_ = out.status(); return true; }
     for (auto& m : *out) up_.push_back(std::move(m));
     return true;

@@ -144,6 +144,42 @@ TEST_F(SyncProtocolTest, DuplicatePushIsIgnored) {
   EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 4u);
 }
 
+// Both sides decode a batch in the message it arrived in, on that message's
+// arena: the events refer to its records (no copy) and keep it alive until
+// the last of them is dropped, long after the transport let go of it.
+TEST_F(SyncProtocolTest, BatchesOnAnArenaAreDecodedInPlaceAndKeptAliveByTheirEvents) {
+  Sell(*hem_, 3);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(Hello("hem")).end.ok());
+  std::shared_ptr<v1::NodeMessage> push = CopyOnArena(PushOf(*hem_, 1, 3));
+  const v1::EventRecord* pushed_second = &push->push().events(1);
+  HubSession::Reply reply =
+      session.OnNodeMessage(std::shared_ptr<const v1::NodeMessage>(push),
+                            HubSession::PushMode::kDeferred);
+  ASSERT_TRUE(reply.end.ok()) << reply.end;
+  ASSERT_TRUE(reply.push.has_value());
+  std::vector<DecodedEvent> events = *std::move(reply.push);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(&events[1].record(), pushed_second);
+  EXPECT_EQ(events[1].core().GetArena(), push->GetArena());
+  push.reset();  // the transport is done with it; the events still hold it
+  EXPECT_EQ(events[2].core().seq(), 3u);
+  ASSERT_TRUE(session.OnPushAppended(hub_->AppendPushed("hem", events)).end.ok());
+  EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 3u);
+
+  std::shared_ptr<v1::HubMessage> pull = NewOnArena<v1::HubMessage>(0);
+  *pull->mutable_pull() = hub_->ReadLogFor("lille", 0, 100, 1 << 20, false)->ToBatch().value();
+  DecodedPull decoded = DecodePull(pull);
+  const int last = pull->pull().entries_size() - 1;
+  ASSERT_GE(last, 2);
+  const v1::EventRecord* pulled_last = &pull->pull().entries(last).event();
+  pull.reset();
+  ASSERT_TRUE(decoded.events[last].ok()) << decoded.events[last].status();
+  EXPECT_EQ(&decoded.events[last]->record(), pulled_last);
+  EXPECT_EQ(decoded.events[last]->core().origin(), "hem");
+  EXPECT_EQ(decoded.batch().entries(last).position(), decoded.batch().through());
+}
+
 TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
@@ -329,7 +365,7 @@ class PullsTogetherTest : public SyncProtocolTest {
     ASSERT_TRUE(welcome.end.ok()) << welcome.end;
     session_ = std::make_unique<NodeSession>(hem_.get());
     ASSERT_TRUE(session_->Start().ok());
-    messages_.push_back(welcome.messages.at(0));
+    messages_.push_back(CopyOnArena(welcome.messages.at(0)));
     // Three batches: the hub's own events and lille/1-2, then lille/3-4, then lille/5-6.
     uint64_t after = 0;
     for (uint64_t count : {base_ + 2, uint64_t{2}, uint64_t{2}}) {
@@ -342,12 +378,12 @@ class PullsTogetherTest : public SyncProtocolTest {
   }
 
   absl::StatusOr<std::vector<v1::NodeMessage>> Deliver() {
-    for (const v1::HubMessage& pull : pulls_) messages_.push_back(pull);
+    for (const v1::HubMessage& pull : pulls_) messages_.push_back(CopyOnArena(pull));
     return session_->OnHubMessages(messages_);
   }
 
   std::unique_ptr<NodeSession> session_;
-  std::vector<v1::HubMessage> messages_;
+  std::vector<std::shared_ptr<const v1::HubMessage>> messages_;
   std::vector<v1::HubMessage> pulls_;
 };
 
