@@ -9,6 +9,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/memory_disk_env.h"
+#include "common/status_macros.h"
 #include "rocksdb/db.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "rocksdb/options.h"
@@ -53,8 +54,11 @@ struct Batch::Rep {
   absl::flat_hash_map<std::pair<int, absl::string_view>, Op*> index;
   size_t bytes = 0;
   const Batch* under = nullptr;  // read below this batch's own writes
+  // Store::Prepare's result, written as it is (null once the ops change).
+  std::unique_ptr<rocksdb::WriteBatch> prepared;
 
   Op& At(Column column, absl::string_view key) {
+    prepared.reset();
     auto found = index.find(std::make_pair(static_cast<int>(column), key));
     if (found != index.end()) return *found->second;
     Op& op = ops.emplace_back(Op{static_cast<int>(column), std::string(key), std::nullopt});
@@ -154,23 +158,35 @@ absl::Status Store::Write(Batch& batch) { return WriteWith(batch, rep_->write_op
 
 absl::Status Store::WriteUnsynced(Batch& batch) { return WriteWith(batch, false); }
 
-absl::Status Store::WriteWith(Batch& batch, bool sync) {
-  rocksdb::WriteOptions options = rep_->write_options;
-  options.sync = sync;
+absl::Status Store::Build(Batch& batch) const {
+  // In key order within each column: the memtables take sorted keys fastest.
   std::vector<const Batch::Rep::Op*> sorted;
   sorted.reserve(batch.rep_->ops.size());
   for (const Batch::Rep::Op& op : batch.rep_->ops) sorted.push_back(&op);
   std::sort(sorted.begin(), sorted.end(), [](const Batch::Rep::Op* a, const Batch::Rep::Op* b) {
     return a->column != b->column ? a->column < b->column : a->key < b->key;
   });
-  rocksdb::WriteBatch wb(batch.rep_->bytes + 16 * sorted.size());
+  auto wb = std::make_unique<rocksdb::WriteBatch>(batch.rep_->bytes + 16 * sorted.size());
   for (const Batch::Rep::Op* op : sorted) {
     rocksdb::ColumnFamilyHandle* handle = rep_->handles[op->column];
-    rocksdb::Status s = op->value.has_value() ? wb.Put(handle, op->key, *op->value)
-                                              : wb.Delete(handle, op->key);
+    rocksdb::Status s = op->value.has_value() ? wb->Put(handle, op->key, *op->value)
+                                              : wb->Delete(handle, op->key);
     if (!s.ok()) return FromRocks(s, "cannot build write batch");
   }
-  return FromRocks(rep_->db->Write(options, &wb), "write failed");
+  batch.rep_->prepared = std::move(wb);
+  return absl::OkStatus();
+}
+
+void Store::Prepare(Batch& batch) const {
+  // Left unprepared if it fails: the write builds it again and says why.
+  Build(batch).IgnoreError();
+}
+
+absl::Status Store::WriteWith(Batch& batch, bool sync) {
+  rocksdb::WriteOptions options = rep_->write_options;
+  options.sync = sync;
+  if (batch.rep_->prepared == nullptr) RETURN_IF_ERROR(Build(batch));
+  return FromRocks(rep_->db->Write(options, batch.rep_->prepared.get()), "write failed");
 }
 
 absl::StatusOr<std::optional<std::string>> Store::Get(Column column, absl::string_view key,

@@ -90,6 +90,11 @@ class Store {
   // back without harm (it is rebuilt or written again). The next synced
   // write makes it durable too.
   absl::Status WriteUnsynced(Batch& batch);
+  // Builds the storage engine's form of `batch` now, so that writing it later
+  // only applies it: for a batch staged on one thread and written on another.
+  // A Put or Delete on the batch afterwards drops that form (a write then
+  // builds it again). If it cannot be built, the write says why.
+  void Prepare(Batch& batch) const;
 
   // The value under key, or nullopt. With a batch, its pending writes win.
   absl::StatusOr<std::optional<std::string>> Get(Column column, absl::string_view key,
@@ -130,6 +135,8 @@ class Store {
   struct Rep;
   explicit Store(std::unique_ptr<Rep> rep);
   absl::Status WriteWith(Batch& batch, bool sync);
+  // Sets the engine's form of `batch` (Prepare).
+  absl::Status Build(Batch& batch) const;
   std::unique_ptr<Rep> rep_;
 };
 

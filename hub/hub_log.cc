@@ -339,6 +339,8 @@ void HubLog::WriterLoop() {
         next = Stage(std::move(next->group), nullptr);
       }
     }
+    // Built here rather than on the committer, whose writes the log waits for.
+    store_->Prepare(next->batch);
     writing = std::move(next);
     {
       std::lock_guard<std::mutex> commit_lock(commit_mu_);
@@ -387,6 +389,17 @@ void HubLog::FinisherLoop() {
     to_finish_.pop_front();
     const std::vector<PendingAppend*>& group = written.group;
     lock.unlock();
+    // Folded before anyone is answered, so that an append's caller finds its
+    // events in the statistics. (A fold may read views a later group already
+    // changed, such as a price: as the fold of everything at start-up does.)
+    for (PendingAppend* member : group) {
+      if (!member->status.ok()) continue;  // refused, or its write failed
+      if (member->own.has_value()) {
+        FoldStats(member->own_event);
+      } else {
+        for (size_t index : member->verdict.append) FoldStats((*member->pushed)[index]);
+      }
+    }
     std::vector<PendingAppend*> asynchronous;
     {
       std::lock_guard<std::mutex> queue_lock(queue_mu_);
@@ -490,14 +503,6 @@ RecentLog::Dropped HubLog::Commit(Staged& staged) {
   // of it find it there.
   RecentLog::Dropped dropped = recent_.Add(log_head_.load() + 1, std::move(staged.recent));
   log_head_.store(staged.position);
-  for (PendingAppend* member : staged.group) {
-    if (!member->status.ok()) continue;
-    if (member->own.has_value()) {
-      FoldStats(member->own_event);
-    } else {
-      for (size_t index : member->verdict.append) FoldStats((*member->pushed)[index]);
-    }
-  }
   return dropped;
 }
 

@@ -19,9 +19,10 @@
 // joins one queue, and one writer thread of the log takes everything queued
 // (up to a limit), verifies and stages it in queue order into one batch (each
 // append sees the chain heads and events staged before it, as if it had run
-// alone in that order). A committer thread writes that batch with one sync,
-// folds the statistics, and hands the group to a finisher thread, which has
-// each append answered, group after group. Three groups move at once: one
+// alone in that order) and builds the storage engine's form of it
+// (Store::Prepare). A committer thread, whose pace is the log's, only writes
+// that batch with one sync and hands the group to a finisher thread, which
+// folds the statistics and has each append answered, group after group. Three groups move at once: one
 // answered, one written, one staged. The one staged reads through the batch
 // being written (Batch::ReadThrough), so it sees that group's heads and views
 // before they reach the store; if that write fails, it is staged again from
@@ -154,7 +155,8 @@ class HubLog : public HubSyncStore {
   // The committer thread: writes each staged group with one synced write,
   // then lets readers see it.
   void CommitterLoop();
-  // The finisher thread: answers each written group's appends, in order.
+  // The finisher thread: folds each written group's events into the
+  // statistics and answers its appends, in order.
   void FinisherLoop();
   // Stages `group` on top of `under` (the group being written, or null);
   // sets each append's outcome but the write's.
@@ -175,7 +177,7 @@ class HubLog : public HubSyncStore {
   const uint64_t epoch_;
   std::atomic<uint64_t> log_head_;
   HybridClock clock_;
-  StatsModel stats_;  // folded by the committer thread only
+  StatsModel stats_;  // folded by the finisher thread only (after Open)
   // The newest entries, for the pulls of centres following the log.
   RecentLog recent_;
   std::atomic<uint64_t> pulls_from_memory_{0};

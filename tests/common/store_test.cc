@@ -158,6 +158,33 @@ TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
   EXPECT_EQ((*store)->Get(Column::kViews, "gone").value(), std::optional<std::string>("back"));
 }
 
+// The hub prepares a group's batch on its writer thread and writes it on its
+// committer: what is written is the batch as it stands at the write, even if
+// it changed after it was prepared.
+TEST(StoreTest, APreparedBatchWritesWhatItHoldsAtTheWrite) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  Batch prepared;
+  prepared.Put(Column::kViews, "a", "1");
+  prepared.Put(Column::kViews, "b", "2");
+  (*store)->Prepare(prepared);
+  ASSERT_TRUE((*store)->Write(prepared).ok());
+  EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("1"));
+  EXPECT_EQ((*store)->Get(Column::kViews, "b").value(), std::optional<std::string>("2"));
+
+  Batch changed;
+  changed.Put(Column::kViews, "a", "old");
+  (*store)->Prepare(changed);
+  changed.Put(Column::kViews, "a", "new");
+  changed.Delete(Column::kViews, "b");
+  changed.Put(Column::kMeta, "c", "3");
+  ASSERT_TRUE((*store)->Write(changed).ok());
+  EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("new"));
+  EXPECT_EQ((*store)->Get(Column::kViews, "b").value(), std::nullopt);
+  EXPECT_EQ((*store)->Get(Column::kMeta, "c").value(), std::optional<std::string>("3"));
+}
+
 TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
   TempDir dir;
   auto first = Store::Open({dir.path()});
