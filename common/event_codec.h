@@ -53,12 +53,6 @@ class DecodedEvent {
   friend DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
                                 const v1::PersonalPart* personal);
   friend absl::StatusOr<DecodedEvent> DecodeRecord(v1::EventRecord record);
-// The same for a record on a protobuf arena that `owner` keeps alive (a
-// message parsed with NewOnArena): the event refers to the record instead of
-// copying it, parses its core on the same arena, and holds `owner`. A record
-// not on an arena is copied, as DecodeRecord does.
-absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
-                                            const v1::EventRecord& record);
   friend absl::StatusOr<DecodedEvent> DecodeRecordIn(std::shared_ptr<const void> owner,
                                                      const v1::EventRecord& record);
   // Owns `record` and `core` on the heap.
