@@ -134,6 +134,8 @@ absl::Status SyncClient::RunStream() {
   std::thread reader([&] {
     NameThisThread("node-sync-read");
     while (true) {
+      // Its size is not known before it is read: a 16 KiB first block holds an
+      // acknowledgement, and the blocks double up to a pull batch's size.
       std::shared_ptr<v1::HubMessage> message = NewOnArena<v1::HubMessage>(kMaxBatchBytes / 64);
       if (!stream->Read(message.get())) break;
       std::lock_guard<std::mutex> lock(mu_);
