@@ -25,19 +25,22 @@ HubSession::Reply HubSession::OnNodeMessage(const v1::NodeMessage& message, Push
 
 HubSession::Reply HubSession::OnNodeMessage(std::shared_ptr<const v1::NodeMessage> message,
                                             PushMode mode) {
+  return OnNodeMessage(DecodeNodeMessage(std::move(message)), mode);
+}
+
+HubSession::Reply HubSession::OnNodeMessage(DecodedNodeMessage decoded, PushMode mode) {
   if (ended_) {
     Reply reply;
     reply.end = absl::FailedPreconditionError("this sync stream already ended");
     return reply;
   }
-  Reply reply = Handle(message, mode);
+  Reply reply = Handle(decoded, mode);
   if (!reply.end.ok()) ended_ = true;
   return reply;
 }
 
-HubSession::Reply HubSession::Handle(const std::shared_ptr<const v1::NodeMessage>& held,
-                                     PushMode mode) {
-  const v1::NodeMessage& message = *held;
+HubSession::Reply HubSession::Handle(DecodedNodeMessage& decoded, PushMode mode) {
+  const v1::NodeMessage& message = *decoded.message;
   if (!established_ && message.msg_case() != v1::NodeMessage::kHello) {
     return Refuse(v1::SyncError::BAD_HELLO, "the first message of a sync stream must be Hello",
                   0);
@@ -47,9 +50,9 @@ HubSession::Reply HubSession::Handle(const std::shared_ptr<const v1::NodeMessage
       if (established_) return Refuse(v1::SyncError::BAD_HELLO, "Hello sent twice", 0);
       return OnHello(message.hello());
     case v1::NodeMessage::kPush: {
-      Reply decoded = DecodePush(held);
-      if (!decoded.push.has_value() || mode == PushMode::kDeferred) return decoded;
-      return OnPushAppended(store_->AppendPushed(site_, *decoded.push));
+      Reply pushed = OnPush(decoded);
+      if (!pushed.push.has_value() || mode == PushMode::kDeferred) return pushed;
+      return OnPushAppended(store_->AppendPushed(site_, *pushed.push));
     }
     case v1::NodeMessage::kPullAck: {
       const uint64_t cursor = message.pull_ack().cursor();
@@ -137,28 +140,40 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   return reply;
 }
 
-HubSession::Reply HubSession::DecodePush(const std::shared_ptr<const v1::NodeMessage>& message) {
-  const v1::PushBatch& push = message->push();
+DecodedNodeMessage DecodeNodeMessage(std::shared_ptr<const v1::NodeMessage> message) {
+  DecodedNodeMessage decoded;
+  decoded.message = std::move(message);
+  if (!decoded.message->has_push()) return decoded;
+  const v1::PushBatch& push = decoded.message->push();
   if (std::optional<std::string> too_large = BatchLimitsExceeded(push)) {
+    decoded.refusal = {v1::SyncError::BATCH_TOO_LARGE, *std::move(too_large)};
+    return decoded;
+  }
+  decoded.events.reserve(push.events_size());
+  for (const v1::EventRecord& record : push.events()) {
+    absl::StatusOr<DecodedEvent> event = DecodeRecordIn(decoded.message, record);
+    if (!event.ok()) {
+      // Append nothing from a batch that holds garbage.
+      decoded.refusal = {v1::SyncError::MALFORMED,
+                         absl::StrCat("event ", decoded.events.size() + 1,
+                                      " of the pushed batch is unreadable (",
+                                      event.status().message(),
+                                      "): nothing of this batch was appended")};
+      decoded.events.clear();
+      return decoded;
+    }
+    decoded.events.push_back(*std::move(event));
+  }
+  return decoded;
+}
+
+HubSession::Reply HubSession::OnPush(DecodedNodeMessage& decoded) {
+  if (decoded.refusal.has_value()) {
     absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
-    return Refuse(v1::SyncError::BATCH_TOO_LARGE, *std::move(too_large),
+    return Refuse(decoded.refusal->reason, std::move(decoded.refusal->message),
                   head.ok() ? head->seq : 0);
   }
-  std::vector<DecodedEvent> events;
-  events.reserve(push.events_size());
-  for (const v1::EventRecord& record : push.events()) {
-    absl::StatusOr<DecodedEvent> decoded = DecodeRecordIn(message, record);
-    if (!decoded.ok()) {
-      // Append nothing from a batch that holds garbage.
-      absl::StatusOr<ChainHead> head = store_->HeadOf(site_);
-      return Refuse(v1::SyncError::MALFORMED,
-                    absl::StrCat("event ", events.size() + 1, " of the pushed batch is unreadable (",
-                                 decoded.status().message(),
-                                 "): nothing of this batch was appended"),
-                    head.ok() ? head->seq : 0);
-    }
-    events.push_back(*std::move(decoded));
-  }
+  std::vector<DecodedEvent>& events = decoded.events;
   if (!events.empty()) node_own_seq_ = std::max(node_own_seq_, events.back().core().seq());
   Reply reply;
   reply.push = std::move(events);

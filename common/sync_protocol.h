@@ -176,6 +176,23 @@ absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& 
                                        const std::vector<DecodedEvent>& events,
                                        const HeldHashLookup& held_hash);
 
+// A node message as the hub session takes it: for a push within the batch
+// limits, its events decoded in place (hashed, cores parsed on the message's
+// arena), or why the batch is refused. Decoding needs no session state: a
+// transport does it before taking the lock that orders a stream's messages,
+// so that the log's threads answering that stream's earlier pushes meanwhile
+// do not wait for it.
+struct DecodedNodeMessage {
+  std::shared_ptr<const v1::NodeMessage> message;
+  std::vector<DecodedEvent> events;  // a push's, when not refused
+  struct Refusal {
+    v1::SyncError::Reason reason = v1::SyncError::MALFORMED;
+    std::string message;
+  };
+  std::optional<Refusal> refusal;  // a push that breaks the limits or holds garbage
+};
+DecodedNodeMessage DecodeNodeMessage(std::shared_ptr<const v1::NodeMessage> message);
+
 // What the hub session needs from the hub's storage.
 class HubSyncStore {
  public:
@@ -228,6 +245,8 @@ class HubSession {
   Reply OnNodeMessage(std::shared_ptr<const v1::NodeMessage> message,
                       PushMode mode = PushMode::kAppendNow);
   Reply OnNodeMessage(const v1::NodeMessage& message, PushMode mode = PushMode::kAppendNow);
+  // The same, for a message the caller decoded (DecodeNodeMessage).
+  Reply OnNodeMessage(DecodedNodeMessage decoded, PushMode mode = PushMode::kAppendNow);
   // The answer to a deferred push (Reply::push), given the append's outcome:
   // a PushAck, followed by the SyncError that ends the stream if an event was
   // refused; only `end` if the append failed. Answers even once a later
@@ -255,10 +274,10 @@ class HubSession {
   uint64_t node_own_seq() const { return node_own_seq_; }
 
  private:
-  Reply Handle(const std::shared_ptr<const v1::NodeMessage>& message, PushMode mode);
+  Reply Handle(DecodedNodeMessage& decoded, PushMode mode);
   Reply OnHello(const v1::Hello& hello);
-  // Checks and decodes the push of `message`: a refusal, or Reply::push set.
-  Reply DecodePush(const std::shared_ptr<const v1::NodeMessage>& message);
+  // A decoded push: its refusal, or Reply::push set.
+  Reply OnPush(DecodedNodeMessage& decoded);
   Reply Refuse(v1::SyncError::Reason reason, std::string message, uint64_t high_water);
 
   HubSyncStore* store_;

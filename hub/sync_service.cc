@@ -70,6 +70,20 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
   }
 
   void OnReadDone(bool ok) override {
+    // Parsed and decoded (hashes, cores) before taking the stream's lock, which
+    // the log's finisher needs to answer this stream's earlier pushes. No other
+    // read can start meanwhile (reading_ is still set), so incoming_ is ours.
+    std::optional<DecodedNodeMessage> decoded;
+    if (ok) {
+      // On an arena of its own: a push's events refer to it until they are
+      // dropped from the hub's memory, and are then freed with it at once.
+      std::shared_ptr<v1::NodeMessage> message =
+          NewOnArena<v1::NodeMessage>(incoming_.Length());
+      if (grpc::SerializationTraits<v1::NodeMessage>::Deserialize(&incoming_, message.get())
+              .ok()) {
+        decoded = DecodeNodeMessage(std::move(message));
+      }
+    }
     std::lock_guard<std::mutex> lock(mu_);
     reading_ = false;
     if (!ok) {
@@ -80,10 +94,7 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
       PumpLocked();
       return;
     }
-    // On an arena of its own: a push's events refer to it until they are
-    // dropped from the hub's memory, and are then freed with it at once.
-    std::shared_ptr<v1::NodeMessage> message = NewOnArena<v1::NodeMessage>(incoming_.Length());
-    if (!grpc::SerializationTraits<v1::NodeMessage>::Deserialize(&incoming_, message.get()).ok()) {
+    if (!decoded.has_value()) {
       HubSession::Reply refusal;
       refusal.end = absl::InvalidArgumentError(
           "a message of this stream is not a NodeMessage (truncated or not Comptoir's sync "
@@ -93,9 +104,11 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
       FlushAnswersLocked();
       return;
     }
-    if (message->has_push()) service_->events_received_ += message->push().events_size();
+    if (decoded->message->has_push()) {
+      service_->events_received_ += decoded->message->push().events_size();
+    }
     HubSession::Reply reply =
-        session_.OnNodeMessage(std::move(message), HubSession::PushMode::kDeferred);
+        session_.OnNodeMessage(*std::move(decoded), HubSession::PushMode::kDeferred);
     if (!reply.end.ok()) stop_reading_ = true;
     if (reply.push.has_value()) {
       answers_.emplace_back();  // filled by OnAppended

@@ -180,6 +180,37 @@ TEST_F(SyncProtocolTest, BatchesOnAnArenaAreDecodedInPlaceAndKeptAliveByTheirEve
   EXPECT_EQ(decoded.batch().entries(last).position(), decoded.batch().through());
 }
 
+// The sync service decodes a message before it takes the stream's lock, with
+// no session at hand: the session then answers it as it would have answered
+// the message itself, refusals included (with the site's high-water, which
+// only the session can tell).
+TEST_F(SyncProtocolTest, AMessageDecodedAheadIsAnsweredAsTheMessageItselfWouldBe) {
+  Sell(*hem_, 4);
+  HubSession session(hub_.get());
+  ASSERT_TRUE(session.OnNodeMessage(DecodeNodeMessage(CopyOnArena(Hello("hem")))).end.ok());
+  DecodedNodeMessage first = DecodeNodeMessage(CopyOnArena(PushOf(*hem_, 1, 2)));
+  ASSERT_FALSE(first.refusal.has_value());
+  ASSERT_EQ(first.events.size(), 2u);
+  EXPECT_EQ(first.events[0].core().GetArena(), first.message->GetArena());
+  HubSession::Reply reply = session.OnNodeMessage(std::move(first));
+  ASSERT_TRUE(reply.end.ok()) << reply.end;
+  EXPECT_EQ(reply.messages.at(0).push_ack().high_water(), 2u);
+
+  v1::NodeMessage spoiled = PushOf(*hem_, 3, 4);
+  spoiled.mutable_push()->mutable_events(1)->set_core("\xff\xffgarbage");
+  DecodedNodeMessage bad = DecodeNodeMessage(CopyOnArena(spoiled));
+  ASSERT_TRUE(bad.refusal.has_value());
+  EXPECT_TRUE(bad.events.empty()) << "nothing of a batch holding garbage is kept";
+  reply = session.OnNodeMessage(std::move(bad));
+  EXPECT_EQ(reply.end.code(), absl::StatusCode::kInvalidArgument);
+  const v1::SyncError& error = reply.messages.back().error();
+  EXPECT_EQ(error.reason(), v1::SyncError::MALFORMED);
+  EXPECT_EQ(error.high_water(), 2u);
+  EXPECT_NE(error.message().find("event 2 of the pushed batch is unreadable"), std::string::npos)
+      << error.message();
+  EXPECT_EQ(hub_->HeadOf("hem")->seq, 2u) << "nothing of the spoiled batch was appended";
+}
+
 TEST_F(SyncProtocolTest, DuplicatePullDeliveryIsIgnored) {
   Sell(*hem_, 3);
   SyncWire(hem_.get(), hub_.get()).Pump();
