@@ -3,38 +3,20 @@
 #include <cstring>
 
 #include "absl/status/status.h"
+#include "common/wire_format.h"
 
 namespace comptoir {
 namespace {
+
+using wire::AppendVarint;
+using wire::VarintSize;
+using wire::WriteVarint;
 
 // Wire tags (field number << 3 | wire type) of the fields written here.
 constexpr char kPullBatchEntriesTag = (1 << 3) | 2;  // PullBatch.entries, length-delimited
 constexpr char kPullBatchThroughTag = 2 << 3;        // PullBatch.through, varint
 constexpr char kPullBatchLogHeadTag = 3 << 3;        // PullBatch.log_head, varint
 constexpr char kHubMessagePullTag = (3 << 3) | 2;    // HubMessage.pull, length-delimited
-
-size_t VarintSize(uint64_t value) {
-  size_t size = 1;
-  while (value >= 0x80) {
-    value >>= 7;
-    ++size;
-  }
-  return size;
-}
-
-char* WriteVarint(uint64_t value, char* out) {
-  while (value >= 0x80) {
-    *out++ = static_cast<char>((value & 0x7f) | 0x80);
-    value >>= 7;
-  }
-  *out++ = static_cast<char>(value);
-  return out;
-}
-
-void AppendVarint(std::string* out, uint64_t value) {
-  char buffer[10];
-  out->append(buffer, WriteVarint(value, buffer) - buffer);
-}
 
 // A varint field's size (proto3: zero is not written).
 size_t VarintFieldSize(uint64_t value) { return value == 0 ? 0 : 1 + VarintSize(value); }

@@ -87,27 +87,40 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
                                                                  size_t max_events,
                                                                  size_t max_bytes) const {
   std::vector<v1::EventRecord> records;
-  std::vector<uint64_t> seqs;  // of `records`, ascending
-  size_t bytes = 0;
+  RETURN_IF_ERROR(VisitRange(origin, from_seq, max_events, max_bytes,
+                             [&](absl::string_view core, absl::string_view personal) {
+                               v1::EventRecord& record = records.emplace_back();
+                               record.set_core(std::string(core));
+                               if (!personal.empty()) record.set_personal(std::string(personal));
+                             }));
+  return records;
+}
+
+absl::Status EventLog::VisitRange(absl::string_view origin, uint64_t from_seq, size_t max_events,
+                                  size_t max_bytes, const RecordVisitor& visit) const {
+  // The cores first, into one buffer (a scan's bytes live only as long as its
+  // step), then the personal parts of the same range in one scan (most events
+  // have none): a personal part is written with its core, so every core read
+  // finds its part, whatever was appended meanwhile.
+  std::string cores;
+  std::vector<size_t> ends;    // of each core in `cores`
+  std::vector<uint64_t> seqs;  // of each core, ascending
   const std::string prefix = EventKeyPrefix(origin);
   RETURN_IF_ERROR(store_->Scan(
       Column::kEvents, EventKey(origin, std::max<uint64_t>(from_seq, 1)), PrefixEnd(prefix),
       [&](absl::string_view key, absl::string_view value) {
-        if (!records.empty() && (records.size() >= max_events || bytes + value.size() > max_bytes)) {
-          return false;
-        }
-        v1::EventRecord record;
-        record.set_core(std::string(value));
-        bytes += value.size();
-        records.push_back(std::move(record));
+        const bool full = seqs.size() >= max_events || cores.size() + value.size() > max_bytes;
+        if (!seqs.empty() && full) return false;
         std::string key_origin;
         uint64_t seq = 0;
         ParseEventKey(key, &key_origin, &seq);
+        cores.append(value.data(), value.size());
+        ends.push_back(cores.size());
         seqs.push_back(seq);
         return true;
       }));
-  if (records.empty()) return records;
-  // Personal parts of the same range, in one scan (most events have none).
+  if (seqs.empty()) return absl::OkStatus();
+  std::vector<std::pair<size_t, std::string>> personal;  // (index, part), ascending
   RETURN_IF_ERROR(store_->Scan(
       Column::kPersonal, EventKey(origin, seqs.front()), EventKey(origin, seqs.back() + 1),
       [&](absl::string_view key, absl::string_view value) {
@@ -115,12 +128,20 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
         uint64_t seq = 0;
         if (!ParseEventKey(key, &key_origin, &seq)) return true;
         auto it = std::lower_bound(seqs.begin(), seqs.end(), seq);
-        if (it != seqs.end() && *it == seq) {
-          records[it - seqs.begin()].set_personal(std::string(value));
-        }
+        if (it != seqs.end() && *it == seq) personal.emplace_back(it - seqs.begin(), value);
         return true;
       }));
-  return records;
+  auto next_personal = personal.begin();
+  size_t begin = 0;
+  for (size_t i = 0; i < seqs.size(); ++i) {
+    absl::string_view part;
+    if (next_personal != personal.end() && next_personal->first == i) {
+      part = (next_personal++)->second;
+    }
+    visit(absl::string_view(cores).substr(begin, ends[i] - begin), part);
+    begin = ends[i];
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ReadEventsResponse> AnswerReadEvents(const EventLog& log,

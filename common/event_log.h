@@ -15,6 +15,7 @@
 #define COMPTOIR_COMMON_EVENT_LOG_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -58,6 +59,11 @@ class EventLog {
   absl::StatusOr<std::vector<v1::EventRecord>> ReadRange(absl::string_view origin,
                                                          uint64_t from_seq, size_t max_events,
                                                          size_t max_bytes) const;
+  // The same records as ReadRange, each passed in order to `visit` as its
+  // core and personal part (empty: none), which are valid only during the call.
+  using RecordVisitor = std::function<void(absl::string_view core, absl::string_view personal)>;
+  absl::Status VisitRange(absl::string_view origin, uint64_t from_seq, size_t max_events,
+                          size_t max_bytes, const RecordVisitor& visit) const;
 
   Store* store() const { return store_; }
 

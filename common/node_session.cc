@@ -38,16 +38,16 @@ DecodedPull DecodePull(std::shared_ptr<const v1::HubMessage> message) {
   return pull;
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessage(
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnHubMessage(
     const v1::HubMessage& message) {
   return OnHubMessages({CopyOnArena(message)});
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessages(
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnHubMessages(
     const std::vector<std::shared_ptr<const v1::HubMessage>>& messages) {
-  std::vector<v1::NodeMessage> out;
+  std::vector<EncodedNodeMessage> out;
   for (size_t i = 0; i < messages.size();) {
-    std::vector<v1::NodeMessage> reply;
+    std::vector<EncodedNodeMessage> reply;
     if (messages[i]->has_pull()) {
       std::vector<DecodedPull> decoded;
       for (; i < messages.size() && messages[i]->has_pull(); ++i) {
@@ -60,12 +60,13 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnHubMessages(
       ASSIGN_OR_RETURN(reply, OnOther(*messages[i]));
       ++i;
     }
-    for (v1::NodeMessage& message : reply) out.push_back(std::move(message));
+    for (EncodedNodeMessage& message : reply) out.push_back(std::move(message));
   }
   return out;
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnOther(const v1::HubMessage& message) {
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnOther(
+    const v1::HubMessage& message) {
   if (!started_) return absl::FailedPreconditionError("hub message before Hello was sent");
   switch (message.msg_case()) {
     case v1::HubMessage::kWelcome:
@@ -82,7 +83,7 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnOther(const v1::HubM
   return absl::InternalError("hub sent an empty or unknown message");
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnWelcome(const v1::Welcome& welcome) {
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnWelcome(const v1::Welcome& welcome) {
   if (welcomed_) return absl::InternalError("hub sent a second Welcome");
   ASSIGN_OR_RETURN(NodeCursor cursor, store_->Cursor());
   if (cursor.hub_epoch != welcome.hub_epoch()) {
@@ -128,7 +129,7 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnWelcome(const v1::We
   return FillPushWindow();
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPushAck(const v1::PushAck& ack) {
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnPushAck(const v1::PushAck& ack) {
   if (ack.high_water() > pushed_through_) {
     return absl::InternalError(absl::StrCat("hub acknowledged seq ", ack.high_water(),
                                             " but only ", pushed_through_, " were pushed"));
@@ -167,7 +168,7 @@ absl::Status CheckPullBatch(const v1::PullBatch& batch) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPulls(
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnPulls(
     const std::vector<const DecodedPull*>& pulls) {
   if (!started_) return absl::FailedPreconditionError("hub message before Hello was sent");
   if (!welcomed_) return absl::InternalError("hub sent PullBatch before Welcome");
@@ -182,29 +183,28 @@ absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnPulls(
   }
   if (!valid.empty()) RETURN_IF_ERROR(store_->ApplyPulled(epoch_, valid));
   RETURN_IF_ERROR(malformed);
-  std::vector<v1::NodeMessage> out(1);
-  out[0].mutable_pull_ack()->set_cursor(valid.back()->batch().through());
+  v1::NodeMessage ack;
+  ack.mutable_pull_ack()->set_cursor(valid.back()->batch().through());
+  std::vector<EncodedNodeMessage> out;
+  out.emplace_back(ack);
   return out;
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::OnLocalAppend() {
-  if (!welcomed_) return std::vector<v1::NodeMessage>();
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnLocalAppend() {
+  if (!welcomed_) return std::vector<EncodedNodeMessage>();
   return FillPushWindow();
 }
 
-absl::StatusOr<std::vector<v1::NodeMessage>> NodeSession::FillPushWindow() {
-  std::vector<v1::NodeMessage> out;
+absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::FillPushWindow() {
+  std::vector<EncodedNodeMessage> out;
   if (store_->Recovering()) return out;  // nothing new exists until the history is back
   while (push_in_flight_.size() < kMaxPushBatchesInFlight) {
-    ASSIGN_OR_RETURN(std::vector<v1::EventRecord> records,
-                     store_->ReadOwn(pushed_through_ + 1, kMaxBatchEvents, kMaxBatchBytes));
-    if (records.empty()) break;
-    v1::NodeMessage message;
-    v1::PushBatch* push = message.mutable_push();
-    for (v1::EventRecord& record : records) *push->add_events() = std::move(record);
-    pushed_through_ += static_cast<uint64_t>(push->events_size());
+    ASSIGN_OR_RETURN(EncodedNodeMessage push,
+                     store_->ReadOwnPush(pushed_through_ + 1, kMaxBatchEvents, kMaxBatchBytes));
+    if (push.push_events() == 0) break;
+    pushed_through_ += static_cast<uint64_t>(push.push_events());
     push_in_flight_.push_back(pushed_through_);
-    out.push_back(std::move(message));
+    out.push_back(std::move(push));
   }
   return out;
 }

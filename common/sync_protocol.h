@@ -30,6 +30,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/encoded_pull.h"
+#include "common/encoded_push.h"
 #include "common/event_codec.h"
 #include "comptoir/v1/sync.pb.h"
 
@@ -77,10 +78,10 @@ class NodeSyncStore {
   virtual const std::string& Site() const = 0;
   // The node's own chain head.
   virtual absl::StatusOr<ChainHead> OwnHead() = 0;
-  // Own events from `from_seq` on, within the limits (at least one if any).
-  virtual absl::StatusOr<std::vector<v1::EventRecord>> ReadOwn(uint64_t from_seq,
-                                                               size_t max_events,
-                                                               size_t max_bytes) = 0;
+  // A push of the own events from `from_seq` on, within the limits (at least
+  // one if any; none: an empty push), framed from their stored bytes.
+  virtual absl::StatusOr<EncodedNodeMessage> ReadOwnPush(uint64_t from_seq, size_t max_events,
+                                                         size_t max_bytes) = 0;
   // The own event at `seq`, or nullopt.
   virtual absl::StatusOr<std::optional<v1::EventRecord>> ReadOwnAt(uint64_t seq) = 0;
   virtual absl::StatusOr<NodeCursor> Cursor() = 0;
@@ -117,29 +118,30 @@ class NodeSession {
   // Handles one hub message; returns what to send. An error means: close the
   // stream and retry later (the status says why).
   // (Copies `message` onto an arena: see OnHubMessages.)
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessage(const v1::HubMessage& message);
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnHubMessage(const v1::HubMessage& message);
   // Handles messages in order, as OnHubMessage would one by one, except that
   // consecutive pull batches are applied in one write and acknowledged once
   // (what arrived while the node was busy applying the previous ones). Pull
   // batches on an arena of their own (NewOnArena, as the sync client reads
   // them) are decoded in place.
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnHubMessages(
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnHubMessages(
       const std::vector<std::shared_ptr<const v1::HubMessage>>& messages);
   // New own events exist: returns the pushes the window allows now.
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnLocalAppend();
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnLocalAppend();
 
   bool welcomed() const { return welcomed_; }
   uint64_t acked() const { return acked_; }
   uint64_t hub_epoch() const { return epoch_; }
 
  private:
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnWelcome(const v1::Welcome& welcome);
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnPushAck(const v1::PushAck& ack);
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnWelcome(const v1::Welcome& welcome);
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnPushAck(const v1::PushAck& ack);
   // A message other than a pull batch.
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnOther(const v1::HubMessage& message);
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnOther(const v1::HubMessage& message);
   // Consecutive pull batches, applied in one write.
-  absl::StatusOr<std::vector<v1::NodeMessage>> OnPulls(const std::vector<const DecodedPull*>& pulls);
-  absl::StatusOr<std::vector<v1::NodeMessage>> FillPushWindow();
+  absl::StatusOr<std::vector<EncodedNodeMessage>> OnPulls(
+      const std::vector<const DecodedPull*>& pulls);
+  absl::StatusOr<std::vector<EncodedNodeMessage>> FillPushWindow();
 
   NodeSyncStore* store_;
   bool started_ = false;

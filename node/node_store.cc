@@ -176,6 +176,15 @@ absl::StatusOr<std::vector<v1::EventRecord>> NodeStore::ReadOwn(uint64_t from_se
   return log_.ReadRange(site_, from_seq, max_events, max_bytes);
 }
 
+absl::StatusOr<EncodedNodeMessage> NodeStore::ReadOwnPush(uint64_t from_seq, size_t max_events,
+                                                          size_t max_bytes) {
+  EncodedNodeMessage push = EncodedNodeMessage::Push();
+  RETURN_IF_ERROR(log_.VisitRange(
+      site_, from_seq, max_events, max_bytes,
+      [&](absl::string_view core, absl::string_view personal) { push.AddEvent(core, personal); }));
+  return push;
+}
+
 absl::StatusOr<std::optional<v1::EventRecord>> NodeStore::ReadOwnAt(uint64_t seq) {
   return log_.Read(site_, seq);
 }

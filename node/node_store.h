@@ -108,8 +108,11 @@ class NodeStore : public NodeSyncStore {
   // NodeSyncStore
   const std::string& Site() const override { return site_; }
   absl::StatusOr<ChainHead> OwnHead() override;
+  absl::StatusOr<EncodedNodeMessage> ReadOwnPush(uint64_t from_seq, size_t max_events,
+                                                 size_t max_bytes) override;
+  // The records ReadOwnPush frames (tests and simulations).
   absl::StatusOr<std::vector<v1::EventRecord>> ReadOwn(uint64_t from_seq, size_t max_events,
-                                                       size_t max_bytes) override;
+                                                       size_t max_bytes);
   absl::StatusOr<std::optional<v1::EventRecord>> ReadOwnAt(uint64_t seq) override;
   absl::StatusOr<NodeCursor> Cursor() override;
   absl::Status ResetCursor(uint64_t hub_epoch) override;

@@ -13,6 +13,23 @@
 #include "common/thread_name.h"
 
 namespace comptoir {
+namespace {
+
+// The full name of Sync.Exchange (proto/comptoir/v1/sync.proto).
+constexpr char kExchangeMethod[] = "/comptoir.v1.Sync/Exchange";
+
+// `message`'s bytes, its body handed to gRPC without a copy.
+grpc::ByteBuffer ToBytes(EncodedNodeMessage message) {
+  const std::string head = message.head();
+  auto* body = new std::string(message.TakeBody());
+  grpc::Slice slices[2] = {
+      grpc::Slice(head),
+      grpc::Slice(body->data(), body->size(),
+                  [](void* held) { delete static_cast<std::string*>(held); }, body)};
+  return head.empty() ? grpc::ByteBuffer(&slices[1], 1) : grpc::ByteBuffer(slices, 2);
+}
+
+}  // namespace
 
 SyncClient::SyncClient(NodeStore* store, Options options)
     : store_(store), options_(std::move(options)) {
@@ -31,10 +48,12 @@ SyncClient::SyncClient(NodeStore* store, Options options)
   if (!options_.tls_server_name.empty()) {
     args.SetSslTargetNameOverride(options_.tls_server_name);
   }
-  stub_ = v1::Sync::NewStub(grpc::CreateCustomChannel(
+  channel_ = grpc::CreateCustomChannel(
       options_.hub_address,
       options_.credentials != nullptr ? options_.credentials : grpc::InsecureChannelCredentials(),
-      args));
+      args);
+  exchange_ = std::make_unique<grpc::internal::RpcMethod>(
+      kExchangeMethod, grpc::internal::RpcMethod::BIDI_STREAMING, channel_);
 }
 
 SyncClient::~SyncClient() { Stop(); }
@@ -129,8 +148,9 @@ absl::Status SyncClient::RunStream() {
     local_append_ = false;
     state_.streams_opened++;
   }
-  std::unique_ptr<grpc::ClientReaderWriter<v1::NodeMessage, v1::HubMessage>> stream =
-      stub_->Exchange(&context);
+  std::unique_ptr<grpc::ClientReaderWriter<grpc::ByteBuffer, v1::HubMessage>> stream(
+      grpc::internal::ClientReaderWriterFactory<grpc::ByteBuffer, v1::HubMessage>::Create(
+          channel_.get(), *exchange_, &context));
   std::thread reader([&] {
     NameThisThread("node-sync-read");
     while (true) {
@@ -157,7 +177,7 @@ absl::Status SyncClient::RunStream() {
   absl::StatusOr<v1::NodeMessage> hello = session.Start();
   if (!hello.ok()) {
     result = hello.status();
-  } else if (!stream->Write(*hello)) {
+  } else if (grpc::ByteBuffer bytes = ToBytes(EncodedNodeMessage(*hello)); !stream->Write(bytes)) {
     result = absl::UnavailableError("cannot send Hello to the hub");
     hub_ended = true;
   }
@@ -184,8 +204,7 @@ absl::Status SyncClient::RunStream() {
     // Everything received meanwhile at once: pull batches that queued up while
     // the previous ones were applied are applied in one write.
     const bool was_welcomed = session.welcomed();
-    absl::StatusOr<std::vector<v1::NodeMessage>> replies =
-        session.OnHubMessages(received);
+    absl::StatusOr<std::vector<EncodedNodeMessage>> replies = session.OnHubMessages(received);
     if (!was_welcomed && session.welcomed()) {
       if (welcome.has_value()) {
         LogInfo("sync: connected to hub ", options_.hub_address, " (epoch ", welcome->hub_epoch(),
@@ -196,7 +215,7 @@ absl::Status SyncClient::RunStream() {
       state_.offline_since_unix_ms = 0;
       state_.last_error.clear();
     }
-    std::vector<v1::NodeMessage> out;
+    std::vector<EncodedNodeMessage> out;
     if (replies.ok()) {
       out = std::move(*replies);
     } else {
@@ -204,22 +223,24 @@ absl::Status SyncClient::RunStream() {
     }
     if (!result.ok()) break;
     if (local) {
-      absl::StatusOr<std::vector<v1::NodeMessage>> pushes = session.OnLocalAppend();
+      absl::StatusOr<std::vector<EncodedNodeMessage>> pushes = session.OnLocalAppend();
       if (!pushes.ok()) {
         result = pushes.status();
         break;
       }
-      for (v1::NodeMessage& m : *pushes) out.push_back(std::move(m));
+      for (EncodedNodeMessage& m : *pushes) out.push_back(std::move(m));
     }
-    for (const v1::NodeMessage& message : out) {
-      if (!stream->Write(message)) {
+    for (EncodedNodeMessage& message : out) {
+      const int events = message.push_events();
+      grpc::ByteBuffer bytes = ToBytes(std::move(message));
+      if (!stream->Write(bytes)) {
         result = absl::UnavailableError("the stream to the hub broke while sending");
         hub_ended = true;
         break;
       }
-      if (message.has_push()) {
+      if (events > 0) {
         std::lock_guard<std::mutex> lock(mu_);
-        state_.events_pushed += message.push().events_size();
+        state_.events_pushed += events;
       }
     }
     if (read_done && result.ok()) {

@@ -80,7 +80,11 @@ class SyncClient {
 
   NodeStore* store_;
   const Options options_;
-  std::unique_ptr<v1::Sync::Stub> stub_;
+  std::shared_ptr<grpc::Channel> channel_;
+  // Sync.Exchange, opened as its generated stub would but with the node's
+  // side in wire form: a push is framed from the stored event bytes
+  // (EncodedNodeMessage) and sent as it is.
+  std::unique_ptr<grpc::internal::RpcMethod> exchange_;
   std::thread thread_;
 
   mutable std::mutex mu_;

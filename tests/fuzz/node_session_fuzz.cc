@@ -149,7 +149,7 @@ class Run {
           Require(sold.ok() != recovering, "a sale while recovering, or none otherwise: " +
                                                sold.ToString());
         }
-        absl::StatusOr<std::vector<v1::NodeMessage>> out = session_.OnLocalAppend();
+        absl::StatusOr<std::vector<EncodedNodeMessage>> out = session_.OnLocalAppend();
         Require(out.ok(), "OnLocalAppend failed: " + out.status().ToString());
         CheckOutgoing(*out);
         return true;
@@ -284,7 +284,7 @@ class Run {
     const NodeCursor cursor_before = node_->Cursor().value();
     const std::vector<std::pair<std::string, uint64_t>> only_withheld = OnlyWithheld(message);
 
-    absl::StatusOr<std::vector<v1::NodeMessage>> out = session_.OnHubMessage(message);
+    absl::StatusOr<std::vector<EncodedNodeMessage>> out = session_.OnHubMessage(message);
 
     const std::map<std::string, ChainHead> heads_after = Heads(*node_);
     const NodeCursor cursor_after = node_->Cursor().value();
@@ -323,8 +323,7 @@ class Run {
     }
     // After a Welcome, pushes start after the hub's high-water mark.
     if (message.has_welcome()) pushed_through_ = session_.acked();
-    CheckOutgoing(*out);
-    for (const v1::NodeMessage& reply : *out) {
+    for (const v1::NodeMessage& reply : CheckOutgoing(*out)) {
       if (reply.has_pull_ack()) {
         Require(message.has_pull() && reply.pull_ack().cursor() == message.pull().through(),
                 "a PullAck for something else than the batch applied");
@@ -333,7 +332,17 @@ class Run {
     return true;
   }
 
-  void CheckOutgoing(const std::vector<v1::NodeMessage>& out) {
+  // Checks what the node sends, as the hub parses it, and returns it.
+  std::vector<v1::NodeMessage> CheckOutgoing(const std::vector<EncodedNodeMessage>& encoded) {
+    std::vector<v1::NodeMessage> out;
+    for (const EncodedNodeMessage& bytes : encoded) {
+      absl::StatusOr<v1::NodeMessage> parsed = bytes.ToMessage();
+      Require(parsed.ok(), "the node framed a message the hub cannot parse");
+      Require(parsed->has_push() == bytes.is_push() &&
+                  (!bytes.is_push() || parsed->push().events_size() == bytes.push_events()),
+              "a frame that is not the push it says");
+      out.push_back(*std::move(parsed));
+    }
     for (const v1::NodeMessage& message : out) {
       Require(!message.has_hello(), "a second Hello");
       if (!message.has_push()) continue;
@@ -346,6 +355,7 @@ class Run {
         pushed_through_ = event->core().seq();
       }
     }
+    return out;
   }
 
   NodeStore* node_;

@@ -33,9 +33,7 @@ class SyncWire {
   // The node recorded new events.
   void LocalAppend() {
     if (closed()) return;
-    auto out = node_session_.OnLocalAppend();
-    if (!out.ok()) { node_error_ = out.status(); return; }
-    for (auto& m : *out) up_.push_back(std::move(m));
+    Send(node_session_.OnLocalAppend());
   }
 
   // Delivers the oldest node -> hub message; false if none.
@@ -56,9 +54,7 @@ class SyncWire {
     if (down_.empty()) return false;
     v1::HubMessage message = std::move(down_.front());
     down_.pop_front();
-    auto out = node_session_.OnHubMessage(message);
-    if (!out.ok()) { node_error_ = out.status(); return true; }
-    for (auto& m : *out) up_.push_back(std::move(m));
+    Send(node_session_.OnHubMessage(message));
     return true;
   }
 
@@ -73,9 +69,7 @@ class SyncWire {
     std::vector<std::shared_ptr<const v1::HubMessage>> messages;
     for (const v1::HubMessage& message : down_) messages.push_back(CopyOnArena(message));
     down_.clear();
-    auto out = node_session_.OnHubMessages(messages);
-    if (!out.ok()) { node_error_ = out.status(); return true; }
-    for (auto& m : *out) up_.push_back(std::move(m));
+    Send(node_session_.OnHubMessages(messages));
     return true;
   }
 
@@ -98,6 +92,23 @@ class SyncWire {
   }
 
  private:
+  // Queues what the node sends, as the hub parses its bytes (the node frames
+  // pushes itself: a malformed frame fails here).
+  void Send(absl::StatusOr<std::vector<EncodedNodeMessage>> out) {
+    if (!out.ok()) {
+      node_error_ = out.status();
+      return;
+    }
+    for (const EncodedNodeMessage& encoded : *out) {
+      absl::StatusOr<v1::NodeMessage> message = encoded.ToMessage();
+      if (!message.ok()) {
+        node_error_ = message.status();
+        return;
+      }
+      up_.push_back(*std::move(message));
+    }
+  }
+
   NodeSession node_session_;
   HubSession hub_session_;
   std::deque<v1::NodeMessage> up_;

@@ -408,9 +408,18 @@ class PullsTogetherTest : public SyncProtocolTest {
     ASSERT_EQ(after, base_ + 6);
   }
 
+  // The node's replies, as the hub parses them.
   absl::StatusOr<std::vector<v1::NodeMessage>> Deliver() {
     for (const v1::HubMessage& pull : pulls_) messages_.push_back(CopyOnArena(pull));
-    return session_->OnHubMessages(messages_);
+    absl::StatusOr<std::vector<EncodedNodeMessage>> out = session_->OnHubMessages(messages_);
+    if (!out.ok()) return out.status();
+    std::vector<v1::NodeMessage> replies;
+    for (const EncodedNodeMessage& reply : *out) {
+      absl::StatusOr<v1::NodeMessage> parsed = reply.ToMessage();
+      if (!parsed.ok()) return parsed.status();
+      replies.push_back(*std::move(parsed));
+    }
+    return replies;
   }
 
   std::unique_ptr<NodeSession> session_;
