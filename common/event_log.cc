@@ -98,50 +98,43 @@ absl::StatusOr<std::vector<v1::EventRecord>> EventLog::ReadRange(absl::string_vi
 
 absl::Status EventLog::VisitRange(absl::string_view origin, uint64_t from_seq, size_t max_events,
                                   size_t max_bytes, const RecordVisitor& visit) const {
-  // The cores first, into one buffer (a scan's bytes live only as long as its
-  // step), then the personal parts of the same range in one scan (most events
-  // have none): a personal part is written with its core, so every core read
-  // finds its part, whatever was appended meanwhile.
-  std::string cores;
-  std::vector<size_t> ends;    // of each core in `cores`
-  std::vector<uint64_t> seqs;  // of each core, ascending
-  const std::string prefix = EventKeyPrefix(origin);
-  RETURN_IF_ERROR(store_->Scan(
-      Column::kEvents, EventKey(origin, std::max<uint64_t>(from_seq, 1)), PrefixEnd(prefix),
+  // An event's core, personal part and the head that counts it are written
+  // together: every event up to the head read first has its personal part
+  // there already, whatever is appended during the scans, which stop there.
+  ASSIGN_OR_RETURN(ChainHead head, Head(origin));
+  from_seq = std::max<uint64_t>(from_seq, 1);
+  if (head.seq < from_seq || max_events == 0) return absl::OkStatus();
+  const uint64_t last = from_seq + std::min<uint64_t>(head.seq - from_seq, max_events - 1);
+  // The personal parts of the range first, in one scan (most events have
+  // none), so that each core is handed over during its own scan, uncopied.
+  std::vector<std::pair<uint64_t, std::string>> personal;  // (seq, part), ascending
+  RETURN_IF_ERROR(store_->Scan(Column::kPersonal, EventKey(origin, from_seq),
+                               EventKey(origin, last + 1),
+                               [&](absl::string_view key, absl::string_view value) {
+                                 std::string key_origin;
+                                 uint64_t seq = 0;
+                                 if (ParseEventKey(key, &key_origin, &seq)) {
+                                   personal.emplace_back(seq, value);
+                                 }
+                                 return true;
+                               }));
+  auto next_personal = personal.begin();
+  size_t events = 0;
+  size_t bytes = 0;
+  return store_->Scan(
+      Column::kEvents, EventKey(origin, from_seq), EventKey(origin, last + 1),
       [&](absl::string_view key, absl::string_view value) {
-        const bool full = seqs.size() >= max_events || cores.size() + value.size() > max_bytes;
-        if (!seqs.empty() && full) return false;
+        if (events > 0 && (events >= max_events || bytes + value.size() > max_bytes)) return false;
         std::string key_origin;
         uint64_t seq = 0;
         ParseEventKey(key, &key_origin, &seq);
-        cores.append(value.data(), value.size());
-        ends.push_back(cores.size());
-        seqs.push_back(seq);
+        while (next_personal != personal.end() && next_personal->first < seq) ++next_personal;
+        const bool has_personal = next_personal != personal.end() && next_personal->first == seq;
+        visit(value, has_personal ? absl::string_view(next_personal->second) : absl::string_view());
+        ++events;
+        bytes += value.size();
         return true;
-      }));
-  if (seqs.empty()) return absl::OkStatus();
-  std::vector<std::pair<size_t, std::string>> personal;  // (index, part), ascending
-  RETURN_IF_ERROR(store_->Scan(
-      Column::kPersonal, EventKey(origin, seqs.front()), EventKey(origin, seqs.back() + 1),
-      [&](absl::string_view key, absl::string_view value) {
-        std::string key_origin;
-        uint64_t seq = 0;
-        if (!ParseEventKey(key, &key_origin, &seq)) return true;
-        auto it = std::lower_bound(seqs.begin(), seqs.end(), seq);
-        if (it != seqs.end() && *it == seq) personal.emplace_back(it - seqs.begin(), value);
-        return true;
-      }));
-  auto next_personal = personal.begin();
-  size_t begin = 0;
-  for (size_t i = 0; i < seqs.size(); ++i) {
-    absl::string_view part;
-    if (next_personal != personal.end() && next_personal->first == i) {
-      part = (next_personal++)->second;
-    }
-    visit(absl::string_view(cores).substr(begin, ends[i] - begin), part);
-    begin = ends[i];
-  }
-  return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::ReadEventsResponse> AnswerReadEvents(const EventLog& log,

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "absl/strings/str_cat.h"
 #include "common/event_log.h"
 #include "common/keys.h"
 #include "common/memory_disk.h"
@@ -248,6 +249,64 @@ TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
   ASSERT_TRUE(range.ok());
   ASSERT_EQ(range->size(), 2u);
   EXPECT_EQ(DecodeRecord((*range)[0]).value().core().seq(), 2u);
+}
+
+// A range is read with each event's personal part beside its core, within
+// the limits, and never past the head: what the node pushes.
+TEST(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
+  TempDir dir;
+  auto store = Store::Open({dir.path()});
+  ASSERT_TRUE(store.ok());
+  EventLog log(store->get());
+  ChainHead head;
+  for (int i = 1; i <= 5; ++i) {
+    Batch batch;
+    v1::EventCore core;
+    core.set_origin("hem");
+    core.mutable_family_registered()->set_family_id(absl::StrCat("HEM-", i));
+    v1::PersonalPart personal;
+    personal.set_family_name(absl::StrCat("Famille ", i));
+    DecodedEvent event = SealEvent(head, core, i % 2 == 0 ? &personal : nullptr);
+    ASSERT_TRUE(log.Stage(batch, event).ok());
+    ASSERT_TRUE((*store)->Write(batch).ok());
+    head = HeadAfter(event);
+  }
+  struct Seen {
+    uint64_t seq;
+    std::string family_name;
+  };
+  auto visit = [&](uint64_t from, size_t max_events, size_t max_bytes) {
+    std::vector<Seen> seen;
+    EXPECT_TRUE(log.VisitRange("hem", from, max_events, max_bytes,
+                               [&](absl::string_view core, absl::string_view personal) {
+                                 v1::EventCore parsed;
+                                 v1::PersonalPart part;
+                                 EXPECT_TRUE(parsed.ParseFromString(std::string(core)));
+                                 EXPECT_TRUE(part.ParseFromString(std::string(personal)));
+                                 seen.push_back({parsed.seq(), part.family_name()});
+                               })
+                    .ok());
+    return seen;
+  };
+  std::vector<Seen> seen = visit(2, 3, 1 << 20);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[0].seq, 2u);
+  EXPECT_EQ(seen[0].family_name, "Famille 2");
+  EXPECT_EQ(seen[1].seq, 3u);
+  EXPECT_EQ(seen[1].family_name, "") << "an event without a personal part gets none";
+  EXPECT_EQ(seen[2].family_name, "Famille 4");
+  EXPECT_EQ(visit(4, 100, 1 << 20).size(), 2u) << "up to the head";
+  EXPECT_EQ(visit(1, 100, 1).size(), 1u) << "one event at least, whatever its size";
+  EXPECT_TRUE(visit(6, 100, 1 << 20).empty());
+  EXPECT_TRUE(visit(1, 100, 1 << 20).size() == 5u && visit(0, 100, 1 << 20).size() == 5u)
+      << "from 0 reads from 1";
+  auto records = log.ReadRange("hem", 1, 100, 1 << 20);
+  ASSERT_TRUE(records.ok());
+  ASSERT_EQ(records->size(), 5u);
+  EXPECT_TRUE((*records)[2].personal().empty());
+  v1::PersonalPart fourth;
+  ASSERT_TRUE(fourth.ParseFromString((*records)[3].personal()));
+  EXPECT_EQ(fourth.family_name(), "Famille 4");
 }
 
 }  // namespace
