@@ -137,6 +137,7 @@ HubSession::Reply HubSession::OnHello(const v1::Hello& hello) {
   if (head->seq > 0) welcome->set_high_water_hash(head->hash);
   welcome->set_log_head(log_head);
   welcome->set_pull_from(sent_through_);
+  welcome->set_max_push_events(static_cast<uint32_t>(kMaxBatchEvents));
   return reply;
 }
 

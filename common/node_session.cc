@@ -122,6 +122,10 @@ absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::OnWelcome(const v1:
   }
   welcomed_ = true;
   epoch_ = welcome.hub_epoch();
+  max_push_events_ =
+      welcome.max_push_events() == 0
+          ? kLegacyMaxPushEvents
+          : std::min<size_t>(welcome.max_push_events(), kMaxBatchEvents);
   acked_ = welcome.high_water();
   pushed_through_ = acked_;
   push_in_flight_.clear();
@@ -200,7 +204,7 @@ absl::StatusOr<std::vector<EncodedNodeMessage>> NodeSession::FillPushWindow() {
   if (store_->Recovering()) return out;  // nothing new exists until the history is back
   while (push_in_flight_.size() < kMaxPushBatchesInFlight) {
     ASSIGN_OR_RETURN(EncodedNodeMessage push,
-                     store_->ReadOwnPush(pushed_through_ + 1, kMaxBatchEvents, kMaxBatchBytes));
+                     store_->ReadOwnPush(pushed_through_ + 1, max_push_events_, kMaxBatchBytes));
     if (push.push_events() == 0) break;
     pushed_through_ += static_cast<uint64_t>(push.push_events());
     push_in_flight_.push_back(pushed_through_);

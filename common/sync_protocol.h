@@ -38,7 +38,10 @@ namespace comptoir {
 
 // 2: pull batches may hold withheld links (sync.proto LogEntry).
 inline constexpr uint32_t kProtocolVersion = 2;
-inline constexpr size_t kMaxBatchEvents = 512;
+inline constexpr size_t kMaxBatchEvents = 1024;
+// What a hub that does not say its limit (Welcome.max_push_events 0, before
+// 2026-11-30) takes in a push batch: a node pushes no more to it.
+inline constexpr size_t kLegacyMaxPushEvents = 512;
 inline constexpr size_t kMaxBatchBytes = 1 << 20;
 inline constexpr size_t kMaxPushBatchesInFlight = 4;
 inline constexpr size_t kMaxPullBatchesInFlight = 4;
@@ -149,6 +152,7 @@ class NodeSession {
   uint64_t epoch_ = 0;
   uint64_t acked_ = 0;           // hub's high-water for our site
   uint64_t pushed_through_ = 0;  // last own seq sent
+  size_t max_push_events_ = kLegacyMaxPushEvents;  // what the hub takes in a batch
   std::deque<uint64_t> push_in_flight_;  // last seq of each unacknowledged batch
 };
 

@@ -123,7 +123,7 @@ std::vector<BadInput> Cases() {
                                               PushFrom(*s.hem, 1, 1).push().events(0));
          return std::vector{HelloFrom("hem"), PushOf(records)};
        },
-       grpc::StatusCode::RESOURCE_EXHAUSTED, "at most 512 events"},
+       grpc::StatusCode::RESOURCE_EXHAUSTED, "at most 1024 events"},
       {"BatchOfTooManyBytes", kHem,
        [](const Scene& s) {
          const v1::EventRecord first =

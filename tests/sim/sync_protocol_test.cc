@@ -5,6 +5,7 @@
 #include <functional>
 
 #include "common/keys.h"
+#include "common/status_macros.h"
 #include "common/sha256.h"
 #include "node/till.h"
 #include "tests/sim/sync_harness.h"
@@ -28,6 +29,22 @@ class SyncProtocolTest : public ::testing::Test {
 
   static void Sell(NodeStore& node, int count, int quantity = 1) {
     for (int i = 0; i < count; ++i) ASSERT_TRUE(testing::AppendRawSale(node, quantity).ok());
+  }
+
+  // `count` bare sales in one command (one write): for tests that need
+  // batches' worth of events.
+  static void SellAtOnce(NodeStore& node, int count) {
+    ASSERT_TRUE(node.Execute([&](CommandContext& ctx) {
+                      for (int i = 0; i < count; ++i) {
+                        v1::EventCore core;
+                        v1::SaleLine* line = core.mutable_sale_recorded()->add_lines();
+                        line->set_product_id("P");
+                        line->set_quantity(1);
+                        RETURN_IF_ERROR(ctx.Append(std::move(core), nullptr).status());
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
   }
 
   static uint64_t SalesOf(const v1::SalesSummary& summary, const std::string& origin) {
@@ -659,7 +676,7 @@ TEST_F(SyncProtocolTest, AHubRestoredFromABackupWithANewEpochGetsEverythingBack)
 TEST_F(SyncProtocolTest, PullBatchesRespectTheFlowControlWindow) {
   // More than kMaxPullBatchesInFlight batches' worth of events.
   const int events = static_cast<int>(kMaxBatchEvents * (kMaxPullBatchesInFlight + 2));
-  Sell(*hem_, events);
+  SellAtOnce(*hem_, events);
   SyncWire(hem_.get(), hub_.get()).Pump();
   SyncWire wire(lille_.get(), hub_.get());
   ASSERT_TRUE(wire.DeliverUp());   // Hello
@@ -671,6 +688,43 @@ TEST_F(SyncProtocolTest, PullBatchesRespectTheFlowControlWindow) {
   }
   wire.Pump();
   EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), static_cast<uint64_t>(events));
+}
+
+// A hub says in its Welcome how many events a push batch may hold; one that
+// says nothing is older than that field and takes at most 512: a node never
+// pushes more than its hub takes (it would be refused, and retry forever).
+TEST_F(SyncProtocolTest, ANodePushesNoMoreEventsInABatchThanItsHubTakes) {
+  const int events = static_cast<int>(kMaxBatchEvents) + 6;
+  SellAtOnce(*hem_, events);
+  for (const uint32_t announced : {0u, 100u, static_cast<uint32_t>(kMaxBatchEvents), 1u << 20}) {
+    SCOPED_TRACE(announced);
+    NodeSession session(hem_.get());
+    ASSERT_TRUE(session.Start().ok());
+    v1::HubMessage welcome;
+    welcome.mutable_welcome()->set_hub_epoch(hub_->Epoch());
+    welcome.mutable_welcome()->set_max_push_events(announced);
+    absl::StatusOr<std::vector<EncodedNodeMessage>> pushes = session.OnHubMessage(welcome);
+    ASSERT_TRUE(pushes.ok()) << pushes.status();
+    const size_t limit = announced == 0 ? kLegacyMaxPushEvents
+                                        : std::min<size_t>(announced, kMaxBatchEvents);
+    ASSERT_FALSE(pushes->empty());
+    EXPECT_EQ(static_cast<size_t>(pushes->front().push_events()), limit);
+    size_t pushed = 0;
+    for (const EncodedNodeMessage& push : *pushes) {
+      pushed += static_cast<size_t>(push.push_events());
+      EXPECT_LE(static_cast<size_t>(push.push_events()), limit);
+      absl::StatusOr<v1::NodeMessage> parsed = push.ToMessage();
+      ASSERT_TRUE(parsed.ok());
+      EXPECT_FALSE(BatchLimitsExceeded(parsed->push()).has_value()) << "the hub would refuse it";
+    }
+    EXPECT_EQ(pushed, std::min<size_t>(events, limit * kMaxPushBatchesInFlight))
+        << "the window is full, or everything is sent";
+  }
+  // This hub says what it takes.
+  HubSession hub_session(hub_.get());
+  HubSession::Reply reply = hub_session.OnNodeMessage(Hello("hem"));
+  ASSERT_TRUE(reply.end.ok()) << reply.end;
+  EXPECT_EQ(reply.messages.at(0).welcome().max_push_events(), kMaxBatchEvents);
 }
 
 }  // namespace
