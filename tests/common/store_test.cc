@@ -217,11 +217,23 @@ TEST(StoreTest, ScanVisitsARangeInKeyOrder) {
   EXPECT_EQ(seen, (std::vector<uint64_t>{1, 2, 3, 10}));
 }
 
-TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
-  TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
-  EventLog log(store->get());
+// An event log over a store in a temporary directory.
+class EventLogTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto opened = Store::Open({dir_.path()});
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = *std::move(opened);
+    log_ = std::make_unique<EventLog>(store_.get());
+  }
+
+  TempDir dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<EventLog> log_;
+};
+
+TEST_F(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
+  EventLog& log = *log_;
   Batch batch;
   ChainHead head;
   for (int i = 0; i < 3; ++i) {
@@ -237,10 +249,10 @@ TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
     head = HeadAfter(event);
   }
   EXPECT_EQ(log.Head("hem").value().seq, 0u) << "nothing visible before the write";
-  ASSERT_TRUE((*store)->Write(batch).ok());
+  ASSERT_TRUE(store_->Write(batch).ok());
   EXPECT_EQ(log.Head("hem").value().seq, 3u);
   EXPECT_EQ(log.Head("hem").value().hash, head.hash);
-  auto sales = ReadSalesSummary(**store);
+  auto sales = ReadSalesSummary(*store_);
   ASSERT_TRUE(sales.ok());
   ASSERT_EQ(sales->origins_size(), 1);
   EXPECT_EQ(sales->origins(0).sales(), 3u);
@@ -253,11 +265,8 @@ TEST(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
 
 // A range is read with each event's personal part beside its core, within
 // the limits, and never past the head: what the node pushes.
-TEST(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
-  TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
-  EventLog log(store->get());
+TEST_F(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
+  EventLog& log = *log_;
   ChainHead head;
   for (int i = 1; i <= 5; ++i) {
     Batch batch;
@@ -268,7 +277,7 @@ TEST(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
     personal.set_family_name(absl::StrCat("Famille ", i));
     DecodedEvent event = SealEvent(head, core, i % 2 == 0 ? &personal : nullptr);
     ASSERT_TRUE(log.Stage(batch, event).ok());
-    ASSERT_TRUE((*store)->Write(batch).ok());
+    ASSERT_TRUE(store_->Write(batch).ok());
     head = HeadAfter(event);
   }
   struct Seen {
