@@ -102,39 +102,49 @@ absl::Status EventLog::VisitRange(absl::string_view origin, uint64_t from_seq, s
   // together: every event up to the head read first has its personal part
   // there already, whatever is appended during the scans, which stop there.
   ASSIGN_OR_RETURN(ChainHead head, Head(origin));
-  from_seq = std::max<uint64_t>(from_seq, 1);
-  if (head.seq < from_seq || max_events == 0) return absl::OkStatus();
-  const uint64_t last = from_seq + std::min<uint64_t>(head.seq - from_seq, max_events - 1);
-  // The personal parts of the range first, in one scan (most events have
-  // none), so that each core is handed over during its own scan, uncopied.
-  std::vector<std::pair<uint64_t, std::string>> personal;  // (seq, part), ascending
-  RETURN_IF_ERROR(store_->Scan(Column::kPersonal, EventKey(origin, from_seq),
-                               EventKey(origin, last + 1),
-                               [&](absl::string_view key, absl::string_view value) {
-                                 std::string key_origin;
-                                 uint64_t seq = 0;
-                                 if (ParseEventKey(key, &key_origin, &seq)) {
-                                   personal.emplace_back(seq, value);
-                                 }
-                                 return true;
-                               }));
-  auto next_personal = personal.begin();
   size_t events = 0;
   size_t bytes = 0;
-  return store_->Scan(
-      Column::kEvents, EventKey(origin, from_seq), EventKey(origin, last + 1),
-      [&](absl::string_view key, absl::string_view value) {
-        if (events > 0 && (events >= max_events || bytes + value.size() > max_bytes)) return false;
-        std::string key_origin;
-        uint64_t seq = 0;
-        ParseEventKey(key, &key_origin, &seq);
-        while (next_personal != personal.end() && next_personal->first < seq) ++next_personal;
-        const bool has_personal = next_personal != personal.end() && next_personal->first == seq;
-        visit(value, has_personal ? absl::string_view(next_personal->second) : absl::string_view());
-        ++events;
-        bytes += value.size();
-        return true;
-      });
+  bool full = max_events == 0;
+  // Windows of as many seqs as events are still wanted: one for a chain
+  // without holes (a node's own), more where withheld links leave some.
+  for (uint64_t next = std::max<uint64_t>(from_seq, 1); !full && next <= head.seq;) {
+    const uint64_t last = next + std::min<uint64_t>(head.seq - next, max_events - events - 1);
+    // The window's personal parts first, in one scan (most events have none),
+    // so that each core is handed over during its own scan, uncopied.
+    std::vector<std::pair<uint64_t, std::string>> personal;  // (seq, part), ascending
+    RETURN_IF_ERROR(store_->Scan(Column::kPersonal, EventKey(origin, next),
+                                 EventKey(origin, last + 1),
+                                 [&](absl::string_view key, absl::string_view value) {
+                                   std::string key_origin;
+                                   uint64_t seq = 0;
+                                   if (ParseEventKey(key, &key_origin, &seq)) {
+                                     personal.emplace_back(seq, value);
+                                   }
+                                   return true;
+                                 }));
+    auto next_personal = personal.begin();
+    RETURN_IF_ERROR(store_->Scan(
+        Column::kEvents, EventKey(origin, next), EventKey(origin, last + 1),
+        [&](absl::string_view key, absl::string_view value) {
+          if (events > 0 && (events >= max_events || bytes + value.size() > max_bytes)) {
+            full = true;
+            return false;
+          }
+          std::string key_origin;
+          uint64_t seq = 0;
+          ParseEventKey(key, &key_origin, &seq);
+          while (next_personal != personal.end() && next_personal->first < seq) ++next_personal;
+          const bool has_personal = next_personal != personal.end() && next_personal->first == seq;
+          visit(value,
+                has_personal ? absl::string_view(next_personal->second) : absl::string_view());
+          ++events;
+          bytes += value.size();
+          return true;
+        }));
+    full = full || events >= max_events;
+    next = last + 1;
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::ReadEventsResponse> AnswerReadEvents(const EventLog& log,

@@ -309,9 +309,24 @@ TEST_F(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
   EXPECT_TRUE(visit(6, 100, 1 << 20).empty());
   EXPECT_TRUE(visit(1, 100, 1 << 20).size() == 5u && visit(0, 100, 1 << 20).size() == 5u)
       << "from 0 reads from 1";
+  // Past a withheld link (an event of another centre this replica does not
+  // hold), the range goes on to the limits.
+  Batch batch;
+  v1::EventCore core;
+  core.set_origin("hem");
+  core.mutable_family_registered()->set_family_id("HEM-6");
+  const DecodedEvent withheld = SealEvent(head, core, nullptr);
+  log.StageWithheld(batch, "hem", 6, withheld.core().prev_hash(), withheld.hash);
+  core.mutable_family_registered()->set_family_id("HEM-7");
+  const DecodedEvent after = SealEvent(HeadAfter(withheld), core, nullptr);
+  ASSERT_TRUE(log.Stage(batch, after).ok());
+  ASSERT_TRUE(store_->Write(batch).ok());
+  seen = visit(4, 3, 1 << 20);
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].seq, 7u);
   auto records = log.ReadRange("hem", 1, 100, 1 << 20);
   ASSERT_TRUE(records.ok());
-  ASSERT_EQ(records->size(), 5u);
+  ASSERT_EQ(records->size(), 6u);
   EXPECT_TRUE((*records)[2].personal().empty());
   v1::PersonalPart fourth;
   ASSERT_TRUE(fourth.ParseFromString((*records)[3].personal()));
