@@ -12,11 +12,11 @@ using wire::AppendVarint;
 using wire::VarintSize;
 using wire::WriteVarint;
 
-// Wire tags (field number << 3 | wire type) of the fields written here.
-constexpr char kPullBatchEntriesTag = (1 << 3) | 2;  // PullBatch.entries, length-delimited
-constexpr char kPullBatchThroughTag = 2 << 3;        // PullBatch.through, varint
-constexpr char kPullBatchLogHeadTag = 3 << 3;        // PullBatch.log_head, varint
-constexpr char kHubMessagePullTag = (3 << 3) | 2;    // HubMessage.pull, length-delimited
+// Wire tags of the fields written here.
+constexpr char kPullBatchEntriesTag = wire::Tag(1, wire::kLengthDelimited);  // PullBatch.entries
+constexpr char kPullBatchThroughTag = wire::Tag(2, wire::kVarint);           // PullBatch.through
+constexpr char kPullBatchLogHeadTag = wire::Tag(3, wire::kVarint);           // PullBatch.log_head
+constexpr char kHubMessagePullTag = wire::Tag(3, wire::kLengthDelimited);    // HubMessage.pull
 
 // A varint field's size (proto3: zero is not written).
 size_t VarintFieldSize(uint64_t value) { return value == 0 ? 0 : 1 + VarintSize(value); }
@@ -81,8 +81,7 @@ size_t EncodedPull::PullBatchSize() const {
 }
 
 size_t EncodedPull::ByteSize() const {
-  const size_t batch = PullBatchSize();
-  return 1 + VarintSize(batch) + batch;
+  return wire::BytesFieldSize(PullBatchSize());
 }
 
 EncodedPull::Framed EncodedPull::Frame() const {

@@ -16,6 +16,13 @@ namespace {
 
 using ::comptoir::testing::TempDir;
 
+// A store in `dir`; null (and the test failed) if it cannot be opened.
+std::unique_ptr<Store> OpenStoreIn(const TempDir& dir) {
+  absl::StatusOr<std::unique_ptr<Store>> store = Store::Open({dir.path()});
+  EXPECT_TRUE(store.ok()) << store.status();
+  return store.ok() ? *std::move(store) : nullptr;
+}
+
 TEST(KeysTest, BigEndianKeysSortNumerically) {
   EXPECT_LT(EventKey("hem", 9), EventKey("hem", 10));
   EXPECT_LT(EventKey("hem", 255), EventKey("hem", 256));
@@ -76,15 +83,15 @@ TEST(MemoryDiskTest, APowerCutKeepsWhatWasSyncedAndLosesWhatWasNot) {
 
 TEST(StoreTest, ReadsThroughABatchSeeItsPendingWrites) {
   TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
+  std::unique_ptr<Store> store = OpenStoreIn(dir);
+  ASSERT_NE(store, nullptr);
   Batch batch;
   batch.Put(Column::kViews, "k", "pending");
-  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(),
+  EXPECT_EQ(store->Get(Column::kViews, "k", &batch).value(),
             std::optional<std::string>("pending"));
-  EXPECT_EQ((*store)->Get(Column::kViews, "k").value(), std::nullopt) << "not committed yet";
+  EXPECT_EQ(store->Get(Column::kViews, "k").value(), std::nullopt) << "not committed yet";
   batch.Delete(Column::kViews, "k");
-  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(), std::nullopt);
+  EXPECT_EQ(store->Get(Column::kViews, "k", &batch).value(), std::nullopt);
 }
 
 TEST(StoreTest, AnUnsyncedWriteIsLostByAPowerCutUntilASyncedWriteFollows) {
@@ -135,11 +142,11 @@ TEST(StoreTest, ABatchReadsThroughTheBatchUnderIt) {
 
 TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
   TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
+  std::unique_ptr<Store> store = OpenStoreIn(dir);
+  ASSERT_NE(store, nullptr);
   Batch seed;
   seed.Put(Column::kViews, "deleted", "held");
-  ASSERT_TRUE((*store)->Write(seed).ok());
+  ASSERT_TRUE(store->Write(seed).ok());
   Batch batch;
   batch.Put(Column::kViews, "k", "first");
   batch.Put(Column::kViews, "k", "second");
@@ -149,14 +156,14 @@ TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
   batch.Delete(Column::kViews, "gone");
   batch.Put(Column::kViews, "gone", "back");
   EXPECT_EQ(batch.Count(), 4) << "one operation per key and column";
-  EXPECT_EQ((*store)->Get(Column::kViews, "k", &batch).value(),
+  EXPECT_EQ(store->Get(Column::kViews, "k", &batch).value(),
             std::optional<std::string>("second"));
-  ASSERT_TRUE((*store)->Write(batch).ok());
-  EXPECT_EQ((*store)->Get(Column::kViews, "k").value(), std::optional<std::string>("second"));
-  EXPECT_EQ((*store)->Get(Column::kMeta, "k").value(),
+  ASSERT_TRUE(store->Write(batch).ok());
+  EXPECT_EQ(store->Get(Column::kViews, "k").value(), std::optional<std::string>("second"));
+  EXPECT_EQ(store->Get(Column::kMeta, "k").value(),
             std::optional<std::string>("same key, other column"));
-  EXPECT_EQ((*store)->Get(Column::kViews, "deleted").value(), std::nullopt);
-  EXPECT_EQ((*store)->Get(Column::kViews, "gone").value(), std::optional<std::string>("back"));
+  EXPECT_EQ(store->Get(Column::kViews, "deleted").value(), std::nullopt);
+  EXPECT_EQ(store->Get(Column::kViews, "gone").value(), std::optional<std::string>("back"));
 }
 
 // The hub prepares a group's batch on its writer thread and writes it on its
@@ -164,26 +171,26 @@ TEST(StoreTest, ABatchWritesEachKeysLastWriteOnce) {
 // it changed after it was prepared.
 TEST(StoreTest, APreparedBatchWritesWhatItHoldsAtTheWrite) {
   TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
+  std::unique_ptr<Store> store = OpenStoreIn(dir);
+  ASSERT_NE(store, nullptr);
   Batch prepared;
   prepared.Put(Column::kViews, "a", "1");
   prepared.Put(Column::kViews, "b", "2");
-  (*store)->Prepare(prepared);
-  ASSERT_TRUE((*store)->Write(prepared).ok());
-  EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("1"));
-  EXPECT_EQ((*store)->Get(Column::kViews, "b").value(), std::optional<std::string>("2"));
+  store->Prepare(prepared);
+  ASSERT_TRUE(store->Write(prepared).ok());
+  EXPECT_EQ(store->Get(Column::kViews, "a").value(), std::optional<std::string>("1"));
+  EXPECT_EQ(store->Get(Column::kViews, "b").value(), std::optional<std::string>("2"));
 
   Batch changed;
   changed.Put(Column::kViews, "a", "old");
-  (*store)->Prepare(changed);
+  store->Prepare(changed);
   changed.Put(Column::kViews, "a", "new");
   changed.Delete(Column::kViews, "b");
   changed.Put(Column::kMeta, "c", "3");
-  ASSERT_TRUE((*store)->Write(changed).ok());
-  EXPECT_EQ((*store)->Get(Column::kViews, "a").value(), std::optional<std::string>("new"));
-  EXPECT_EQ((*store)->Get(Column::kViews, "b").value(), std::nullopt);
-  EXPECT_EQ((*store)->Get(Column::kMeta, "c").value(), std::optional<std::string>("3"));
+  ASSERT_TRUE(store->Write(changed).ok());
+  EXPECT_EQ(store->Get(Column::kViews, "a").value(), std::optional<std::string>("new"));
+  EXPECT_EQ(store->Get(Column::kViews, "b").value(), std::nullopt);
+  EXPECT_EQ(store->Get(Column::kMeta, "c").value(), std::optional<std::string>("3"));
 }
 
 TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
@@ -197,14 +204,14 @@ TEST(StoreTest, SecondOpenOfTheSameDirectoryIsRefusedClearly) {
 
 TEST(StoreTest, ScanVisitsARangeInKeyOrder) {
   TempDir dir;
-  auto store = Store::Open({dir.path()});
-  ASSERT_TRUE(store.ok());
+  std::unique_ptr<Store> store = OpenStoreIn(dir);
+  ASSERT_NE(store, nullptr);
   Batch batch;
   for (uint64_t seq : {3, 1, 2, 10}) batch.Put(Column::kEvents, EventKey("hem", seq), "x");
   batch.Put(Column::kEvents, EventKey("lille", 1), "y");
-  ASSERT_TRUE((*store)->Write(batch).ok());
+  ASSERT_TRUE(store->Write(batch).ok());
   std::vector<uint64_t> seen;
-  ASSERT_TRUE((*store)
+  ASSERT_TRUE(store
                   ->Scan(Column::kEvents, EventKeyPrefix("hem"), PrefixEnd(EventKeyPrefix("hem")),
                          [&](absl::string_view key, absl::string_view) {
                            std::string origin;
@@ -221,9 +228,8 @@ TEST(StoreTest, ScanVisitsARangeInKeyOrder) {
 class EventLogTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto opened = Store::Open({dir_.path()});
-    ASSERT_TRUE(opened.ok()) << opened.status();
-    store_ = *std::move(opened);
+    store_ = OpenStoreIn(dir_);
+    ASSERT_NE(store_, nullptr);
     log_ = std::make_unique<EventLog>(store_.get());
   }
 
