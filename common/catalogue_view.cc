@@ -46,6 +46,21 @@ std::string DepartmentCode(const v1::Department& d) { return d.code(); }
 std::string PrescriberId(const v1::Prescriber& p) { return p.prescriber_id(); }
 std::string DonorId(const v1::Donor& d) { return d.donor_id(); }
 
+// Whether `product`, defined by `origin`, gets its barcode: head office's
+// products always do; a centre's local item only if no product of another
+// site holds the code (a centre never takes a barcode from head office's
+// catalogue or another centre: scans of it must keep finding that product).
+absl::StatusOr<bool> MayTakeBarcode(const Store& store, const Batch& batch,
+                                    const std::string& origin, const v1::Product& product) {
+  if (origin == "hub") return true;
+  ASSIGN_OR_RETURN(std::optional<std::string> holder,
+                   store.Get(Column::kViews, ViewKey({"barcode", product.barcode()}), &batch));
+  if (!holder.has_value() || *holder == product.product_id()) return true;
+  ASSIGN_OR_RETURN(std::optional<v1::Product> held,
+                   GetRecord<v1::Product>(store, ViewKey({"product", *holder}), &batch));
+  return !held.has_value() || held->defined_by() == origin;
+}
+
 }  // namespace
 
 absl::Status FoldCatalogue(const Store& store, Batch& batch, const v1::EventCore& core) {
@@ -63,10 +78,16 @@ absl::Status FoldCatalogue(const Store& store, Batch& batch, const v1::EventCore
                        GetRecord<v1::Product>(store, key, &batch));
       if (previous.has_value() && !previous->barcode().empty() &&
           previous->barcode() != product.barcode()) {
-        batch.Delete(Column::kViews, ViewKey({"barcode", previous->barcode()}));
+        const std::string old_key = ViewKey({"barcode", previous->barcode()});
+        ASSIGN_OR_RETURN(std::optional<std::string> holder,
+                         store.Get(Column::kViews, old_key, &batch));
+        if (holder == product.product_id()) batch.Delete(Column::kViews, old_key);
       }
       if (!product.barcode().empty()) {
-        batch.Put(Column::kViews, ViewKey({"barcode", product.barcode()}), product.product_id());
+        ASSIGN_OR_RETURN(bool takes, MayTakeBarcode(store, batch, core.origin(), product));
+        if (takes) {
+          batch.Put(Column::kViews, ViewKey({"barcode", product.barcode()}), product.product_id());
+        }
       }
       PutRecord(batch, key, product);
       return absl::OkStatus();

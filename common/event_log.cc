@@ -3,7 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/authority.h"
+#include "common/event_checks.h"
 #include "common/keys.h"
+#include "common/logging.h"
 #include "common/projection.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
@@ -53,14 +56,26 @@ absl::StatusOr<std::map<std::string, ChainHead>> EventLog::Heads() const {
   return heads;
 }
 
-absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event) {
+absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event, Admission admission) {
   const v1::EventCore& core = event.core();
+  bool fold = true;
+  if (admission != Admission::kChecked) {
+    const absl::Status allowed = CheckEvent(*store_, &batch, event);
+    if (!allowed.ok()) {
+      if (admission == Admission::kRefuse) return allowed;
+      LogWarning("kept ", core.origin(), "/", core.seq(),
+                 " without folding it into any view: ", allowed.message());
+      fold = false;
+    }
+  }
   const std::string key = EventKey(core.origin(), core.seq());
   batch.Put(Column::kEvents, key, event.record().core());
   if (!event.record().personal().empty()) {
     batch.Put(Column::kPersonal, key, event.record().personal());
   }
   batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
+  if (!fold) return absl::OkStatus();
+  RETURN_IF_ERROR(StageWriterFacts(*store_, batch, core));
   return ApplyToViews(*store_, batch, event);
 }
 

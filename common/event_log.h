@@ -40,9 +40,17 @@ class EventLog {
   // Every origin's head.
   absl::StatusOr<std::map<std::string, ChainHead>> Heads() const;
 
+  // What Stage does with an event whose values or writer are not allowed
+  // (CheckEvent, common/event_checks.h).
+  enum class Admission {
+    kRefuse,        // an own command: the error comes back, nothing is staged
+    kKeepUnfolded,  // an event pulled from the hub: its bytes are kept (the
+                    // chain stays whole and verifiable) but no view folds it
+    kChecked,       // the caller has run CheckEvent itself (the hub's push)
+  };
   // Stages `event`, which must be the next link of its origin's chain
-  // (CheckLink == kNext, checked by the caller).
-  absl::Status Stage(Batch& batch, const DecodedEvent& event);
+  // (CheckLink == kNext, checked by the caller), with its view updates.
+  absl::Status Stage(Batch& batch, const DecodedEvent& event, Admission admission);
   // Stages a withheld link (an event of another origin this replica is not
   // entitled to), which must be the next link of its origin's chain
   // (CheckLink == kNext): the link is kept and becomes the head; no view changes.

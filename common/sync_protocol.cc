@@ -10,9 +10,11 @@ absl::StatusCode StatusCodeFor(v1::SyncError::Reason reason) {
   switch (reason) {
     case v1::SyncError::BAD_HELLO:
     case v1::SyncError::MALFORMED:
+    case v1::SyncError::INVALID_EVENT:
       return absl::StatusCode::kInvalidArgument;
     case v1::SyncError::WRONG_ORIGIN:
     case v1::SyncError::NOT_AUTHORIZED:
+    case v1::SyncError::NOT_WRITER:
       return absl::StatusCode::kPermissionDenied;
     case v1::SyncError::GAP:
       // The node should reconnect and push again from the hub's high-water mark.
@@ -58,6 +60,19 @@ std::optional<std::string> BatchLimitsExceeded(const v1::PushBatch& batch) {
                         " bytes of event cores; this one has ", bytes, ": send smaller batches");
   }
   return std::nullopt;
+}
+
+void RefuseFrom(PushVerdict& verdict, size_t accepted, const DecodedEvent& event,
+                const absl::Status& why) {
+  verdict.append.resize(accepted);
+  v1::SyncError error;
+  error.set_reason(why.code() == absl::StatusCode::kPermissionDenied ? v1::SyncError::NOT_WRITER
+                                                                     : v1::SyncError::INVALID_EVENT);
+  error.set_message(absl::StrCat(why.message(), "; nothing from ", event.core().origin(), "/",
+                                 event.core().seq(), " on was taken in"));
+  error.set_high_water(event.core().seq() - 1);
+  verdict.high_water = event.core().seq() - 1;
+  verdict.error = std::move(error);
 }
 
 absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& head,

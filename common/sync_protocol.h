@@ -182,6 +182,13 @@ absl::StatusOr<PushVerdict> VerifyPush(absl::string_view site, const ChainHead& 
                                        const std::vector<DecodedEvent>& events,
                                        const HeldHashLookup& held_hash);
 
+// Stops `verdict` at `event`, the accepted-th of its new links, which failed
+// CheckEvent (common/event_checks.h) with `why`: the links before it are still
+// appended; the error is NOT_WRITER (PermissionDenied) or INVALID_EVENT, with
+// the high-water just before the event.
+void RefuseFrom(PushVerdict& verdict, size_t accepted, const DecodedEvent& event,
+                const absl::Status& why);
+
 // A node message as the hub session takes it: for a push within the batch
 // limits, its events decoded in place (hashed, cores parsed on the message's
 // arena), or why the batch is refused. Decoding needs no session state: a

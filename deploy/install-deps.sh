@@ -12,7 +12,7 @@ PACKAGES=(
   g++ cmake ninja-build ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   librocksdb-dev libabsl-dev libssl-dev libcli11-dev tzdata
-  libcpp-httplib-dev openssl
+  libcpp-httplib-dev openssl libsodium-dev
   dpkg-dev file systemd
   libgtest-dev libgmock-dev libbenchmark-dev
   clang libclang-rt-14-dev  # the libFuzzer targets (tests/fuzz)

@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
+#include "common/event_checks.h"
 #include "common/family_view.h"
+#include "common/logging.h"
 #include "common/keys.h"
 #include "common/thread_name.h"
 #include "common/network_defaults.h"
@@ -531,7 +533,7 @@ absl::Status HubLog::StageOwn(PendingAppend& append, Staged& staged) {
   core.set_hlc(clock_.Now());
   append.own_event = SealEvent(head, std::move(core), nullptr);
   const DecodedEvent& event = append.own_event;
-  RETURN_IF_ERROR(log_.Stage(batch, event));
+  RETURN_IF_ERROR(log_.Stage(batch, event, EventLog::Admission::kRefuse));
   staged.heads["hub"] = HeadAfter(event);
   const Route route = RouteOf(event.core(), nullptr);
   batch.Put(Column::kLog, LogKey(++staged.position),
@@ -554,9 +556,22 @@ absl::Status HubLog::StagePushed(PendingAppend& append, Staged& staged) {
     return std::optional<std::string>(Sha256(*core));
   };
   ASSIGN_OR_RETURN(append.verdict, VerifyPush(site, head, *append.pushed, held_hash));
-  for (size_t index : append.verdict.append) {
-    const DecodedEvent& event = (*append.pushed)[index];
-    RETURN_IF_ERROR(log_.Stage(batch, event));
+  for (size_t accepted = 0; accepted < append.verdict.append.size(); ++accepted) {
+    const DecodedEvent& event = (*append.pushed)[append.verdict.append[accepted]];
+    // Checked here, one event at a time, so that each sees the views of the
+    // events staged before it (a workshop scheduled, then its seats).
+    const absl::Status allowed = CheckEvent(*store_, &batch, event);
+    if (!allowed.ok()) {
+      if (allowed.code() != absl::StatusCode::kPermissionDenied &&
+          allowed.code() != absl::StatusCode::kInvalidArgument) {
+        return allowed;  // the store failed: the whole group fails
+      }
+      LogWarning("sync: refused ", event.core().origin(), "/", event.core().seq(), " from ",
+                 site, ": ", allowed.message());
+      RefuseFrom(append.verdict, accepted, event, allowed);  // shortens the list: the loop ends
+      break;
+    }
+    RETURN_IF_ERROR(log_.Stage(batch, event, EventLog::Admission::kChecked));
     // Routed now, while the hub's views (with the group's staged writes) say
     // who a transfer's parties are, so that pulls decide without parsing cores.
     const Route route = RouteOf(event.core(), PartiesIn(*store_, &batch));

@@ -31,7 +31,7 @@ absl::StatusOr<DecodedEvent> CommandContext::Append(v1::EventCore core,
   core.set_origin(node_->site_);
   core.set_hlc(node_->clock_.Now());
   DecodedEvent event = SealEvent(head, std::move(core), personal);
-  RETURN_IF_ERROR(node_->log_.Stage(batch_, event));
+  RETURN_IF_ERROR(node_->log_.Stage(batch_, event, EventLog::Admission::kRefuse));
   std::string clock_value;
   AppendBigEndian64(&clock_value, event.core().hlc());
   batch_.Put(Column::kMeta, kMetaClock, clock_value);
@@ -260,7 +260,7 @@ absl::Status NodeStore::StagePulled(Batch& batch, const DecodedPull& pull, SyncS
               "holds its own events up to ", head.seq, ") while not recovering: nothing applied; "
               "if this centre's data was lost, restart it with --recover-from-hub"));
         }
-        RETURN_IF_ERROR(log_.Stage(batch, event));
+        RETURN_IF_ERROR(log_.Stage(batch, event, EventLog::Admission::kKeepUnfolded));
         // Our own history coming back: ids and retries must go on from it.
         if (own) RETURN_IF_ERROR(StageOwnIndexes(*store_, batch, prefix_, event));
         *max_hlc = std::max<uint64_t>(*max_hlc, event.core().hlc());

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/family_view.h"
@@ -14,9 +15,6 @@
 namespace comptoir {
 namespace {
 
-constexpr size_t kMaxRequestIdLength = 128;
-constexpr int kMaxLines = 200;
-constexpr int64_t kMaxQuantity = 100000;
 
 }  // namespace
 
@@ -35,12 +33,12 @@ absl::StatusOr<std::vector<WantedLine>> WantedLines(const v1::RecordSaleRequest&
     return absl::InvalidArgumentError(
         absl::StrCat("Numéro de carte mal formé : « ", request.family_id(), " »."));
   }
-  if (request.request_id().size() > kMaxRequestIdLength) {
+  if (request.request_id().size() > kMaxRequestIdBytes) {
     return absl::InvalidArgumentError("request_id trop long (128 caractères au plus).");
   }
   if (lines.empty()) return absl::InvalidArgumentError("Le panier est vide.");
-  if (lines.size() > static_cast<size_t>(kMaxLines)) {
-    return absl::InvalidArgumentError(absl::StrCat("Un panier a au plus ", kMaxLines, " lignes."));
+  if (lines.size() > static_cast<size_t>(kMaxSaleLines)) {
+    return absl::InvalidArgumentError(absl::StrCat("Un panier a au plus ", kMaxSaleLines, " lignes."));
   }
   for (size_t i = 0; i < lines.size(); ++i) {
     const WantedLine& line = lines[i];
@@ -51,10 +49,10 @@ absl::StatusOr<std::vector<WantedLine>> WantedLines(const v1::RecordSaleRequest&
     if (!IsWellFormedId(line.product_id.empty() ? line.barcode : line.product_id)) {
       return absl::InvalidArgumentError(absl::StrCat("Ligne ", i + 1, " : référence mal formée."));
     }
-    if (line.quantity <= 0 || line.quantity > kMaxQuantity) {
+    if (line.quantity <= 0 || line.quantity > kMaxSaleQuantity) {
       return absl::InvalidArgumentError(absl::StrCat(
           "Ligne ", i + 1, " (", line.product_id.empty() ? line.barcode : line.product_id,
-          ") : la quantité doit être entre 1 et ", kMaxQuantity, " (reçu ", line.quantity, ")."));
+          ") : la quantité doit être entre 1 et ", kMaxSaleQuantity, " (reçu ", line.quantity, ")."));
     }
   }
   return lines;

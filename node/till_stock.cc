@@ -1,6 +1,7 @@
 // Till commands: catalogue (local items) and stock lots.
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
@@ -11,8 +12,6 @@
 namespace comptoir {
 namespace {
 
-constexpr int64_t kMaxPriceCents = 10000000;  // 100 000 €
-constexpr int64_t kMaxLotQuantity = 1000000;
 
 absl::StatusOr<v1::Product> RequireProduct(const Store& store, absl::string_view product_id,
                                            absl::string_view barcode) {
@@ -51,7 +50,7 @@ absl::StatusOr<v1::StockLevel> LevelOf(const Store& store, absl::string_view sit
 absl::StatusOr<v1::Catalogue> Till::GetCatalogue() { return ReadCatalogue(node_->store()); }
 
 absl::StatusOr<v1::Product> Till::DefineLocalProduct(const v1::DefineLocalProductRequest& request) {
-  if (absl::StripAsciiWhitespace(request.name()).empty() || request.name().size() > 120) {
+  if (absl::StripAsciiWhitespace(request.name()).empty() || request.name().size() > kMaxLabelBytes) {
     return absl::InvalidArgumentError("Indiquez le nom de l'article.");
   }
   if (request.reference_price_cents() < 0 || request.reference_price_cents() > kMaxPriceCents) {
@@ -167,7 +166,7 @@ absl::StatusOr<v1::StockLevel> Till::AdjustStock(const v1::AdjustStockRequest& r
   if ((request.reason() == v1::EXPIRED || request.reason() == v1::DAMAGED) && request.delta() > 0) {
     return absl::InvalidArgumentError("Un produit périmé ou abîmé se retire du stock (quantité négative).");
   }
-  if (request.comment().size() > 500) return absl::InvalidArgumentError("Commentaire trop long.");
+  if (request.comment().size() > kMaxTextBytes) return absl::InvalidArgumentError("Commentaire trop long.");
   v1::Product product;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(product, RequireProduct(ctx.store(), request.product_id(), ""));

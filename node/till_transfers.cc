@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
@@ -15,8 +16,6 @@
 namespace comptoir {
 namespace {
 
-constexpr int kMaxItems = 100;
-constexpr int64_t kMaxUnits = 1000000;
 
 absl::StatusOr<v1::TransferView> RequireTransfer(const Store& store, absl::string_view id) {
   if (!IsWellFormedId(id)) return absl::InvalidArgumentError("Numéro de transfert mal formé.");
@@ -67,14 +66,14 @@ absl::StatusOr<v1::TransferView> Till::ProposeTransfer(const v1::ProposeTransfer
     return absl::InvalidArgumentError(
         absl::StrCat("Centre invalide : « ", request.other_site(), " » (un autre centre du réseau)."));
   }
-  if (request.items().empty() || request.items_size() > kMaxItems) {
+  if (request.items().empty() || request.items_size() > kMaxTransferItems) {
     return absl::InvalidArgumentError("Indiquez entre 1 et 100 produits à transférer.");
   }
-  if (request.note().size() > 500) return absl::InvalidArgumentError("Note trop longue.");
+  if (request.note().size() > kMaxTextBytes) return absl::InvalidArgumentError("Note trop longue.");
   std::string transfer_id;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
     for (const v1::TransferItem& item : request.items()) {
-      if (item.quantity() <= 0 || item.quantity() > kMaxUnits) {
+      if (item.quantity() <= 0 || item.quantity() > kMaxLotQuantity) {
         return absl::InvalidArgumentError(
             absl::StrCat("Quantité invalide pour ", item.product_id(), " : ", item.quantity(), "."));
       }
@@ -110,7 +109,7 @@ absl::StatusOr<v1::TransferView> Till::ProposeTransfer(const v1::ProposeTransfer
 }
 
 absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRequest& request) {
-  if (request.reason().size() > 500) return absl::InvalidArgumentError("Motif trop long.");
+  if (request.reason().size() > kMaxTextBytes) return absl::InvalidArgumentError("Motif trop long.");
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     const bool party = transfer.source() == ctx.site() || transfer.destination() == ctx.site();
@@ -132,7 +131,7 @@ absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRe
 }
 
 absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRequest& request) {
-  if (request.reason().size() > 500) return absl::InvalidArgumentError("Motif trop long.");
+  if (request.reason().size() > kMaxTextBytes) return absl::InvalidArgumentError("Motif trop long.");
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.source() != ctx.site() && transfer.destination() != ctx.site()) {
@@ -254,7 +253,7 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
         return absl::NotFoundError(absl::StrCat("Produit inconnu : ", item.product_id(), "."));
       }
       if (item.arrived() < 0 || item.damaged() < 0 || item.damaged() > item.arrived() ||
-          item.arrived() > kMaxUnits) {
+          item.arrived() > kMaxLotQuantity) {
         return absl::InvalidArgumentError(absl::StrCat(
             product->name(), " : les quantités arrivées et abîmées sont invalides."));
       }
@@ -337,7 +336,7 @@ absl::StatusOr<v1::Lot> Till::MarkSurplus(const v1::MarkSurplusRequest& request)
 }
 
 absl::StatusOr<v1::Need> Till::SetMinimum(const v1::SetMinimumRequest& request) {
-  if (request.minimum() < 0 || request.minimum() > kMaxUnits) {
+  if (request.minimum() < 0 || request.minimum() > kMaxLotQuantity) {
     return absl::InvalidArgumentError("Minimum invalide.");
   }
   v1::Need need;

@@ -1,6 +1,7 @@
 // Till commands: workshops, and the donors' report.
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 #include "common/civil_day.h"
 #include "common/family_view.h"
 #include "common/ids.h"
@@ -11,7 +12,6 @@
 namespace comptoir {
 namespace {
 
-constexpr uint32_t kMaxPlaces = 500;
 
 // The workshop, which must be run by this centre.
 absl::StatusOr<v1::WorkshopView> RequireOwnWorkshop(const Store& store, absl::string_view site,
@@ -53,14 +53,14 @@ const v1::WorkshopSeat* FindSeat(const v1::WorkshopView& workshop, absl::string_
 absl::StatusOr<v1::DonorReport> Till::ListDonors() { return ReadDonorReport(node_->store()); }
 
 absl::StatusOr<v1::WorkshopView> Till::ScheduleWorkshop(const v1::ScheduleWorkshopRequest& request) {
-  if (absl::StripAsciiWhitespace(request.theme()).empty() || request.theme().size() > 120) {
+  if (absl::StripAsciiWhitespace(request.theme()).empty() || request.theme().size() > kMaxLabelBytes) {
     return absl::InvalidArgumentError("Indiquez le thème de l'atelier.");
   }
   if (!IsValidDay(request.day())) {
     return absl::InvalidArgumentError(absl::StrCat("Date invalide : « ", request.day(), " » (AAAA-MM-JJ)."));
   }
-  if (request.places() == 0 || request.places() > kMaxPlaces) {
-    return absl::InvalidArgumentError(absl::StrCat("Nombre de places entre 1 et ", kMaxPlaces, "."));
+  if (request.places() == 0 || request.places() > kMaxWorkshopPlaces) {
+    return absl::InvalidArgumentError(absl::StrCat("Nombre de places entre 1 et ", kMaxWorkshopPlaces, "."));
   }
   std::string workshop_id;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {

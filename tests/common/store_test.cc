@@ -251,7 +251,7 @@ TEST_F(EventLogTest, StagedEventsUpdateHeadAndViewsInTheSameBatch) {
     line->set_quantity(i + 1);
     DecodedEvent event = SealEvent(head, core, nullptr);
     ASSERT_EQ(CheckLink(log.Head("hem", &batch).value(), event), Link::kNext);
-    ASSERT_TRUE(log.Stage(batch, event).ok());
+    ASSERT_TRUE(log.Stage(batch, event, EventLog::Admission::kRefuse).ok());
     head = HeadAfter(event);
   }
   EXPECT_EQ(log.Head("hem").value().seq, 0u) << "nothing visible before the write";
@@ -282,7 +282,7 @@ TEST_F(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
     v1::PersonalPart personal;
     personal.set_family_name(absl::StrCat("Famille ", i));
     DecodedEvent event = SealEvent(head, core, i % 2 == 0 ? &personal : nullptr);
-    ASSERT_TRUE(log.Stage(batch, event).ok());
+    ASSERT_TRUE(log.Stage(batch, event, EventLog::Admission::kRefuse).ok());
     ASSERT_TRUE(store_->Write(batch).ok());
     head = HeadAfter(event);
   }
@@ -325,7 +325,7 @@ TEST_F(EventLogTest, ARangeComesWithItsPersonalPartsWithinTheLimits) {
   log.StageWithheld(batch, "hem", 6, withheld.core().prev_hash(), withheld.hash);
   core.mutable_family_registered()->set_family_id("HEM-7");
   const DecodedEvent after = SealEvent(HeadAfter(withheld), core, nullptr);
-  ASSERT_TRUE(log.Stage(batch, after).ok());
+  ASSERT_TRUE(log.Stage(batch, after, EventLog::Admission::kRefuse).ok());
   ASSERT_TRUE(store_->Write(batch).ok());
   seen = visit(4, 3, 1 << 20);
   ASSERT_EQ(seen.size(), 3u);

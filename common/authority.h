@@ -1,0 +1,84 @@
+// Who may write what: the writer table. A valid credential proves a site,
+// never a right to write another's records; this table is checked where an
+// event arrives (the hub refuses a push that breaks it, every replica's folds
+// ignore such an event: common/event_checks.h).
+//
+//   kind                                  writer
+//   DepartmentDefined, PrescriberDefined,  head office ("hub") only
+//   DonorDefined, RunningCostsSet
+//   ProductDefined                        head office, any product; a centre,
+//                                         its own local items (ids under its
+//                                         card prefix), never another's barcode
+//   SaleRecorded                          its centre (receipt under its prefix)
+//   SaleVoided                            the centre of the sale, once, naming
+//                                         the sale exactly as it was recorded
+//   FamilyRegistered, ReferralGranted     the registering centre (ids under its
+//                                         prefix)
+//   FamilyUpdated, ReferralRenewed,       any centre (a family may shop at any
+//   ReferralEnded                         centre; fields are last-writer-wins),
+//                                         on the referral's own family
+//   StockReceived, StockAdjusted,         the centre whose stock it is (folds key
+//   SurplusMarked, MinimumSet             lots and counters by origin; new lots
+//                                         under its prefix)
+//   WorkshopScheduled                     its centre (id under its prefix)
+//   WorkshopRegistered, WorkshopAttended  the workshop's centre
+//   TransferProposed                      its source (an offer) or destination
+//                                         (a request), id under its prefix
+//   TransferAnswered                      the party that did not propose
+//   TransferCancelled                     either party
+//   TransferShipped                       the source
+//   TransferReceived                      the destination
+//   a kind this build does not know       its origin (stored and forwarded,
+//                                         never folded)
+//
+// Card prefixes ("HEM" in HEM-000123) belong to one site each: the first
+// event of a site that makes an id claims that id's prefix for the site
+// (views: "prefix" P -> site, "siteprefix" site -> P), and from then on no
+// other site's id may start with it, nor that site's with another. Head
+// office's ids (catalogue codes) are not prefixed.
+#ifndef COMPTOIR_COMMON_AUTHORITY_H_
+#define COMPTOIR_COMMON_AUTHORITY_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/store.h"
+#include "comptoir/v1/events.pb.h"
+
+namespace comptoir {
+
+// The origin of head office's events.
+inline constexpr absl::string_view kHeadOfficeOrigin = "hub";
+
+// Who writes a kind of event (the table above).
+enum class Writer {
+  kHeadOffice,     // "hub" only
+  kCatalogue,      // head office, or a centre for its own local items
+  kOwnCentre,      // the centre whose record it is (under its card prefix)
+  kSaleCentre,     // the centre of the voided sale
+  kAnyCentre,      // any centre (family profile fields, referral periods)
+  kWorkshopCentre, // the centre of the workshop
+  kTransferParty,  // one party of the transfer, by step
+  kUnknownKind,    // a kind this build cannot read: its origin
+};
+Writer WriterOf(v1::EventCore::BodyCase body);
+
+// OK when `core`'s origin may write it, given what the replica's views hold
+// (read through `batch` when given). PermissionDenied with a sentence saying
+// who may write it otherwise; an error of the store as it came.
+absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::EventCore& core);
+
+// Stages into `batch` what an accepted event establishes for later checks
+// (the claim of its origin's card prefix). Call after CheckWriter passed.
+absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core);
+
+// The card prefix of a site's id ("HEM" for "HEM-2026-000451"), or nullopt
+// when the id does not start with a well-formed prefix and a '-'.
+std::optional<std::string> CardPrefixOf(absl::string_view id);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_AUTHORITY_H_

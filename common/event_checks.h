@@ -1,0 +1,40 @@
+// What every replica checks of an event before it takes it in: that its
+// values are within the limits (common/limits.h) and that its origin may
+// write it (the writer table, common/authority.h). The till runs the same
+// checks on its own events before it appends them, so an honest centre never
+// writes an event its hub refuses.
+//
+//   hub, a pushed event    refused: SyncError NOT_WRITER or INVALID_EVENT,
+//                          nothing of it or after it is written
+//   node, a pulled event   stored (its chain must stay whole) but not folded
+//                          into any view, and logged
+//   node, its own command  refused: the command changes nothing
+//
+// Thread-compatible: pure functions of their arguments and the store.
+#ifndef COMPTOIR_COMMON_EVENT_CHECKS_H_
+#define COMPTOIR_COMMON_EVENT_CHECKS_H_
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "common/event_codec.h"
+#include "common/store.h"
+#include "comptoir/v1/events.pb.h"
+
+namespace comptoir {
+
+// OK when every amount, quantity, text and id of `core` is within the limits
+// and the whole event (core and personal part, `event_bytes`) within
+// kMaxEventBytes. InvalidArgument naming the first value that is not.
+// Never reads a store: the same answer on every replica.
+absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes);
+
+// CheckEventValues, then CheckWriter (common/authority.h), reading the
+// replica's views through `batch` (null: the store alone), so that the events
+// staged before this one in the batch count. InvalidArgument or
+// PermissionDenied with a sentence for the person reading the logs.
+absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEvent& event);
+
+}  // namespace comptoir
+
+#endif  // COMPTOIR_COMMON_EVENT_CHECKS_H_

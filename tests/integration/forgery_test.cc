@@ -1,0 +1,470 @@
+// The forgery matrix: what a centre holding its own valid credential cannot
+// write, over real gRPC on loopback (an extension of bad_input_test.cc). Every
+// event kind pushed by a writer not entitled to it, every value beyond the
+// limits, an oversized event: each is refused with its status code and a
+// sentence saying why, the hub's whole store (log, heads, views) is unchanged,
+// and an honest centre syncs right after. The same events arriving at a node
+// in a pull are kept (the chain stays whole) but folded into no view.
+#include <gtest/gtest.h>
+
+#include <functional>
+#include <map>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "common/catalogue_view.h"
+#include "common/family_view.h"
+#include "common/sync_protocol.h"
+#include "tests/testing/sync_fixtures.h"
+#include "tests/testing/test_util.h"
+
+namespace comptoir {
+namespace {
+
+using ::comptoir::testing::HelloFrom;
+using ::comptoir::testing::PickFreePort;
+using ::comptoir::testing::RawExchange;
+using ::comptoir::testing::RawExchangeResult;
+using ::comptoir::testing::TempDir;
+using ::comptoir::testing::TestHub;
+using ::comptoir::testing::TestNode;
+using ::comptoir::testing::WaitFor;
+
+constexpr absl::Duration kPatience = absl::Seconds(30);
+constexpr char kDay[] = "2026-11-25";
+
+// A forged event: the body of an EventCore (origin, seq and chain are set when
+// sealed) and, optionally, a personal note.
+struct Forged {
+  v1::EventCore core;
+  std::string note;
+};
+
+struct Forgery {
+  const char* name;
+  std::function<Forged()> make;
+  grpc::StatusCode code;
+  v1::SyncError::Reason reason;
+  std::string says;
+};
+
+void PrintTo(const Forgery& forgery, std::ostream* os) { *os << forgery.name; }
+
+Forged Department(uint32_t discount_bp) {
+  Forged forged;
+  v1::Department* department = forged.core.mutable_department_defined()->mutable_department();
+  department->set_code("epicerie");
+  department->set_name("Épicerie");
+  department->set_discount_bp(discount_bp);
+  return forged;
+}
+
+Forged Product(const std::string& id, int64_t price_cents) {
+  Forged forged;
+  v1::Product* product = forged.core.mutable_product_defined()->mutable_product();
+  product->set_product_id(id);
+  product->set_name("Lait");
+  product->set_department("epicerie");
+  product->set_reference_price_cents(price_cents);
+  return forged;
+}
+
+Forged Sale(const std::string& receipt, int64_t quantity, int64_t reference, int64_t paid,
+            const std::string& day = kDay) {
+  Forged forged;
+  v1::SaleRecorded* sale = forged.core.mutable_sale_recorded();
+  sale->set_family_id("HEM-000001");
+  sale->set_receipt_no(receipt);
+  sale->set_day(day);
+  v1::SaleLine* line = sale->add_lines();
+  line->set_product_id("EPI-LAIT-1L");
+  line->set_quantity(quantity);
+  sale->set_reference_total_cents(reference);
+  sale->set_family_total_cents(paid);
+  return forged;
+}
+
+// A void of hem's sale (seq 2 at hem: HEM-2026-000001, 500 / 100 cents).
+Forged Void(const std::string& receipt, uint64_t sale_seq, int64_t paid,
+            const std::string& reason = "erreur") {
+  Forged forged;
+  v1::SaleVoided* voided = forged.core.mutable_sale_voided();
+  voided->set_receipt_no(receipt);
+  voided->set_sale_seq(sale_seq);
+  voided->set_family_id("HEM-000001");
+  voided->set_sale_day(kDay);
+  voided->set_day(kDay);
+  voided->set_reference_total_cents(500);
+  voided->set_family_total_cents(paid);
+  voided->set_reason(reason);
+  return forged;
+}
+
+Forged Family(const std::string& id) {
+  Forged forged;
+  forged.core.mutable_family_registered()->set_family_id(id);
+  forged.core.mutable_family_registered()->set_day(kDay);
+  return forged;
+}
+
+Forged Transfer(const std::string& id, const std::string& source,
+                const std::string& destination) {
+  Forged forged;
+  v1::TransferProposed* proposed = forged.core.mutable_transfer_proposed();
+  proposed->set_transfer_id(id);
+  proposed->set_source(source);
+  proposed->set_destination(destination);
+  v1::TransferItem* item = proposed->add_items();
+  item->set_product_id("EPI-LAIT-1L");
+  item->set_quantity(10);
+  return forged;
+}
+
+constexpr auto kDenied = grpc::StatusCode::PERMISSION_DENIED;
+constexpr auto kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
+constexpr auto kNotWriter = v1::SyncError::NOT_WRITER;
+constexpr auto kInvalidEvent = v1::SyncError::INVALID_EVENT;
+
+std::vector<Forgery> Cases() {
+  return {
+      // Head office's configuration.
+      {"FreeGroceries", [] { return Department(10000); }, kDenied, kNotWriter,
+       "only head office writes the network's configuration"},
+      {"Prescriber",
+       [] {
+         Forged forged;
+         forged.core.mutable_prescriber_defined()->mutable_prescriber()->set_prescriber_id("ccas-x");
+         return forged;
+       },
+       kDenied, kNotWriter, "only head office writes the network's configuration"},
+      {"Donor",
+       [] {
+         Forged forged;
+         forged.core.mutable_donor_defined()->mutable_donor()->set_donor_id("leclerc");
+         return forged;
+       },
+       kDenied, kNotWriter, "only head office writes the network's configuration"},
+      {"RunningCosts",
+       [] {
+         Forged forged;
+         v1::RunningCostsSet* costs = forged.core.mutable_running_costs_set();
+         costs->set_site("lille");
+         costs->set_year(2026);
+         costs->set_amount_cents(100);
+         return forged;
+       },
+       kDenied, kNotWriter, "only head office writes the network's configuration"},
+      // The catalogue and other centres' records.
+      {"RepriceHeadOfficesProduct", [] { return Product("EPI-LAIT-1L", 1); }, kDenied, kNotWriter,
+       "belongs to head office's catalogue"},
+      {"LocalProductUnderAnotherPrefix", [] { return Product("LIL-P-000009", 100); }, kDenied,
+       kNotWriter, "does not start with hem's card prefix HEM"},
+      {"ProductIdWithoutPrefix", [] { return Product("LAIT", 100); }, kDenied, kNotWriter,
+       "does not start with a centre's card prefix"},
+      {"FamilyUnderAnotherPrefix", [] { return Family("LIL-000009"); }, kDenied, kNotWriter,
+       "does not start with hem's card prefix HEM"},
+      {"SaleUnderAnotherPrefix", [] { return Sale("LIL-2026-000999", 1, 109, 21); }, kDenied,
+       kNotWriter, "does not start with hem's card prefix HEM"},
+      {"VoidOfAnotherCentresSale", [] { return Void("LIL-2026-000001", 3, 100); }, kDenied,
+       kNotWriter, "is not a sale of hem"},
+      {"VoidThatMovesTheCeiling", [] { return Void("HEM-2026-000001", 2, 400); }, kDenied,
+       kNotWriter, "does not name sale hem/2 as it was recorded"},
+      {"VoidOfAFamilyEvent", [] { return Void("HEM-2026-000001", 1, 100); }, kDenied, kNotWriter,
+       "is not a sale of hem"},
+      {"TransferBetweenTwoOthers", [] { return Transfer("HEM-T-000001", "lille", "maubeuge"); },
+       kDenied, kNotWriter, "proposed by its source or its destination"},
+      {"TransferIdOfAnother", [] { return Transfer("LIL-T-000001", "hem", "lille"); }, kDenied,
+       kNotWriter, "was already proposed"},
+      {"AcceptAnothersTransfer",
+       [] {
+         Forged forged;
+         forged.core.mutable_transfer_answered()->set_transfer_id("LIL-T-000001");
+         forged.core.mutable_transfer_answered()->set_accepted(true);
+         return forged;
+       },
+       kDenied, kNotWriter, "only they act on it"},
+      {"CancelAnothersTransfer",
+       [] {
+         Forged forged;
+         forged.core.mutable_transfer_cancelled()->set_transfer_id("LIL-T-000001");
+         return forged;
+       },
+       kDenied, kNotWriter, "only they act on it"},
+      {"ShipFromAnotherCentre",
+       [] {
+         Forged forged;
+         v1::TransferShipped* shipped = forged.core.mutable_transfer_shipped();
+         shipped->set_transfer_id("LIL-T-000001");
+         shipped->set_source("lille");
+         shipped->set_destination("maubeuge");
+         return forged;
+       },
+       kDenied, kNotWriter, "shipped by its source"},
+      {"ReceiveForAnotherCentre",
+       [] {
+         Forged forged;
+         v1::TransferReceived* received = forged.core.mutable_transfer_received();
+         received->set_transfer_id("LIL-T-000001");
+         received->set_source("lille");
+         received->set_destination("maubeuge");
+         return forged;
+       },
+       kDenied, kNotWriter, "received by its destination"},
+      {"ReceiveWithMadeUpParties",
+       [] {
+         Forged forged;
+         v1::TransferReceived* received = forged.core.mutable_transfer_received();
+         received->set_transfer_id("LIL-T-000001");
+         received->set_source("caudry");
+         received->set_destination("hem");
+         return forged;
+       },
+       kDenied, kNotWriter, "goes from lille to maubeuge"},
+      {"AttendAnothersWorkshop",
+       [] {
+         Forged forged;
+         forged.core.mutable_workshop_attended()->set_workshop_id("LIL-W-000001");
+         forged.core.mutable_workshop_attended()->set_family_id("HEM-000001");
+         forged.core.mutable_workshop_attended()->set_attended(true);
+         return forged;
+       },
+       kDenied, kNotWriter, "is organised by lille"},
+      {"RegisterAtAnothersWorkshop",
+       [] {
+         Forged forged;
+         forged.core.mutable_workshop_registered()->set_workshop_id("LIL-W-000001");
+         forged.core.mutable_workshop_registered()->set_family_id("HEM-000001");
+         return forged;
+       },
+       kDenied, kNotWriter, "is organised by lille"},
+      {"RenewAReferralOfAnotherFamily",
+       [] {
+         Forged forged;
+         forged.core.mutable_referral_renewed()->set_referral_id("LIL-R-000001");
+         forged.core.mutable_referral_renewed()->set_family_id("HEM-000001");
+         forged.core.mutable_referral_renewed()->set_end_day("2030-01-01");
+         return forged;
+       },
+       kDenied, kNotWriter, "belongs to family LIL-000001"},
+      // Values beyond the limits.
+      {"SaleLineOfNoUnits", [] { return Sale("HEM-2026-000002", 0, 0, 0); }, kInvalid,
+       kInvalidEvent, "a sale line's quantity is 0, outside 1..100000"},
+      {"PaidMoreThanTheShopValue", [] { return Sale("HEM-2026-000002", 1, 109, 500); }, kInvalid,
+       kInvalidEvent, "the sale's amount paid is 500, outside 0..109"},
+      {"HugeSaleValue",
+       [] { return Sale("HEM-2026-000002", 1, int64_t{1} << 62, 0); },
+       kInvalid, kInvalidEvent, "the sale's shop value"},
+      {"NotADay", [] { return Sale("HEM-2026-000002", 1, 109, 21, "2026-13-45"); }, kInvalid,
+       kInvalidEvent, "is not a day"},
+      {"NegativePrice", [] { return Product("HEM-P-000001", -5); }, kInvalid, kInvalidEvent,
+       "the product's price is -5"},
+      {"ReasonTooLong", [] { return Void("HEM-2026-000001", 2, 100, std::string(501, 'x')); },
+       kInvalid, kInvalidEvent, "the void's reason holds 501 bytes, more than 500"},
+      {"CeilingOutOfRange",
+       [] {
+         Forged forged;
+         v1::ReferralGranted* granted = forged.core.mutable_referral_granted();
+         granted->set_referral_id("HEM-R-000001");
+         granted->set_family_id("HEM-000001");
+         granted->set_monthly_ceiling_cents(int64_t{1} << 40);
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "the monthly ceiling"},
+      {"StockBeyondAnyLot",
+       [] {
+         Forged forged;
+         forged.core.mutable_stock_received()->set_lot_id("HEM-L-000001");
+         forged.core.mutable_stock_received()->set_product_id("EPI-LAIT-1L");
+         forged.core.mutable_stock_received()->set_quantity(int64_t{1} << 50);
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "the lot's units"},
+      {"OversizedEvent",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.note = std::string(300 * 1024, 'n');
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "more than an event may (262144)"},
+  };
+}
+
+// Appends `forged` at `node` without the till's rules or checks: a sealed
+// event of its origin, chained on `head`.
+v1::EventRecord Seal(const std::string& origin, const ChainHead& head, Forged forged) {
+  forged.core.set_origin(origin);
+  forged.core.set_hlc(uint64_t{1764000000000} << 16);
+  v1::PersonalPart personal;
+  personal.set_salt(std::string(16, 's'));
+  personal.set_note(forged.note);
+  return SealEvent(head, std::move(forged.core), forged.note.empty() ? nullptr : &personal)
+      .record();
+}
+
+v1::NodeMessage PushOf(const std::vector<v1::EventRecord>& records) {
+  v1::NodeMessage message;
+  for (const v1::EventRecord& record : records) *message.mutable_push()->add_events() = record;
+  return message;
+}
+
+// Every key and value of every column of a store, as one string.
+std::string Dump(const Store& store) {
+  std::string dump;
+  for (int column = 0; column < kColumnCount; ++column) {
+    EXPECT_TRUE(store
+                    .Scan(static_cast<Column>(column), "", "",
+                          [&](absl::string_view key, absl::string_view value) {
+                            absl::StrAppend(&dump, column, ":", key, "=", value, "\n");
+                            return true;
+                          })
+                    .ok());
+  }
+  return dump;
+}
+
+// A hub with credentials holding head office's catalogue, hem's family and
+// sale, and lille's workshop, transfer offer to maubeuge, referral and sale.
+class ForgeryTest : public ::testing::Test {
+ protected:
+  ForgeryTest() : hub_(dir_.Sub("hub"), "127.0.0.1:" + std::to_string(PickFreePort())) {}
+
+  void SetUp() override {
+    const std::string credentials = dir_.Sub("credentials");
+    for (const char* site : {"hem", "lille", "maubeuge"}) {
+      tokens_[site] = CredentialStore::Issue(credentials, site).value();
+    }
+    hub_.RequireCredentials(credentials);
+    ASSERT_TRUE(hub_.Start().ok());
+    Forged milk = Product("EPI-LAIT-1L", 109);
+    ASSERT_TRUE(hub_.log()->AppendOwn(milk.core).ok());
+
+    hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr, ""}).value();
+    Forged sale = Sale("HEM-2026-000001", 1, 500, 100);
+    AppendAll(*hem_, {Family("HEM-000001"), sale});
+    lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr, ""}).value();
+    Forged workshop;
+    workshop.core.mutable_workshop_scheduled()->set_workshop_id("LIL-W-000001");
+    workshop.core.mutable_workshop_scheduled()->set_theme("Atelier cuisine");
+    workshop.core.mutable_workshop_scheduled()->set_places(8);
+    Forged referral;
+    referral.core.mutable_referral_granted()->set_referral_id("LIL-R-000001");
+    referral.core.mutable_referral_granted()->set_family_id("LIL-000001");
+    AppendAll(*lille_, {workshop, Transfer("LIL-T-000001", "lille", "maubeuge"),
+                        Family("LIL-000001"), referral, Sale("LIL-2026-000001", 1, 109, 21)});
+    Push("hem", *hem_, 2);
+    Push("lille", *lille_, 5);
+  }
+
+  // Appends `events` at `node` as its own commands would (the node's own
+  // checks pass: they are honest).
+  static void AppendAll(NodeStore& node, const std::vector<Forged>& events) {
+    for (const Forged& forged : events) {
+      ASSERT_TRUE(node.Execute([&](CommandContext& ctx) {
+                        return ctx.Append(forged.core, nullptr).status();
+                      })
+                      .ok());
+    }
+  }
+
+  void Push(const std::string& site, NodeStore& node, uint64_t through) {
+    const RawExchangeResult pushed = RawExchange(
+        hub_.address(), {HelloFrom(site), testing::PushFrom(node, 1, through)}, tokens_[site]);
+    ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+    ASSERT_EQ(hub_.Holds(site), through);
+  }
+
+  TempDir dir_;
+  TestHub hub_;
+  std::map<std::string, std::string> tokens_;
+  std::unique_ptr<NodeStore> hem_;
+  std::unique_ptr<NodeStore> lille_;
+};
+
+class ForgeryMatrixTest : public ForgeryTest, public ::testing::WithParamInterface<Forgery> {};
+
+TEST_P(ForgeryMatrixTest, IsRefusedChangesNothingAndTheHonestSyncOn) {
+  const Forgery& forgery = GetParam();
+  const ChainHead head = hub_.log()->HeadOf("hem").value();
+  const std::string before = Dump(hub_.log()->store());
+  const v1::EventRecord forged = Seal("hem", head, forgery.make());
+
+  const RawExchangeResult result =
+      RawExchange(hub_.address(), {HelloFrom("hem"), PushOf({forged})}, tokens_["hem"]);
+
+  EXPECT_EQ(result.status.error_code(), forgery.code) << result.status.error_message();
+  EXPECT_EQ(result.error.reason(), forgery.reason) << v1::SyncError::Reason_Name(result.error.reason());
+  EXPECT_NE(result.status.error_message().find(forgery.says), std::string::npos)
+      << result.status.error_message();
+  EXPECT_EQ(result.error.high_water(), head.seq) << "the stream keeps its place";
+  EXPECT_EQ(Dump(hub_.log()->store()), before) << "the hub's log, heads and views are unchanged";
+
+  // An honest centre syncs right after, both ways.
+  TestNode maubeuge("maubeuge", dir_.Sub("maubeuge"), hub_.address(), tokens_["maubeuge"]);
+  ASSERT_TRUE(maubeuge.Sell(1));
+  EXPECT_TRUE(WaitFor([&] { return hub_.Holds("maubeuge") == 1; }, kPatience));
+  EXPECT_TRUE(WaitFor([&] { return maubeuge.SalesFrom("hem") == 1; }, kPatience));
+}
+
+INSTANTIATE_TEST_SUITE_P(Matrix, ForgeryMatrixTest, ::testing::ValuesIn(Cases()),
+                         [](const ::testing::TestParamInfo<Forgery>& info) {
+                           return std::string(info.param.name);
+                         });
+
+// A forged event behind honest ones: the honest ones land, nothing from the
+// forged one on, and the refusal says where the hub stands.
+TEST_F(ForgeryTest, HonestEventsBeforeAForgeryLandAndNothingAfterIt) {
+  ChainHead head = hub_.log()->HeadOf("hem").value();
+  std::vector<v1::EventRecord> records;
+  for (Forged forged : {Family("HEM-000002"), Department(10000), Family("HEM-000003")}) {
+    records.push_back(Seal("hem", head, forged));
+    head = HeadAfter(DecodeRecord(records.back()).value());
+  }
+  const RawExchangeResult result =
+      RawExchange(hub_.address(), {HelloFrom("hem"), PushOf(records)}, tokens_["hem"]);
+  EXPECT_EQ(result.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(result.error.high_water(), 3u);
+  EXPECT_EQ(hub_.Holds("hem"), 3u);
+  EXPECT_TRUE(FindFamily(hub_.log()->store(), "HEM-000002").value().has_value());
+  EXPECT_EQ(FindDepartment(hub_.log()->store(), "epicerie").value()->discount_bp(), 8000u);
+}
+
+// A node's folds ignore what the hub should have refused (an event relayed by
+// an older hub): the events are kept, so that the origin's chain stays whole,
+// and no view changes.
+TEST_F(ForgeryTest, ForgedEventsInAPullAreKeptButNotFolded) {
+  TempDir caudry_dir;
+  std::unique_ptr<NodeStore> caudry =
+      NodeStore::Open({"caudry", caudry_dir.path(), nullptr, ""}).value();
+  ASSERT_TRUE(caudry->ResetCursor(hub_.log()->Epoch()).ok());
+  const v1::PullBatch honest =
+      hub_.log()->ReadLogFor("caudry", 0, 1000, 1 << 20, false)->ToBatch().value();
+  ASSERT_TRUE(caudry->ApplyPulled(hub_.log()->Epoch(), honest).ok());
+  const int64_t spent = SpentInMonth(caudry->store(), "HEM-000001", "2026-11").value();
+  ASSERT_EQ(spent, 100 + 21) << "hem's sale and lille's to the same family";
+
+  ChainHead head = hub_.log()->HeadOf("hem").value();
+  v1::PullBatch forged;
+  uint64_t position = hub_.log()->LogHead();
+  for (Forged event : {Department(10000), Product("EPI-LAIT-1L", 1), Family("LIL-000009"),
+                       Void("HEM-2026-000001", 2, 400), Sale("HEM-2026-000002", 1, 109, 500)}) {
+    v1::LogEntry* entry = forged.add_entries();
+    entry->set_position(++position);
+    *entry->mutable_event() = Seal("hem", head, event);
+    head = HeadAfter(DecodeRecord(entry->event()).value());
+  }
+  forged.set_through(position);
+  forged.set_log_head(position);
+  ASSERT_TRUE(caudry->ApplyPulled(hub_.log()->Epoch(), forged).ok());
+
+  const Store& store = caudry->store();
+  EXPECT_EQ(FindDepartment(store, "epicerie").value()->discount_bp(), 8000u);
+  EXPECT_EQ(FindProduct(store, "EPI-LAIT-1L").value()->reference_price_cents(), 109);
+  EXPECT_FALSE(FindFamily(store, "LIL-000009").value().has_value());
+  EXPECT_EQ(SpentInMonth(store, "HEM-000001", "2026-11").value(), spent);
+  EXPECT_EQ(caudry->events().Head("hem").value().seq, 7u) << "the chain is kept whole";
+}
+
+}  // namespace
+}  // namespace comptoir
