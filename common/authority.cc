@@ -190,7 +190,16 @@ absl::Status CheckTransferStep(const Store& store, const Batch* batch, const v1:
                    GetRecord<v1::TransferView>(store, ViewKey({"transfer", id}), batch));
   const bool known = held.has_value() && !held->source().empty();
   if (core.has_transfer_proposed()) {
-    if (known) return Forbidden(core, absl::StrCat("transfer ", id, " was already proposed"));
+    if (held.has_value() && !held->proposed_by().empty()) {
+      return Forbidden(core, absl::StrCat("transfer ", id, " was already proposed"));
+    }
+    // Its shipment may be known first (a hub restored from an old backup gets
+    // the parties' events back in any order): the parties must agree.
+    if (known && (held->source() != source || held->destination() != destination)) {
+      return Forbidden(core, absl::StrCat("transfer ", id, " goes from ", held->source(), " to ",
+                                          held->destination(), ", not from ", source, " to ",
+                                          destination));
+    }
     return RequireOwnPrefix(store, batch, core, "transfer", id);
   }
   // A step of a transfer not known yet (its proposal is not back at a hub

@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 
+#include "common/ids.h"
 #include "common/event_log.h"
 #include "common/sha256.h"
 #include "google/protobuf/stubs/logging.h"
@@ -97,7 +98,8 @@ DecodedEvent SampleFamily(const std::string& origin, const ChainHead& head, int 
   core.set_origin(origin);
   core.set_hlc((uint64_t{1764000000000} + head.seq * 1000) << 16);
   v1::FamilyRegistered* family = core.mutable_family_registered();
-  family->set_family_id("HEM-00000" + std::to_string(head.seq + 1));
+  // Under the origin's card prefix: a centre registers only its own cards.
+  family->set_family_id(DefaultCardPrefix(origin) + "-00000" + std::to_string(head.seq + 1));
   family->set_household_type(v1::HouseholdType(1 + variant % 3));
   family->add_income_sources(v1::IncomeSource(1 + variant % 4));
   family->set_day("2026-11-25");

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/ids.h"
 #include "common/event_codec.h"
 #include "common/keys.h"
 #include "common/memory_disk.h"
@@ -348,6 +349,8 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
     head->second = ChainHead{event.core().seq(), event.hash};
     return event;
   };
+  // Ids carry their centre's card prefix ("HEM-0"): a centre writes only its own.
+  auto CardPrefix = [](const std::string& site) { return DefaultCardPrefix(site); };
   auto sale = [](const std::string& family) {
     v1::EventCore core;
     core.mutable_sale_recorded()->set_family_id(family);
@@ -362,26 +365,26 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
     for (const std::string site : {"hem", "lille", "caudry"}) {
       std::vector<DecodedEvent> events;
       v1::EventCore family;
-      family.mutable_family_registered()->set_family_id(absl::StrCat(site, "-", round));
+      family.mutable_family_registered()->set_family_id(absl::StrCat(CardPrefix(site), "-", round));
       v1::PersonalPart personal;
       personal.set_salt(std::string(16, 's'));
       personal.set_family_name(absl::StrCat("Famille ", site, " ", round));
       events.push_back(seal(site, family, &personal));
-      events.push_back(seal(site, sale(absl::StrCat(site, "-", round))));
+      events.push_back(seal(site, sale(absl::StrCat(CardPrefix(site), "-", round))));
       v1::EventCore proposal;
-      proposal.mutable_transfer_proposed()->set_transfer_id(absl::StrCat(site, "-T-", round));
+      proposal.mutable_transfer_proposed()->set_transfer_id(absl::StrCat(CardPrefix(site), "-T-", round));
       proposal.mutable_transfer_proposed()->set_source(site);
       proposal.mutable_transfer_proposed()->set_destination(site == "hem" ? "lille" : "hem");
       events.push_back(seal(site, proposal));
       v1::EventCore workshop;
-      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat(site, "-W-", round));
+      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat(CardPrefix(site), "-W-", round));
       events.push_back(seal(site, workshop));
       if (round == 1) {
         v1::EventCore answer;
         answer.mutable_transfer_answered()->set_transfer_id("nowhere-T-9");
         events.push_back(seal(site, answer));
       }
-      events.push_back(seal(site, sale(absl::StrCat(site, "-", round))));
+      events.push_back(seal(site, sale(absl::StrCat(CardPrefix(site), "-", round))));
       pushes.emplace_back(site, std::move(events));
     }
   }
@@ -392,17 +395,17 @@ TEST(HubLogTest, PullsFromMemoryAreTheBatchesTheStoreGives) {
   for (int i = 0; i < 12; ++i) {
     if (i % 3 == 1) {
       v1::EventCore family;
-      family.mutable_family_registered()->set_family_id(absl::StrCat("lille-run-", i));
+      family.mutable_family_registered()->set_family_id(absl::StrCat("LIL-run-", i));
       v1::PersonalPart personal;
       personal.set_salt(std::string(16, 's'));
       personal.set_family_name(absl::StrCat("Famille ", i));
       run.push_back(seal("lille", family, &personal));
     } else if (i % 3 == 2) {
       v1::EventCore workshop;
-      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat("lille-W-run-", i));
+      workshop.mutable_workshop_registered()->set_workshop_id(absl::StrCat("LIL-W-run-", i));
       run.push_back(seal("lille", workshop));
     } else {
-      run.push_back(seal("lille", sale(absl::StrCat("lille-run-", i))));
+      run.push_back(seal("lille", sale(absl::StrCat("LIL-run-", i))));
     }
   }
   pushes.emplace_back("lille", std::move(run));

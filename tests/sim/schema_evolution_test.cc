@@ -118,7 +118,11 @@ TEST_F(SchemaEvolutionTest, AnEventOfAnUnknownKindIsKeptAndForwardedByteForByte)
   // hem's next event, of a known kind, chains onto it.
   v1::EventCore sale;
   sale.mutable_sale_recorded()->set_family_id("HEM-000001");
-  sale.mutable_sale_recorded()->add_lines()->set_product_id("P");
+  {
+    v1::SaleLine* line = sale.mutable_sale_recorded()->add_lines();
+    line->set_product_id("P");
+    line->set_quantity(1);
+  }
   ASSERT_TRUE(AppendAt(*hem_, sale).ok());
   const std::string sealed = hem_->ReadOwn(1, 1, 1 << 20)->front().core();
   ASSERT_NE(sealed.find(NewKindPayload()), std::string::npos) << "sealed with the unknown body";
@@ -154,8 +158,13 @@ TEST_F(SchemaEvolutionTest, UnknownFieldsOfKnownKindsTravelAndTheKnownPartsAreFo
   v1::SaleRecorded known;
   known.set_family_id("HEM-000001");
   known.set_day("2026-03-10");
+  known.set_reference_total_cents(1250);
   known.set_family_total_cents(250);
-  known.add_lines()->set_product_id("P");
+  {
+    v1::SaleLine* line = known.add_lines();
+    line->set_product_id("P");
+    line->set_quantity(1);
+  }
   v1::EventCore sale;
   ASSERT_TRUE(sale.mutable_sale_recorded()->ParseFromString(
       known.SerializeAsString() + VarintField(50, 7)));
@@ -194,7 +203,11 @@ TEST_F(SchemaEvolutionTest, AnOlderCentresEventsWithoutNewerFieldsAreFoldedWithT
   ASSERT_TRUE(AppendAt(*hem_, referral).ok());
   v1::EventCore sale;
   sale.mutable_sale_recorded()->set_family_id("HEM-000001");
-  sale.mutable_sale_recorded()->add_lines()->set_product_id("P");
+  {
+    v1::SaleLine* line = sale.mutable_sale_recorded()->add_lines();
+    line->set_product_id("P");
+    line->set_quantity(1);
+  }
   ASSERT_TRUE(AppendAt(*hem_, sale).ok());
 
   SyncBoth();
