@@ -1,6 +1,7 @@
 #include "common/view_io.h"
 
 #include "common/keys.h"
+#include "common/saturating.h"
 #include "common/status_macros.h"
 
 namespace comptoir {
@@ -19,7 +20,7 @@ absl::StatusOr<int64_t> ReadCounter(const Store& store, absl::string_view key, c
 absl::StatusOr<int64_t> AddToCounter(const Store& store, Batch& batch, absl::string_view key,
                                      int64_t delta, Column column) {
   ASSIGN_OR_RETURN(int64_t current, ReadCounter(store, key, &batch, column));
-  const int64_t next = current + delta;
+  const int64_t next = SaturatingAdd(current, delta);
   std::string value;
   AppendBigEndian64(&value, static_cast<uint64_t>(next));
   batch.Put(column, key, value);

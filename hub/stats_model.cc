@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "absl/strings/str_cat.h"
+#include "common/saturating.h"
 #include "common/civil_day.h"
 #include "common/hlc.h"
 #include "hub/stats_metrics.h"
@@ -124,7 +125,7 @@ void StatsModel::Add(const Tally& tally, int metric, absl::string_view label, in
         counters->begin(), counters->end(), counter,
         [](const std::pair<uint32_t, int64_t>& entry, uint32_t n) { return entry.first < n; });
     if (it == counters->end() || it->first != counter) it = counters->insert(it, {counter, 0});
-    it->second += delta;
+    it->second = SaturatingAdd(it->second, delta);
   }
 }
 

@@ -4,6 +4,7 @@
 #include <mutex>
 
 #include "absl/time/civil_time.h"
+#include "common/saturating.h"
 #include "common/civil_day.h"
 #include "hub/stats_metrics.h"
 #include "hub/stats_model.h"
@@ -47,7 +48,9 @@ std::string MonthName(int32_t month_index) {
 std::vector<int64_t> StatsModel::Sum(const Query& query) const {
   std::vector<int64_t> sums(counters_.size(), 0);
   auto add_all = [&sums](const Counters& counters) {
-    for (const auto& [counter, value] : counters) sums[counter] += value;
+    for (const auto& [counter, value] : counters) {
+      sums[counter] = SaturatingAdd(sums[counter], value);
+    }
   };
   auto add_days = [&](const Site& site, int32_t from, int32_t to) {
     if (from > to) return;  // the period starts or ends with a whole month

@@ -43,6 +43,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/ids.h"
 #include "common/civil_day.h"
 #include "common/daemon.h"
 #include "common/keys.h"
@@ -228,6 +229,9 @@ void Preload(NodeStore& node, int count) {
             v1::EventCore core;
             v1::SaleRecorded* sale = core.mutable_sale_recorded();
             sale->set_family_id(absl::StrCat("HEM-", 100000 + i % 500));
+            // A receipt number, as every till sale has: the hub checks that
+            // it carries the centre's own card prefix (common/authority.h).
+            sale->set_receipt_no(ReceiptNo("HEM", 2026, static_cast<uint64_t>(i) + 1));
             for (int l = 0; l < 5; ++l) {
               auto* line = sale->add_lines();
               line->set_product_id(absl::StrCat("EPI-PRODUIT-", (i + l) % 300));
