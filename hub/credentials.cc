@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "common/keys.h"
 #include "common/logging.h"
+#include "common/secret_file.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 
@@ -47,19 +47,11 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadFile(const 
 
 absl::Status WriteFile(const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& entries) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "# Comptoir centre credentials: <site> <sha256 of its token>. Managed by\n"
-           "# `comptoir-hub credential issue|revoke`.\n";
-    for (const auto& [site, hash] : entries) out << site << " " << hash << "\n";
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", temporary));
-  }
-  chmod(temporary.c_str(), 0600);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot replace ", path));
-  }
-  return absl::OkStatus();
+  std::string text =
+      "# Comptoir centre credentials: <site> <sha256 of its token>. Managed by\n"
+      "# `comptoir-hub credential issue|revoke`.\n";
+  for (const auto& [site, hash] : entries) absl::StrAppend(&text, site, " ", hash, "\n");
+  return WriteSecretFile(path, text);
 }
 
 }  // namespace
