@@ -12,6 +12,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config_file.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 
 namespace comptoir {
@@ -85,11 +86,8 @@ absl::StatusOr<v1::BackupInfo> WriteBackup(const Store& store, v1::BackupInfo in
     return absl::FailedPreconditionError(
         absl::StrCat("the parent directory of ", info.dest_dir(), " does not exist"));
   }
-  fs::create_directory(dest, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot create ", info.dest_dir(), ": ", error.message()));
-  }
+  // Private, as the daemon's own data directory: it holds the same personal data.
+  RETURN_IF_ERROR(MakePrivateDirectory(dest.string()));
   absl::Status copied = store.Checkpoint((dest / kDatabaseName).string());
   if (!copied.ok()) {
     fs::remove_all(dest, error);  // leave no half backup behind

@@ -33,7 +33,8 @@ namespace comptoir {
 
 // Writes a backup of `store` into info.dest_dir() (absolute, must not exist;
 // its parent must), with the manifest completed from `info` (kind, site,
-// epoch, heads) plus the time and size. Safe while the store is in use.
+// epoch, heads) plus the time and size. The directory is made mode 0700 (it
+// holds personal data). Safe while the store is in use.
 absl::StatusOr<v1::BackupInfo> WriteBackup(const Store& store, v1::BackupInfo info);
 
 // Reads <backup>/comptoir-backup.txt. NotFound when `backup_dir` is not a

@@ -63,6 +63,9 @@ std::string SalesKey(absl::string_view origin) { return absl::StrCat(kSalesPrefi
 std::string RequestKey(absl::string_view request_id) {
   return absl::StrCat(absl::string_view("request\0", 8), request_id);
 }
+std::string RequestDigestKey(absl::string_view request_id) {
+  return absl::StrCat(absl::string_view("request_digest\0", 15), request_id);
+}
 
 std::string ViewKey(std::initializer_list<absl::string_view> parts) {
   std::string key;

@@ -10,7 +10,10 @@
 //                                                        (a withheld link a node holds)
 //                      "site" | "clock" | "epoch" | "log_head" | "sync" -> see users
 //   views              "sales" 0x00 origin            -> be64(sales) be64(units) be64(voided)
-//                      "request" 0x00 request_id      -> be64(seq)
+//                      "request" 0x00 request_id      -> be64(seq) of the sale, or the family id
+//                                                        ("family:" request_id); node/request_ids.h
+//                      "request_digest" 0x00 request_id -> sha256 of the request
+//                                                        (node/request_ids.h)
 //                      ViewKey({kind, part, ...}): kind and parts joined by 0x00:
 //     dept code -> Department          product id -> Product       barcode code -> product id
 //     prescriber id -> Prescriber      donor id -> Donor
@@ -57,6 +60,7 @@ inline constexpr absl::string_view kHeadPrefix("head\0", 5);
 std::string SalesKey(absl::string_view origin);
 inline constexpr absl::string_view kSalesPrefix("sales\0", 6);
 std::string RequestKey(absl::string_view request_id);
+std::string RequestDigestKey(absl::string_view request_id);
 
 // A views key: the parts joined by 0x00 (parts must not contain 0x00).
 std::string ViewKey(std::initializer_list<absl::string_view> parts);

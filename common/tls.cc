@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/secret_file.h"
 #include "common/status_macros.h"
 
 namespace comptoir {
@@ -109,6 +110,7 @@ absl::StatusOr<TlsMaterial> LoadTls(const TlsFiles& files) {
 
   ASSIGN_OR_RETURN(tls.cert_pem, ReadPem(files.cert, "certificate"));
   ASSIGN_OR_RETURN(tls.key_pem, ReadPem(files.key, "private key"));
+  RETURN_IF_ERROR(CheckSecretFileMode(files.key, "TLS private key"));
   std::vector<Cert> chain = ParseCerts(tls.cert_pem);
   if (chain.empty()) {
     return absl::FailedPreconditionError(

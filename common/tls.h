@@ -11,9 +11,10 @@
 //   auto channel_credentials = ClientTlsCredentials(tls);       // node
 //
 // LoadTls refuses, with a message naming the file, anything that would only
-// fail later at the first handshake: an unreadable or malformed file, a key
+// fail later at the first handshake (an unreadable or malformed file, a key
 // that does not match its certificate, a certificate that has expired or is
-// not yet valid, or one the CA did not sign.
+// not yet valid, or one the CA did not sign), and a private key that other
+// users can read (common/secret_file.h).
 #ifndef COMPTOIR_COMMON_TLS_H_
 #define COMPTOIR_COMMON_TLS_H_
 

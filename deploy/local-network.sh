@@ -45,7 +45,7 @@ wait_ready() {  # name, ready file, pid
 
 # Each centre proves its site to the hub with its own token (issued once, kept
 # in the data folder; the hub stores only their hashes).
-mkdir -p "$DATA/tokens"
+mkdir -p -m 700 "$DATA/tokens"
 for site in "${SITES[@]}"; do
   if [ ! -s "$DATA/tokens/$site" ]; then
     "$BUILD_DIR/hub/comptoir-hub" credential issue --credentials "$DATA/credentials" \

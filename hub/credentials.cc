@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <algorithm>
 #include <fstream>
 #include <sstream>
@@ -13,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "common/keys.h"
 #include "common/logging.h"
+#include "common/secret_file.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
 
@@ -47,19 +47,11 @@ absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadFile(const 
 
 absl::Status WriteFile(const std::string& path,
                        const std::vector<std::pair<std::string, std::string>>& entries) {
-  const std::string temporary = path + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "# Comptoir centre credentials: <site> <sha256 of its token>. Managed by\n"
-           "# `comptoir-hub credential issue|revoke`.\n";
-    for (const auto& [site, hash] : entries) out << site << " " << hash << "\n";
-    if (!out) return absl::InternalError(absl::StrCat("cannot write ", temporary));
-  }
-  chmod(temporary.c_str(), 0600);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    return absl::InternalError(absl::StrCat("cannot replace ", path));
-  }
-  return absl::OkStatus();
+  std::string text =
+      "# Comptoir centre credentials: <site> <sha256 of its token>. Managed by\n"
+      "# `comptoir-hub credential issue|revoke`.\n";
+  for (const auto& [site, hash] : entries) absl::StrAppend(&text, site, " ", hash, "\n");
+  return WriteSecretFile(path, text);
 }
 
 }  // namespace
@@ -87,17 +79,37 @@ absl::Status CredentialStore::ReloadIfChangedLocked() {
   return absl::OkStatus();
 }
 
+void CredentialStore::RefreshLocked() {
+  absl::Status reloaded = ReloadIfChangedLocked();
+  if (reloaded.ok()) {
+    last_problem_.clear();
+  } else if (reloaded.message() != last_problem_) {
+    // Keep the last good list rather than locking every centre out.
+    LogError("credentials: ", reloaded.message(), " (keeping the last good list)");
+    last_problem_ = std::string(reloaded.message());
+  }
+}
+
 std::optional<std::string> CredentialStore::SiteForToken(const std::string& token) {
   std::lock_guard<std::mutex> lock(mu_);
-  absl::Status reloaded = ReloadIfChangedLocked();
-  if (!reloaded.ok()) {
-    // Keep the last good list rather than locking every centre out.
-    LogError("credentials: ", reloaded.message());
-  }
+  RefreshLocked();
   if (token.empty()) return std::nullopt;
-  auto it = site_by_hash_.find(ToHex(Sha256(token)));
+  auto it = site_by_hash_.find(TokenHash(token));
   if (it == site_by_hash_.end()) return std::nullopt;
   return it->second;
+}
+
+std::string CredentialStore::TokenHash(const std::string& token) { return ToHex(Sha256(token)); }
+
+void CredentialStore::Refresh() {
+  std::lock_guard<std::mutex> lock(mu_);
+  RefreshLocked();
+}
+
+bool CredentialStore::StillProves(const std::string& token_hash, const std::string& site) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = site_by_hash_.find(token_hash);
+  return it != site_by_hash_.end() && it->second == site;
 }
 
 absl::StatusOr<std::string> CredentialStore::Issue(const std::string& path, const std::string& site) {
@@ -109,11 +121,11 @@ absl::StatusOr<std::string> CredentialStore::Issue(const std::string& path, cons
   bool replaced = false;
   for (auto& [existing, hash] : entries) {
     if (existing == site) {
-      hash = ToHex(Sha256(token));
+      hash = TokenHash(token);
       replaced = true;
     }
   }
-  if (!replaced) entries.emplace_back(site, ToHex(Sha256(token)));
+  if (!replaced) entries.emplace_back(site, TokenHash(token));
   RETURN_IF_ERROR(WriteFile(path, entries));
   return token;
 }

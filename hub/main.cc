@@ -3,11 +3,7 @@
 #include <grpcpp/server.h>
 
 #include <chrono>
-#include <sys/stat.h>
-
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 
 #include "CLI/CLI.hpp"
 #include "common/backup_service.h"
@@ -16,6 +12,7 @@
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
+#include "common/secret_file.h"
 #include "common/tls.h"
 #include "common/web/http_server.h"
 #include "hub/credentials.h"
@@ -92,10 +89,13 @@ int main(int argc, char** argv) {
           return;
         }
         if (!token_file.empty()) {
-          std::ofstream out(token_file, std::ios::trunc);
-          out << *token << "\n";
-          out.close();
-          chmod(token_file.c_str(), 0600);
+          absl::Status written = comptoir::WriteSecretFile(token_file, *token + "\n");
+          if (!written.ok()) {
+            std::fprintf(stderr, "error: the credential of %s is issued, but %s\n", site.c_str(),
+                         std::string(written.message()).c_str());
+            credential_result = 1;
+            return;
+          }
         }
         std::printf("%s\n", token->c_str());
       } else {
@@ -144,10 +144,17 @@ int main(int argc, char** argv) {
                       "'; centres must present a certificate of their site signed by ",
                       tls_files.ca);
   }
-  std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
-  if (error) {
-    comptoir::LogError("cannot create data directory ", data_dir, ": ", error.message());
+  // Secrets readable by others stop the hub before it touches its data.
+  if (!credentials_path.empty()) {
+    absl::Status private_file = comptoir::CheckSecretFileMode(credentials_path, "credentials file");
+    if (!private_file.ok() && !absl::IsNotFound(private_file)) {  // missing: said below
+      comptoir::LogError(private_file.message());
+      return 1;
+    }
+  }
+  absl::Status data_created = comptoir::MakePrivateDirectory(data_dir);
+  if (!data_created.ok()) {
+    comptoir::LogError(data_created.message());
     return 1;
   }
   absl::StatusOr<std::unique_ptr<comptoir::HubLog>> log = comptoir::HubLog::Open(data_dir, new_epoch);

@@ -1,5 +1,6 @@
 #include "hub/sync_service.h"
 
+#include <chrono>
 #include <deque>
 #include <optional>
 #include <vector>
@@ -13,7 +14,7 @@
 #include "common/grpc_status.h"
 #include "common/logging.h"
 #include "common/thread_name.h"
-#include "common/tls.h"
+#include "hub/stream_auth.h"
 
 namespace comptoir {
 namespace {
@@ -61,8 +62,8 @@ grpc::ByteBuffer ToBytes(const EncodedPull& pull) {
 // answer slot, a push's slot filled when its append is done.
 class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
  public:
-  SyncStream(SyncServiceImpl* service, std::string peer, std::string authenticated_site)
-      : service_(service), session_(service->log_, std::move(authenticated_site)),
+  SyncStream(SyncServiceImpl* service, std::string peer, StreamIdentity identity)
+      : service_(service), identity_(std::move(identity)), session_(service->log_, identity_.site),
         sequence_(HubLog::NewPushSequence()), peer_(std::move(peer)) {
     service_->Register(this);
     std::lock_guard<std::mutex> lock(mu_);
@@ -145,6 +146,22 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
     std::lock_guard<std::mutex> lock(mu_);
     PumpLocked();
   }
+
+  // Its credential no longer holds (`status` says so): nothing more is sent,
+  // and the stream ends with `status` as soon as its queued pushes are
+  // answered by the log (their answers are not sent).
+  void EndUnauthorized(const absl::Status& status) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (finished_ || end_requested_) return;
+    LogWarning("sync: ending stream of ", identity_.site, ": ", status.ToString());
+    stop_reading_ = true;
+    end_requested_ = true;
+    end_status_ = ToGrpcStatus(status);
+    queue_.clear();
+    PumpLocked();
+  }
+
+  const StreamIdentity& identity() const { return identity_; }
 
   // The site, once the Hello is accepted; empty before.
   std::string site() {
@@ -275,6 +292,7 @@ class SyncStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::
   }
 
   SyncServiceImpl* service_;
+  const StreamIdentity identity_;
   std::mutex mu_;
   HubSession session_ ABSL_GUARDED_BY(mu_);
   // This stream's pushes, appended in order; none after a refusal.
@@ -308,47 +326,14 @@ class RejectedStream final : public grpc::ServerBidiReactor<grpc::ByteBuffer, gr
 
 grpc::ServerBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer>* SyncServiceImpl::Exchange(
     grpc::CallbackServerContext* context) {
-  std::string site;
-  if (require_client_certificates_) {
-    site = PeerCommonName(*context->auth_context());
-    if (site.empty()) {
-      LogWarning("sync: refused a stream from ", context->peer(), ": no client certificate");
-      streams_refused_++;
-      return new RejectedStream(grpc::Status(
-          grpc::StatusCode::UNAUTHENTICATED,
-          "this centre presented no client certificate signed by the network's CA (give the "
-          "node --tls-cert and --tls-key)"));
-    }
-  }
-  if (credentials_ != nullptr) {
-    std::string token;
-    auto header = context->client_metadata().find("authorization");
-    if (header != context->client_metadata().end()) {
-      const std::string value(header->second.data(), header->second.size());
-      if (value.rfind("Bearer ", 0) == 0) token = value.substr(7);
-    }
-    std::optional<std::string> found = credentials_->SiteForToken(token);
-    if (!found.has_value()) {
-      LogWarning("sync: refused a stream from ", context->peer(), ": no valid credential");
-      streams_refused_++;
-      return new RejectedStream(grpc::Status(
-          grpc::StatusCode::UNAUTHENTICATED,
-          "this centre's credential is missing, unknown or revoked (check the node's "
-          "--token-file against the hub's credentials)"));
-    }
-    if (!site.empty() && *found != site) {
-      LogWarning("sync: refused a stream from ", context->peer(), ": token of ", *found,
-                 ", certificate of ", site);
-      streams_refused_++;
-      return new RejectedStream(grpc::Status(
-          grpc::StatusCode::PERMISSION_DENIED,
-          "this centre's token belongs to site '" + *found + "' but its certificate to site '" +
-              site + "'"));
-    }
-    site = *found;
+  absl::StatusOr<StreamIdentity> identity =
+      AuthenticateStream(*context, credentials_, require_client_certificates_);
+  if (!identity.ok()) {
+    streams_refused_++;
+    return new RejectedStream(ToGrpcStatus(identity.status()));
   }
   streams_accepted_++;
-  return new SyncStream(this, context->peer(), site);
+  return new SyncStream(this, context->peer(), *std::move(identity));
 }
 
 SyncServiceImpl::SyncServiceImpl(HubLog* log, CredentialStore* credentials)
@@ -374,13 +359,32 @@ void SyncServiceImpl::LogGrew() {
 
 void SyncServiceImpl::WakerLoop() {
   NameThisThread("hub-waker");
+  auto next_check = std::chrono::steady_clock::now() + kCredentialCheckInterval;
   std::unique_lock<std::mutex> lock(wake_mu_);
   while (true) {
-    wake_cv_.wait(lock, [this] { return stopping_ || log_->LogHead() > woken_head_.load(); });
+    auto woken = [this] { return stopping_ || log_->LogHead() > woken_head_.load(); };
+    if (credentials_ == nullptr) {
+      wake_cv_.wait(lock, woken);
+    } else {
+      wake_cv_.wait_until(lock, next_check, woken);
+    }
     if (stopping_) return;
     lock.unlock();
-    WakeAll();
+    WakeAll();  // nothing to do when only the check's time came
+    if (credentials_ != nullptr && std::chrono::steady_clock::now() >= next_check) {
+      EndUnauthorizedStreams();
+      next_check = std::chrono::steady_clock::now() + kCredentialCheckInterval;
+    }
     lock.lock();
+  }
+}
+
+void SyncServiceImpl::EndUnauthorizedStreams() {
+  credentials_->Refresh();  // one stat() of the file unless it changed
+  std::lock_guard<std::mutex> lock(mu_);
+  for (SyncStream* stream : streams_) {
+    absl::Status authorized = CheckStillAuthorized(stream->identity(), credentials_);
+    if (!authorized.ok()) stream->EndUnauthorized(authorized);
   }
 }
 

@@ -11,6 +11,9 @@
 // session for the next pull batch whenever the queue is empty, so a slow node
 // holds back only its own stream. When the log grows, a thread of the service
 // wakes every stream to send the new entries: live propagation with no polling.
+// With a credentials file, the same thread re-checks the file every
+// kCredentialCheckInterval and ends, with UNAUTHENTICATED, each live stream
+// whose token was revoked or replaced (hub/stream_auth.h).
 //
 // The method is served raw (bytes in and out): a pull batch leaves in the wire
 // form the log made it in (common/encoded_pull.h), its entries encoded once for
@@ -21,6 +24,7 @@
 #define COMPTOIR_HUB_SYNC_SERVICE_H_
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -47,6 +51,9 @@ class SyncServiceImpl final
   // Without credentials (null), streams are not authenticated (development on
   // loopback); with them, every stream must carry a valid centre token.
   explicit SyncServiceImpl(HubLog* log, CredentialStore* credentials = nullptr);
+  // How often live streams' tokens are checked against the credentials file:
+  // a revoked centre's stream ends within about this long.
+  static constexpr std::chrono::milliseconds kCredentialCheckInterval{1000};
   // Stops waking streams (call after the server has shut down: by then every
   // stream has had its pushes answered).
   ~SyncServiceImpl() override;
@@ -95,6 +102,8 @@ class SyncServiceImpl final
   // unless it already did for this log head. Never blocks.
   void LogGrew();
   void WakerLoop();
+  // Ends the streams whose token no longer holds (on the waker thread).
+  void EndUnauthorizedStreams();
   // Where `site` stands, without a message from it.
   void RecordCaughtUp(const std::string& site, uint64_t node_cursor);
 

@@ -13,9 +13,11 @@
 #include "common/backup_service.h"
 #include "common/daemon.h"
 #include "common/daemon_config.h"
+#include "common/keys.h"
 #include "common/logging.h"
 #include "common/metrics.h"
 #include "common/metrics_http.h"
+#include "common/secret_file.h"
 #include "common/tls.h"
 #include "node/node_metrics.h"
 #include "node/node_restore.h"
@@ -100,6 +102,22 @@ int main(int argc, char** argv) {
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);
+  // A token others can read stops the node before it touches its data (a TLS
+  // key, in LoadTls below).
+  if (!hub.empty() && !token_file.empty()) {
+    absl::Status private_file = comptoir::CheckSecretFileMode(token_file, "token file");
+    if (!private_file.ok()) {
+      comptoir::LogError(private_file.message());
+      return 1;
+    }
+  }
+  if (comptoir::IsValidSiteId(site)) {  // else NodeStore::Open says what is wrong
+    absl::Status data_created = comptoir::MakePrivateDirectory(data_dir);
+    if (!data_created.ok()) {
+      comptoir::LogError(data_created.message());
+      return 1;
+    }
+  }
   absl::StatusOr<std::unique_ptr<comptoir::NodeStore>> store =
       comptoir::NodeStore::Open({site, data_dir, nullptr, card_prefix, recover_from_hub});
   if (!store.ok()) {

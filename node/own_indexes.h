@@ -1,10 +1,12 @@
 // What a centre keeps about its own events besides the views every replica
 // folds: the counters that number its ids (cards, receipts, lots, ...; kMeta,
 // see CommandContext::NextNumber) and the idempotency keys of its sales
-// (RequestKey -> seq). The till's commands write them with each event; when a
-// centre recovers its history from the hub (lost disk, old backup), they are
-// rebuilt from the recovered events, so that ids are never handed out twice
-// and a retried sale is still recognised.
+// (RequestKey -> seq, node/request_ids.h). The till's commands write them with
+// each event; when a centre recovers its history from the hub (lost disk, old
+// backup), they are rebuilt from the recovered events, so that ids are never
+// handed out twice and a retried sale is still recognised (without the
+// request's digest, which an event does not carry: such a key is compared
+// with what the event recorded).
 #ifndef COMPTOIR_NODE_OWN_INDEXES_H_
 #define COMPTOIR_NODE_OWN_INDEXES_H_
 

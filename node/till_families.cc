@@ -12,6 +12,7 @@
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "common/view_io.h"
+#include "node/request_ids.h"
 #include "node/till.h"
 
 namespace comptoir {
@@ -164,11 +165,20 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
   }
   std::string family_id;
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
-    const std::string request_key = RequestKey(absl::StrCat("family:", request.request_id()));
+    const std::string scoped_id = absl::StrCat("family:", request.request_id());
     if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(std::optional<std::string> earlier, ctx.store().Get(Column::kViews, request_key));
+      ASSIGN_OR_RETURN(std::optional<EarlierRequest> earlier,
+                       FindEarlierRequest(ctx.store(), scoped_id));
+      // Without a digest (a key kept before digests were), the first answer stands.
+      if (earlier.has_value() && earlier->digest.has_value() &&
+          *earlier->digest != RequestDigest(request)) {
+        return absl::AlreadyExistsError(
+            absl::StrCat("request_id '", request.request_id(),
+                         "' a déjà servi pour une autre inscription (famille ", earlier->result,
+                         ") ; utilisez un nouvel identifiant."));
+      }
       if (earlier.has_value()) {
-        family_id = *earlier;
+        family_id = earlier->result;
         return absl::OkStatus();
       }
     }
@@ -194,7 +204,9 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
           std::string(absl::StripAsciiWhitespace(request.members(i).first_name()));
     }
     RETURN_IF_ERROR(ctx.Append(std::move(core), &personal).status());
-    if (!request.request_id().empty()) ctx.batch().Put(Column::kViews, request_key, family_id);
+    if (!request.request_id().empty()) {
+      RememberRequest(ctx.batch(), scoped_id, family_id, request);
+    }
     return absl::OkStatus();
   }));
   ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), family_id));

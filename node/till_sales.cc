@@ -14,17 +14,22 @@
 #include "common/stock_view.h"
 #include "common/view_io.h"
 #include "node/receipt.h"
+#include "node/request_ids.h"
 #include "node/sale_pricing.h"
 #include "node/till.h"
 
 namespace comptoir {
 namespace {
 
-
-
+// Whether `recorded` is what `request` asks for, as far as the event tells
+// (family; each line's product when named, quantity and member served; payment
+// method; a negative-stock confirmation): for keys whose request digest is not
+// kept (node/request_ids.h). A barcode line matches whatever product it named.
 bool SameSale(const v1::SaleRecorded& recorded, const v1::RecordSaleRequest& request,
               const std::vector<WantedLine>& wanted) {
   if (recorded.family_id() != request.family_id() ||
+      recorded.payment_method() != request.payment_method() ||
+      (recorded.negative_stock_confirmed() && !request.allow_negative_stock()) ||
       recorded.lines_size() != static_cast<int>(wanted.size())) {
     return false;
   }
@@ -33,6 +38,11 @@ bool SameSale(const v1::SaleRecorded& recorded, const v1::RecordSaleRequest& req
     const bool same_product =
         wanted[i].product_id.empty() || wanted[i].product_id == line.product_id();
     if (!same_product || line.quantity() != wanted[i].quantity) return false;
+    // The member is recorded where the department serves persons only.
+    if (i < static_cast<size_t>(recorded.recorded_lines_size())) {
+      const uint32_t served = recorded.recorded_lines(static_cast<int>(i)).member_id();
+      if (served != 0 && served != wanted[i].member_id) return false;
+    }
   }
   return true;
 }
@@ -79,12 +89,14 @@ v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int6
   return response;
 }
 
-// The earlier result of a retried request, or an error if its key was used
-// for another sale.
+// The earlier result of a retried request, or ALREADY_EXISTS if its key was
+// used for another sale: another request (by digest), or, without a digest,
+// an event that does not match it.
 absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const std::string& site,
-                                                     uint64_t seq,
+                                                     const EarlierRequest& earlier,
                                                      const v1::RecordSaleRequest& request,
                                                      const std::vector<WantedLine>& wanted) {
+  const uint64_t seq = ReadBigEndian64(earlier.result).value_or(0);
   ASSIGN_OR_RETURN(std::optional<std::string> core_bytes,
                    store.Get(Column::kEvents, EventKey(site, seq)));
   if (!core_bytes.has_value()) {
@@ -94,7 +106,10 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
   v1::EventRecord record;
   record.set_core(*core_bytes);
   ASSIGN_OR_RETURN(DecodedEvent event, DecodeRecord(std::move(record)));
-  if (!SameSale(event.core().sale_recorded(), request, wanted)) {
+  const bool same = earlier.digest.has_value()
+                        ? *earlier.digest == RequestDigest(request)
+                        : SameSale(event.core().sale_recorded(), request, wanted);
+  if (!same) {
     return absl::AlreadyExistsError(absl::StrCat(
         "request_id '", request.request_id(), "' a déjà servi pour une autre vente (", site, "/",
         seq, ") ; utilisez un nouvel identifiant."));
@@ -105,7 +120,6 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
   response.set_duplicate(true);
   return response;
 }
-
 
 }  // namespace
 
@@ -118,12 +132,10 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
   RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
     const Store& store = ctx.store();
     if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(std::optional<std::string> seen,
-                       store.Get(Column::kViews, RequestKey(request.request_id())));
-      if (seen.has_value()) {
-        ASSIGN_OR_RETURN(response, EarlierResult(store, ctx.site(),
-                                                 ReadBigEndian64(*seen).value_or(0), request,
-                                                 wanted));
+      ASSIGN_OR_RETURN(std::optional<EarlierRequest> earlier,
+                       FindEarlierRequest(store, request.request_id()));
+      if (earlier.has_value()) {
+        ASSIGN_OR_RETURN(response, EarlierResult(store, ctx.site(), *earlier, request, wanted));
         return absl::OkStatus();
       }
     }
@@ -140,7 +152,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
     if (!request.request_id().empty()) {
       std::string seq_value;
       AppendBigEndian64(&seq_value, event.core().seq());
-      ctx.batch().Put(Column::kViews, RequestKey(request.request_id()), seq_value);
+      RememberRequest(ctx.batch(), request.request_id(), seq_value, request);
     }
     response = ResponseFor(event, remaining);
     return absl::OkStatus();

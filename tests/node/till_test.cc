@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "absl/strings/ascii.h"
 #include "common/civil_day.h"
 #include "tests/sim/sync_harness.h"
 #include "tests/testing/test_util.h"
@@ -551,6 +552,133 @@ TEST_F(TillTest, ARetriedSaleIsRecordedOnce) {
   EXPECT_EQ(StockOf(rice), 8);
   line->set_quantity(3);
   EXPECT_EQ(till_->RecordSale(request).status().code(), absl::StatusCode::kAlreadyExists);
+}
+
+// A haircut for member `member` of `family`, paid cash, under `key`.
+v1::RecordSaleRequest HaircutFor(const std::string& family, const std::string& cut,
+                                 uint32_t member, const std::string& key) {
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  request.set_request_id(key);
+  request.set_payment_method(v1::CASH);
+  v1::SaleLineRequest* item = request.add_items();
+  item->set_product_id(cut);
+  item->set_quantity(1);
+  item->set_member_id(member);
+  return request;
+}
+
+TEST_F(TillTest, AKeyReusedForAnotherSaleIsRefusedAndRecordsNothing) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string cut = Product(*till_, "Coupe enfant", "coiffure", 1500);
+  const std::string rice = Product(*till_, "Riz", "epicerie", 200);
+  Receive(*till_, rice, 10);
+  auto first = till_->RecordSale(HaircutFor(family, cut, 1, "caisse-1-0007"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  const uint64_t before = node_->Status()->own_seq();
+
+  // Léo's haircut sent with the key of Amélie's: another sale, not a retry.
+  auto second = till_->RecordSale(HaircutFor(family, cut, 2, "caisse-1-0007"));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kAlreadyExists) << second.status();
+  EXPECT_NE(second.status().message().find("a déjà servi pour une autre vente"),
+            absl::string_view::npos)
+      << second.status();
+  // Every part of the request counts: payment, confirmation, lines.
+  v1::RecordSaleRequest by_card = HaircutFor(family, cut, 1, "caisse-1-0007");
+  by_card.set_payment_method(v1::CARD);
+  EXPECT_EQ(till_->RecordSale(by_card).status().code(), absl::StatusCode::kAlreadyExists);
+  v1::RecordSaleRequest confirmed = HaircutFor(family, cut, 1, "caisse-1-0007");
+  confirmed.set_allow_negative_stock(true);
+  EXPECT_EQ(till_->RecordSale(confirmed).status().code(), absl::StatusCode::kAlreadyExists);
+  v1::RecordSaleRequest more = HaircutFor(family, cut, 1, "caisse-1-0007");
+  v1::SaleLineRequest* extra = more.add_items();
+  extra->set_product_id(rice);
+  extra->set_quantity(1);
+  EXPECT_EQ(till_->RecordSale(more).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "nothing was recorded";
+  EXPECT_EQ(StockOf(rice), 10);
+
+  // The same request again (the card typed in lower case is the same card)
+  // is a retry: the first receipt, nothing new.
+  for (const std::string& card : {family, absl::AsciiStrToLower(family)}) {
+    auto retry = till_->RecordSale(HaircutFor(card, cut, 1, "caisse-1-0007"));
+    ASSERT_TRUE(retry.ok()) << retry.status();
+    EXPECT_TRUE(retry->duplicate());
+    EXPECT_EQ(retry->receipt_no(), first->receipt_no());
+    EXPECT_EQ(retry->receipt_text(), first->receipt_text());
+  }
+  EXPECT_EQ(node_->Status()->own_seq(), before);
+  // Léo's haircut under its own key is recorded.
+  auto own_key = till_->RecordSale(HaircutFor(family, cut, 2, "caisse-1-0008"));
+  ASSERT_TRUE(own_key.ok()) << own_key.status();
+  EXPECT_NE(own_key->receipt_no(), first->receipt_no());
+}
+
+TEST_F(TillTest, AKeyReusedForAnotherRegistrationIsRefused) {
+  v1::RegisterFamilyRequest request;
+  request.set_family_name("Durand");
+  request.set_household_type(v1::SINGLE_PERSON);
+  request.set_request_id("accueil-0001");
+  v1::MemberInput* member = request.add_members();
+  member->set_first_name("Paul");
+  member->set_sex(v1::MALE);
+  member->set_birth_year(1961);
+  auto first = till_->RegisterFamily(request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  const uint64_t before = node_->Status()->own_seq();
+
+  auto retry = till_->RegisterFamily(request);
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->family_id(), first->family_id());
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "a retry registers nothing";
+
+  v1::RegisterFamilyRequest other = request;
+  other.set_family_name("Lefebvre");
+  auto refused = till_->RegisterFamily(other);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kAlreadyExists) << refused.status();
+  EXPECT_NE(refused.status().message().find("a déjà servi pour une autre inscription"),
+            absl::string_view::npos)
+      << refused.status();
+  other = request;
+  other.mutable_members(0)->set_birth_year(1962);
+  EXPECT_EQ(till_->RegisterFamily(other).status().code(), absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "nothing was recorded";
+}
+
+// A centre that recovered its history from the hub rebuilt its keys from the
+// events, which do not carry the request's digest: what the sale recorded
+// (member served, payment, lines) is compared instead.
+TEST_F(TillTest, AfterRecoveryAReusedKeyIsComparedWithTheRecordedSale) {
+  auto hub = HubLog::Open(dir_.Sub("hub")).value();
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-12-31");
+  const std::string cut = Product(*till_, "Coupe enfant", "coiffure", 1500);
+  auto first = till_->RecordSale(HaircutFor(family, cut, 1, "caisse-1-0007"));
+  ASSERT_TRUE(first.ok()) << first.status();
+  SyncWire(node_.get(), hub.get()).Pump();
+  // The disk is lost; the centre is re-provisioned and recovers from the hub.
+  NodeStore::Options options;
+  options.site = "hem";
+  options.dir = dir_.Sub("hem-rebuilt");
+  options.clock = [this] { return *now_ms_; };
+  options.recover_from_hub = true;
+  auto rebuilt = NodeStore::Open(options).value();
+  SyncWire(rebuilt.get(), hub.get()).Pump();
+  ASSERT_FALSE(rebuilt->Recovering());
+  Till again(rebuilt.get());
+  const uint64_t before = rebuilt->Status()->own_seq();
+
+  EXPECT_EQ(again.RecordSale(HaircutFor(family, cut, 2, "caisse-1-0007")).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  v1::RecordSaleRequest by_card = HaircutFor(family, cut, 1, "caisse-1-0007");
+  by_card.set_payment_method(v1::CARD);
+  EXPECT_EQ(again.RecordSale(by_card).status().code(), absl::StatusCode::kAlreadyExists);
+  auto retry = again.RecordSale(HaircutFor(family, cut, 1, "caisse-1-0007"));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_TRUE(retry->duplicate());
+  EXPECT_EQ(retry->receipt_no(), first->receipt_no());
+  EXPECT_EQ(rebuilt->Status()->own_seq(), before) << "nothing was recorded";
 }
 
 }  // namespace
