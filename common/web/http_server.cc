@@ -3,10 +3,14 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <vector>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace comptoir {
 namespace {
@@ -34,8 +38,21 @@ absl::StatusOr<HostPort> SplitListen(const std::string& listen) {
   return result;
 }
 
+// True for a whole loopback name: "localhost", "::1", or an IPv4 address
+// literal of 127.0.0.0/8 written as four decimal numbers. A DNS name that
+// merely starts with "127." ("127.0.0.1.evil.example") is not one.
 bool IsLoopbackName(absl::string_view host) {
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  if (host == "localhost" || host == "::1") return true;
+  const std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (absl::string_view part : parts) {
+    int value = 0;
+    if (part.empty() || part.size() > 3 || !absl::c_all_of(part, absl::ascii_isdigit) ||
+        !absl::SimpleAtoi(part, &value) || value > 255) {
+      return false;
+    }
+  }
+  return true;
 }
 
 // The host name of a Host header ("127.0.0.1:8401" -> "127.0.0.1", "[::1]:8401" -> "::1").

@@ -20,7 +20,8 @@
 // another origin cannot send that without the browser asking first (CORS),
 // which this server never allows. On loopback, requests whose Host is not a
 // loopback name are refused (403), so a site whose DNS name was pointed at
-// 127.0.0.1 (DNS rebinding) cannot read or drive the pages either. The
+// 127.0.0.1 (DNS rebinding) cannot read or drive the pages either (names are
+// compared whole: "127.0.0.1.example.org" is not a loopback name). The
 // listening socket has SO_REUSEADDR but not httplib's SO_REUSEPORT: two
 // daemons on one PC must never share a port.
 //

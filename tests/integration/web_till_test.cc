@@ -144,13 +144,24 @@ TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
   // A form of another web site cannot post JSON without a CORS preflight.
   const std::string valid_family = R"({"familyName":"X","members":[{"firstName":"Y","sex":"MALE","birthYear":1980}],"householdType":"SINGLE_PERSON"})";
   EXPECT_EQ(Post("TillService/RegisterFamily", valid_family, &body, "text/plain"), 415);
-  // Nor can a site whose name was made to point at 127.0.0.1 (DNS rebinding).
-  httplib::Headers foreign_host = {{"Host", "till.example.org:8401"}};
-  httplib::Result rebound = client_->Post("/api/TillService/RegisterFamily", foreign_host,
-                                          valid_family, "application/json");
-  ASSERT_TRUE(rebound);
-  EXPECT_EQ(rebound->status, 403);
-  EXPECT_EQ(Error(rebound->body).first, "PERMISSION_DENIED");
+  // Nor can a site whose name was made to point at 127.0.0.1 (DNS rebinding),
+  // even one whose name starts like a loopback address: names are compared whole.
+  for (const char* name : {"till.example.org:8401", "127.0.0.1.example.org:8401",
+                           "127.evil.example:8401", "127.0.0.1x:8401", "localhost.example.org"}) {
+    httplib::Headers foreign_host = {{"Host", name}};
+    httplib::Result rebound = client_->Post("/api/TillService/RegisterFamily", foreign_host,
+                                            valid_family, "application/json");
+    ASSERT_TRUE(rebound) << name;
+    EXPECT_EQ(rebound->status, 403) << name;
+    EXPECT_EQ(Error(rebound->body).first, "PERMISSION_DENIED") << name;
+  }
+  for (const char* name : {"127.0.0.1:8401", "localhost:8401", "[::1]:8401", "127.1.2.3"}) {
+    httplib::Headers loopback_host = {{"Host", name}};
+    httplib::Result served = client_->Post("/api/TillService/GetCatalogue", loopback_host, "{}",
+                                           "application/json");
+    ASSERT_TRUE(served) << name;
+    EXPECT_EQ(served->status, 200) << name << ": " << served->body;
+  }
   v1::SearchFamiliesRequest query;
   query.set_query("X");
   auto search = till_->SearchFamilies(query);
