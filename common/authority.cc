@@ -1,6 +1,7 @@
 #include "common/authority.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/ids.h"
 #include "common/keys.h"
 #include "common/status_macros.h"
@@ -19,6 +20,14 @@ absl::Status Forbidden(const v1::EventCore& core, absl::string_view why) {
                                                   "): ", why));
 }
 
+// Where the checks read: the store, through the batch being staged, and the
+// claims remembered (may be null).
+struct Reads {
+  const Store& store;
+  const Batch* batch;
+  PrefixClaims* claims;
+};
+
 bool IsHeadOffice(const v1::EventCore& core) { return core.origin() == kHeadOfficeOrigin; }
 
 // The prefix `site` has claimed, if any.
@@ -29,14 +38,18 @@ absl::StatusOr<std::optional<std::string>> ClaimedPrefix(const Store& store, con
 
 // OK when `id` (made by `core`'s origin, a centre) starts with that centre's
 // card prefix: the one it claimed, or one no other centre has claimed.
-absl::Status RequireOwnPrefix(const Store& store, const Batch* batch, const v1::EventCore& core,
-                              absl::string_view what, absl::string_view id) {
+absl::Status RequireOwnPrefix(const Reads& reads, const v1::EventCore& core, absl::string_view what,
+                              absl::string_view id) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   const std::optional<std::string> prefix = CardPrefixOf(id);
   if (!prefix.has_value()) {
     return Forbidden(core, absl::StrCat(what, " '", id.substr(0, 40),
                                         "' does not start with a centre's card prefix"));
   }
-  ASSIGN_OR_RETURN(std::optional<std::string> own, ClaimedPrefix(store, batch, core.origin()));
+  ASSIGN_OR_RETURN(std::optional<std::string> own, reads.claims != nullptr
+                                                      ? reads.claims->PrefixOf(store, batch, core.origin())
+                                                      : ClaimedPrefix(store, batch, core.origin()));
   if (own.has_value()) {
     if (*own == *prefix) return absl::OkStatus();
     return Forbidden(core, absl::StrCat(what, " '", id, "' does not start with ", core.origin(),
@@ -77,7 +90,9 @@ absl::string_view PrefixedId(const v1::EventCore& core) {
   }
 }
 
-absl::Status CheckVoid(const Store& store, const Batch* batch, const v1::EventCore& core) {
+absl::Status CheckVoid(const Reads& reads, const v1::EventCore& core) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   const v1::SaleVoided& voided = core.sale_voided();
   ASSIGN_OR_RETURN(std::optional<std::string> bytes,
                    store.Get(Column::kEvents, EventKey(core.origin(), voided.sale_seq()), batch));
@@ -106,8 +121,9 @@ absl::Status CheckVoid(const Store& store, const Batch* batch, const v1::EventCo
   return absl::OkStatus();
 }
 
-absl::Status CheckCatalogueProduct(const Store& store, const Batch* batch,
-                                   const v1::EventCore& core) {
+absl::Status CheckCatalogueProduct(const Reads& reads, const v1::EventCore& core) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   if (IsHeadOffice(core)) return absl::OkStatus();
   const std::string& id = core.product_defined().product().product_id();
   ASSIGN_OR_RETURN(std::optional<v1::Product> held,
@@ -119,10 +135,12 @@ absl::Status CheckCatalogueProduct(const Store& store, const Batch* batch,
                                             : absl::StrCat("centre ", held->defined_by()),
                                         ": a centre defines only its own local items"));
   }
-  return RequireOwnPrefix(store, batch, core, "product", id);
+  return RequireOwnPrefix(reads, core, "product", id);
 }
 
-absl::Status CheckReferralChange(const Store& store, const Batch* batch, const v1::EventCore& core) {
+absl::Status CheckReferralChange(const Reads& reads, const v1::EventCore& core) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   const bool renewed = core.has_referral_renewed();
   const std::string& referral_id =
       renewed ? core.referral_renewed().referral_id() : core.referral_ended().referral_id();
@@ -139,7 +157,9 @@ absl::Status CheckReferralChange(const Store& store, const Batch* batch, const v
   return absl::OkStatus();
 }
 
-absl::Status CheckWorkshopSeat(const Store& store, const Batch* batch, const v1::EventCore& core) {
+absl::Status CheckWorkshopSeat(const Reads& reads, const v1::EventCore& core) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   const std::string& id = core.has_workshop_registered() ? core.workshop_registered().workshop_id()
                                                          : core.workshop_attended().workshop_id();
   ASSIGN_OR_RETURN(std::optional<v1::WorkshopView> workshop,
@@ -149,10 +169,12 @@ absl::Status CheckWorkshopSeat(const Store& store, const Batch* batch, const v1:
     return Forbidden(core, absl::StrCat("workshop ", id, " is organised by ", workshop->site(),
                                         ": only its centre records its seats"));
   }
-  return RequireOwnPrefix(store, batch, core, "workshop", id);
+  return RequireOwnPrefix(reads, core, "workshop", id);
 }
 
-absl::Status CheckTransferStep(const Store& store, const Batch* batch, const v1::EventCore& core) {
+absl::Status CheckTransferStep(const Reads& reads, const v1::EventCore& core) {
+  const Store& store = reads.store;
+  const Batch* batch = reads.batch;
   const std::string& origin = core.origin();
   std::string id, source, destination;
   switch (core.body_case()) {
@@ -200,7 +222,7 @@ absl::Status CheckTransferStep(const Store& store, const Batch* batch, const v1:
                                           held->destination(), ", not from ", source, " to ",
                                           destination));
     }
-    return RequireOwnPrefix(store, batch, core, "transfer", id);
+    return RequireOwnPrefix(reads, core, "transfer", id);
   }
   // A step of a transfer not known yet (its proposal is not back at a hub
   // restored from an old backup; a third centre sees only shipments and
@@ -265,7 +287,9 @@ Writer WriterOf(v1::EventCore::BodyCase body) {
   return Writer::kUnknownKind;
 }
 
-absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::EventCore& core) {
+absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::EventCore& core,
+                         PrefixClaims* claims) {
+  const Reads reads{store, batch, claims};
   const Writer writer = WriterOf(core.body_case());
   if (writer == Writer::kUnknownKind) return absl::OkStatus();
   if (writer == Writer::kHeadOffice) {
@@ -277,36 +301,59 @@ absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::Event
   }
   switch (writer) {
     case Writer::kCatalogue:
-      return CheckCatalogueProduct(store, batch, core);
+      return CheckCatalogueProduct(reads, core);
     case Writer::kSaleCentre:
-      RETURN_IF_ERROR(CheckVoid(store, batch, core));
+      RETURN_IF_ERROR(CheckVoid(reads, core));
       break;
     case Writer::kAnyCentre:
-      if (!core.has_family_updated()) return CheckReferralChange(store, batch, core);
+      if (!core.has_family_updated()) return CheckReferralChange(reads, core);
       return absl::OkStatus();
     case Writer::kWorkshopCentre:
-      return CheckWorkshopSeat(store, batch, core);
+      return CheckWorkshopSeat(reads, core);
     case Writer::kTransferParty:
-      return CheckTransferStep(store, batch, core);
+      return CheckTransferStep(reads, core);
     default:
       break;
   }
   const absl::string_view id = PrefixedId(core);
   if (id.empty()) return absl::OkStatus();
-  return RequireOwnPrefix(store, batch, core, "id", id);
+  return RequireOwnPrefix(reads, core, "id", id);
 }
 
-absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core) {
+absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core,
+                              PrefixClaims* claims) {
   if (IsHeadOffice(core)) return absl::OkStatus();
   const absl::string_view id = PrefixedId(core);
   if (id.empty()) return absl::OkStatus();
   const std::optional<std::string> prefix = CardPrefixOf(id);
   if (!prefix.has_value()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::optional<std::string> own, ClaimedPrefix(store, &batch, core.origin()));
+  ASSIGN_OR_RETURN(std::optional<std::string> own,
+                   claims != nullptr ? claims->PrefixOf(store, &batch, core.origin())
+                                     : ClaimedPrefix(store, &batch, core.origin()));
   if (own.has_value()) return absl::OkStatus();
   batch.Put(Column::kViews, ViewKey({"siteprefix", core.origin()}), *prefix);
   batch.Put(Column::kViews, ViewKey({"prefix", *prefix}), core.origin());
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<std::string>> PrefixClaims::PrefixOf(const Store& store,
+                                                                  const Batch* batch,
+                                                                  absl::string_view site) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (auto known = prefix_of_.find(site); known != prefix_of_.end()) return known->second;
+  }
+  // What the store holds is durable: a claim is never changed or removed, so
+  // it can be remembered for good. One only staged in `batch` cannot (its
+  // write may still fail).
+  ASSIGN_OR_RETURN(std::optional<std::string> stored, ClaimedPrefix(store, nullptr, site));
+  if (stored.has_value()) {
+    absl::MutexLock lock(&mu_);
+    prefix_of_.emplace(std::string(site), *stored);
+    return stored;
+  }
+  if (batch == nullptr) return stored;
+  return ClaimedPrefix(store, batch, site);
 }
 
 std::optional<std::string> CardPrefixOf(absl::string_view id) {

@@ -42,9 +42,12 @@
 #include <optional>
 #include <string>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "common/store.h"
 #include "comptoir/v1/events.pb.h"
 
@@ -66,14 +69,33 @@ enum class Writer {
 };
 Writer WriterOf(v1::EventCore::BodyCase body);
 
+// The card prefixes claimed in one replica's store, remembered once durable,
+// so that checking the events of a catch-up does not read the claim of their
+// origin again for each one. One per store (an EventLog holds it).
+// Thread-safe.
+class PrefixClaims {
+ public:
+  // The prefix `site` has claimed: remembered, else read from the store (and
+  // remembered), else read through `batch` (staged, not remembered).
+  absl::StatusOr<std::optional<std::string>> PrefixOf(const Store& store, const Batch* batch,
+                                                      absl::string_view site);
+
+ private:
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::string> prefix_of_ ABSL_GUARDED_BY(mu_);
+};
+
 // OK when `core`'s origin may write it, given what the replica's views hold
-// (read through `batch` when given). PermissionDenied with a sentence saying
-// who may write it otherwise; an error of the store as it came.
-absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::EventCore& core);
+// (read through `batch` when given; `claims`, when given, remembers card
+// prefixes). PermissionDenied with a sentence saying who may write it
+// otherwise; an error of the store as it came.
+absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::EventCore& core,
+                         PrefixClaims* claims = nullptr);
 
 // Stages into `batch` what an accepted event establishes for later checks
 // (the claim of its origin's card prefix). Call after CheckWriter passed.
-absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core);
+absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core,
+                              PrefixClaims* claims = nullptr);
 
 // The card prefix of a site's id ("HEM" for "HEM-2026-000451"), or nullopt
 // when the id does not start with a well-formed prefix and a '-'.

@@ -346,10 +346,11 @@ absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes) {
   return limits.Result(core);
 }
 
-absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEvent& event) {
+absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEvent& event,
+                        PrefixClaims* claims) {
   RETURN_IF_ERROR(CheckEventValues(
       event.core(), event.record().core().size() + event.record().personal().size()));
-  return CheckWriter(store, batch, event.core());
+  return CheckWriter(store, batch, event.core(), claims);
 }
 
 }  // namespace comptoir

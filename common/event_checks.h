@@ -17,6 +17,7 @@
 #include <cstddef>
 
 #include "absl/status/status.h"
+#include "common/authority.h"
 #include "common/event_codec.h"
 #include "common/store.h"
 #include "comptoir/v1/events.pb.h"
@@ -31,9 +32,11 @@ absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes);
 
 // CheckEventValues, then CheckWriter (common/authority.h), reading the
 // replica's views through `batch` (null: the store alone), so that the events
-// staged before this one in the batch count. InvalidArgument or
+// staged before this one in the batch count (`claims`: see authority.h).
+// InvalidArgument or
 // PermissionDenied with a sentence for the person reading the logs.
-absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEvent& event);
+absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEvent& event,
+                        PrefixClaims* claims = nullptr);
 
 }  // namespace comptoir
 

@@ -60,7 +60,7 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event, Admission 
   const v1::EventCore& core = event.core();
   bool fold = true;
   if (admission != Admission::kChecked) {
-    const absl::Status allowed = CheckEvent(*store_, &batch, event);
+    const absl::Status allowed = CheckEvent(*store_, &batch, event, claims_.get());
     if (!allowed.ok()) {
       if (admission == Admission::kRefuse) return allowed;
       LogWarning("kept ", core.origin(), "/", core.seq(),
@@ -75,7 +75,7 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event, Admission 
   }
   batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
   if (!fold) return absl::OkStatus();
-  RETURN_IF_ERROR(StageWriterFacts(*store_, batch, core));
+  RETURN_IF_ERROR(StageWriterFacts(*store_, batch, core, claims_.get()));
   return ApplyToViews(*store_, batch, event);
 }
 

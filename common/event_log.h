@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/authority.h"
 #include "common/event_codec.h"
 #include "common/store.h"
 #include "comptoir/v1/till.pb.h"
@@ -74,9 +76,14 @@ class EventLog {
                           size_t max_bytes, const RecordVisitor& visit) const;
 
   Store* store() const { return store_; }
+  // The card-prefix claims of this store, remembered for the writer checks
+  // (common/authority.h).
+  PrefixClaims* claims() const { return claims_.get(); }
 
  private:
   Store* store_;
+  // Shared by copies of the log: they check against the same store.
+  std::shared_ptr<PrefixClaims> claims_ = std::make_shared<PrefixClaims>();
 };
 
 // Answers a ReadEvents call (NodeService and HubService, the same on both) from

@@ -560,7 +560,7 @@ absl::Status HubLog::StagePushed(PendingAppend& append, Staged& staged) {
     const DecodedEvent& event = (*append.pushed)[append.verdict.append[accepted]];
     // Checked here, one event at a time, so that each sees the views of the
     // events staged before it (a workshop scheduled, then its seats).
-    const absl::Status allowed = CheckEvent(*store_, &batch, event);
+    const absl::Status allowed = CheckEvent(*store_, &batch, event, log_.claims());
     if (!allowed.ok()) {
       if (allowed.code() != absl::StatusCode::kPermissionDenied &&
           allowed.code() != absl::StatusCode::kInvalidArgument) {
