@@ -85,6 +85,8 @@ absl::string_view PrefixedId(const v1::EventCore& core) {
       return core.workshop_scheduled().workshop_id();
     case v1::EventCore::kTransferProposed:
       return core.transfer_proposed().transfer_id();
+    case v1::EventCore::kAccountCreated:
+      return core.account_created().account_id();
     default:
       return {};
   }
@@ -246,6 +248,46 @@ absl::Status CheckTransferStep(const Reads& reads, const v1::EventCore& core) {
   return absl::OkStatus();
 }
 
+// Head office writes any account. A centre creates and changes only the
+// volunteers and coordinators of its own site (their ids under its prefix),
+// never a head-office or statistics account, and never gives one of those
+// roles.
+absl::Status CheckAccountChange(const Reads& reads, const v1::EventCore& core) {
+  if (IsHeadOffice(core)) return absl::OkStatus();
+  auto centre_role = [](v1::Role role) {
+    return role == v1::VOLUNTEER || role == v1::COORDINATOR;
+  };
+  if (core.has_account_created()) {
+    const v1::AccountCreated& created = core.account_created();
+    if (created.site() != core.origin()) {
+      return Forbidden(core, absl::StrCat("a centre creates accounts of its own site only, not of ",
+                                          created.site()));
+    }
+    if (!centre_role(created.role())) {
+      return Forbidden(core, "only head office creates head-office or statistics accounts");
+    }
+    return RequireOwnPrefix(reads, core, "account", created.account_id());
+  }
+  const std::string& id = core.has_account_changed() ? core.account_changed().account_id()
+                                                     : core.password_set().account_id();
+  if (core.has_account_changed() && core.account_changed().has_role() &&
+      !centre_role(core.account_changed().role())) {
+    return Forbidden(core, "only head office gives the head-office or statistics role");
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::AccountRecord> account,
+                   GetRecord<v1::AccountRecord>(reads.store, ViewKey({"account", id}), reads.batch));
+  if (!account.has_value() || account->site().empty()) {
+    // Not known yet (its creation is not back at a restored hub): the id
+    // must at least be one this centre makes.
+    return RequireOwnPrefix(reads, core, "account", id);
+  }
+  if (account->site() != core.origin()) {
+    return Forbidden(core, absl::StrCat("account ", id, " belongs to ", account->site(),
+                                        ": a centre changes its own accounts only"));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 Writer WriterOf(v1::EventCore::BodyCase body) {
@@ -281,6 +323,10 @@ Writer WriterOf(v1::EventCore::BodyCase body) {
     case v1::EventCore::kTransferShipped:
     case v1::EventCore::kTransferReceived:
       return Writer::kTransferParty;
+    case v1::EventCore::kAccountCreated:
+    case v1::EventCore::kAccountChanged:
+    case v1::EventCore::kPasswordSet:
+      return Writer::kAccounts;
     case v1::EventCore::BODY_NOT_SET:
       return Writer::kUnknownKind;
   }
@@ -296,6 +342,7 @@ absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::Event
     if (IsHeadOffice(core)) return absl::OkStatus();
     return Forbidden(core, "only head office writes the network's configuration");
   }
+  if (writer == Writer::kAccounts) return CheckAccountChange(reads, core);
   if (IsHeadOffice(core) && writer != Writer::kCatalogue) {
     return Forbidden(core, "head office does not write a centre's records");
   }

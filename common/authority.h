@@ -28,6 +28,10 @@
 //   TransferCancelled                     either party
 //   TransferShipped                       the source
 //   TransferReceived                      the destination
+//   AccountCreated, AccountChanged,       head office, any account; a centre,
+//   PasswordSet                           its own volunteers and coordinators
+//                                         (ids under its prefix), never the
+//                                         head-office or statistics role
 //   a kind this build does not know       its origin (stored and forwarded,
 //                                         never folded)
 //
@@ -65,6 +69,7 @@ enum class Writer {
   kAnyCentre,      // any centre (family profile fields, referral periods)
   kWorkshopCentre, // the centre of the workshop
   kTransferParty,  // one party of the transfer, by step
+  kAccounts,       // head office, or a centre for its own volunteers and coordinators
   kUnknownKind,    // a kind this build cannot read: its origin
 };
 Writer WriterOf(v1::EventCore::BodyCase body);

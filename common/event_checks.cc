@@ -2,7 +2,9 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/account_view.h"
 #include "common/authority.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
@@ -41,6 +43,15 @@ class Limits {
   void Count(absl::string_view what, int count, int max) {
     if (!first_.empty() || count <= max) return;
     first_ = absl::StrCat(what, ": ", count, ", more than ", max);
+  }
+  void Login(absl::string_view login) {
+    if (!first_.empty() || IsValidLogin(login)) return;
+    first_ = "the login is not 1 to 64 of a-z, 0-9, '.', '_', '-'";
+  }
+  // An Argon2id hash as libsodium writes it, never a password in clear.
+  void PasswordHash(absl::string_view hash) {
+    if (!first_.empty() || (absl::StartsWith(hash, "$argon2id$") && hash.size() <= 256)) return;
+    first_ = "the password hash is not an Argon2id hash";
   }
   absl::Status Result(const v1::EventCore& core) const {
     if (first_.empty()) return absl::OkStatus();
@@ -297,6 +308,25 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
   }
 }
 
+void CheckAccount(const v1::EventCore& core, Limits& limits) {
+  switch (core.body_case()) {
+    case v1::EventCore::kAccountCreated:
+      limits.Id("the account", core.account_created().account_id());
+      limits.Login(core.account_created().login());
+      limits.Site("the account's site", core.account_created().site());
+      break;
+    case v1::EventCore::kAccountChanged:
+      limits.Id("the account", core.account_changed().account_id());
+      break;
+    case v1::EventCore::kPasswordSet:
+      limits.Id("the account", core.password_set().account_id());
+      limits.PasswordHash(core.password_set().password_hash());
+      break;
+    default:
+      break;
+  }
+}
+
 void CheckWorkshop(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kWorkshopScheduled:
@@ -341,6 +371,7 @@ absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes) {
       CheckCatalogue(core, limits);
       CheckStockAndTransfers(core, limits);
       CheckWorkshop(core, limits);
+      CheckAccount(core, limits);
       break;
   }
   return limits.Result(core);

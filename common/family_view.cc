@@ -3,29 +3,12 @@
 #include "common/civil_day.h"
 #include "common/hlc.h"
 #include "common/keys.h"
+#include "common/lww.h"
 #include "common/status_macros.h"
 #include "common/view_io.h"
 
 namespace comptoir {
 namespace {
-
-bool Wins(const v1::Stamp& incoming, const google::protobuf::Map<std::string, v1::Stamp>& stamps,
-          const std::string& field) {
-  auto it = stamps.find(field);
-  if (it == stamps.end()) return true;
-  const v1::Stamp& held = it->second;
-  if (incoming.hlc() != held.hlc()) return incoming.hlc() > held.hlc();
-  return incoming.origin() > held.origin();
-}
-
-// Sets a field of `record` (a FamilyRecord or ReferralRecord: anything with
-// a `stamps` map) through `set` if the write's stamp wins.
-template <typename Record, typename Setter>
-void Write(Record& record, const v1::Stamp& stamp, const std::string& field, Setter set) {
-  if (!Wins(stamp, record.stamps(), field)) return;
-  set();
-  (*record.mutable_stamps())[field] = stamp;
-}
 
 absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEvent& event) {
   const v1::EventCore& core = event.core();
@@ -51,37 +34,37 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
     record.set_registered_day(!registered.day().empty()
                                   ? registered.day()
                                   : ParisDay(HybridClock::PhysicalMillis(core.hlc())));
-    Write(record, stamp, "household_type", [&] { record.set_household_type(registered.household_type()); });
-    Write(record, stamp, "income_sources", [&] { *record.mutable_income_sources() = registered.income_sources(); });
-    Write(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(registered.reste_a_vivre_band()); });
-    Write(record, stamp, "members", [&] { *record.mutable_members() = registered.members(); });
-    Write(record, stamp, "postcode", [&] { record.set_postcode(registered.postcode()); });
+    WriteIfNewer(record, stamp, "household_type", [&] { record.set_household_type(registered.household_type()); });
+    WriteIfNewer(record, stamp, "income_sources", [&] { *record.mutable_income_sources() = registered.income_sources(); });
+    WriteIfNewer(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(registered.reste_a_vivre_band()); });
+    WriteIfNewer(record, stamp, "members", [&] { *record.mutable_members() = registered.members(); });
+    WriteIfNewer(record, stamp, "postcode", [&] { record.set_postcode(registered.postcode()); });
     if (has_personal) {
-      Write(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });
-      Write(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
+      WriteIfNewer(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });
+      WriteIfNewer(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
     }
   } else {
     const v1::FamilyUpdated& updated = core.family_updated();
     if (updated.has_household_type()) {
-      Write(record, stamp, "household_type", [&] { record.set_household_type(updated.household_type()); });
+      WriteIfNewer(record, stamp, "household_type", [&] { record.set_household_type(updated.household_type()); });
     }
     if (updated.has_income_sources()) {
-      Write(record, stamp, "income_sources", [&] { *record.mutable_income_sources() = updated.income_sources().sources(); });
+      WriteIfNewer(record, stamp, "income_sources", [&] { *record.mutable_income_sources() = updated.income_sources().sources(); });
     }
     if (updated.has_reste_a_vivre_band()) {
-      Write(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(updated.reste_a_vivre_band()); });
+      WriteIfNewer(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(updated.reste_a_vivre_band()); });
     }
     if (updated.has_members()) {
-      Write(record, stamp, "members", [&] { *record.mutable_members() = updated.members().members(); });
+      WriteIfNewer(record, stamp, "members", [&] { *record.mutable_members() = updated.members().members(); });
     }
     if (updated.has_postcode()) {
-      Write(record, stamp, "postcode", [&] { record.set_postcode(updated.postcode()); });
+      WriteIfNewer(record, stamp, "postcode", [&] { record.set_postcode(updated.postcode()); });
     }
     if (has_personal && updated.family_name_set()) {
-      Write(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });
+      WriteIfNewer(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });
     }
     if (has_personal && updated.first_names_set()) {
-      Write(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
+      WriteIfNewer(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
     }
   }
   PutRecord(batch, key, record);
@@ -109,7 +92,7 @@ absl::Status FoldReferral(const Store& store, Batch& batch, const v1::EventCore&
                    GetRecord<v1::ReferralRecord>(store, key, &batch));
   v1::ReferralRecord record = held.value_or(v1::ReferralRecord());
   v1::ReferralView* referral = record.mutable_referral();
-  auto write = [&](const std::string& field, auto set) { Write(record, stamp, field, set); };
+  auto write = [&](const std::string& field, auto set) { WriteIfNewer(record, stamp, field, set); };
   referral->set_referral_id(referral_id);
   referral->set_family_id(family_id);
   if (core.has_referral_granted()) {

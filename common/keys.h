@@ -23,6 +23,10 @@
 //     fefo site product expiry-or-9999-12-31 lot -> ""   (lots with units left)
 //     receipt receipt_no -> SaleIndex  gift donor site -> be64 units be64 cents
 //   meta               "counter" 0x00 name            -> be64 (last number handed out)
+//                      "lockout" 0x00 account_id      -> be64(failures) be64(locked until, ms)
+//                                                        (a centre's failed logins: node/accounts.h)
+//   views              account id -> AccountRecord    login site login -> account id
+//                      prefix P -> site               siteprefix site -> P  (common/authority.h)
 //
 // Site ids are 1-32 characters of [a-z0-9_-], so they never contain 0x00.
 #ifndef COMPTOIR_COMMON_KEYS_H_

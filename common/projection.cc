@@ -1,6 +1,7 @@
 #include "common/projection.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/account_view.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/family_view.h"
@@ -124,6 +125,10 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kSurplusMarked:
     case v1::EventCore::kMinimumSet:
       return FoldTransfer(store, batch, core);
+    case v1::EventCore::kAccountCreated:
+    case v1::EventCore::kAccountChanged:
+    case v1::EventCore::kPasswordSet:
+      return FoldAccount(store, batch, core);
     case v1::EventCore::kRunningCostsSet:
       // Head office's budget figures: only the hub's statistics use them.
       return absl::OkStatus();

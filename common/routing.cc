@@ -57,6 +57,11 @@ Audience AudienceOf(v1::EventCore::BodyCase body) {
     // Every till lists the network's workshops, so that a volunteer can point
     // a family to one at another centre.
     case v1::EventCore::kWorkshopScheduled:
+    // People's accounts, their roles and password hashes (Argon2id, never a
+    // password): a volunteer may log in at any centre, while it is offline.
+    case v1::EventCore::kAccountCreated:
+    case v1::EventCore::kAccountChanged:
+    case v1::EventCore::kPasswordSet:
       return Audience::kNetwork;
 
     // A transfer's negotiation (what is asked or offered, the note, the

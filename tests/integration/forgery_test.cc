@@ -122,6 +122,25 @@ Forged Transfer(const std::string& id, const std::string& source,
   return forged;
 }
 
+Forged Account(const std::string& id, const std::string& site, v1::Role role) {
+  Forged forged;
+  v1::AccountCreated* created = forged.core.mutable_account_created();
+  created->set_account_id(id);
+  created->set_login("marie");
+  created->set_site(site);
+  created->set_role(role);
+  return forged;
+}
+
+Forged Password(const std::string& id, const std::string& hash) {
+  Forged forged;
+  forged.core.mutable_password_set()->set_account_id(id);
+  forged.core.mutable_password_set()->set_password_hash(hash);
+  return forged;
+}
+
+constexpr char kSomeHash[] = "$argon2id$v=19$m=65536,t=2,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo";
+
 constexpr auto kDenied = grpc::StatusCode::PERMISSION_DENIED;
 constexpr auto kInvalid = grpc::StatusCode::INVALID_ARGUMENT;
 constexpr auto kNotWriter = v1::SyncError::NOT_WRITER;
@@ -248,6 +267,25 @@ std::vector<Forgery> Cases() {
          return forged;
        },
        kDenied, kNotWriter, "belongs to family LIL-000001"},
+      // People's accounts.
+      {"HeadOfficeAccountFromACentre", [] { return Account("HEM-A-000009", "hem", v1::HEAD_OFFICE); },
+       kDenied, kNotWriter, "only head office creates head-office or statistics accounts"},
+      {"AccountOfAnotherCentre", [] { return Account("HEM-A-000009", "lille", v1::VOLUNTEER); },
+       kDenied, kNotWriter, "creates accounts of its own site only, not of lille"},
+      {"AccountIdOfAnotherCentre", [] { return Account("LIL-A-000009", "hem", v1::VOLUNTEER); },
+       kDenied, kNotWriter, "does not start with hem's card prefix HEM"},
+      {"PasswordOfAnotherCentresAccount", [] { return Password("LIL-A-000001", kSomeHash); },
+       kDenied, kNotWriter, "account LIL-A-000001 belongs to lille"},
+      {"PromotionToHeadOffice",
+       [] {
+         Forged forged;
+         forged.core.mutable_account_changed()->set_account_id("LIL-A-000001");
+         forged.core.mutable_account_changed()->set_role(v1::HEAD_OFFICE);
+         return forged;
+       },
+       kDenied, kNotWriter, "only head office gives the head-office or statistics role"},
+      {"PasswordInClear", [] { return Password("HEM-A-000001", "motdepasse123"); }, kInvalid,
+       kInvalidEvent, "the password hash is not an Argon2id hash"},
       // Values beyond the limits.
       {"SaleLineOfNoUnits", [] { return Sale("HEM-2026-000002", 0, 0, 0); }, kInvalid,
        kInvalidEvent, "a sale line's quantity is 0, outside 1..100000"},
@@ -325,7 +363,8 @@ std::string Dump(const Store& store) {
 }
 
 // A hub with credentials holding head office's catalogue, hem's family and
-// sale, and lille's workshop, transfer offer to maubeuge, referral and sale.
+// sale, and lille's workshop, transfer offer to maubeuge, referral, sale and
+// a volunteer's account.
 class ForgeryTest : public ::testing::Test {
  protected:
   ForgeryTest() : hub_(dir_.Sub("hub"), "127.0.0.1:" + std::to_string(PickFreePort())) {}
@@ -352,9 +391,10 @@ class ForgeryTest : public ::testing::Test {
     referral.core.mutable_referral_granted()->set_referral_id("LIL-R-000001");
     referral.core.mutable_referral_granted()->set_family_id("LIL-000001");
     AppendAll(*lille_, {workshop, Transfer("LIL-T-000001", "lille", "maubeuge"),
-                        Family("LIL-000001"), referral, Sale("LIL-2026-000001", 1, 109, 21)});
+                        Family("LIL-000001"), referral, Sale("LIL-2026-000001", 1, 109, 21),
+                        Account("LIL-A-000001", "lille", v1::VOLUNTEER)});
     Push("hem", *hem_, 2);
-    Push("lille", *lille_, 5);
+    Push("lille", *lille_, 6);
   }
 
   // Appends `events` at `node` as its own commands would (the node's own
