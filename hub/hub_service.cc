@@ -4,6 +4,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "common/limits.h"
 #include "common/catalogue_view.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
@@ -82,8 +83,8 @@ grpc::Status HubServiceImpl::DefineProduct(grpc::ServerContext* context, const v
     return Invalid("product_id: 1-40 characters among A-Z, a-z, 0-9, '-', '_' and '.'");
   }
   if (request->name().empty()) return Invalid("a product needs a name");
-  if (request->reference_price_cents() < 0 || request->reference_price_cents() > 10000000) {
-    return Invalid("reference_price_cents must be between 0 and 10000000");
+  if (request->reference_price_cents() < 0 || request->reference_price_cents() > kMaxPriceCents) {
+    return Invalid(absl::StrCat("reference_price_cents must be between 0 and ", kMaxPriceCents));
   }
   absl::StatusOr<std::optional<v1::Department>> department =
       FindDepartment(log_->store(), request->department());

@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/limits.h"
 #include "common/civil_day.h"
 #include "common/grpc_status.h"
 #include "common/keys.h"
@@ -117,7 +118,9 @@ grpc::Status StatsServiceImpl::SetRunningCosts(grpc::ServerContext* context,
     return Invalid("site must be a centre's id such as 'hem'");
   }
   if (request->year() < 2000 || request->year() > 2100) return Invalid("year: 2000 to 2100");
-  if (request->amount_cents() < 0) return Invalid("running costs cannot be negative");
+  if (request->amount_cents() < 0 || request->amount_cents() > kMaxRunningCostsCents) {
+    return Invalid(absl::StrCat("running costs: 0 to ", kMaxRunningCostsCents / 100, " euros"));
+  }
   v1::EventCore core;
   v1::RunningCostsSet* costs = core.mutable_running_costs_set();
   costs->set_site(request->site());

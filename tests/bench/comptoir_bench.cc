@@ -5,7 +5,7 @@
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
 //                              [--streams S] [--fanin-events N] [--fanin-batch B]
 //                              [--fanin-mode both|pull|push] [--hub-binary PATH]
-//                              [--only stats|fanin|catchup]
+//                              [--only sale|propagation|stats|fanin|catchup] [--help]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -525,26 +525,49 @@ int main(int argc, char** argv) {
   comptoir::bench::FanInOptions fanin;
   std::string fanin_modes = "both";  // push+pull, push only
   fanin.hub_binary = COMPTOIR_HUB_BIN;
-  for (int i = 1; i + 1 < argc; i += 2) {
+  const char* const kUsage =
+      "usage: comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]\n"
+      "                      [--streams S] [--fanin-events N] [--fanin-batch B]\n"
+      "                      [--fanin-mode both|pull|push] [--hub-binary PATH]\n"
+      "                      [--only sale|propagation|stats|fanin|catchup]\n"
+      "Runs every figure of BENCHMARKS.md beside its raw baseline (or only one part).\n";
+  for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
-    const int value = std::atoi(argv[i + 1]);
+    if (flag == "--help" || flag == "-h") {
+      std::printf("%s", kUsage);
+      return 0;
+    }
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "comptoir-bench: %s needs a value\n%s", flag.c_str(), kUsage);
+      return 2;
+    }
+    const std::string text = argv[i + 1];
+    const int value = std::atoi(text.c_str());
     if (flag == "--sales") sales = value;
-    if (flag == "--events") events = value;
-    if (flag == "--propagations") propagations = value;
-    if (flag == "--stats-centres") stats_centres = {value};
-    if (flag == "--streams") fanin.streams = value;
-    if (flag == "--fanin-events") fanin.events_per_stream = value;
-    if (flag == "--fanin-batch") fanin.batch_events = value;
-    if (flag == "--hub-binary") fanin.hub_binary = argv[i + 1];
-    if (flag == "--fanin-mode") fanin_modes = argv[i + 1];
-    if (flag == "--only") only = argv[i + 1];
+    else if (flag == "--events") events = value;
+    else if (flag == "--propagations") propagations = value;
+    else if (flag == "--stats-centres") stats_centres = {value};
+    else if (flag == "--streams") fanin.streams = value;
+    else if (flag == "--fanin-events") fanin.events_per_stream = value;
+    else if (flag == "--fanin-batch") fanin.batch_events = value;
+    else if (flag == "--hub-binary") fanin.hub_binary = text;
+    else if (flag == "--fanin-mode") fanin_modes = text;
+    else if (flag == "--only") only = text;
+    else {
+      std::fprintf(stderr, "comptoir-bench: unknown option %s\n%s", flag.c_str(), kUsage);
+      return 2;
+    }
+  }
+  if (!only.empty() && only != "sale" && only != "propagation" && only != "stats" &&
+      only != "fanin" && only != "catchup") {
+    std::fprintf(stderr, "comptoir-bench: --only %s is not a part of the bench\n%s", only.c_str(),
+                 kUsage);
+    return 2;
   }
   comptoir::SetLogLevel(comptoir::LogLevel::kWarning);
   std::printf("comptoir-bench: %d cores\n", static_cast<int>(std::thread::hardware_concurrency()));
-  if (only.empty()) {
-    comptoir::BenchSaleLatency(sales);
-    comptoir::BenchPropagation(propagations);
-  }
+  if (only.empty() || only == "sale") comptoir::BenchSaleLatency(sales);
+  if (only.empty() || only == "propagation") comptoir::BenchPropagation(propagations);
   if (only.empty() || only == "catchup") comptoir::BenchCatchUpAndColdStart(events);
   if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
   if (only.empty() || only == "stats") {
