@@ -1,6 +1,9 @@
 #include "common/transfer_view.h"
 
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "common/catalogue_view.h"
 #include "common/keys.h"
 #include "common/status_macros.h"
@@ -22,9 +25,58 @@ v1::TransferView::State StateOf(const v1::TransferView& view, bool accepted, boo
 
 // The flags behind the state are kept in the record as the strongest state
 // each kind of event has set; see StateOf.
+// Each remembers the site that set it (empty in records of before
+// 2026-12-03), so that an answer or a cancellation folded before its transfer's
+// proposal (a hub restored from an old backup gets events back in any order)
+// can be checked once the parties are known: one from a site that may not
+// write it is dropped then (common/authority.h).
+//   transferflags id -> "abc" [0x00 accepted_by 0x00 declined_by 0x00 cancelled_by]
+// with a, b, c '1' or '0'.
 struct Flags {
   bool accepted = false, declined = false, cancelled = false;
+  std::string accepted_by, declined_by, cancelled_by;
 };
+
+Flags DecodeFlags(absl::string_view bytes) {
+  Flags flags;
+  if (bytes.size() < 3) return flags;
+  flags.accepted = bytes[0] == '1';
+  flags.declined = bytes[1] == '1';
+  flags.cancelled = bytes[2] == '1';
+  if (bytes.size() > 3) {
+    std::vector<std::string> by = absl::StrSplit(bytes.substr(4), '\0');
+    by.resize(3);
+    flags.accepted_by = by[0];
+    flags.declined_by = by[1];
+    flags.cancelled_by = by[2];
+  }
+  return flags;
+}
+
+std::string EncodeFlags(const Flags& flags) {
+  std::string bytes = absl::StrCat(flags.accepted ? "1" : "0", flags.declined ? "1" : "0",
+                                   flags.cancelled ? "1" : "0");
+  bytes.push_back('\0');
+  absl::StrAppend(&bytes, flags.accepted_by, std::string(1, '\0'), flags.declined_by,
+                  std::string(1, '\0'), flags.cancelled_by);
+  return bytes;
+}
+
+// Drops what a site that may not write it set before the proposal was known:
+// an answer by the proposer or by a third site, a cancellation by a third site.
+void DropUnentitled(const v1::TransferView& view, Flags& flags) {
+  auto party = [&](const std::string& site) {
+    return site == view.source() || site == view.destination();
+  };
+  auto may_answer = [&](const std::string& site) {
+    return site.empty() || (party(site) && site != view.proposed_by());
+  };
+  if (flags.accepted && !may_answer(flags.accepted_by)) flags.accepted = false;
+  if (flags.declined && !may_answer(flags.declined_by)) flags.declined = false;
+  if (flags.cancelled && !flags.cancelled_by.empty() && !party(flags.cancelled_by)) {
+    flags.cancelled = false;
+  }
+}
 
 absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::EventCore& core,
                                const std::string& transfer_id) {
@@ -36,10 +88,7 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
   view.set_transfer_id(transfer_id);
   ASSIGN_OR_RETURN(std::optional<std::string> flag_bytes,
                    store.Get(Column::kViews, flags_key, &batch));
-  Flags flags;
-  if (flag_bytes.has_value() && flag_bytes->size() == 3) {
-    flags = {(*flag_bytes)[0] == '1', (*flag_bytes)[1] == '1', (*flag_bytes)[2] == '1'};
-  }
+  Flags flags = flag_bytes.has_value() ? DecodeFlags(*flag_bytes) : Flags();
   switch (core.body_case()) {
     case v1::EventCore::kTransferProposed: {
       const v1::TransferProposed& proposed = core.transfer_proposed();
@@ -48,14 +97,22 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
       view.set_proposed_by(core.origin());
       *view.mutable_items() = proposed.items();
       view.set_note(proposed.note());
+      const bool had_reason = flags.declined || flags.cancelled;
+      DropUnentitled(view, flags);
+      if (had_reason && !flags.declined && !flags.cancelled) view.clear_reason();
       break;
     }
-    case v1::EventCore::kTransferAnswered:
-      (core.transfer_answered().accepted() ? flags.accepted : flags.declined) = true;
-      if (!core.transfer_answered().accepted()) view.set_reason(core.transfer_answered().reason());
+    case v1::EventCore::kTransferAnswered: {
+      const bool accepted = core.transfer_answered().accepted();
+      (accepted ? flags.accepted : flags.declined) = true;
+      std::string& by = accepted ? flags.accepted_by : flags.declined_by;
+      if (by.empty()) by = core.origin();
+      if (!accepted) view.set_reason(core.transfer_answered().reason());
       break;
+    }
     case v1::EventCore::kTransferCancelled:
       flags.cancelled = true;
+      if (flags.cancelled_by.empty()) flags.cancelled_by = core.origin();
       view.set_reason(core.transfer_cancelled().reason());
       break;
     case v1::EventCore::kTransferShipped: {
@@ -115,9 +172,7 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
   }
   view.set_state(StateOf(view, flags.accepted, flags.declined, flags.cancelled));
   PutRecord(batch, key, view);
-  batch.Put(Column::kViews, flags_key,
-            absl::StrCat(flags.accepted ? "1" : "0", flags.declined ? "1" : "0",
-                         flags.cancelled ? "1" : "0"));
+  batch.Put(Column::kViews, flags_key, EncodeFlags(flags));
   return absl::OkStatus();
 }
 

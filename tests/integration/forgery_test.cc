@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
 #include "common/family_view.h"
+#include "common/transfer_view.h"
 #include "common/sync_protocol.h"
 #include "tests/testing/sync_fixtures.h"
 #include "tests/testing/test_util.h"
@@ -468,6 +469,39 @@ TEST_F(ForgeryTest, HonestEventsBeforeAForgeryLandAndNothingAfterIt) {
   EXPECT_EQ(hub_.Holds("hem"), 3u);
   EXPECT_TRUE(FindFamily(hub_.log()->store(), "HEM-000002").value().has_value());
   EXPECT_EQ(FindDepartment(hub_.log()->store(), "epicerie").value()->discount_bp(), 8000u);
+}
+
+// An answer to a transfer the hub does not know yet cannot be judged when it
+// arrives (a hub restored from an old backup gets the parties' events back in
+// any order), so it is taken in; once the proposal names the parties, an
+// answer from a site that may not write it is dropped, and a real one holds.
+TEST_F(ForgeryTest, AnAnswerThatCameBeforeItsProposalHoldsOnlyIfItsSiteMayWriteIt) {
+  auto answer = [](const std::string& id) {
+    Forged forged;
+    forged.core.mutable_transfer_answered()->set_transfer_id(id);
+    forged.core.mutable_transfer_answered()->set_accepted(true);
+    return forged;
+  };
+  // hem "accepts" lille's next two offers before they exist; maubeuge, their
+  // destination, accepts the second one (as if its answer came back first).
+  const ChainHead hem_head = hub_.log()->HeadOf("hem").value();
+  const v1::EventRecord forged = Seal("hem", hem_head, answer("LIL-T-000002"));
+  RawExchangeResult pushed =
+      RawExchange(hub_.address(), {HelloFrom("hem"), PushOf({forged})}, tokens_["hem"]);
+  ASSERT_TRUE(pushed.status.ok()) << pushed.status.error_message();
+  std::unique_ptr<NodeStore> maubeuge =
+      NodeStore::Open({"maubeuge", dir_.Sub("maubeuge-store"), nullptr, ""}).value();
+  AppendAll(*maubeuge, {answer("LIL-T-000003")});
+  Push("maubeuge", *maubeuge, 1);
+
+  AppendAll(*lille_, {Transfer("LIL-T-000002", "lille", "maubeuge"),
+                      Transfer("LIL-T-000003", "lille", "maubeuge")});
+  Push("lille", *lille_, 8);
+  const Store& hub = hub_.log()->store();
+  EXPECT_EQ(FindTransfer(hub, "LIL-T-000002").value()->state(), v1::TransferView::PROPOSED)
+      << "hem's answer is not a party's: dropped";
+  EXPECT_EQ(FindTransfer(hub, "LIL-T-000003").value()->state(), v1::TransferView::ACCEPTED)
+      << "maubeuge's answer holds";
 }
 
 // A node's folds ignore what the hub should have refused (an event relayed by
