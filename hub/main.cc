@@ -18,6 +18,7 @@
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "hub/hub_metrics.h"
+#include "hub/hub_accounts.h"
 #include "hub/hub_restore.h"
 #include "hub/hub_service.h"
 #include "hub/stats_service.h"
@@ -116,11 +117,33 @@ int main(int argc, char** argv) {
   restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
       ->required();
   restore->add_option("--data", data_dir, "The hub's data directory")->capture_default_str();
+  // comptoir-hub account create --login L --role R [--site SITE] --password-file F [--data DIR]
+  CLI::App* account = app.add_subcommand("account", "Head office's accounts (the hub stopped)");
+  CLI::App* account_create = account->add_subcommand(
+      "create", "Create an account of head office, or a centre's first coordinator");
+  account->require_subcommand(1);
+  std::string account_login, account_role, account_site = "hub", password_file;
+  account_create->add_option("--login", account_login, "Login, e.g. claire")->required();
+  account_create->add_option("--role", account_role,
+                             "volunteer, coordinator, head-office or statistics")
+      ->required();
+  account_create->add_option("--site", account_site,
+                             "The centre of a coordinator or volunteer (default: hub)")
+      ->capture_default_str();
+  account_create
+      ->add_option("--password-file", password_file,
+                   "File whose first line is the password ('-': standard input)")
+      ->required();
+  account_create->add_option("--data", data_dir, "The hub's data directory")->capture_default_str();
   if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
     return exit_status;
   }
   if (credential->parsed()) return credential_result;
   if (restore->parsed()) return comptoir::RestoreHub(restore_from, data_dir);
+  if (account_create->parsed()) {
+    return comptoir::CreateAccountCommand(data_dir, account_login, account_role, account_site,
+                                          password_file);
+  }
   if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8400);
 
   comptoir::BlockShutdownSignals();
