@@ -31,6 +31,15 @@ class Limits {
     if (!first_.empty() || id.empty() || IsWellFormedId(id)) return;
     first_ = absl::StrCat(what, " is not a well-formed id (1 to 40 letters, digits, '-', '_', '.')");
   }
+  // The id of the record an event makes or changes: never empty.
+  void RequiredId(absl::string_view what, absl::string_view id) {
+    if (!first_.empty()) return;
+    if (id.empty()) {
+      first_ = absl::StrCat(what, " has no id");
+      return;
+    }
+    Id(what, id);
+  }
   void Site(absl::string_view what, absl::string_view site) {
     if (!first_.empty() || IsValidSiteId(site)) return;
     first_ = absl::StrCat(what, " '", site.substr(0, 40), "' is not a site id");
@@ -121,7 +130,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kFamilyRegistered: {
       const v1::FamilyRegistered& family = core.family_registered();
-      limits.Id("the family", family.family_id());
+      limits.RequiredId("the family", family.family_id());
       limits.Text("the reste-à-vivre band", family.reste_a_vivre_band(), 32);
       limits.Text("the postcode", family.postcode(), 10);
       limits.Day("the registration's day", family.day());
@@ -131,7 +140,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
     }
     case v1::EventCore::kFamilyUpdated: {
       const v1::FamilyUpdated& update = core.family_updated();
-      limits.Id("the family", update.family_id());
+      limits.RequiredId("the family", update.family_id());
       limits.Text("the reste-à-vivre band", update.reste_a_vivre_band(), 32);
       limits.Text("the postcode", update.postcode(), 10);
       limits.Count("income sources", update.income_sources().sources_size(), 16);
@@ -140,7 +149,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
     }
     case v1::EventCore::kReferralGranted: {
       const v1::ReferralGranted& granted = core.referral_granted();
-      limits.Id("the referral", granted.referral_id());
+      limits.RequiredId("the referral", granted.referral_id());
       limits.Id("the referral's family", granted.family_id());
       limits.Id("the prescriber", granted.prescriber_id());
       limits.Day("the referral's start", granted.start_day());
@@ -150,7 +159,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
     }
     case v1::EventCore::kReferralRenewed: {
       const v1::ReferralRenewed& renewed = core.referral_renewed();
-      limits.Id("the referral", renewed.referral_id());
+      limits.RequiredId("the referral", renewed.referral_id());
       limits.Id("the referral's family", renewed.family_id());
       limits.Day("the referral's end", renewed.end_day());
       limits.Day("the renewal's day", renewed.day());
@@ -161,7 +170,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
     }
     case v1::EventCore::kReferralEnded: {
       const v1::ReferralEnded& ended = core.referral_ended();
-      limits.Id("the referral", ended.referral_id());
+      limits.RequiredId("the referral", ended.referral_id());
       limits.Id("the referral's family", ended.family_id());
       limits.Day("the referral's end", ended.end_day());
       limits.Text("the reason", ended.reason(), kMaxTextBytes);
@@ -176,14 +185,14 @@ void CheckCatalogue(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kDepartmentDefined: {
       const v1::Department& department = core.department_defined().department();
-      limits.Id("the department", department.code());
+      limits.RequiredId("the department", department.code());
       limits.Text("the department's name", department.name(), kMaxLabelBytes);
       limits.Range("the discount", department.discount_bp(), 0, kMaxDiscountBp);
       break;
     }
     case v1::EventCore::kProductDefined: {
       const v1::Product& product = core.product_defined().product();
-      limits.Id("the product", product.product_id());
+      limits.RequiredId("the product", product.product_id());
       limits.Text("the product's name", product.name(), kMaxLabelBytes);
       limits.Id("the product's department", product.department());
       limits.Range("the product's price", product.reference_price_cents(), 0, kMaxPriceCents);
@@ -193,12 +202,12 @@ void CheckCatalogue(const v1::EventCore& core, Limits& limits) {
       break;
     }
     case v1::EventCore::kPrescriberDefined:
-      limits.Id("the prescriber", core.prescriber_defined().prescriber().prescriber_id());
+      limits.RequiredId("the prescriber", core.prescriber_defined().prescriber().prescriber_id());
       limits.Text("the prescriber's name", core.prescriber_defined().prescriber().name(),
                   kMaxLabelBytes);
       break;
     case v1::EventCore::kDonorDefined:
-      limits.Id("the donor", core.donor_defined().donor().donor_id());
+      limits.RequiredId("the donor", core.donor_defined().donor().donor_id());
       limits.Text("the donor's name", core.donor_defined().donor().name(), kMaxLabelBytes);
       break;
     case v1::EventCore::kRunningCostsSet: {
@@ -226,7 +235,7 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kStockReceived: {
       const v1::StockReceived& received = core.stock_received();
-      limits.Id("the lot", received.lot_id());
+      limits.RequiredId("the lot", received.lot_id());
       limits.Id("the lot's product", received.product_id());
       limits.Range("the lot's units", received.quantity(), 1, kMaxLotQuantity);
       limits.Id("the donor", received.donor_id());
@@ -257,7 +266,7 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
       break;
     case v1::EventCore::kTransferProposed: {
       const v1::TransferProposed& proposed = core.transfer_proposed();
-      limits.Id("the transfer", proposed.transfer_id());
+      limits.RequiredId("the transfer", proposed.transfer_id());
       limits.Site("the transfer's source", proposed.source());
       limits.Site("the transfer's destination", proposed.destination());
       limits.Count("transfer items", proposed.items_size(), kMaxTransferItems);
@@ -269,16 +278,16 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
       break;
     }
     case v1::EventCore::kTransferAnswered:
-      limits.Id("the transfer", core.transfer_answered().transfer_id());
+      limits.RequiredId("the transfer", core.transfer_answered().transfer_id());
       limits.Text("the answer's reason", core.transfer_answered().reason(), kMaxTextBytes);
       break;
     case v1::EventCore::kTransferCancelled:
-      limits.Id("the transfer", core.transfer_cancelled().transfer_id());
+      limits.RequiredId("the transfer", core.transfer_cancelled().transfer_id());
       limits.Text("the cancellation's reason", core.transfer_cancelled().reason(), kMaxTextBytes);
       break;
     case v1::EventCore::kTransferShipped: {
       const v1::TransferShipped& shipped = core.transfer_shipped();
-      limits.Id("the transfer", shipped.transfer_id());
+      limits.RequiredId("the transfer", shipped.transfer_id());
       limits.Site("the transfer's source", shipped.source());
       limits.Site("the transfer's destination", shipped.destination());
       limits.Day("the shipment's day", shipped.day());
@@ -288,7 +297,7 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
     }
     case v1::EventCore::kTransferReceived: {
       const v1::TransferReceived& received = core.transfer_received();
-      limits.Id("the transfer", received.transfer_id());
+      limits.RequiredId("the transfer", received.transfer_id());
       limits.Site("the transfer's source", received.source());
       limits.Site("the transfer's destination", received.destination());
       limits.Day("the reception's day", received.day());
@@ -311,15 +320,15 @@ void CheckStockAndTransfers(const v1::EventCore& core, Limits& limits) {
 void CheckAccount(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kAccountCreated:
-      limits.Id("the account", core.account_created().account_id());
+      limits.RequiredId("the account", core.account_created().account_id());
       limits.Login(core.account_created().login());
       limits.Site("the account's site", core.account_created().site());
       break;
     case v1::EventCore::kAccountChanged:
-      limits.Id("the account", core.account_changed().account_id());
+      limits.RequiredId("the account", core.account_changed().account_id());
       break;
     case v1::EventCore::kPasswordSet:
-      limits.Id("the account", core.password_set().account_id());
+      limits.RequiredId("the account", core.password_set().account_id());
       limits.PasswordHash(core.password_set().password_hash());
       break;
     default:
@@ -330,18 +339,18 @@ void CheckAccount(const v1::EventCore& core, Limits& limits) {
 void CheckWorkshop(const v1::EventCore& core, Limits& limits) {
   switch (core.body_case()) {
     case v1::EventCore::kWorkshopScheduled:
-      limits.Id("the workshop", core.workshop_scheduled().workshop_id());
+      limits.RequiredId("the workshop", core.workshop_scheduled().workshop_id());
       limits.Text("the workshop's theme", core.workshop_scheduled().theme(), kMaxLabelBytes);
       limits.Day("the workshop's day", core.workshop_scheduled().day());
       limits.Range("the workshop's places", core.workshop_scheduled().places(), 0,
                    kMaxWorkshopPlaces);
       break;
     case v1::EventCore::kWorkshopRegistered:
-      limits.Id("the workshop", core.workshop_registered().workshop_id());
+      limits.RequiredId("the workshop", core.workshop_registered().workshop_id());
       limits.Id("the family", core.workshop_registered().family_id());
       break;
     case v1::EventCore::kWorkshopAttended:
-      limits.Id("the workshop", core.workshop_attended().workshop_id());
+      limits.RequiredId("the workshop", core.workshop_attended().workshop_id());
       limits.Id("the family", core.workshop_attended().family_id());
       break;
     default:

@@ -320,6 +320,8 @@ std::vector<Forgery> Cases() {
          return forged;
        },
        kInvalid, kInvalidEvent, "the lot's units"},
+      {"FamilyWithoutId", [] { return Family(""); }, kInvalid, kInvalidEvent,
+       "the family has no id"},
       {"OversizedEvent",
        [] {
          Forged forged = Family("HEM-000002");
