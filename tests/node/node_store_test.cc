@@ -80,6 +80,48 @@ TEST(NodeStoreTest, ARefusedCommandWritesNothing) {
   EXPECT_EQ(node->Status()->own_seq(), before);
 }
 
+// The node runs the hub's checks on its own events before it writes them
+// (common/event_checks.h): a command whose event the hub would refuse is
+// refused at the till and writes nothing, so a centre never holds an event
+// that would stop its sync.
+TEST(NodeStoreTest, AnOwnEventTheHubWouldRefuseIsRefusedAndWritesNothing) {
+  TempDir dir;
+  auto node = OpenNode("hem", dir.path());
+  // Each command also writes a key of its own, which must be there only if
+  // the command was accepted.
+  auto append = [&](const std::string& probe, v1::EventCore core) {
+    return node->Execute([&](CommandContext& ctx) {
+      ctx.batch().Put(Column::kViews, probe, "x");
+      return ctx.Append(std::move(core), nullptr).status();
+    });
+  };
+  auto wrote = [&](const std::string& probe) {
+    return node->store().Get(Column::kViews, probe).value().has_value();
+  };
+  v1::EventCore own_family;
+  own_family.mutable_family_registered()->set_family_id("HEM-000001");
+  ASSERT_TRUE(append("probe-own", own_family).ok()) << "hem's first card claims the prefix HEM";
+  const uint64_t before = node->Status()->own_seq();
+
+  v1::EventCore department;
+  department.mutable_department_defined()->mutable_department()->set_code("epicerie");
+  const absl::Status not_writer = append("probe-department", department);
+  EXPECT_EQ(not_writer.code(), absl::StatusCode::kPermissionDenied) << not_writer;
+  v1::EventCore other_family;
+  other_family.mutable_family_registered()->set_family_id("LIL-000001");
+  EXPECT_EQ(append("probe-prefix", other_family).code(), absl::StatusCode::kPermissionDenied)
+      << "not hem's card prefix";
+  v1::EventCore sale;
+  sale.mutable_sale_recorded()->add_lines()->set_product_id("P");  // a line of no units
+  EXPECT_EQ(append("probe-sale", sale).code(), absl::StatusCode::kInvalidArgument);
+
+  EXPECT_EQ(node->Status()->own_seq(), before);
+  EXPECT_TRUE(wrote("probe-own"));
+  EXPECT_FALSE(wrote("probe-department"));
+  EXPECT_FALSE(wrote("probe-prefix"));
+  EXPECT_FALSE(wrote("probe-sale"));
+}
+
 TEST(NodeStoreTest, StateSurvivesReopenAndSiteIsChecked) {
   TempDir dir;
   {
