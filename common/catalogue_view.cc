@@ -1,5 +1,6 @@
 #include "common/catalogue_view.h"
 
+#include "common/authority.h"
 #include "common/keys.h"
 #include "common/network_defaults.h"
 #include "common/status_macros.h"
@@ -52,7 +53,7 @@ std::string DonorId(const v1::Donor& d) { return d.donor_id(); }
 // catalogue or another centre: scans of it must keep finding that product).
 absl::StatusOr<bool> MayTakeBarcode(const Store& store, const Batch& batch,
                                     const std::string& origin, const v1::Product& product) {
-  if (origin == "hub") return true;
+  if (origin == kHeadOfficeOrigin) return true;
   ASSIGN_OR_RETURN(std::optional<std::string> holder,
                    store.Get(Column::kViews, ViewKey({"barcode", product.barcode()}), &batch));
   if (!holder.has_value() || *holder == product.product_id()) return true;

@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "common/keys.h"
 #include "common/limits.h"
+#include "common/money.h"
 #include "common/status_macros.h"
 
 namespace comptoir {
@@ -90,7 +91,7 @@ void CheckSale(const v1::SaleRecorded& sale, Limits& limits) {
     limits.Range("a sale line's unit price", line.unit_price_cents(), 0, kMaxPriceCents);
     limits.Range("a sale line's shop value", line.reference_cents(), 0, kMaxLineCents);
     limits.Range("a sale line's amount paid", line.family_cents(), 0, line.reference_cents());
-    limits.Range("a sale line's discount", line.discount_bp(), 0, kMaxDiscountBp);
+    limits.Range("a sale line's discount", line.discount_bp(), 0, kFullRateBp);
     limits.Range("a sale line's shortfall", line.shortfall(), 0, line.quantity());
     limits.Text("a sale line's product name", line.product_name(), kMaxLabelBytes);
     limits.Count("lots of a sale line", line.lots_size(), kMaxSaleLines);
@@ -187,7 +188,7 @@ void CheckCatalogue(const v1::EventCore& core, Limits& limits) {
       const v1::Department& department = core.department_defined().department();
       limits.RequiredId("the department", department.code());
       limits.Text("the department's name", department.name(), kMaxLabelBytes);
-      limits.Range("the discount", department.discount_bp(), 0, kMaxDiscountBp);
+      limits.Range("the discount", department.discount_bp(), 0, kFullRateBp);
       break;
     }
     case v1::EventCore::kProductDefined: {

@@ -40,8 +40,6 @@ inline constexpr size_t kMaxNameBytes = 100;
 inline constexpr size_t kMaxLabelBytes = 120;
 // A client's idempotency key.
 inline constexpr size_t kMaxRequestIdBytes = 128;
-// A discount, basis points (10 000 = 100 %).
-inline constexpr uint32_t kMaxDiscountBp = 10'000;
 // One event, core and personal part together: far under a sync message's
 // 16 MiB and a pull batch's 1 MiB, so that a pull can always carry it.
 inline constexpr size_t kMaxEventBytes = 256 * 1024;

@@ -26,6 +26,7 @@ namespace {
 using ::comptoir::testing::HelloFrom;
 using ::comptoir::testing::PickFreePort;
 using ::comptoir::testing::PushFrom;
+using ::comptoir::testing::PushOf;
 using ::comptoir::testing::RawExchange;
 using ::comptoir::testing::RawExchangeResult;
 using ::comptoir::testing::TempDir;
@@ -58,13 +59,6 @@ v1::EventRecord Seal(const std::string& origin, const ChainHead& head,
   v1::PersonalPart personal;
   personal.set_note(note);
   return SealEvent(head, std::move(core), note.empty() ? nullptr : &personal).record();
-}
-
-v1::NodeMessage PushOf(std::vector<v1::EventRecord> records) {
-  v1::NodeMessage message;
-  message.mutable_push();
-  for (v1::EventRecord& record : records) *message.mutable_push()->add_events() = record;
-  return message;
 }
 
 struct BadInput {

@@ -26,6 +26,7 @@ namespace {
 
 using ::comptoir::testing::HelloFrom;
 using ::comptoir::testing::PickFreePort;
+using ::comptoir::testing::PushOf;
 using ::comptoir::testing::RawExchange;
 using ::comptoir::testing::RawExchangeResult;
 using ::comptoir::testing::TempDir;
@@ -342,12 +343,6 @@ v1::EventRecord Seal(const std::string& origin, const ChainHead& head, Forged fo
   personal.set_note(forged.note);
   return SealEvent(head, std::move(forged.core), forged.note.empty() ? nullptr : &personal)
       .record();
-}
-
-v1::NodeMessage PushOf(const std::vector<v1::EventRecord>& records) {
-  v1::NodeMessage message;
-  for (const v1::EventRecord& record : records) *message.mutable_push()->add_events() = record;
-  return message;
 }
 
 // Every key and value of every column of a store, as one string.

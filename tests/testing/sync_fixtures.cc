@@ -104,6 +104,13 @@ v1::NodeMessage HelloFrom(const std::string& site) {
   return message;
 }
 
+v1::NodeMessage PushOf(const std::vector<v1::EventRecord>& records) {
+  v1::NodeMessage message;
+  message.mutable_push();
+  for (const v1::EventRecord& record : records) *message.mutable_push()->add_events() = record;
+  return message;
+}
+
 v1::NodeMessage PushFrom(NodeStore& node, uint64_t from, uint64_t to) {
   v1::NodeMessage message;
   message.mutable_push();

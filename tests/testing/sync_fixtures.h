@@ -84,6 +84,8 @@ RawExchangeResult RawExchange(const std::string& address,
 
 // A Hello for `site` in the current protocol version.
 v1::NodeMessage HelloFrom(const std::string& site);
+// A push of exactly `records` (as a misbehaving node may send them).
+v1::NodeMessage PushOf(const std::vector<v1::EventRecord>& records);
 // A push of `site`'s own events [from, to] as `node` holds them.
 v1::NodeMessage PushFrom(NodeStore& node, uint64_t from, uint64_t to);
 
