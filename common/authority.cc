@@ -403,6 +403,15 @@ absl::StatusOr<std::optional<std::string>> PrefixClaims::PrefixOf(const Store& s
   return ClaimedPrefix(store, batch, site);
 }
 
+absl::Status CheckOwnPrefix(const Store& store, const Batch* batch, const v1::EventCore& core,
+                            absl::string_view what, absl::string_view id, PrefixClaims* claims) {
+  return RequireOwnPrefix(Reads{store, batch, claims}, core, what, id);
+}
+
+absl::Status ForbiddenEvent(const v1::EventCore& core, absl::string_view why) {
+  return Forbidden(core, why);
+}
+
 std::optional<std::string> CardPrefixOf(absl::string_view id) {
   const size_t dash = id.find('-');
   if (dash == absl::string_view::npos) return std::nullopt;

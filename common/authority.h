@@ -102,6 +102,16 @@ absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::Event
 absl::Status StageWriterFacts(const Store& store, Batch& batch, const v1::EventCore& core,
                               PrefixClaims* claims = nullptr);
 
+// OK when `id` starts with the card prefix `core`'s origin has claimed, or
+// with one no site has claimed yet; PermissionDenied (ForbiddenEvent, naming
+// it `what`) otherwise.
+absl::Status CheckOwnPrefix(const Store& store, const Batch* batch, const v1::EventCore& core,
+                            absl::string_view what, absl::string_view id,
+                            PrefixClaims* claims = nullptr);
+
+// PermissionDenied for a refused event: "event hem/12 (sale_voided): <why>".
+absl::Status ForbiddenEvent(const v1::EventCore& core, absl::string_view why);
+
 // The card prefix of a site's id ("HEM" for "HEM-2026-000451"), or nullopt
 // when the id does not start with a well-formed prefix and a '-'.
 std::optional<std::string> CardPrefixOf(absl::string_view id);

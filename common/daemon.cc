@@ -5,6 +5,8 @@
 #include <grpcpp/server.h>
 #include <grpcpp/server_builder.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -58,6 +60,38 @@ absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
   }
   const std::string::size_type colon = listen.rfind(':');
   running.address = absl::StrCat(listen.substr(0, colon), ":", port);
+  return running;
+}
+
+absl::StatusOr<RunningServer> StartAdminSocket(const std::string& path,
+                                               const std::vector<grpc::Service*>& services,
+                                               const ServerSetup& setup) {
+  struct stat existing;
+  if (lstat(path.c_str(), &existing) == 0) {
+    if (!S_ISSOCK(existing.st_mode)) {
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " exists and is not a socket: choose another --admin-socket"));
+    }
+    unlink(path.c_str());  // left by a daemon that was killed
+  }
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort("unix:" + path, grpc::InsecureServerCredentials(), &port);
+  if (setup.metrics != nullptr) {
+    builder.experimental().SetInterceptorCreators(MakeGrpcMetricsInterceptors(setup.metrics));
+  }
+  builder.SetMaxReceiveMessageSize(16 << 20);
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  RunningServer running;
+  running.server = builder.BuildAndStart();
+  if (running.server == nullptr) {
+    return absl::UnavailableError(absl::StrCat("cannot listen on the socket ", path));
+  }
+  if (chmod(path.c_str(), 0660) != 0) {
+    running.server->Shutdown();
+    return absl::InternalError(absl::StrCat("cannot set the permissions of ", path));
+  }
+  running.address = "unix:" + path;
   return running;
 }
 

@@ -65,6 +65,17 @@ absl::StatusOr<RunningServer> StartGrpcServer(const std::string& listen,
                                               const std::vector<grpc::Service*>& services,
                                               const ServerSetup& setup = {});
 
+// The administrator's door: a gRPC server on the Unix socket `path` serving
+// `services`, whose callers are the machine's administrator. Who may open it
+// is said by the socket file's permissions: owner and group read-write
+// (0660), in the daemon's private data directory by default. A stale socket
+// left by a killed daemon is replaced; any other file there is an error.
+// Its calls are counted in `setup.metrics` like the TCP server's (its
+// other settings do not apply).
+absl::StatusOr<RunningServer> StartAdminSocket(const std::string& path,
+                                               const std::vector<grpc::Service*>& services,
+                                               const ServerSetup& setup);
+
 // Prints "<what> listening on <address>" on stdout and, if `ready_file` is not
 // empty, writes the address to it atomically (for scripts and tests).
 absl::Status AnnounceListening(const std::string& what, const std::string& address,

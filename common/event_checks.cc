@@ -8,6 +8,7 @@
 #include "common/authority.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
+#include "common/operator_check.h"
 #include "common/keys.h"
 #include "common/limits.h"
 #include "common/money.h"
@@ -369,6 +370,7 @@ absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes) {
                                                    kMaxEventBytes, ")"));
   }
   Limits limits;
+  limits.Id("operator_id", core.operator_id());
   switch (core.body_case()) {
     case v1::EventCore::kSaleRecorded:
       CheckSale(core.sale_recorded(), limits);
@@ -391,7 +393,8 @@ absl::Status CheckEvent(const Store& store, const Batch* batch, const DecodedEve
                         PrefixClaims* claims) {
   RETURN_IF_ERROR(CheckEventValues(
       event.core(), event.record().core().size() + event.record().personal().size()));
-  return CheckWriter(store, batch, event.core(), claims);
+  RETURN_IF_ERROR(CheckWriter(store, batch, event.core(), claims));
+  return CheckOperator(store, batch, event.core(), claims);
 }
 
 }  // namespace comptoir

@@ -22,6 +22,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -41,6 +42,7 @@ inline constexpr absl::Duration kSessionLifetime = absl::Hours(12);
 // Someone logged in.
 struct Session {
   std::string token;  // 64 hex characters, the session's only secret
+  std::string csrf;   // 32 hex characters: the web till's writes carry it
   std::string account_id;
   std::string login;  // as people read it: "marie", "marie@lille"
   v1::Role role = v1::ROLE_UNSPECIFIED;
@@ -63,19 +65,46 @@ class Accounts {
   absl::StatusOr<Session> SessionFor(absl::string_view token);
   void LogOut(absl::string_view token);
 
-  // Creates an account of this centre with its first password (a
-  // coordinator's or head office's act: the caller checks the role).
-  // AlreadyExists when the login is taken at this centre.
+  // The machine's administrator, acting through the node's Unix socket
+  // (common/roles.h): head office's rights at this centre, under the account
+  // id AdministratorId(card prefix).
+  Session Administrator() const;
+
+  // The acts below are done `by` someone logged in (their role is checked
+  // here: PermissionDenied, in French) and their events name `by`.
+
+  // Creates an account of this centre (a volunteer or a coordinator) with its
+  // first password. AlreadyExists when the login is taken at this centre.
   absl::StatusOr<v1::AccountRecord> CreateAccount(absl::string_view login, v1::Role role,
-                                                  absl::string_view password);
-  // Sets the password of an account of this centre.
-  absl::Status SetPassword(absl::string_view account_id, absl::string_view password);
+                                                  absl::string_view password, const Session& by);
+  // Sets the password of `account_id` (empty: `by`'s own). Anyone changes
+  // their own; a coordinator those of the centre's accounts.
+  absl::StatusOr<v1::AccountRecord> SetPassword(absl::string_view account_id,
+                                                absl::string_view password, const Session& by);
+  // Changes the role of an account of this centre (volunteer or
+  // coordinator), or disables it (its sessions end at their next call) or
+  // enables it again. Nobody disables their own account.
+  absl::StatusOr<v1::AccountRecord> ChangeAccount(absl::string_view account_id,
+                                                  std::optional<v1::Role> role,
+                                                  std::optional<bool> disabled, const Session& by);
+  // The accounts of this centre, by login (coordinators).
+  absl::StatusOr<std::vector<v1::AccountRecord>> ListAccounts(const Session& by);
+
+  // How people read an account's login here: "marie" for this centre's,
+  // "marie@hem" for another's.
+  std::string DisplayLogin(const v1::AccountRecord& account) const;
 
  private:
   int64_t NowMillis() const;
   // Records a failed login of `account_id`; returns the failures in a row.
   absl::StatusOr<int> CountFailure(const std::string& account_id);
   absl::StatusOr<std::pair<int, int64_t>> LockOut(const std::string& account_id);
+  // The account as the views hold it now.
+  absl::StatusOr<v1::AccountRecord> Reread(const std::string& account_id) const;
+  // The account of this centre `account_id` names, seen through the
+  // command's batch; NotFound otherwise.
+  absl::StatusOr<v1::AccountRecord> OwnAccount(CommandContext& ctx,
+                                               absl::string_view account_id) const;
 
   NodeStore* node_;
   HybridClock::PhysicalClock clock_;

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -19,7 +21,10 @@
 #include "common/metrics_http.h"
 #include "common/secret_file.h"
 #include "common/tls.h"
+#include "node/account_desk.h"
+#include "node/accounts.h"
 #include "node/node_metrics.h"
+#include "node/session_gate.h"
 #include "node/node_restore.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
@@ -41,6 +46,7 @@ int main(int argc, char** argv) {
   std::string token_file;
   bool recover_from_hub = false;
   std::string metrics_listen;
+  std::string admin_socket;
   app.add_option("--site", site,
                  "This centre's site id (hem, lille, armentieres, ...); required");
   app.add_option("--data", data_dir, "Database directory (default: comptoir-data/<site>)");
@@ -48,6 +54,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--hub", hub, "Hub address to sync with; empty to run without a hub")
       ->capture_default_str();
+  app.add_option("--admin-socket", admin_socket,
+                 "Unix socket of the machine's administrator (default: comptoir.sock in the "
+                 "data directory): whoever may open it acts as the administrator, without a login");
   app.add_option("--ready-file", ready_file,
                  "Once listening, write the bound address to this file");
   CLI::Option* http_listen_option = app.add_option(
@@ -98,6 +107,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (data_dir.empty()) data_dir = "comptoir-data/" + site;
+  if (admin_socket.empty()) admin_socket = data_dir + "/comptoir.sock";
   if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8401);
 
   comptoir::BlockShutdownSignals();
@@ -159,8 +169,17 @@ int main(int argc, char** argv) {
     (*store)->SetLocalAppendListener([client] { client->NotifyLocalAppend(); });
   }
   comptoir::Till till_commands(store->get());
-  comptoir::TillServiceImpl till(&till_commands);
-  comptoir::NodeServiceImpl node_service(store->get(), sync.get());
+  comptoir::Accounts accounts(store->get());
+  comptoir::AccountDesk account_desk(&accounts, store->get());
+  // People over TCP, with a session; the administrator through the socket.
+  const comptoir::SessionGate people = comptoir::SessionGate::Tokens(&accounts);
+  const comptoir::SessionGate administrator = comptoir::SessionGate::Administrator(&accounts);
+  comptoir::TillServiceImpl till(&till_commands, people);
+  comptoir::AccountServiceImpl account_service(&account_desk, people);
+  comptoir::NodeServiceImpl node_service(store->get(), sync.get(), people);
+  comptoir::TillServiceImpl admin_till(&till_commands, administrator);
+  comptoir::AccountServiceImpl admin_accounts(&account_desk, administrator);
+  comptoir::NodeServiceImpl admin_node(store->get(), sync.get(), administrator);
   comptoir::NodeStore* node_store = store->get();
   comptoir::BackupServiceImpl backups(&node_store->store(), [node_store] {
     comptoir::v1::BackupInfo info;
@@ -185,15 +204,22 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&till, &node_service, &backups}, setup);
+      comptoir::StartGrpcServer(listen, {&till, &account_service, &node_service}, setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
+    return 1;
+  }
+  absl::StatusOr<comptoir::RunningServer> admin_server = comptoir::StartAdminSocket(
+      admin_socket, {&admin_till, &admin_accounts, &admin_node, &backups}, setup);
+  if (!admin_server.ok()) {
+    comptoir::LogError(admin_server.status().message());
     return 1;
   }
   std::unique_ptr<comptoir::WebServer> web;
   if (!http_listen.empty()) {
     absl::StatusOr<std::unique_ptr<comptoir::WebServer>> started =
-        comptoir::WebServer::Start(http_listen, &till_commands, store->get(), sync.get());
+        comptoir::WebServer::Start(http_listen, &till_commands, &account_desk, store->get(),
+                                   sync.get());
     if (!started.ok()) {
       comptoir::LogError(started.status().message());
       return 1;
@@ -206,6 +232,7 @@ int main(int argc, char** argv) {
                                                          web->address(), http_ready_file);
     if (!announced.ok()) comptoir::LogError(announced.message());
   }
+  comptoir::LogInfo("administrator's socket ", admin_socket);
   comptoir::LogInfo("data in ", data_dir, ", hub ", hub.empty() ? "none (offline mode)" : hub);
   absl::Status announced = comptoir::AnnounceListening(
       "comptoir-node " + site, server->address, ready_file);
@@ -216,7 +243,10 @@ int main(int argc, char** argv) {
   if (web) web->Stop();
   metrics_http->reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  admin_server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
+  admin_server->server->Wait();
+  unlink(admin_socket.c_str());
   if (sync) sync->Stop();
   comptoir::LogInfo("stopped");
   return 0;

@@ -30,6 +30,7 @@ absl::StatusOr<DecodedEvent> CommandContext::Append(v1::EventCore core,
   ASSIGN_OR_RETURN(ChainHead head, node_->log_.Head(node_->site_, &batch_));
   core.set_origin(node_->site_);
   core.set_hlc(node_->clock_.Now());
+  if (!operator_id_.empty()) core.set_operator_id(operator_id_);
   DecodedEvent event = SealEvent(head, std::move(core), personal);
   RETURN_IF_ERROR(node_->log_.Stage(batch_, event, EventLog::Admission::kRefuse));
   std::string clock_value;
@@ -50,7 +51,8 @@ NodeStore::NodeStore(std::string site, std::string prefix, std::unique_ptr<Store
 
 std::string NodeStore::Today() const { return ParisDay(physical_()); }
 
-absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&)>& command) {
+absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&)>& command,
+                                absl::string_view operator_id) {
   std::function<void()> listener;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -59,7 +61,7 @@ absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&
           "Ce centre récupère son historique auprès du siège (données perdues ou restaurées) : "
           "la caisse reprend dès que c'est fait. Vérifiez la connexion au réseau.");
     }
-    CommandContext context(this, *store_, Today());
+    CommandContext context(this, *store_, Today(), operator_id);
     RETURN_IF_ERROR(command(context));
     if (context.batch_.Count() == 0) return absl::OkStatus();
     RETURN_IF_ERROR(store_->Write(context.batch_));

@@ -47,18 +47,22 @@ class CommandContext {
   // The next number of a per-centre counter ("family", "receipt-2026", ...),
   // gap-free because it is committed with the event that uses it.
   absl::StatusOr<uint64_t> NextNumber(absl::string_view counter);
-  // Seals an own event (origin, seq, hlc and prev_hash set here) and stages it
+  // The account doing the command (empty: none given).
+  const std::string& operator_id() const { return operator_id_; }
+  // Seals an own event (origin, seq, hlc, prev_hash and operator set here) and stages it
   // with its view updates.
   absl::StatusOr<DecodedEvent> Append(v1::EventCore core, const v1::PersonalPart* personal);
 
  private:
   friend class NodeStore;
-  CommandContext(NodeStore* node, const Store& store, std::string today)
-      : node_(node), store_(store), today_(std::move(today)) {}
+  CommandContext(NodeStore* node, const Store& store, std::string today,
+                 absl::string_view operator_id)
+      : node_(node), store_(store), today_(std::move(today)), operator_id_(operator_id) {}
   NodeStore* node_;
   const Store& store_;
   Batch batch_;
   std::string today_;
+  std::string operator_id_;
   bool appended_ = false;
 };
 
@@ -85,8 +89,11 @@ class NodeStore : public NodeSyncStore {
 
   // Runs `command` under the writer lock; if it returns OK, writes its batch
   // (synced) and tells the sync client about new own events. Returns the
-  // command's error (nothing written) or the write's.
-  absl::Status Execute(const std::function<absl::Status(CommandContext&)>& command);
+  // command's error (nothing written) or the write's. Every event the command
+  // appends names `operator_id`, the account of the person doing it
+  // (common/roles.h: AdministratorId for the machine's administrator).
+  absl::Status Execute(const std::function<absl::Status(CommandContext&)>& command,
+                       absl::string_view operator_id = {});
 
   // Read-only access to the committed views (safe from any thread).
   const Store& store() const { return *store_; }

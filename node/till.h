@@ -10,6 +10,10 @@
 #ifndef COMPTOIR_NODE_TILL_H_
 #define COMPTOIR_NODE_TILL_H_
 
+#include <functional>
+#include <string>
+#include <utility>
+
 #include "absl/status/statusor.h"
 #include "comptoir/v1/till.pb.h"
 #include "node/node_store.h"
@@ -18,8 +22,15 @@ namespace comptoir {
 
 class Till {
  public:
-  // `node` is not owned and must outlive the till.
-  explicit Till(NodeStore* node) : node_(node) {}
+  // `node` is not owned and must outlive the till. Events name `operator_id`,
+  // the account of the person at the till (see As).
+  explicit Till(NodeStore* node, std::string operator_id = {})
+      : node_(node), operator_id_(std::move(operator_id)) {}
+
+  // The same till, worked by the account `operator_id` (common/roles.h): the
+  // events its commands write name that person. Cheap: one per call.
+  Till As(std::string operator_id) const { return Till(node_, std::move(operator_id)); }
+  const std::string& operator_id() const { return operator_id_; }
 
   // Sales (till_sales.cc).
   absl::StatusOr<v1::RecordSaleResponse> RecordSale(const v1::RecordSaleRequest& request);
@@ -68,7 +79,13 @@ class Till {
   NodeStore* node() const { return node_; }
 
  private:
+  // NodeStore::Execute, naming this till's operator.
+  absl::Status Execute(const std::function<absl::Status(CommandContext&)>& command) {
+    return node_->Execute(command, operator_id_);
+  }
+
   NodeStore* node_;
+  std::string operator_id_;
 };
 
 }  // namespace comptoir

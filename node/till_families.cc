@@ -164,7 +164,7 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
     return absl::InvalidArgumentError("Tranche de reste à vivre ou request_id trop long.");
   }
   std::string family_id;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     const std::string scoped_id = absl::StrCat("family:", request.request_id());
     if (!request.request_id().empty()) {
       ASSIGN_OR_RETURN(std::optional<EarlierRequest> earlier,
@@ -231,7 +231,7 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
   if (request.has_reste_a_vivre_band() && request.reste_a_vivre_band().size() > 32) {
     return absl::InvalidArgumentError("Tranche de reste à vivre trop longue.");
   }
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::FamilyRecord current, RequireFamily(ctx.store(), request.family_id()));
     v1::EventCore core;
     v1::FamilyUpdated* updated = core.mutable_family_updated();
@@ -303,7 +303,7 @@ absl::StatusOr<v1::ReferralView> Till::GrantReferral(const v1::GrantReferralRequ
   }
   if (request.project().size() > 2000) return absl::InvalidArgumentError("Projet trop long.");
   std::string referral_id;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::FamilyRecord family, RequireFamily(ctx.store(), request.family_id()));
     ASSIGN_OR_RETURN(std::optional<v1::Prescriber> prescriber,
                      FindPrescriber(ctx.store(), request.prescriber_id()));
@@ -335,7 +335,7 @@ absl::StatusOr<v1::ReferralView> Till::RenewReferral(const v1::RenewReferralRequ
       (request.monthly_ceiling_cents() < 0 || request.monthly_ceiling_cents() > kMaxCeilingCents)) {
     return absl::InvalidArgumentError("Plafond mensuel invalide.");
   }
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::ReferralRecord current, RequireReferral(ctx.store(), request.referral_id()));
     if (request.end_day() < current.referral().start_day()) {
       return absl::InvalidArgumentError("La nouvelle date de fin est avant le début de l'orientation.");
@@ -359,7 +359,7 @@ absl::StatusOr<v1::ReferralView> Till::EndReferral(const v1::EndReferralRequest&
   const std::string end = request.end_day().empty() ? node_->Today() : request.end_day();
   RETURN_IF_ERROR(ValidateDay(end, "Date de fin"));
   if (request.reason().size() > 500) return absl::InvalidArgumentError("Motif trop long.");
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::ReferralRecord current, RequireReferral(ctx.store(), request.referral_id()));
     if (current.referral().ended()) {
       return absl::FailedPreconditionError("Cette orientation est déjà terminée.");

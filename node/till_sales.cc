@@ -129,7 +129,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
   request.set_family_id(absl::AsciiStrToUpper(request.family_id()));
   ASSIGN_OR_RETURN(std::vector<WantedLine> wanted, WantedLines(request));
   v1::RecordSaleResponse response;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     const Store& store = ctx.store();
     if (!request.request_id().empty()) {
       ASSIGN_OR_RETURN(std::optional<EarlierRequest> earlier,
@@ -184,7 +184,7 @@ absl::StatusOr<v1::VoidSaleResponse> Till::VoidSale(const v1::VoidSaleRequest& r
     return absl::InvalidArgumentError("Motif trop long (500 caractères au plus).");
   }
   v1::VoidSaleResponse response;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<v1::SaleIndex> index,
                      FindReceipt(ctx.store(), request.receipt_no()));
     if (!index.has_value()) {

@@ -60,7 +60,7 @@ absl::StatusOr<v1::Product> Till::DefineLocalProduct(const v1::DefineLocalProduc
     return absl::InvalidArgumentError("Unité ou code-barres trop long.");
   }
   v1::Product product;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<v1::Department> department,
                      FindDepartment(ctx.store(), request.department()));
     if (!department.has_value()) {
@@ -109,7 +109,7 @@ absl::StatusOr<v1::Lot> Till::ReceiveStock(const v1::ReceiveStockRequest& reques
   }
   if (request.lot_number().size() > 40) return absl::InvalidArgumentError("Numéro de lot trop long.");
   v1::Lot lot;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::Product product,
                      RequireProduct(ctx.store(), request.product_id(), request.barcode()));
     if (product.untracked()) {
@@ -168,7 +168,7 @@ absl::StatusOr<v1::StockLevel> Till::AdjustStock(const v1::AdjustStockRequest& r
   }
   if (request.comment().size() > kMaxTextBytes) return absl::InvalidArgumentError("Commentaire trop long.");
   v1::Product product;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(product, RequireProduct(ctx.store(), request.product_id(), ""));
     if (product.untracked()) {
       return absl::FailedPreconditionError(absl::StrCat(product.name(), " n'a pas de stock."));

@@ -71,7 +71,7 @@ absl::StatusOr<v1::TransferView> Till::ProposeTransfer(const v1::ProposeTransfer
   }
   if (request.note().size() > kMaxTextBytes) return absl::InvalidArgumentError("Note trop longue.");
   std::string transfer_id;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     for (const v1::TransferItem& item : request.items()) {
       if (item.quantity() <= 0 || item.quantity() > kMaxLotQuantity) {
         return absl::InvalidArgumentError(
@@ -110,7 +110,7 @@ absl::StatusOr<v1::TransferView> Till::ProposeTransfer(const v1::ProposeTransfer
 
 absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRequest& request) {
   if (request.reason().size() > kMaxTextBytes) return absl::InvalidArgumentError("Motif trop long.");
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     const bool party = transfer.source() == ctx.site() || transfer.destination() == ctx.site();
     if (!party || transfer.proposed_by() == ctx.site()) {
@@ -132,7 +132,7 @@ absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRe
 
 absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRequest& request) {
   if (request.reason().size() > kMaxTextBytes) return absl::InvalidArgumentError("Motif trop long.");
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.source() != ctx.site() && transfer.destination() != ctx.site()) {
       return absl::FailedPreconditionError("Ce centre n'est pas concerné par ce transfert.");
@@ -150,7 +150,7 @@ absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRe
 }
 
 absl::StatusOr<v1::TransferView> Till::ShipTransfer(const v1::ShipTransferRequest& request) {
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.source() != ctx.site()) {
       return absl::FailedPreconditionError(
@@ -199,7 +199,7 @@ absl::StatusOr<v1::TransferView> Till::ShipTransfer(const v1::ShipTransferReques
 }
 
 absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransferRequest& request) {
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.destination() != ctx.site()) {
       return absl::FailedPreconditionError(absl::StrCat(
@@ -317,7 +317,7 @@ absl::StatusOr<v1::ListTransfersResponse> Till::ListTransfers(const v1::ListTran
 absl::StatusOr<v1::Lot> Till::MarkSurplus(const v1::MarkSurplusRequest& request) {
   if (request.quantity() < 0) return absl::InvalidArgumentError("Quantité invalide.");
   v1::Lot lot;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<v1::Lot> found, FindLot(ctx.store(), ctx.site(), request.lot_id()));
     if (!found.has_value()) {
       return absl::NotFoundError(absl::StrCat("Lot ", request.lot_id(), " introuvable dans ce centre."));
@@ -340,7 +340,7 @@ absl::StatusOr<v1::Need> Till::SetMinimum(const v1::SetMinimumRequest& request) 
     return absl::InvalidArgumentError("Minimum invalide.");
   }
   v1::Need need;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(std::optional<v1::Product> product, FindProduct(ctx.store(), request.product_id()));
     if (!product.has_value()) {
       return absl::NotFoundError(absl::StrCat("Produit inconnu : ", request.product_id(), "."));

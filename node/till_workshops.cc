@@ -63,7 +63,7 @@ absl::StatusOr<v1::WorkshopView> Till::ScheduleWorkshop(const v1::ScheduleWorksh
     return absl::InvalidArgumentError(absl::StrCat("Nombre de places entre 1 et ", kMaxWorkshopPlaces, "."));
   }
   std::string workshop_id;
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     if (request.day() < ctx.today()) {
       return absl::InvalidArgumentError("Cette date est passée.");
     }
@@ -82,7 +82,7 @@ absl::StatusOr<v1::WorkshopView> Till::ScheduleWorkshop(const v1::ScheduleWorksh
 }
 
 absl::StatusOr<v1::WorkshopView> Till::RegisterForWorkshop(const v1::WorkshopMemberRequest& request) {
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::WorkshopView workshop,
                      RequireOwnWorkshop(ctx.store(), ctx.site(), request.workshop_id()));
     RETURN_IF_ERROR(RequireMember(ctx.store(), request.family_id(), request.member_id()));
@@ -109,7 +109,7 @@ absl::StatusOr<v1::WorkshopView> Till::RegisterForWorkshop(const v1::WorkshopMem
 }
 
 absl::StatusOr<v1::WorkshopView> Till::RecordAttendance(const v1::RecordAttendanceRequest& request) {
-  RETURN_IF_ERROR(node_->Execute([&](CommandContext& ctx) -> absl::Status {
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::WorkshopView workshop,
                      RequireOwnWorkshop(ctx.store(), ctx.site(), request.workshop_id()));
     if (FindSeat(workshop, request.family_id(), request.member_id()) == nullptr) {

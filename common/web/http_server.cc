@@ -64,6 +64,18 @@ absl::string_view HostName(absl::string_view host) {
   return host.substr(0, host.find(':'));
 }
 
+// The value of cookie `name` in a Cookie header ("a=1; comptoir_session=xyz").
+std::string CookieValue(absl::string_view header, absl::string_view name) {
+  for (absl::string_view part : absl::StrSplit(header, ';')) {
+    part = absl::StripAsciiWhitespace(part);
+    const size_t equals = part.find('=');
+    if (equals != absl::string_view::npos && part.substr(0, equals) == name) {
+      return std::string(part.substr(equals + 1));
+    }
+  }
+  return "";
+}
+
 void SetCommonHeaders(httplib::Response& response) {
   response.set_header("X-Content-Type-Options", "nosniff");
   response.set_header("Cache-Control", "no-store");
@@ -121,7 +133,14 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     } else if (!served->api) {
       answer = ErrorResponse(absl::NotFoundError("no API here"));
     } else {
-      answer = served->api(request.matches[1].str(), request.matches[2].str(), request.body);
+      ApiCall call;
+      call.service = request.matches[1].str();
+      call.method = request.matches[2].str();
+      call.body = request.body;
+      call.session = CookieValue(request.get_header_value("Cookie"), kSessionCookie);
+      call.csrf = request.get_header_value(kCsrfHeader);
+      answer = served->api(call);
+      if (!answer.set_cookie.empty()) response.set_header("Set-Cookie", answer.set_cookie);
     }
     Answer(answer, response);
   });
@@ -179,6 +198,11 @@ void HttpServer::Stop() {
 }
 
 HttpServer::~HttpServer() { Stop(); }
+
+std::string SessionCookie(absl::string_view token, int64_t max_age_seconds) {
+  return absl::StrCat(kSessionCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
+                      max_age_seconds);
+}
 
 std::string DefaultHttpListen(const std::string& grpc_listen, int fallback_port) {
   const size_t colon = grpc_listen.rfind(':');

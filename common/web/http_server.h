@@ -47,6 +47,27 @@ class Server;
 
 namespace comptoir {
 
+// One API call as the server received it.
+struct ApiCall {
+  std::string service;
+  std::string method;
+  std::string body;
+  // The session cookie's value (kSessionCookie), "" if none.
+  std::string session;
+  // The X-Comptoir-Csrf header's value, "" if none.
+  std::string csrf;
+};
+
+// The cookie holding a person's session, and the header carrying the CSRF
+// token of their writes.
+inline constexpr char kSessionCookie[] = "comptoir_session";
+inline constexpr char kCsrfHeader[] = "X-Comptoir-Csrf";
+
+// The Set-Cookie value of a session: HttpOnly (no script reads it),
+// SameSite=Strict (no other site's page sends it), Path=/, ending after
+// `max_age_seconds` (0: now, to log out).
+std::string SessionCookie(absl::string_view token, int64_t max_age_seconds);
+
 // Query parameters of a GET ("?from=2026-01-01&site=hem"), decoded.
 using HttpQuery = std::map<std::string, std::string>;
 
@@ -63,9 +84,7 @@ struct HttpRoutes {
   // What is served, for messages: "the web till", "the dashboard".
   std::string what;
   // POST /api/<service>/<method> with the JSON body; null: no API.
-  std::function<ApiResponse(absl::string_view service, absl::string_view method,
-                            absl::string_view body)>
-      api;
+  std::function<ApiResponse(const ApiCall& call)> api;
   // Static files; null: none.
   WebAssetLookup assets = nullptr;
   // GET routes by exact path ("/stats.csv").

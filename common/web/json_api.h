@@ -19,6 +19,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
 namespace comptoir {
@@ -27,6 +28,8 @@ struct ApiResponse {
   int http_status = 200;
   // JSON: the response message, or {"code", "message"}.
   std::string json;
+  // Non-empty: a Set-Cookie header to send (SessionCookie, http_server.h).
+  std::string set_cookie;
 };
 
 // The one mapping from a status code to an HTTP status (the usual one of
@@ -43,6 +46,13 @@ absl::Status ParseJsonRequest(absl::string_view body, google::protobuf::Message*
 
 // The message as JSON (or a 500 error if it cannot be printed).
 ApiResponse PrintJsonResponse(const google::protobuf::Message& response);
+
+// The result as JSON, or its error.
+template <typename Response>
+ApiResponse PrintJsonOrError(const absl::StatusOr<Response>& result) {
+  if (!result.ok()) return ErrorResponse(result.status());
+  return PrintJsonResponse(*result);
+}
 
 // Parses a Request from `body`, runs `call` (Request -> absl::StatusOr<Response>)
 // and answers its result or its error.

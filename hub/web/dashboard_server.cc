@@ -9,8 +9,9 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const st
   const DashboardRouter* router = &dashboard->router_;
   HttpRoutes routes;
   routes.what = "the dashboard";
-  routes.api = [router](absl::string_view service, absl::string_view method,
-                        absl::string_view body) { return router->Call(service, method, body); };
+  routes.api = [router](const ApiCall& call) {
+    return router->Call(call.service, call.method, call.body);
+  };
   routes.assets = &FindDashboardAsset;
   routes.downloads["/stats.csv"] = [router](const HttpQuery& query) { return router->Csv(query); };
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));

@@ -25,6 +25,9 @@ void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result);
 void AddStatsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
+// login, logout, whoami, account ..., audit.
+void AddAccountCommands(CLI::App& app, const Globals& globals, int& result);
+
 // backup, hub backup.
 void AddOpsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 

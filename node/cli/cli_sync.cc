@@ -58,6 +58,7 @@ int Events(const Globals& globals, bool from_hub, const std::string& origin, uin
   const std::string& address = from_hub ? globals.hub : globals.node;
   grpc::ClientContext context;
   SetDeadline(&context, globals);
+  AttachSession(&context, globals, address);
   v1::ReadEventsRequest request;
   request.set_origin(origin);
   request.set_from_seq(from);

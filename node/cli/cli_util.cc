@@ -4,8 +4,11 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/money.h"
@@ -48,11 +51,30 @@ void SetDeadline(grpc::ClientContext* context, const Globals& globals) {
                             static_cast<int64_t>(globals.timeout_seconds * 1000)));
 }
 
+std::string SessionFile(const Globals& globals, const std::string& address) {
+  std::string name;
+  for (char c : address) name += absl::ascii_isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return absl::StrCat(globals.config_dir, "/sessions/", name);
+}
+
+void AttachSession(grpc::ClientContext* context, const Globals& globals,
+                   const std::string& address) {
+  if (absl::StartsWith(address, "unix:")) return;
+  std::ifstream in(SessionFile(globals, address));
+  std::string token;
+  if (!std::getline(in, token) || token.empty()) return;
+  context->AddMetadata("authorization", "Bearer " + token);
+}
+
 int Fail(const grpc::Status& status, const std::string& address) {
   std::string hint;
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     hint = absl::StrCat(" (is the daemon running at ", address, "?)");
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
+             !absl::StartsWith(address, "unix:")) {
+    hint = " (comptoir login --user <identifiant>; ou, administrateur du poste : --node "
+           "unix:<dossier des données>/comptoir.sock)";
   }
   std::fprintf(stderr, "error: %s%s [%s]\n", status.error_message().c_str(), hint.c_str(),
                absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())).c_str());

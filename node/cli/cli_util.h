@@ -18,7 +18,18 @@ struct Globals {
   std::string hub = "127.0.0.1:7400";
   bool json = false;
   double timeout_seconds = 10;
+  // Where `comptoir login` keeps session tokens (env COMPTOIR_CONFIG_DIR;
+  // default $XDG_CONFIG_HOME/comptoir, else ~/.config/comptoir).
+  std::string config_dir;
 };
+
+// The file holding the session token for the daemon at `address`.
+std::string SessionFile(const Globals& globals, const std::string& address);
+// Adds the session token saved for `address` by `comptoir login`, if any, to
+// the call's metadata. A Unix-socket address ("unix:...") needs none: its
+// callers are the machine's administrator.
+void AttachSession(grpc::ClientContext* context, const Globals& globals,
+                   const std::string& address);
 
 // A channel to a daemon: plaintext, or TLS for the address given to UseTls.
 std::shared_ptr<grpc::Channel> Connect(const std::string& address);
@@ -50,6 +61,7 @@ int Call(const Globals& globals, const std::string& address,
   auto stub = Service::NewStub(Connect(address));
   grpc::ClientContext context;
   SetDeadline(&context, globals);
+  AttachSession(&context, globals, address);
   Response response;
   grpc::Status status = ((*stub).*method)(&context, request, &response);
   if (!status.ok()) return Fail(status, address);

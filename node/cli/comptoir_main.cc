@@ -5,6 +5,8 @@
 //   comptoir sale --family HEM-000123 --line EPI-LAIT-1L:2 --line HEM-P-000003
 //   comptoir sync status --json
 //   comptoir hub status --hub 127.0.0.1:7400
+//   comptoir login --user marie              (then the node's commands are marie's)
+//   comptoir --node unix:/var/lib/comptoir/hem/comptoir.sock account list
 //
 // Exit status: 0 done, 1 the daemon refused or could not be reached, 2 bad usage.
 #include <cstdlib>
@@ -27,10 +29,19 @@ int main(int argc, char** argv) {
   comptoir::cli::Globals globals;
   globals.node = EnvOr("COMPTOIR_NODE", globals.node);
   globals.hub = EnvOr("COMPTOIR_HUB", globals.hub);
+  globals.config_dir = EnvOr(
+      "COMPTOIR_CONFIG_DIR",
+      EnvOr("XDG_CONFIG_HOME", EnvOr("HOME", ".") + "/.config") + "/comptoir");
   CLI::App app{"comptoir: command-line client for a Comptoir centre (node) and the hub"};
   app.require_subcommand(1);
-  app.add_option("--node", globals.node, "Node address (env COMPTOIR_NODE)")->capture_default_str();
+  app.add_option("--node", globals.node,
+                 "Node address (env COMPTOIR_NODE): host:port, after `comptoir login`; or, for "
+                 "the machine's administrator, unix:<data directory>/comptoir.sock")
+      ->capture_default_str();
   app.add_option("--hub", globals.hub, "Hub address (env COMPTOIR_HUB)")->capture_default_str();
+  app.add_option("--config-dir", globals.config_dir,
+                 "Where `comptoir login` keeps your sessions (env COMPTOIR_CONFIG_DIR)")
+      ->capture_default_str();
   app.add_flag("--json", globals.json, "Print JSON (protobuf JSON mapping) instead of text");
   app.add_option("--timeout", globals.timeout_seconds, "Seconds to wait for the daemon")
       ->capture_default_str();
@@ -66,6 +77,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddTransferCommands(app, globals, result);
   comptoir::cli::AddStatsCommands(app, *hub, globals, result);
   comptoir::cli::AddOpsCommands(app, *hub, globals, result);
+  comptoir::cli::AddAccountCommands(app, globals, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

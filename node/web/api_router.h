@@ -1,8 +1,18 @@
-// The web till's API: every TillService RPC, and NodeService.GetSyncStatus,
-// as JSON over HTTP, with the gRPC services' own messages.
+// The web till's API: every TillService and AccountService RPC, and
+// NodeService.GetSyncStatus, as JSON over HTTP, with the gRPC services' own
+// messages.
 //
+//   POST /api/AccountService/LogIn   {"login", "password"}: sets the session
+//                                    cookie (HttpOnly, SameSite=Strict)
+//   POST /api/AccountService/<Rpc>   GetSession, LogOut, ListAccounts, ...
 //   POST /api/TillService/<Rpc>      body: the request message as JSON
 //   POST /api/NodeService/GetSyncStatus
+//
+// Every call but LogIn needs the session cookie (else 401
+// UNAUTHENTICATED), and every call but LogIn and GetSession the session's
+// CSRF token in the X-Comptoir-Csrf header (else 403): a page of another
+// site can neither send the cookie (SameSite) nor know the token. The
+// caller's role must allow the call (common/roles.h), as over gRPC.
 //
 // Bodies are the protobuf JSON mapping and refusals {"code", "message"}, as
 // common/web/json_api.h says; a refusal's message is the till's own (French
@@ -17,7 +27,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/web/http_server.h"
 #include "common/web/json_api.h"
+#include "node/account_desk.h"
+#include "node/accounts.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
@@ -27,16 +40,22 @@ namespace comptoir {
 class ApiRouter {
  public:
   // Nothing owned; all must outlive the router. `sync` may be null (no hub).
-  ApiRouter(Till* till, const NodeStore* store, SyncClient* sync)
-      : till_(till), store_(store), sync_(sync) {}
+  ApiRouter(Till* till, AccountDesk* desk, const NodeStore* store, SyncClient* sync)
+      : till_(till), desk_(desk), store_(store), sync_(sync) {}
 
-  // Answers one call. `body` empty means an empty request ({}). Unknown
-  // service or method: 404; malformed JSON or unknown field: 400.
-  ApiResponse Call(absl::string_view service, absl::string_view method,
+  // Answers one HTTP API call: logs in or out, or finds the caller's session
+  // and checks its CSRF token, then Call.
+  ApiResponse Serve(const ApiCall& call) const;
+
+  // Answers one call made by `caller` (whose role must allow it). `body`
+  // empty means an empty request ({}). Unknown service or method: 404;
+  // malformed JSON or unknown field: 400.
+  ApiResponse Call(const Session& caller, absl::string_view service, absl::string_view method,
                    absl::string_view body) const;
 
  private:
   Till* till_;
+  AccountDesk* desk_;
   const NodeStore* store_;
   SyncClient* sync_;
 };

@@ -3,14 +3,14 @@
 namespace comptoir {
 
 absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& listen,
-                                                            Till* till, const NodeStore* store,
+                                                            Till* till, AccountDesk* desk,
+                                                            const NodeStore* store,
                                                             SyncClient* sync) {
-  std::unique_ptr<WebServer> web(new WebServer(till, store, sync));
+  std::unique_ptr<WebServer> web(new WebServer(till, desk, store, sync));
   HttpRoutes routes;
   routes.what = "the web till";
   const ApiRouter* router = &web->router_;
-  routes.api = [router](absl::string_view service, absl::string_view method,
-                        absl::string_view body) { return router->Call(service, method, body); };
+  routes.api = [router](const ApiCall& call) { return router->Serve(call); };
   routes.assets = &FindWebAsset;
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));
   if (!http.ok()) return http.status();

@@ -33,6 +33,7 @@ class WebServer {
   // starts serving. Returns Unavailable if the address cannot be bound,
   // InvalidArgument if it is malformed. Nothing owned; all must outlive it.
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(const std::string& listen, Till* till,
+                                                          AccountDesk* desk,
                                                           const NodeStore* store,
                                                           SyncClient* sync);
   WebServer(const WebServer&) = delete;
@@ -44,7 +45,8 @@ class WebServer {
   void Stop() { http_->Stop(); }
 
  private:
-  WebServer(Till* till, const NodeStore* store, SyncClient* sync) : router_(till, store, sync) {}
+  WebServer(Till* till, AccountDesk* desk, const NodeStore* store, SyncClient* sync)
+      : router_(till, desk, store, sync) {}
 
   const ApiRouter router_;
   // Declared after the router it calls, so destroyed (stopped) first.

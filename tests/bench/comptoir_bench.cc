@@ -106,7 +106,8 @@ struct ServedNode {
   ServedNode(const std::string& site, const std::string& dir, const std::string& hub) {
     store = NodeStore::Open({site, dir, nullptr, ""}).value();
     till = std::make_unique<Till>(store.get());
-    service = std::make_unique<TillServiceImpl>(till.get());
+    accounts = std::make_unique<Accounts>(store.get());
+    service = std::make_unique<TillServiceImpl>(till.get(), SessionGate::Administrator(accounts.get()));
     server = StartGrpcServer("127.0.0.1:0", {service.get()}).value();
     if (!hub.empty()) {
       SyncClient::Options options;
@@ -124,6 +125,7 @@ struct ServedNode {
   }
   std::unique_ptr<NodeStore> store;
   std::unique_ptr<Till> till;
+  std::unique_ptr<Accounts> accounts;
   std::unique_ptr<TillServiceImpl> service;
   RunningServer server;
   std::unique_ptr<SyncClient> client;

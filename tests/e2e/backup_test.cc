@@ -151,10 +151,10 @@ TEST_F(BackupTest, RestoredHubAndCentreLoseNothingConfirmedAndConverge) {
 
 TEST_F(BackupTest, BackupDuringABurstOfSalesIsConsistent) {
   std::string error;
-  ASSERT_TRUE(net_.Start("hem",
-                         {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"), "--listen",
-                          "127.0.0.1:0", "--hub", ""},
-                         &error))
+  ASSERT_TRUE(net_.StartNodeProcess("hem",
+                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
+                                     "--listen", "127.0.0.1:0", "--hub", ""},
+                                    net_.DataDir("hem"), &error))
       << error;
   const testing::Shop hem = net_.OpenShop("hem");
   std::atomic<int> confirmed{0};
@@ -179,10 +179,10 @@ TEST_F(BackupTest, BackupDuringABurstOfSalesIsConsistent) {
   const std::string output = DaemonNetwork::Run(
       {NODE_BIN, "restore", "--from", backup, "--data", net_.DataDir("copy")}, &exit_code);
   ASSERT_EQ(exit_code, 0) << output;
-  ASSERT_TRUE(net_.Start("copy",
-                         {NODE_BIN, "--site", "hem", "--data", net_.DataDir("copy"), "--listen",
-                          "127.0.0.1:0", "--hub", ""},
-                         &error))
+  ASSERT_TRUE(net_.StartNodeProcess("copy",
+                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("copy"),
+                                     "--listen", "127.0.0.1:0", "--hub", ""},
+                                    net_.DataDir("copy"), &error))
       << error;
   const v1::SyncStatus status = net_.NodeStatus("copy");
   EXPECT_TRUE(status.recovering()) << "a restored centre waits for the hub";

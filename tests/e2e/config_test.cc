@@ -25,7 +25,8 @@ TEST(ConfigTest, NodeRunsFromItsFileAndTheCommandLineOverridesIt) {
                       << "\nlisten = 127.0.0.1:1\nhub = " << net.hub_address()
                       << "\ncard-prefix = HM\n";
   // listen from the file (port 1) would fail: the command line wins.
-  ASSERT_TRUE(net.Start("hem", {NODE_BIN, "--config", path, "--listen", "127.0.0.1:0"}, &error))
+  ASSERT_TRUE(net.StartNodeProcess("hem", {NODE_BIN, "--config", path, "--listen", "127.0.0.1:0"},
+                                   net.DataDir("hem"), &error))
       << error;
   const testing::Shop shop = net.OpenShop("hem");
   EXPECT_EQ(shop.family_id.rfind("HM-", 0), 0u) << shop.family_id;

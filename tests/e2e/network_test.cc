@@ -75,6 +75,8 @@ class NetworkTest : public ::testing::Test {
     StartDaemon(site, {NODE_BIN, "--site", site, "--data", dir_.Sub("data/" + site), "--listen",
                        "127.0.0.1:0", "--hub", hub.empty() ? hub_address_ : hub,
                        "--http-listen", "127.0.0.1:0"});
+    // The test acts as the centre's administrator, through its socket.
+    daemons_[site].address = testing::AdminSocketOf(dir_.Sub("data/" + site));
   }
 
   // The family as `name` knows it, or the RPC's error code.
@@ -100,8 +102,13 @@ class NetworkTest : public ::testing::Test {
         << name << " did not stop cleanly; its log:\n" << ReadFile(dir_.Sub(name + ".log"));
   }
 
+  // A channel of its own: a node restarted on the same socket must not be
+  // reached through a connection of gRPC's shared pool still backing off.
   std::shared_ptr<grpc::Channel> Channel(const std::string& name) {
-    return grpc::CreateChannel(daemons_[name].address, grpc::InsecureChannelCredentials());
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(daemons_[name].address, grpc::InsecureChannelCredentials(),
+                                     args);
   }
 
   // Registers a family with a referral, a local product and its stock at

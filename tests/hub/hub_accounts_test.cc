@@ -56,7 +56,8 @@ TEST(HubAccountsTest, HeadOfficeAndACentresFirstCoordinatorAreCreatedAndReachThe
   EXPECT_EQ(session->login, "marc");
   EXPECT_TRUE(accounts.LogIn("claire@hub", kPassword).ok());
   // Marc creates hem's volunteers there: hem's own accounts.
-  absl::StatusOr<v1::AccountRecord> lea = accounts.CreateAccount("lea", v1::VOLUNTEER, kPassword);
+  absl::StatusOr<v1::AccountRecord> lea =
+      accounts.CreateAccount("lea", v1::VOLUNTEER, kPassword, *session);
   ASSERT_TRUE(lea.ok()) << lea.status();
   EXPECT_EQ(lea->account_id(), "HEM-A-000001");
 }

@@ -7,6 +7,9 @@
 #include <httplib.h>
 
 #include "common/money.h"
+#include "comptoir/v1/accounts.pb.h"
+#include "node/account_desk.h"
+#include "node/accounts.h"
 #include "node/node_store.h"
 #include "node/sync_client.h"
 #include "node/till.h"
@@ -26,18 +29,45 @@ class WebTillTest : public ::testing::Test {
     ASSERT_TRUE(node.ok()) << node.status();
     node_ = *std::move(node);
     till_ = std::make_unique<Till>(node_.get());
+    accounts_ = std::make_unique<Accounts>(node_.get());
+    desk_ = std::make_unique<AccountDesk>(accounts_.get(), node_.get());
+    for (auto [login, role] : {std::pair{"coline", v1::COORDINATOR}, {"victor", v1::VOLUNTEER}}) {
+      ASSERT_TRUE(
+          accounts_->CreateAccount(login, role, kPassword, accounts_->Administrator()).ok());
+    }
     StartWeb(nullptr);
+    LogIn("coline");
   }
 
   void StartWeb(SyncClient* sync) {
     if (web_) web_->Stop();
-    auto web = WebServer::Start("127.0.0.1:0", till_.get(), node_.get(), sync);
+    auto web = WebServer::Start("127.0.0.1:0", till_.get(), desk_.get(), node_.get(), sync);
     ASSERT_TRUE(web.ok()) << web.status();
     web_ = *std::move(web);
     const std::string& address = web_->address();
     client_ = std::make_unique<httplib::Client>("127.0.0.1",
                                                 std::stoi(address.substr(address.rfind(':') + 1)));
+    client_->set_default_headers(session_headers_);
   }
+
+  // Logs in through the page's API, as the login page does; later calls
+  // carry the session cookie and the CSRF token, as the page's do.
+  void LogIn(const std::string& login) {
+    client_->set_default_headers({});
+    httplib::Result result = client_->Post(
+        "/api/AccountService/LogIn",
+        R"({"login":")" + login + R"(","password":")" + kPassword + R"("})", "application/json");
+    ASSERT_TRUE(result);
+    ASSERT_EQ(result->status, 200) << result->body;
+    set_cookie_ = result->get_header_value("Set-Cookie");
+    const std::string cookie = set_cookie_.substr(0, set_cookie_.find(';'));
+    v1::LogInResponse session;
+    ASSERT_TRUE(JsonStringToMessage(result->body, &session).ok()) << result->body;
+    session_headers_ = {{"Cookie", cookie}, {"X-Comptoir-Csrf", session.csrf_token()}};
+    client_->set_default_headers(session_headers_);
+  }
+
+  static constexpr char kPassword[] = "mot de passe du test";
 
   // POSTs `json` to /api/<path>; returns the HTTP status and sets `body`.
   int Post(const std::string& path, const std::string& json, std::string* body,
@@ -58,6 +88,10 @@ class WebTillTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<NodeStore> node_;
   std::unique_ptr<Till> till_;
+  std::unique_ptr<Accounts> accounts_;
+  std::unique_ptr<AccountDesk> desk_;
+  httplib::Headers session_headers_;
+  std::string set_cookie_;
   std::unique_ptr<WebServer> web_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -208,12 +242,12 @@ TEST_F(WebTillTest, ServesTheEmbeddedTill) {
 
 TEST_F(WebTillTest, ASecondTillCannotTakeAPortInUse) {
   // Two centres' nodes on one PC must never share a port (and answer for each other).
-  auto second = WebServer::Start(web_->address(), till_.get(), node_.get(), nullptr);
+  auto second = WebServer::Start(web_->address(), till_.get(), desk_.get(), node_.get(), nullptr);
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
   httplib::Result page = client_->Get("/");
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
-  auto malformed = WebServer::Start("8401", till_.get(), node_.get(), nullptr);
+  auto malformed = WebServer::Start("8401", till_.get(), desk_.get(), node_.get(), nullptr);
   EXPECT_EQ(malformed.status().code(), absl::StatusCode::kInvalidArgument);
 }
 
@@ -238,9 +272,95 @@ TEST_F(WebTillTest, SyncStatusSaysSinceWhenTheHubIsUnreachable) {
   ASSERT_TRUE(JsonStringToMessage(body, &offline).ok());
   EXPECT_FALSE(offline.connected());
   EXPECT_GE(offline.offline_since_unix_ms(), before);
-  EXPECT_EQ(offline.pending_push(), 1u);
+  EXPECT_EQ(offline.pending_push(), offline.own_seq()) << "the accounts' events and the sale";
+  EXPECT_EQ(offline.own_seq(), 5u);
   web_->Stop();
   sync.Stop();
+}
+
+TEST_F(WebTillTest, TheSessionCookieIsHttpOnlyStrictAndEveryCallNeedsIt) {
+  EXPECT_NE(set_cookie_.find("comptoir_session="), std::string::npos) << set_cookie_;
+  EXPECT_NE(set_cookie_.find("HttpOnly"), std::string::npos) << set_cookie_;
+  EXPECT_NE(set_cookie_.find("SameSite=Strict"), std::string::npos) << set_cookie_;
+  EXPECT_NE(set_cookie_.find("Max-Age=43200"), std::string::npos) << set_cookie_;
+  std::string body;
+  ASSERT_EQ(Post("AccountService/GetSession", "{}", &body), 200) << body;
+  v1::LogInResponse session;
+  ASSERT_TRUE(JsonStringToMessage(body, &session).ok()) << body;
+  EXPECT_EQ(session.account().login(), "coline");
+  EXPECT_EQ(session.account().role_name(), "coordinateur");
+  EXPECT_TRUE(session.token().empty()) << "the page never sees the session's secret";
+
+  // Without the cookie: 401, in French.
+  client_->set_default_headers({});
+  ASSERT_EQ(Post("TillService/GetCatalogue", "{}", &body), 401) << body;
+  EXPECT_EQ(Error(body).first, "UNAUTHENTICATED");
+  EXPECT_NE(Error(body).second.find("Connexion requise"), std::string::npos) << body;
+  // A wrong password is refused the same way whatever the login.
+  ASSERT_EQ(Post("AccountService/LogIn", R"({"login":"coline","password":"non"})", &body), 401);
+  ASSERT_EQ(Post("AccountService/LogIn", R"({"login":"personne","password":"non"})", &body), 401);
+  EXPECT_EQ(Error(body).second, "Identifiant ou mot de passe incorrect.");
+}
+
+TEST_F(WebTillTest, AWriteWithoutItsCsrfTokenIsRefusedAndWritesNothing) {
+  const std::string family =
+      R"({"familyName":"Martin","members":[{"firstName":"Ana","sex":"FEMALE","birthYear":1990}],)"
+      R"("householdType":"SINGLE_PERSON"})";
+  const std::string cookie = session_headers_.find("Cookie")->second;
+  std::string body;
+  for (const httplib::Headers& forged :
+       {httplib::Headers{{"Cookie", cookie}},
+        httplib::Headers{{"Cookie", cookie}, {"X-Comptoir-Csrf", "0123456789abcdef"}}}) {
+    client_->set_default_headers(forged);
+    ASSERT_EQ(Post("TillService/RegisterFamily", family, &body), 403) << body;
+    EXPECT_EQ(Error(body).first, "PERMISSION_DENIED");
+    EXPECT_NE(Error(body).second.find("Jeton de sécurité"), std::string::npos) << body;
+  }
+  EXPECT_EQ(node_->Status()->own_seq(), 4u) << "the two accounts' events only";
+  // With it, the same call is served.
+  client_->set_default_headers(session_headers_);
+  ASSERT_EQ(Post("TillService/RegisterFamily", family, &body), 200) << body;
+}
+
+TEST_F(WebTillTest, AVolunteerSellsButCannotVoidAndEachEventNamesItsPerson) {
+  auto shop = testing::OpenShop(*till_);
+  ASSERT_TRUE(shop.ok()) << shop.status();
+  LogIn("victor");
+  const std::string sale = R"({"familyId":")" + shop->family_id + R"(","items":[{"productId":")" +
+                           shop->product_id + R"(","quantity":"1"}],"paymentMethod":"CASH",)" +
+                           R"("requestId":"victor-1"})";
+  std::string body;
+  ASSERT_EQ(Post("TillService/RecordSale", sale, &body), 200) << body;
+  v1::RecordSaleResponse sold;
+  ASSERT_TRUE(JsonStringToMessage(body, &sold).ok());
+  const uint64_t before = node_->Status()->own_seq();
+  const std::string void_request =
+      R"({"receiptNo":")" + sold.receipt_no() + R"(","reason":"erreur"})";
+  ASSERT_EQ(Post("TillService/VoidSale", void_request, &body), 403) << body;
+  EXPECT_EQ(Error(body).second,
+            "Votre rôle (bénévole) ne permet pas d'annuler une vente : demandez à un "
+            "coordinateur.");
+  EXPECT_EQ(node_->Status()->own_seq(), before) << "a refused void writes nothing";
+
+  LogIn("coline");
+  ASSERT_EQ(Post("TillService/VoidSale", void_request, &body), 200) << body;
+  v1::ListAuditRequest everything;
+  everything.set_all(true);
+  absl::StatusOr<v1::ListAuditResponse> audit =
+      desk_->ListAudit(accounts_->Administrator(), everything);
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  ASSERT_GE(audit->entries_size(), 2);
+  EXPECT_EQ(audit->entries(0).login(), "coline");
+  EXPECT_EQ(audit->entries(0).what(), "Vente " + sold.receipt_no() + " annulée (erreur)");
+  EXPECT_EQ(audit->entries(1).login(), "victor");
+  EXPECT_EQ(audit->entries(1).what(),
+            "Vente " + sold.receipt_no() + " à la famille " + shop->family_id);
+}
+
+TEST_F(WebTillTest, LoggingOutEndsTheSession) {
+  std::string body;
+  ASSERT_EQ(Post("AccountService/LogOut", "{}", &body), 200) << body;
+  ASSERT_EQ(Post("TillService/GetCatalogue", "{}", &body), 401) << body;
 }
 
 }  // namespace

@@ -31,6 +31,9 @@ class AccountsTest : public ::testing::Test {
     accounts_ = std::make_unique<Accounts>(hem_.get(), [this] { return now_ms_.load(); });
   }
 
+  // The centre's administrator, who creates the first accounts.
+  Session Admin() const { return accounts_->Administrator(); }
+
   TempDir dir_;
   std::atomic<int64_t> now_ms_{1795000000000};
   std::unique_ptr<NodeStore> hem_;
@@ -39,7 +42,7 @@ class AccountsTest : public ::testing::Test {
 
 TEST_F(AccountsTest, ACreatedAccountLogsInWithItsPasswordOnly) {
   absl::StatusOr<v1::AccountRecord> marie =
-      accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword);
+      accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword, Admin());
   ASSERT_TRUE(marie.ok()) << marie.status();
   EXPECT_EQ(marie->account_id(), "HEM-A-000001");
   EXPECT_EQ(marie->site(), "hem");
@@ -56,11 +59,11 @@ TEST_F(AccountsTest, ACreatedAccountLogsInWithItsPasswordOnly) {
   EXPECT_EQ(wrong.code(), absl::StatusCode::kUnauthenticated);
   EXPECT_EQ(accounts_->LogIn("personne", kPassword).status().message(), wrong.message())
       << "an unknown login and a wrong password read the same";
-  EXPECT_EQ(accounts_->CreateAccount("marie", v1::COORDINATOR, kPassword).status().code(),
+  EXPECT_EQ(accounts_->CreateAccount("marie", v1::COORDINATOR, kPassword, Admin()).status().code(),
             absl::StatusCode::kAlreadyExists);
-  EXPECT_EQ(accounts_->CreateAccount("paul", v1::VOLUNTEER, "court").status().code(),
+  EXPECT_EQ(accounts_->CreateAccount("paul", v1::VOLUNTEER, "court", Admin()).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(accounts_->CreateAccount("chef", v1::HEAD_OFFICE, kPassword).status().code(),
+  EXPECT_EQ(accounts_->CreateAccount("chef", v1::HEAD_OFFICE, kPassword, Admin()).status().code(),
             absl::StatusCode::kPermissionDenied);
 
   accounts_->LogOut(session->token);
@@ -69,7 +72,7 @@ TEST_F(AccountsTest, ACreatedAccountLogsInWithItsPasswordOnly) {
 }
 
 TEST_F(AccountsTest, APasswordIsStoredOnlyAsAnArgon2idHash) {
-  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword).ok());
+  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword, Admin()).ok());
   const v1::AccountRecord marie = FindAccount(hem_->store(), "HEM-A-000001").value().value();
   EXPECT_EQ(marie.password_hash().rfind("$argon2id$", 0), 0u) << marie.password_hash();
   for (int column = 0; column < kColumnCount; ++column) {
@@ -84,7 +87,7 @@ TEST_F(AccountsTest, APasswordIsStoredOnlyAsAnArgon2idHash) {
 }
 
 TEST_F(AccountsTest, FiveWrongPasswordsLockTheAccountAcrossARestartUntilTheLockOutEnds) {
-  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword).ok());
+  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword, Admin()).ok());
   for (int i = 1; i < kMaxFailedLogins; ++i) {
     EXPECT_EQ(accounts_->LogIn("marie", "mauvais mot de passe").status().code(),
               absl::StatusCode::kUnauthenticated);
@@ -106,7 +109,7 @@ TEST_F(AccountsTest, FiveWrongPasswordsLockTheAccountAcrossARestartUntilTheLockO
 }
 
 TEST_F(AccountsTest, ADisabledAccountCannotLogInAndItsSessionEnds) {
-  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword).ok());
+  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword, Admin()).ok());
   const Session session = accounts_->LogIn("marie", kPassword).value();
   ASSERT_TRUE(hem_->Execute([](CommandContext& ctx) {
                     v1::EventCore disabled;
@@ -122,7 +125,7 @@ TEST_F(AccountsTest, ADisabledAccountCannotLogInAndItsSessionEnds) {
 }
 
 TEST_F(AccountsTest, AVolunteerLogsInAtAnotherCentreThatGotTheAccountThroughTheHub) {
-  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword).ok());
+  ASSERT_TRUE(accounts_->CreateAccount("marie", v1::VOLUNTEER, kPassword, Admin()).ok());
   auto hub = HubLog::Open(dir_.Sub("hub")).value();
   std::vector<DecodedEvent> pushed;
   const std::vector<v1::EventRecord> records = hem_->ReadOwn(1, 100, 1 << 20).value();

@@ -91,7 +91,21 @@ bool DaemonNetwork::StartNode(const std::string& site, const std::vector<std::st
   std::vector<std::string> argv = {binaries_.node, "--site", site, "--data", DataDir(site),
                                    "--listen",     listen,   "--hub", hub};
   argv.insert(argv.end(), extra.begin(), extra.end());
-  return Start(site, argv, error);
+  return StartNodeProcess(site, argv, DataDir(site), error);
+}
+
+bool DaemonNetwork::StartNodeProcess(const std::string& name, std::vector<std::string> argv,
+                                     const std::string& data_dir, std::string* error) {
+  if (!Start(name, std::move(argv), error)) return false;
+  // The tests act as the centre's administrator, through its socket.
+  Daemon& daemon = daemons_[name];
+  daemon.tcp_address = daemon.address;
+  daemon.address = AdminSocketOf(data_dir);
+  return true;
+}
+
+std::string AdminSocketOf(const std::string& data_dir) {
+  return "unix:" + data_dir + "/comptoir.sock";
 }
 
 void DaemonNetwork::PlaceNode(const std::string& site, const std::string& listen,
@@ -119,7 +133,13 @@ bool DaemonNetwork::Running(const std::string& name) const {
 }
 
 std::shared_ptr<grpc::Channel> DaemonNetwork::Channel(const std::string& name) {
-  return grpc::CreateChannel(daemons_[name].address, grpc::InsecureChannelCredentials());
+  // A channel of its own: a node restarted on the same socket must not be
+  // reached through a connection of gRPC's shared pool still backing off
+  // from the previous process.
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(daemons_[name].address, grpc::InsecureChannelCredentials(),
+                                   args);
 }
 
 Shop DaemonNetwork::OpenShop(const std::string& name) {

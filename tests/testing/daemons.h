@@ -58,6 +58,10 @@ class DaemonNetwork {
   // Starts a node for `site` on a free port, syncing with the hub, plus `extra`.
   bool StartNode(const std::string& site, const std::vector<std::string>& extra = {},
                  std::string* error = nullptr);
+  // Starts a node from a whole argv (a settings file, no hub...) whose data
+  // is in `data_dir`; Address(name) is then its administrator's socket.
+  bool StartNodeProcess(const std::string& name, std::vector<std::string> argv,
+                        const std::string& data_dir, std::string* error);
   // Starts any argv under `name`, adding --ready-file; true once it announced.
   bool Start(const std::string& name, std::vector<std::string> argv, std::string* error);
   // SIGTERM and wait; returns whether it exited with status 0.
@@ -66,7 +70,12 @@ class DaemonNetwork {
   void Kill(const std::string& name);
   bool Running(const std::string& name) const;
 
+  // Where to call a daemon: the hub's gRPC address; a node's administrator's
+  // socket ("unix:<data>/comptoir.sock"), so that tests act as the centre's
+  // administrator without logging in.
   const std::string& Address(const std::string& name) { return daemons_[name].address; }
+  // A node's TCP address, where people log in (AccountService.LogIn).
+  const std::string& TcpAddress(const std::string& name) { return daemons_[name].tcp_address; }
   std::string Log(const std::string& name) const { return ReadFile(dir_.Sub(name + ".log")); }
   std::shared_ptr<grpc::Channel> Channel(const std::string& name);
 
@@ -88,6 +97,7 @@ class DaemonNetwork {
   struct Daemon {
     std::unique_ptr<Subprocess> process;
     std::string address;
+    std::string tcp_address;  // nodes only
   };
   Binaries binaries_;
   TempDir dir_;
@@ -95,6 +105,10 @@ class DaemonNetwork {
   std::map<std::string, Daemon> daemons_;
   std::map<std::string, std::pair<std::string, std::string>> placements_;  // listen, hub
 };
+
+// The administrator's socket of a node whose data is in `data_dir`, as a
+// gRPC address.
+std::string AdminSocketOf(const std::string& data_dir);
 
 // Registers a family with a referral, a local product and plenty of its stock
 // through a centre's till API, so that the centre can sell. A field of the
