@@ -137,7 +137,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
       call.service = request.matches[1].str();
       call.method = request.matches[2].str();
       call.body = request.body;
-      call.session = CookieValue(request.get_header_value("Cookie"), kSessionCookie);
+      call.session = CookieValue(request.get_header_value("Cookie"), served->session_cookie);
       call.csrf = request.get_header_value(kCsrfHeader);
       answer = served->api(call);
       if (!answer.set_cookie.empty()) response.set_header("Set-Cookie", answer.set_cookie);
@@ -199,8 +199,9 @@ void HttpServer::Stop() {
 
 HttpServer::~HttpServer() { Stop(); }
 
-std::string SessionCookie(absl::string_view token, int64_t max_age_seconds) {
-  return absl::StrCat(kSessionCookie, "=", token, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
+std::string SessionCookie(absl::string_view name, absl::string_view token,
+                          int64_t max_age_seconds) {
+  return absl::StrCat(name, "=", token, "; Path=/; HttpOnly; SameSite=Strict; Max-Age=",
                       max_age_seconds);
 }
 

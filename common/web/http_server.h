@@ -52,21 +52,20 @@ struct ApiCall {
   std::string service;
   std::string method;
   std::string body;
-  // The session cookie's value (kSessionCookie), "" if none.
+  // The session cookie's value (HttpRoutes::session_cookie), "" if none.
   std::string session;
   // The X-Comptoir-Csrf header's value, "" if none.
   std::string csrf;
 };
 
-// The cookie holding a person's session, and the header carrying the CSRF
-// token of their writes.
-inline constexpr char kSessionCookie[] = "comptoir_session";
+// The header carrying the CSRF token of a person's writes.
 inline constexpr char kCsrfHeader[] = "X-Comptoir-Csrf";
 
-// The Set-Cookie value of a session: HttpOnly (no script reads it),
-// SameSite=Strict (no other site's page sends it), Path=/, ending after
-// `max_age_seconds` (0: now, to log out).
-std::string SessionCookie(absl::string_view token, int64_t max_age_seconds);
+// The Set-Cookie value of the session cookie `name`: HttpOnly (no script
+// reads it), SameSite=Strict (no other site's page sends it), Path=/,
+// ending after `max_age_seconds` (0: now, to log out).
+std::string SessionCookie(absl::string_view name, absl::string_view token,
+                          int64_t max_age_seconds);
 
 // Query parameters of a GET ("?from=2026-01-01&site=hem"), decoded.
 using HttpQuery = std::map<std::string, std::string>;
@@ -83,6 +82,10 @@ struct HttpReply {
 struct HttpRoutes {
   // What is served, for messages: "the web till", "the dashboard".
   std::string what;
+  // The name of the cookie holding a person's session. Browsers keep cookies
+  // by host name, not port: each daemon of a machine needs its own name
+  // ("comptoir_hem", "comptoir_hub").
+  std::string session_cookie = "comptoir_session";
   // POST /api/<service>/<method> with the JSON body; null: no API.
   std::function<ApiResponse(const ApiCall& call)> api;
   // Static files; null: none.

@@ -7,6 +7,8 @@
 
 namespace comptoir {
 
+std::string ApiRouter::CookieName() const { return absl::StrCat("comptoir_", store_->Site()); }
+
 ApiResponse ApiRouter::Serve(const ApiCall& call) const {
   if (call.service == "AccountService" && call.method == "LogIn") {
     absl::StatusOr<v1::LogInResponse> session;
@@ -18,7 +20,7 @@ ApiResponse ApiRouter::Serve(const ApiCall& call) const {
       return absl::StatusOr<v1::LogInResponse>(shown);
     });
     if (session.ok()) {
-      answer.set_cookie = SessionCookie(
+      answer.set_cookie = SessionCookie(CookieName(), 
           session->token(), absl::ToInt64Seconds(kSessionLifetime));
     }
     return answer;
@@ -29,7 +31,7 @@ ApiResponse ApiRouter::Serve(const ApiCall& call) const {
           : desk_->accounts()->SessionFor(call.session);
   if (!caller.ok()) {
     ApiResponse refused = ErrorResponse(caller.status());
-    if (!call.session.empty()) refused.set_cookie = SessionCookie("", 0);
+    if (!call.session.empty()) refused.set_cookie = SessionCookie(CookieName(), "", 0);
     return refused;
   }
   if (call.service == "AccountService" && call.method == "GetSession") {
@@ -43,7 +45,7 @@ ApiResponse ApiRouter::Serve(const ApiCall& call) const {
     if (call.method == "LogOut") {
       desk_->accounts()->LogOut(call.session);
       ApiResponse answer = PrintJsonResponse(v1::LogOutResponse());
-      answer.set_cookie = SessionCookie("", 0);
+      answer.set_cookie = SessionCookie(CookieName(), "", 0);
       return answer;
     }
 #define COMPTOIR_ACCOUNT_ROUTE(Name, Request, ...)                                     \

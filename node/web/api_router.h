@@ -46,6 +46,8 @@ class ApiRouter {
   // Answers one HTTP API call: logs in or out, or finds the caller's session
   // and checks its CSRF token, then Call.
   ApiResponse Serve(const ApiCall& call) const;
+  // The session cookie's name: "comptoir_hem".
+  std::string CookieName() const;
 
   // Answers one call made by `caller` (whose role must allow it). `body`
   // empty means an empty request ({}). Unknown service or method: 404;

@@ -9,6 +9,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   std::unique_ptr<WebServer> web(new WebServer(till, desk, store, sync));
   HttpRoutes routes;
   routes.what = "the web till";
+  routes.session_cookie = web->router_.CookieName();
   const ApiRouter* router = &web->router_;
   routes.api = [router](const ApiCall& call) { return router->Serve(call); };
   routes.assets = &FindWebAsset;

@@ -279,7 +279,7 @@ TEST_F(WebTillTest, SyncStatusSaysSinceWhenTheHubIsUnreachable) {
 }
 
 TEST_F(WebTillTest, TheSessionCookieIsHttpOnlyStrictAndEveryCallNeedsIt) {
-  EXPECT_NE(set_cookie_.find("comptoir_session="), std::string::npos) << set_cookie_;
+  EXPECT_EQ(set_cookie_.rfind("comptoir_hem=", 0), 0u) << set_cookie_;
   EXPECT_NE(set_cookie_.find("HttpOnly"), std::string::npos) << set_cookie_;
   EXPECT_NE(set_cookie_.find("SameSite=Strict"), std::string::npos) << set_cookie_;
   EXPECT_NE(set_cookie_.find("Max-Age=43200"), std::string::npos) << set_cookie_;

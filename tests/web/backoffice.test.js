@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, messageMatches, openShop, text } = require('./shop');
+const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
 
 const MILK = 'Lait demi-écrémé 1 L';
 
@@ -42,7 +42,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   const { page } = browser;
   const seen = [];
   page.on('pageerror', (error) => seen.push(String(error)));
-  await page.goto(hem.web);
+  await logIn(page, hem.web);
   const message = (pattern) => messageMatches(page, pattern);
 
   // The donors' report: both centres' gifts, at shop prices (1,09 € a litre).
@@ -91,7 +91,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
 
   // Lille marks 15 of its lot as surplus, on its own screen.
   const lillePage = await browser.context.newPage();
-  await lillePage.goto(lille.web);
+  await logIn(lillePage, lille.web);
   await lillePage.click('.tabs >> text=Surplus et besoins');
   await lillePage.selectOption('#mark-lot', lilleLot.lotId);
   await lillePage.fill('#mark-quantity', '15');
@@ -164,7 +164,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   const { page } = browser;
   const seen = [];
   page.on('pageerror', (error) => seen.push(String(error)));
-  await page.goto(web);
+  await logIn(page, web);
   const message = (pattern) => messageMatches(page, pattern);
   const family = () => api(web, 'TillService', 'GetFamily', { familyId });
 

@@ -98,7 +98,17 @@ class Network {
       '--http-listen', '127.0.0.1:0', '--http-ready-file', webReady, '--ready-file', grpcReady], this.dir);
     this.daemons.push(node);
     const [grpc, web] = await node.start([grpcReady, webReady]);
-    return { grpc, web: `http://${web}`, daemon: node };
+    // Its people: created by the machine's administrator, through the node's socket.
+    const admin = `unix:${path.join(this.dir, site, 'comptoir.sock')}`;
+    const passwordFile = path.join(this.dir, 'password');
+    fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
+    if (!this.cli('--node', admin, 'account', 'list').includes('coline')) {
+      for (const [login, role] of [['coline', 'coordinator'], ['victor', 'volunteer']]) {
+        this.cli('--node', admin, 'account', 'create', '--login', login, '--role', role,
+          '--password-file', passwordFile);
+      }
+    }
+    return { grpc, web: `http://${web}`, daemon: node, admin };
   }
 
   // Runs the comptoir CLI; returns its stdout, throws on failure.
@@ -112,14 +122,41 @@ class Network {
   }
 }
 
-// Calls a web page's JSON API (the web till's, the dashboard's) the way the page does.
+// The password of every account the tests create: coline (coordinator) and
+// victor (volunteer) at each centre.
+const PASSWORD = 'mot de passe des essais';
+
+// Sessions of the web tills' API, by base URL: {cookie, csrf}.
+const sessions = new Map();
+
+// Logs in at a web till's API as `login`; later api() calls there are theirs.
+async function logInApi(base, login) {
+  const response = await fetch(`${base}/api/AccountService/LogIn`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ login, password: PASSWORD }),
+  });
+  const body = await response.json();
+  if (!response.ok) throw new Error(`LogIn ${login}: ${body.code} ${body.message}`);
+  const cookie = response.headers.get('set-cookie').split(';')[0];
+  sessions.set(base, { cookie, csrf: body.csrfToken });
+  return body;
+}
+
+// Calls a web page's JSON API (the web till's, the dashboard's) the way the
+// page does. A web till is called as its coordinator, coline, unless
+// logInApi chose another.
 async function api(base, service, method, request) {
+  const dashboard = service === 'StatsService' || service === 'HubService';
+  if (!dashboard && !sessions.has(base)) await logInApi(base, 'coline');
+  const session = sessions.get(base);
+  const headers = { 'Content-Type': 'application/json' };
+  if (session) Object.assign(headers, { Cookie: session.cookie, 'X-Comptoir-Csrf': session.csrf });
   const response = await fetch(`${base}/api/${service}/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(request || {}),
+    method: 'POST', headers, body: JSON.stringify(request || {}),
   });
   const body = await response.json();
   if (!response.ok) throw new Error(`${method}: ${body.code} ${body.message}`);
   return body;
 }
 
-module.exports = { Network, api, waitFor };
+module.exports = { Network, PASSWORD, api, logInApi, waitFor };

@@ -2,7 +2,7 @@
 // centre opened for business, and reading the page.
 'use strict';
 
-const { api, waitFor } = require('./daemons');
+const { PASSWORD, api, waitFor } = require('./daemons');
 
 // A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
@@ -49,4 +49,15 @@ async function messageMatches(page, pattern) {
   });
 }
 
-module.exports = { dayPlus, messageMatches, openShop, text };
+// Opens the web till at `web` and logs in on its login page as `login`
+// (coline, the coordinator, by default), as a person at the counter does.
+async function logIn(page, web, login = 'coline') {
+  await page.goto(web);
+  await page.locator('#login-name').waitFor();
+  await page.fill('#login-name', login);
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await page.locator('#who').waitFor();
+}
+
+module.exports = { dayPlus, logIn, messageMatches, openShop, text };

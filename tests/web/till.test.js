@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, messageMatches, openShop, text } = require('./shop');
+const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
 
 async function focusedId(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -42,7 +42,7 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   t.after(() => browser.close());
   const { page } = browser;
   const seen = watch(page, web);
-  await page.goto(web);
+  await logIn(page, web);
   await waitFor('the connection indicator', async () =>
     (await text(page, '#connection')).includes('Connecté au siège'));
 
@@ -142,7 +142,7 @@ test('a refused sale says why in French and records nothing', async (t) => {
   const browser = await openBrowser();
   t.after(() => browser.close());
   const { page } = browser;
-  await page.goto(web);
+  await logIn(page, web);
   await page.fill('#family-query', 'dupont');
   await page.click('text=Chercher');
   await waitFor('the family', async () => (await focusedId(page)) === 'product-input');
@@ -158,10 +158,12 @@ test('a refused sale says why in French and records nothing', async (t) => {
   await waitFor('the unknown product', async () =>
     (await text(page, '#message')).includes('Produit inconnu : 0000000000.'));
   const status = await api(web, 'NodeService', 'GetSyncStatus', {});
-  const receipts = await fetch(`${web}/api/TillService/GetReceipt`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ receiptNo: `HEM-${new Date().getFullYear()}-000001` }) });
-  assert.equal(receipts.status, 404);
+  const receiptNo = `HEM-${new Date().getFullYear()}-000001`;
+  await assert.rejects(api(web, 'TillService', 'GetReceipt', { receiptNo }), /NOT_FOUND/);
+  // And nobody reads it without logging in.
+  const anonymous = await fetch(`${web}/api/TillService/GetReceipt`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ receiptNo }) });
+  assert.equal(anonymous.status, 401);
   assert.ok(Number(status.ownSeq) > 0);
 });
 
@@ -175,7 +177,7 @@ test('the hub stops mid-session: the till still sells, the indicator turns offli
   t.after(() => browser.close());
   const { page } = browser;
   const seen = watch(page, web);
-  await page.goto(web);
+  await logIn(page, web);
   const indicator = () => text(page, '#connection');
   await waitFor('connected and nothing waiting', async () =>
     /Connecté au siège · tout est envoyé/.test(await indicator()));
@@ -222,7 +224,7 @@ test('the back office: a family and its referral, a donation near its date, a tr
   const browser = await openBrowser();
   t.after(() => browser.close());
   const page = browser.page;
-  await page.goto(hem.web);
+  await logIn(page, hem.web);
   const message = (pattern) => messageMatches(page, pattern);
 
   // Register a household of two and its referral, with the mouse.
@@ -294,7 +296,7 @@ test('the back office: a family and its referral, a donation near its date, a tr
   await page.getByRole('button', { name: 'Envoyer la proposition' }).click();
   await message(/Transfert HEM-T-000001 : proposé\./);
   const lillePage = await browser.context.newPage();
-  await lillePage.goto(lille.web);
+  await logIn(lillePage, lille.web);
   await waitFor('the request to reach Lille', async () => {
     await lillePage.click('.tabs >> text=Transferts');
     return (await lillePage.locator('#transfer-lines').innerText()).includes('HEM-T-000001');

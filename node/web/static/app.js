@@ -1,6 +1,6 @@
 // Comptoir web till: the screens and their wiring. The API, formatting and
 // messages are in common.js; each screen in its own module.
-import { $, clearMessage, loadCatalogue } from './common.js';
+import { $, call, clearMessage, loadCatalogue, onSessionEnded, setSession } from './common.js';
 import { refreshConnection } from './connection.js';
 import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBasket, searchFamilies,
   voidClosed } from './sale.js';
@@ -28,9 +28,73 @@ function showScreen(name) {
   if (onShow[name]) onShow[name]();
 }
 
+// ---------- who is at the till ----------
+
+let account = null;      // the account logged in, null before
+let refresher = null;    // the connection indicator's timer
+
+// The login page, with `message` (why) if any. Nothing of the till shows.
+function showLogin(message) {
+  if (refresher) clearInterval(refresher);
+  refresher = null;
+  setSession('');
+  $('app').hidden = true;
+  $('who').hidden = true;
+  $('login-screen').hidden = false;
+  $('login-error').textContent = message || '';
+  $('login-error').hidden = !message;
+  $('login-password').value = '';
+  $('login-name').focus();
+}
+
+// The till, for the person whose session this is: their login and role
+// shown in the header, the sale screen first.
+function enter(session) {
+  const before = account;
+  account = session.account;
+  setSession(session.csrfToken);
+  $('who-text').textContent = `${account.login} (${account.roleName})`;
+  $('who').hidden = false;
+  $('login-screen').hidden = true;
+  $('app').hidden = false;
+  // Another person at the till starts from an empty sale.
+  if (before && before.accountId !== account.accountId) newSale();
+  showScreen('sale');
+  refreshConnection();
+  if (!refresher) refresher = setInterval(refreshConnection, 1000);
+  loadCatalogue();
+  renderBasket();
+  $('family-query').focus();
+}
+
+async function logIn(event) {
+  event.preventDefault();
+  $('login-submit').disabled = true;
+  try {
+    enter(await call('AccountService', 'LogIn',
+      { login: $('login-name').value.trim(), password: $('login-password').value }));
+  } catch (error) {
+    $('login-password').value = '';
+    $('login-error').textContent = error.message;
+    $('login-error').hidden = false;
+    $('login-password').focus();
+  } finally {
+    $('login-submit').disabled = false;
+  }
+}
+
+async function logOut() {
+  await call('AccountService', 'LogOut', {}).catch(() => {});
+  // A fresh page: nothing of this person's work stays on screen.
+  window.location.reload();
+}
+
 // ---------- start ----------
 
-function start() {
+async function start() {
+  $('login-form').onsubmit = logIn;
+  $('log-out').onclick = logOut;
+  onSessionEnded((message) => showLogin(message || 'Session terminée : reconnectez-vous.'));
   for (const tab of document.querySelectorAll('.tabs button')) tab.onclick = () => showScreen(tab.dataset.screen);
   $('family-form').onsubmit = searchFamilies;
   $('product-form').onsubmit = addProduct;
@@ -72,11 +136,11 @@ function start() {
   onShow.workshops = loadWorkshops;
   prepareFamilyEdit();
   addMemberRow();
-  refreshConnection();
-  setInterval(refreshConnection, 1000);
-  loadCatalogue();
-  renderBasket();
-  $('family-query').focus();
+  try {
+    enter(await call('AccountService', 'GetSession', {}));
+  } catch (error) {
+    showLogin(error.code === 'UNAUTHENTICATED' ? '' : error.message);
+  }
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -8,22 +8,33 @@ export const $ = (id) => document.getElementById(id);
 
 // ---------- API ----------
 
+
 export class ApiError extends Error {
   constructor(code, message) { super(message); this.code = code; }
 }
+
+// The session: the cookie (HttpOnly, sent by the browser) proves who is at the
+// till; every call also carries the session's CSRF token, which a page of
+// another site cannot know. When the session ends (logged out elsewhere,
+// expired, account disabled), onSessionEnded is called.
+let csrfToken = '';
+let sessionEnded = () => {};
+export function setSession(token) { csrfToken = token || ''; }
+export function onSessionEnded(handler) { sessionEnded = handler; }
 
 export async function call(service, method, request) {
   let response;
   try {
     response = await fetch(`/api/${service}/${method}`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'X-Comptoir-Csrf': csrfToken },
       body: JSON.stringify(request || {}),
     });
   } catch (e) {
     throw new ApiError('UNAVAILABLE', 'La caisse ne répond pas (le programme comptoir-node est-il lancé ?).');
   }
   const body = await response.json().catch(() => ({}));
+  if (response.status === 401 && method !== 'LogIn' && method !== 'GetSession') sessionEnded(body.message);
   if (!response.ok) throw new ApiError(body.code || 'UNKNOWN', body.message || `Erreur ${response.status}`);
   return body;
 }
