@@ -12,10 +12,11 @@ import { adjustStock, loadAdjustLots, reasonChanged } from './stock_adjust.js';
 import { closeArrival, recordArrival } from './arrival.js';
 import { loadSurplus, markSurplus, setMinimum } from './surplus.js';
 import { loadDonors } from './donors.js';
+import { changeOwnPassword, createAccount, loadAccounts, loadAudit, mayManage } from './people.js';
 
 // ---------- screens ----------
 
-const screens = ['sale', 'families', 'stock', 'transfers', 'surplus', 'donors', 'workshops'];
+const screens = ['sale', 'families', 'stock', 'transfers', 'surplus', 'donors', 'workshops', 'people'];
 const onShow = {};
 
 function showScreen(name) {
@@ -55,6 +56,7 @@ function enter(session) {
   setSession(session.csrfToken);
   $('who-text').textContent = `${account.login} (${account.roleName})`;
   $('who').hidden = false;
+  for (const panel of document.querySelectorAll('.coordinators')) panel.hidden = !mayManage(account);
   $('login-screen').hidden = true;
   $('app').hidden = false;
   // Another person at the till starts from an empty sale.
@@ -134,6 +136,10 @@ async function start() {
   onShow.surplus = () => { loadCatalogue(); loadSurplus(); };
   onShow.donors = async () => { await loadCatalogue(); loadDonors(); };
   onShow.workshops = loadWorkshops;
+  onShow.people = () => { if (mayManage(account)) { loadAudit(); loadAccounts(); } };
+  $('audit-form').onsubmit = loadAudit;
+  $('account-form').onsubmit = createAccount;
+  $('password-form').onsubmit = changeOwnPassword;
   prepareFamilyEdit();
   addMemberRow();
   try {

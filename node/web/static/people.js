@@ -1,0 +1,69 @@
+// "Comptes et journal": the centre's accounts and the audit trail, for
+// coordinators; one's own password, for everyone. The node checks every
+// call against the caller's role: this screen only hides what would be refused.
+import { $, attempt, call, el, showError, showInfo } from './common.js';
+
+const accounts = (method, request) => call('AccountService', method, request);
+
+// Whether `account` (the one logged in) sees the coordinators' panels.
+export function mayManage(account) {
+  return account && ['COORDINATOR', 'HEAD_OFFICE'].includes(account.role);
+}
+
+export async function loadAudit(event) {
+  if (event) event.preventDefault();
+  const audit = await attempt(() => accounts('ListAudit', {
+    fromDay: $('audit-from').value, toDay: $('audit-to').value, all: $('audit-all').checked,
+  }));
+  if (!audit) return;
+  const lines = audit.entries.map((entry) => el('tr', {},
+    el('td', { textContent: entry.when }), el('td', { textContent: entry.login }),
+    el('td', { textContent: entry.what })));
+  if (lines.length === 0) {
+    lines.push(el('tr', {}, el('td', { colSpan: 3, textContent: 'Rien dans le journal pour ces dates.' })));
+  }
+  $('audit-lines').replaceChildren(...lines);
+}
+
+async function setDisabled(account, disabled) {
+  const changed = await attempt(() => accounts('ChangeAccount', { accountId: account.accountId, disabled }));
+  if (!changed) return;
+  showInfo(`Compte ${changed.login} ${disabled ? 'désactivé' : 'réactivé'}.`);
+  loadAccounts();
+}
+
+export async function loadAccounts() {
+  const list = await attempt(() => accounts('ListAccounts', {}));
+  if (!list) return;
+  $('account-lines').replaceChildren(...list.accounts.map((account) => el('tr', {},
+    el('td', { textContent: account.login }), el('td', { textContent: account.roleName }),
+    el('td', { textContent: account.disabled ? 'désactivé' : 'actif' }),
+    el('td', {}, el('button', {
+      type: 'button', textContent: account.disabled ? 'Réactiver' : 'Désactiver',
+      onclick: () => setDisabled(account, !account.disabled),
+    })))));
+}
+
+export async function createAccount(event) {
+  event.preventDefault();
+  const created = await attempt(() => accounts('CreateAccount', {
+    login: $('acc-login').value.trim(), role: $('acc-role').value, password: $('acc-password').value,
+  }));
+  if (!created) return;
+  showInfo(`Compte ${created.login} créé (${created.roleName}). Donnez-lui son mot de passe ; il pourra le changer.`);
+  $('account-form').reset();
+  loadAccounts();
+  loadAudit();
+}
+
+export async function changeOwnPassword(event) {
+  event.preventDefault();
+  if ($('pw-new').value !== $('pw-again').value) {
+    showError(new Error('Les deux mots de passe tapés diffèrent : retapez-les.'));
+    return;
+  }
+  const changed = await attempt(() => accounts('SetPassword', { password: $('pw-new').value }));
+  if (!changed) return;
+  $('password-form').reset();
+  showInfo('Mot de passe changé.');
+}
