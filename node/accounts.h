@@ -1,53 +1,26 @@
-// Accounts at a centre: who may log in here, with which role, and the
-// sessions of those logged in. Accounts are folded from replicated events
-// (common/account_view.h), so a volunteer of another centre logs in here even
-// while the network is down. Passwords are checked against their Argon2id
-// hash (common/password.h).
-//
-// Lock-out: after kMaxFailedLogins wrong passwords in a row, an account cannot
-// log in at this centre for kLockOut, whatever password is typed. The count
-// is kept in this centre's database (meta "lockout" 0x00 account_id ->
-// be64(failures) be64(locked until, ms)), so a restart does not clear it; a
-// successful login clears it.
-//
-// Sessions live in memory: a restart logs everybody out. A session expires
-// kSessionLifetime after its login.
+// Accounts at a centre: logging in (common/login_desk.h, against accounts
+// folded from replicated events, so a volunteer of another centre logs in
+// here even while the network is down), and the centre's own accounts,
+// managed by its coordinators: each change an event naming who made it.
 //
 // Thread-safe.
 #ifndef COMPTOIR_NODE_ACCOUNTS_H_
 #define COMPTOIR_NODE_ACCOUNTS_H_
 
 #include <cstdint>
-#include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
 #include "common/hlc.h"
+#include "common/login_desk.h"
 #include "comptoir/v1/domain.pb.h"
 #include "comptoir/v1/views.pb.h"
 #include "node/node_store.h"
 
 namespace comptoir {
-
-inline constexpr int kMaxFailedLogins = 5;
-inline constexpr absl::Duration kLockOut = absl::Minutes(15);
-inline constexpr absl::Duration kSessionLifetime = absl::Hours(12);
-
-// Someone logged in.
-struct Session {
-  std::string token;  // 64 hex characters, the session's only secret
-  std::string csrf;   // 32 hex characters: the web till's writes carry it
-  std::string account_id;
-  std::string login;  // as people read it: "marie", "marie@lille"
-  v1::Role role = v1::ROLE_UNSPECIFIED;
-  int64_t expires_ms = 0;
-};
 
 class Accounts {
  public:
@@ -55,15 +28,12 @@ class Accounts {
   // (the system's when null; tests inject one).
   explicit Accounts(NodeStore* node, HybridClock::PhysicalClock clock = nullptr);
 
-  // Logs in with `typed` ("marie" for an account of this centre, "marie@hem"
-  // for another's) and `password`. Unauthenticated, in French, for an unknown
-  // login or a wrong password alike (nothing tells which); PermissionDenied
-  // for a disabled account or one locked out (saying until when).
-  absl::StatusOr<Session> LogIn(absl::string_view typed, absl::string_view password);
-  // The session of `token`; Unauthenticated when unknown, expired, or its
-  // account has since been disabled.
-  absl::StatusOr<Session> SessionFor(absl::string_view token);
-  void LogOut(absl::string_view token);
+  // LoginDesk's, at this centre.
+  absl::StatusOr<Session> LogIn(absl::string_view typed, absl::string_view password) {
+    return desk_.LogIn(typed, password);
+  }
+  absl::StatusOr<Session> SessionFor(absl::string_view token) { return desk_.SessionFor(token); }
+  void LogOut(absl::string_view token) { desk_.LogOut(token); }
 
   // The machine's administrator, acting through the node's Unix socket
   // (common/roles.h): head office's rights at this centre, under the account
@@ -92,13 +62,11 @@ class Accounts {
 
   // How people read an account's login here: "marie" for this centre's,
   // "marie@hem" for another's.
-  std::string DisplayLogin(const v1::AccountRecord& account) const;
+  std::string DisplayLogin(const v1::AccountRecord& account) const {
+    return desk_.DisplayLogin(account);
+  }
 
  private:
-  int64_t NowMillis() const;
-  // Records a failed login of `account_id`; returns the failures in a row.
-  absl::StatusOr<int> CountFailure(const std::string& account_id);
-  absl::StatusOr<std::pair<int, int64_t>> LockOut(const std::string& account_id);
   // The account as the views hold it now.
   absl::StatusOr<v1::AccountRecord> Reread(const std::string& account_id) const;
   // The account of this centre `account_id` names, seen through the
@@ -107,9 +75,7 @@ class Accounts {
                                                absl::string_view account_id) const;
 
   NodeStore* node_;
-  HybridClock::PhysicalClock clock_;
-  std::mutex mu_;
-  std::map<std::string, Session> sessions_ ABSL_GUARDED_BY(mu_);
+  LoginDesk desk_;
 };
 
 }  // namespace comptoir

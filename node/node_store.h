@@ -97,6 +97,9 @@ class NodeStore : public NodeSyncStore {
 
   // Read-only access to the committed views (safe from any thread).
   const Store& store() const { return *store_; }
+  // For writes that are not events and touch no view (LoginDesk's lock-out
+  // counts): they go straight to the database, synced, even while recovering.
+  Store* writable_store() { return store_.get(); }
   const std::string& card_prefix() const { return prefix_; }
   // Today in Europe/Paris, from the node's physical clock.
   std::string Today() const;
