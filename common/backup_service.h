@@ -3,10 +3,11 @@
 // The gRPC adapter around WriteBackup (common/backup.h).
 //
 //   BackupServiceImpl backups(&hub_log->store(), [&] { ...fill kind, site, heads... });
-//   StartGrpcServer(listen, {&backups, ...});
+//   StartAdminSocket(path, {&backups, ...}, setup);
 //
-// Only clients on the daemon's own machine (loopback) may ask for a backup:
-// others get PERMISSION_DENIED, since a backup writes on the daemon's disk.
+// A backup writes on the daemon's disk and copies personal data: the daemons
+// serve this service on their administrator's Unix socket only
+// (common/daemon.h, StartAdminSocket), never over TCP.
 // Thread-safe; one backup runs at a time (a second waits for the first).
 #ifndef COMPTOIR_COMMON_BACKUP_SERVICE_H_
 #define COMPTOIR_COMMON_BACKUP_SERVICE_H_

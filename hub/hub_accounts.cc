@@ -26,7 +26,8 @@ absl::StatusOr<v1::Role> ParseRole(absl::string_view text) {
 
 absl::StatusOr<v1::AccountRecord> CreateAccountAtHub(HubLog& log, absl::string_view login,
                                                      v1::Role role, absl::string_view site,
-                                                     absl::string_view password) {
+                                                     absl::string_view password,
+                                                     absl::string_view operator_id) {
   if (!IsValidLogin(login)) {
     return absl::InvalidArgumentError(
         absl::StrCat("invalid login '", login, "': 1 to 64 of a-z, 0-9, '.', '_', '-'"));
@@ -55,8 +56,10 @@ absl::StatusOr<v1::AccountRecord> CreateAccountAtHub(HubLog& log, absl::string_v
   created.mutable_account_created()->set_login(std::string(login));
   created.mutable_account_created()->set_role(role);
   created.mutable_account_created()->set_site(std::string(site));
+  created.set_operator_id(std::string(operator_id));
   RETURN_IF_ERROR(log.AppendOwn(std::move(created)).status());
   v1::EventCore password_set;
+  password_set.set_operator_id(std::string(operator_id));
   password_set.mutable_password_set()->set_account_id(account_id);
   password_set.mutable_password_set()->set_password_hash(hash);
   RETURN_IF_ERROR(log.AppendOwn(std::move(password_set)).status());

@@ -29,9 +29,11 @@ absl::StatusOr<v1::Role> ParseRole(absl::string_view text);
 // office appended to `log`. InvalidArgument for a malformed login, a role
 // that does not fit the site, a password too short; AlreadyExists when the
 // login is taken at that site.
+// The events name `operator_id` (the hub's administrator by default).
 absl::StatusOr<v1::AccountRecord> CreateAccountAtHub(HubLog& log, absl::string_view login,
                                                      v1::Role role, absl::string_view site,
-                                                     absl::string_view password);
+                                                     absl::string_view password,
+                                                     absl::string_view operator_id = "A-000000");
 
 // The command: opens the hub's database in `data_dir` (the hub must be
 // stopped), reads the password from the first line of `password_file` ("-":

@@ -121,6 +121,9 @@ class HubLog : public HubSyncStore {
   // The catalogue as folded on the hub.
   absl::StatusOr<v1::Catalogue> Catalogue() const;
   const Store& store() const { return *store_; }
+  // For writes that are not events and touch no view (LoginDesk's lock-out
+  // counts): straight to the database, synced.
+  Store* writable_store() { return store_.get(); }
   const StatsModel& stats() const { return stats_; }
   // Every event held (read-only).
   const EventLog& events() const { return log_; }

@@ -8,36 +8,19 @@
 #include "common/catalogue_view.h"
 #include "common/grpc_status.h"
 #include "common/ids.h"
-#include "common/local_peer.h"
 #include "common/money.h"
 #include "common/transfer_view.h"
 
 namespace comptoir {
 
-grpc::Status HubServiceImpl::GetHubStatus(grpc::ServerContext*, const v1::GetHubStatusRequest*,
-                                          v1::HubStatus* response) {
-  absl::StatusOr<v1::HubStatus> status = log_->Status();
-  if (!status.ok()) return ToGrpcStatus(status.status());
-  *response = *std::move(status);
-  for (std::string& site : sync_->ConnectedSites()) response->add_connected_sites(std::move(site));
-  return grpc::Status::OK;
-}
-
-grpc::Status HubServiceImpl::GetSalesSummary(grpc::ServerContext*,
-                                             const v1::GetSalesSummaryRequest*,
-                                             v1::SalesSummary* response) {
-  return Answer(log_->Sales(), response);
-}
-
-grpc::Status HubServiceImpl::ReadEvents(grpc::ServerContext* context,
-                                        const v1::ReadEventsRequest* request,
-                                        v1::ReadEventsResponse* response) {
-  grpc::Status local = RequireLocalPeer(context, "reading raw events (they hold personal data)");
-  if (!local.ok()) return local;
-  return Answer(AnswerReadEvents(log_->events(), *request), response);
-}
-
 namespace {
+
+// The caller of `context`, if entitled to `action`; else the refusal.
+#define COMPTOIR_REQUIRE(action)                                                 \
+  if (absl::StatusOr<HubCaller> entitled = gate_.Entitled(*context, action);     \
+      !entitled.ok()) {                                                          \
+    return ToGrpcStatus(entitled.status());                                      \
+  }
 
 grpc::Status Invalid(const std::string& message) {
   return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
@@ -53,9 +36,38 @@ bool ValidCode(const std::string& code) {
 
 }  // namespace
 
+absl::StatusOr<v1::HubStatus> HubServiceImpl::Status() const {
+  absl::StatusOr<v1::HubStatus> status = log_->Status();
+  if (!status.ok()) return status;
+  for (std::string& site : sync_->ConnectedSites()) status->add_connected_sites(std::move(site));
+  return status;
+}
+
+grpc::Status HubServiceImpl::GetHubStatus(grpc::ServerContext* context,
+                                          const v1::GetHubStatusRequest*,
+                                          v1::HubStatus* response) {
+  COMPTOIR_REQUIRE(Action::kStatistics);
+  return Answer(Status(), response);
+}
+
+grpc::Status HubServiceImpl::GetSalesSummary(grpc::ServerContext* context,
+                                             const v1::GetSalesSummaryRequest*,
+                                             v1::SalesSummary* response) {
+  COMPTOIR_REQUIRE(Action::kStatistics);
+  return Answer(log_->Sales(), response);
+}
+
+grpc::Status HubServiceImpl::ReadEvents(grpc::ServerContext* context,
+                                        const v1::ReadEventsRequest* request,
+                                        v1::ReadEventsResponse* response) {
+  COMPTOIR_REQUIRE(Action::kRawEvents);
+  return Answer(AnswerReadEvents(log_->events(), *request), response);
+}
+
 grpc::Status HubServiceImpl::Publish(const grpc::ServerContext* context, v1::EventCore core) {
-  grpc::Status local = RequireLocalPeer(context, "a change of the network configuration");
-  if (!local.ok()) return local;
+  absl::StatusOr<HubCaller> caller = gate_.Entitled(*context, Action::kNetwork);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  core.set_operator_id(caller->operator_id());
   absl::StatusOr<DecodedEvent> event = log_->AppendOwn(std::move(core));
   if (!event.ok()) return ToGrpcStatus(event.status());
   sync_->WakeAll();
@@ -136,35 +148,53 @@ grpc::Status HubServiceImpl::DefineDonor(grpc::ServerContext* context, const v1:
   return Publish(context, std::move(core));
 }
 
-grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext*, const v1::GetCatalogueRequest*,
+grpc::Status HubServiceImpl::GetCatalogue(grpc::ServerContext* context,
+                                          const v1::GetCatalogueRequest*,
                                           v1::Catalogue* response) {
+  COMPTOIR_REQUIRE(Action::kReadStock);
   return Answer(log_->Catalogue(), response);
 }
 
-grpc::Status HubServiceImpl::ListTransfers(grpc::ServerContext*,
+grpc::Status HubServiceImpl::ListTransfers(grpc::ServerContext* context,
                                            const v1::ListTransfersRequest* request,
                                            v1::ListTransfersResponse* response) {
+  absl::StatusOr<HubCaller> caller = gate_.Entitled(*context, Action::kReadStock);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  v1::ListTransfersRequest entitled = *request;
+  // A centre sees its own transfers only, as routing gives them to it.
+  if (!caller->person) entitled.set_site(caller->centre);
   absl::StatusOr<std::vector<v1::TransferView>> transfers =
-      comptoir::ListTransfers(log_->store(), *request);
+      comptoir::ListTransfers(log_->store(), entitled);
   if (!transfers.ok()) return ToGrpcStatus(transfers.status());
   for (v1::TransferView& transfer : *transfers) *response->add_transfers() = std::move(transfer);
   return grpc::Status::OK;
 }
 
-grpc::Status HubServiceImpl::ListSurplus(grpc::ServerContext*, const v1::ListSurplusRequest*,
+grpc::Status HubServiceImpl::ListSurplus(grpc::ServerContext* context,
+                                         const v1::ListSurplusRequest*,
                                          v1::ListSurplusResponse* response) {
+  COMPTOIR_REQUIRE(Action::kReadStock);
   return Answer(comptoir::ListSurplus(log_->store()), response);
 }
 
-grpc::Status HubServiceImpl::ListNeeds(grpc::ServerContext*, const v1::ListNeedsRequest*,
+grpc::Status HubServiceImpl::ListNeeds(grpc::ServerContext* context,
+                                       const v1::ListNeedsRequest*,
                                        v1::ListNeedsResponse* response) {
+  COMPTOIR_REQUIRE(Action::kReadStock);
   return Answer(comptoir::ListNeeds(log_->store()), response);
 }
 
-grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext*, const v1::GetSyncHealthRequest*,
+grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext* context,
+                                           const v1::GetSyncHealthRequest*,
                                            v1::SyncHealth* response) {
+  COMPTOIR_REQUIRE(Action::kStatistics);
+  return Answer(SyncHealth(), response);
+}
+
+absl::StatusOr<v1::SyncHealth> HubServiceImpl::SyncHealth() const {
+  v1::SyncHealth health_report;
   absl::StatusOr<v1::HubStatus> status = log_->Status();
-  if (!status.ok()) return ToGrpcStatus(status.status());
+  if (!status.ok()) return status.status();
   const auto contacts = sync_->Contacts();
   const std::vector<std::string> connected = sync_->ConnectedSites();
   std::map<std::string, uint64_t> held;
@@ -172,9 +202,9 @@ grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext*, const v1::GetSy
     if (origin.origin() != "hub") held[origin.origin()] = origin.seq();
   }
   for (const auto& [site, contact] : contacts) held.emplace(site, 0);
-  response->set_log_head(status->log_head());
+  health_report.set_log_head(status->log_head());
   for (const auto& [site, seq] : held) {
-    v1::SiteHealth* health = response->add_sites();
+    v1::SiteHealth* health = health_report.add_sites();
     health->set_site(site);
     health->set_connected(std::find(connected.begin(), connected.end(), site) != connected.end());
     health->set_events_held(seq);
@@ -188,7 +218,9 @@ grpc::Status HubServiceImpl::GetSyncHealth(grpc::ServerContext*, const v1::GetSy
       health->set_pending_push(contact->second.node_own_seq - std::min(contact->second.node_own_seq, seq));
     }
   }
-  return grpc::Status::OK;
+  return health_report;
 }
+
+#undef COMPTOIR_REQUIRE
 
 }  // namespace comptoir

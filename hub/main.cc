@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdio>
 
+#include <unistd.h>
+
 #include "CLI/CLI.hpp"
 #include "common/backup_service.h"
 #include "common/daemon.h"
@@ -22,6 +24,8 @@
 #include "hub/hub_restore.h"
 #include "hub/hub_service.h"
 #include "hub/stats_service.h"
+#include "hub/hub_account_service.h"
+#include "hub/hub_gate.h"
 #include "hub/sync_service.h"
 #include "hub/web/dashboard_server.h"
 
@@ -65,6 +69,10 @@ int main(int argc, char** argv) {
                  "Once the dashboard listens, write its bound address to this file");
   int keepalive_seconds = 0;
   comptoir::AddSyncKeepaliveOption(app, &keepalive_seconds);
+  std::string admin_socket;
+  app.add_option("--admin-socket", admin_socket,
+                 "Unix socket of the hub machine's administrator (default: comptoir.sock in the "
+                 "data directory): whoever may open it acts as head office's administrator");
   std::string metrics_listen;
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
@@ -145,6 +153,7 @@ int main(int argc, char** argv) {
                                           password_file);
   }
   if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8400);
+  if (admin_socket.empty()) admin_socket = data_dir + "/comptoir.sock";
 
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag("hub");
@@ -208,9 +217,17 @@ int main(int argc, char** argv) {
   }
   comptoir::SyncServiceImpl sync((*log).get(), credentials.get());
   if (tls) sync.RequireClientCertificates();
-  comptoir::HubServiceImpl hub_service((*log).get(), &sync);
-  comptoir::StatsServiceImpl stats_service((*log).get(), &sync);
   comptoir::HubLog* hub_log = log->get();
+  comptoir::LoginDesk head_office(hub_log->writable_store(), "hub");
+  // People and centres over TCP; the administrator through the socket.
+  const comptoir::HubGate callers = comptoir::HubGate::People(&head_office, credentials.get());
+  const comptoir::HubGate administrator = comptoir::HubGate::Administrator(&head_office);
+  comptoir::HubServiceImpl hub_service(hub_log, &sync, callers);
+  comptoir::StatsServiceImpl stats_service(hub_log, &sync, callers);
+  comptoir::HubAccountServiceImpl account_service(hub_log, &sync, callers);
+  comptoir::HubServiceImpl admin_hub(hub_log, &sync, administrator);
+  comptoir::StatsServiceImpl admin_stats(hub_log, &sync, administrator);
+  comptoir::HubAccountServiceImpl admin_accounts(hub_log, &sync, administrator);
   comptoir::BackupServiceImpl backups(&hub_log->store(), [hub_log] {
     comptoir::v1::BackupInfo info;
     info.set_kind("hub");
@@ -229,15 +246,22 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service, &backups}, setup);
+      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service, &account_service},
+                                setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
+    return 1;
+  }
+  absl::StatusOr<comptoir::RunningServer> admin_server = comptoir::StartAdminSocket(
+      admin_socket, {&admin_hub, &admin_stats, &admin_accounts, &backups}, setup);
+  if (!admin_server.ok()) {
+    comptoir::LogError(admin_server.status().message());
     return 1;
   }
   std::unique_ptr<comptoir::DashboardServer> dashboard;
   if (!http_listen.empty()) {
     absl::StatusOr<std::unique_ptr<comptoir::DashboardServer>> started =
-        comptoir::DashboardServer::Start(http_listen, &stats_service, &hub_service);
+        comptoir::DashboardServer::Start(http_listen, &stats_service, &hub_service, &head_office);
     if (!started.ok()) {
       comptoir::LogError(started.status().message());
       return 1;
@@ -247,6 +271,7 @@ int main(int argc, char** argv) {
                                                          dashboard->address(), http_ready_file);
     if (!announced.ok()) comptoir::LogError(announced.message());
   }
+  comptoir::LogInfo("administrator's socket ", admin_socket);
   comptoir::LogInfo("hub epoch ", (*log)->Epoch(), ", log head ", (*log)->LogHead(), ", data in ",
                     data_dir);
   absl::Status announced = comptoir::AnnounceListening("comptoir-hub", server->address, ready_file);
@@ -258,7 +283,10 @@ int main(int argc, char** argv) {
   if (dashboard) dashboard->Stop();
   metrics_http->reset();
   server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  admin_server->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   server->server->Wait();
+  admin_server->server->Wait();
+  unlink(admin_socket.c_str());
   comptoir::LogInfo("stopped");
   return 0;
 }

@@ -10,7 +10,6 @@
 #include "common/civil_day.h"
 #include "common/grpc_status.h"
 #include "common/keys.h"
-#include "common/local_peer.h"
 
 namespace comptoir {
 
@@ -18,9 +17,7 @@ namespace {
 
 constexpr int32_t kMaxPeriodDays = 3700;  // ten years and a bit
 
-grpc::Status Invalid(const std::string& message) {
-  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message);
-}
+absl::Status Invalid(const std::string& message) { return absl::InvalidArgumentError(message); }
 
 // [from, to] cut into calendar months.
 std::vector<std::pair<int32_t, int32_t>> Months(int32_t from, int32_t to) {
@@ -40,88 +37,99 @@ std::vector<std::pair<int32_t, int32_t>> Months(int32_t from, int32_t to) {
 
 }  // namespace
 
-grpc::Status StatsServiceImpl::GetReport(grpc::ServerContext*, const v1::StatsRequest* request,
+grpc::Status StatsServiceImpl::GetReport(grpc::ServerContext* context,
+                                         const v1::StatsRequest* request,
                                          v1::StatsReport* response) {
-  const std::optional<int32_t> from = DayNumber(request->from_day());
-  const std::optional<int32_t> to = DayNumber(request->to_day());
+  absl::StatusOr<HubCaller> caller = gate_.Entitled(*context, Action::kStatistics);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
+  return Answer(Report(*request), response);
+}
+
+absl::StatusOr<v1::StatsReport> StatsServiceImpl::Report(const v1::StatsRequest& request) const {
+  v1::StatsReport report;
+  const std::optional<int32_t> from = DayNumber(request.from_day());
+  const std::optional<int32_t> to = DayNumber(request.to_day());
   if (!from.has_value() || !to.has_value()) {
     return Invalid("from_day and to_day must be days written YYYY-MM-DD, e.g. 2026-01-31");
   }
   if (*from > *to) return Invalid("from_day must not be after to_day");
   if (*to - *from + 1 > kMaxPeriodDays) return Invalid("a report covers at most ten years");
-  if (request->still_coming_weeks() > 520) return Invalid("still_coming_weeks: at most 520");
+  if (request.still_coming_weeks() > 520) return Invalid("still_coming_weeks: at most 520");
 
   const StatsModel& stats = log_->stats();
   const std::vector<std::string> known = stats.Sites();
-  if (!request->site().empty() &&
-      std::find(known.begin(), known.end(), request->site()) == known.end()) {
-    return grpc::Status(grpc::StatusCode::NOT_FOUND,
-                        absl::StrCat("the hub holds no activity from centre '", request->site(),
+  if (!request.site().empty() &&
+      std::find(known.begin(), known.end(), request.site()) == known.end()) {
+    return absl::NotFoundError(absl::StrCat("the hub holds no activity from centre '", request.site(),
                                      "' yet (known: ",
                                      known.empty() ? "none yet" : absl::StrJoin(known, ", "), ")"));
   }
   StatsModel::Query query;
   query.from_day = *from;
   query.to_day = *to;
-  query.site = request->site();
-  if (request->still_coming_weeks() != 0) {
-    query.still_coming_days = static_cast<int32_t>(request->still_coming_weeks()) * 7;
+  query.site = request.site();
+  if (request.still_coming_weeks() != 0) {
+    query.still_coming_days = static_cast<int32_t>(request.still_coming_weeks()) * 7;
   }
   const std::vector<std::string> sites =
-      request->site().empty() ? known : std::vector<std::string>{request->site()};
+      request.site().empty() ? known : std::vector<std::string>{request.site()};
   const auto months = Months(*from, *to);
 
-  *response->add_rows() = stats.Row(query);
-  if (request->by_month()) {
+  *report.add_rows() = stats.Row(query);
+  if (request.by_month()) {
     for (const auto& [start, end] : months) {
       StatsModel::Query month = query;
       month.from_day = start;
       month.to_day = end;
-      *response->add_rows() = stats.Row(month);
+      *report.add_rows() = stats.Row(month);
     }
   }
-  if (request->by_site() && request->site().empty()) {
+  if (request.by_site() && request.site().empty()) {
     for (const std::string& site : sites) {
       StatsModel::Query one = query;
       one.site = site;
-      *response->add_rows() = stats.Row(one);
-      if (!request->by_month()) continue;
+      *report.add_rows() = stats.Row(one);
+      if (!request.by_month()) continue;
       for (const auto& [start, end] : months) {
         one.from_day = start;
         one.to_day = end;
-        *response->add_rows() = stats.Row(one);
+        *report.add_rows() = stats.Row(one);
       }
     }
   }
 
   absl::StatusOr<v1::HubStatus> status = log_->Status();
-  if (!status.ok()) return ToGrpcStatus(status.status());
+  if (!status.ok()) return status.status();
   for (const v1::OriginCount& origin : status->origins()) {
     if (origin.origin() == "hub") continue;
-    if (!request->site().empty() && origin.origin() != request->site()) continue;
-    v1::SiteFreshness* fresh = response->add_freshness();
+    if (!request.site().empty() && origin.origin() != request.site()) continue;
+    v1::SiteFreshness* fresh = report.add_freshness();
     fresh->set_site(origin.origin());
     fresh->set_events_held(origin.seq());
     absl::StatusOr<int64_t> latest = log_->LatestEventMillis(origin.origin());
     if (latest.ok()) fresh->set_latest_event_unix_ms(*latest);
   }
-  response->set_generated_unix_ms(absl::ToUnixMillis(absl::Now()));
-  return grpc::Status::OK;
+  report.set_generated_unix_ms(absl::ToUnixMillis(absl::Now()));
+  return report;
 }
 
 grpc::Status StatsServiceImpl::SetRunningCosts(grpc::ServerContext* context,
                                                const v1::RunningCosts* request,
                                                v1::RunningCosts* response) {
-  grpc::Status local = RequireLocalPeer(context, "entering running costs");
-  if (!local.ok()) return local;
+  absl::StatusOr<HubCaller> caller = gate_.Entitled(*context, Action::kNetwork);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   if (!IsValidSiteId(request->site()) || request->site() == "hub") {
-    return Invalid("site must be a centre's id such as 'hem'");
+    return ToGrpcStatus(Invalid("site must be a centre's id such as 'hem'"));
   }
-  if (request->year() < 2000 || request->year() > 2100) return Invalid("year: 2000 to 2100");
+  if (request->year() < 2000 || request->year() > 2100) {
+    return ToGrpcStatus(Invalid("year: 2000 to 2100"));
+  }
   if (request->amount_cents() < 0 || request->amount_cents() > kMaxRunningCostsCents) {
-    return Invalid(absl::StrCat("running costs: 0 to ", kMaxRunningCostsCents / 100, " euros"));
+    return ToGrpcStatus(
+        Invalid(absl::StrCat("running costs: 0 to ", kMaxRunningCostsCents / 100, " euros")));
   }
   v1::EventCore core;
+  core.set_operator_id(caller->operator_id());
   v1::RunningCostsSet* costs = core.mutable_running_costs_set();
   costs->set_site(request->site());
   costs->set_year(request->year());

@@ -5,6 +5,7 @@
 #define COMPTOIR_HUB_STATS_SERVICE_H_
 
 #include "comptoir/v1/stats.grpc.pb.h"
+#include "hub/hub_gate.h"
 #include "hub/hub_log.h"
 #include "hub/sync_service.h"
 
@@ -12,20 +13,26 @@ namespace comptoir {
 
 class StatsServiceImpl final : public v1::StatsService::Service {
  public:
-  StatsServiceImpl(HubLog* log, SyncServiceImpl* sync) : log_(log), sync_(sync) {}
+  StatsServiceImpl(HubLog* log, SyncServiceImpl* sync, HubGate gate)
+      : log_(log), sync_(sync), gate_(gate) {}
 
-  // INVALID_ARGUMENT for a malformed or reversed period (or one over ten
-  // years), NOT_FOUND for a centre the hub holds nothing from.
+  // The report, for a caller already entitled to it (the dashboard checks
+  // its own sessions). INVALID_ARGUMENT for a malformed or reversed period
+  // (or one over ten years), NOT_FOUND for a centre the hub holds nothing from.
+  absl::StatusOr<v1::StatsReport> Report(const v1::StatsRequest& request) const;
+
+  // Report, for head office and statistics accounts (hub/hub_gate.h).
   grpc::Status GetReport(grpc::ServerContext* context, const v1::StatsRequest* request,
                          v1::StatsReport* response) override;
-  // Appends a "hub" event; INVALID_ARGUMENT for a bad centre, year or amount,
-  // PERMISSION_DENIED from another machine than the hub's (common/local_peer.h).
+  // Appends a "hub" event naming the caller, head office only;
+  // INVALID_ARGUMENT for a bad centre, year or amount.
   grpc::Status SetRunningCosts(grpc::ServerContext* context, const v1::RunningCosts* request,
                                v1::RunningCosts* response) override;
 
  private:
   HubLog* log_;
   SyncServiceImpl* sync_;
+  HubGate gate_;
 };
 
 }  // namespace comptoir

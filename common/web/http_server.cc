@@ -149,7 +149,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     auto download = served->downloads.find(request.path);
     if (download != served->downloads.end()) {
       HttpQuery query(request.params.begin(), request.params.end());
-      HttpReply reply = download->second(query);
+      HttpReply reply = download->second(
+          query, CookieValue(request.get_header_value("Cookie"), served->session_cookie));
       response.status = reply.http_status;
       if (!reply.attachment_name.empty()) {
         response.set_header("Content-Disposition",

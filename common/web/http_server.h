@@ -8,7 +8,9 @@
 //   routes.api = [&](absl::string_view service, absl::string_view method,
 //                    absl::string_view body) { return router.Call(service, method, body); };
 //   routes.assets = &FindDashboardAsset;
-//   routes.downloads["/stats.csv"] = [&](const HttpQuery& query) { ... };
+//   routes.downloads["/stats.csv"] = [&](const HttpQuery& query, const std::string& session) {
+//     ...
+//   };
 //   ASSIGN_OR_RETURN(std::unique_ptr<HttpServer> http,
 //                    HttpServer::Start("127.0.0.1:8400", std::move(routes)));
 //
@@ -90,8 +92,10 @@ struct HttpRoutes {
   std::function<ApiResponse(const ApiCall& call)> api;
   // Static files; null: none.
   WebAssetLookup assets = nullptr;
-  // GET routes by exact path ("/stats.csv").
-  std::map<std::string, std::function<HttpReply(const HttpQuery&)>> downloads;
+  // GET routes by exact path ("/stats.csv"), given the query and the session
+  // cookie's value ("" if none).
+  std::map<std::string, std::function<HttpReply(const HttpQuery& query, const std::string& session)>>
+      downloads;
 };
 
 class HttpServer {

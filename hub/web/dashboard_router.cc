@@ -1,57 +1,112 @@
 #include "hub/web/dashboard_router.h"
 
-#include <grpcpp/server_context.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/grpc_status.h"
+#include "absl/time/time.h"
+#include "common/roles.h"
 #include "common/stats_csv.h"
+#include "common/status_macros.h"
+#include "comptoir/v1/accounts.pb.h"
+#include "hub/hub_account_service.h"
 
 namespace comptoir {
 namespace {
 
-// Runs a unary RPC handler of `service` outside gRPC (the handlers used here
-// read nothing from their context).
-template <typename Service, typename Request, typename Response>
-absl::StatusOr<Response> Invoke(Service* service,
-                                grpc::Status (Service::*rpc)(grpc::ServerContext*,
-                                                             const Request*, Response*),
-                                const Request& request) {
-  grpc::ServerContext context;
-  Response response;
-  const grpc::Status status = (service->*rpc)(&context, &request, &response);
-  if (!status.ok()) return FromGrpcStatus(status);
-  return response;
-}
-
-absl::StatusOr<v1::StatsReport> Report(StatsServiceImpl* stats, const v1::StatsRequest& request) {
-  return Invoke(stats, &StatsServiceImpl::GetReport, request);
+HttpReply JsonError(const absl::Status& status) {
+  const ApiResponse error = ErrorResponse(status);
+  HttpReply reply;
+  reply.http_status = error.http_status;
+  reply.content_type = "application/json; charset=utf-8";
+  reply.body = error.json;
+  return reply;
 }
 
 }  // namespace
+
+absl::StatusOr<Session> DashboardRouter::Entitled(const std::string& token) const {
+  if (token.empty()) {
+    return absl::UnauthenticatedError("Connexion requise : identifiez-vous.");
+  }
+  ASSIGN_OR_RETURN(Session session, desk_->SessionFor(token));
+  if (!RoleMay(session.role, Action::kStatistics)) {
+    return Refusal(session.role, Action::kStatistics);
+  }
+  return session;
+}
+
+ApiResponse DashboardRouter::Serve(const ApiCall& call) const {
+  if (call.service == "AccountService" && call.method == "LogIn") {
+    absl::StatusOr<Session> session;
+    ApiResponse answer = ServeJson<v1::LogInRequest>(call.body, [&](const v1::LogInRequest& r) {
+      session = LogInAtHub(*desk_, r.login(), r.password());
+      return SessionView(session);
+    });
+    if (session.ok()) {
+      answer.set_cookie = SessionCookie(kDashboardCookie, session->token,
+                                        absl::ToInt64Seconds(kSessionLifetime));
+    }
+    return answer;
+  }
+  absl::StatusOr<Session> session = Entitled(call.session);
+  if (!session.ok()) {
+    ApiResponse refused = ErrorResponse(session.status());
+    if (!call.session.empty()) refused.set_cookie = SessionCookie(kDashboardCookie, "", 0);
+    return refused;
+  }
+  if (call.service == "AccountService" && call.method == "GetSession") {
+    return PrintJsonOrError(SessionView(session));
+  }
+  if (call.csrf != session->csrf) {
+    return ErrorResponse(absl::PermissionDeniedError(
+        "Jeton de sécurité absent ou périmé : rechargez la page."));
+  }
+  if (call.service == "AccountService" && call.method == "LogOut") {
+    desk_->LogOut(call.session);
+    ApiResponse answer = PrintJsonResponse(v1::LogOutResponse());
+    answer.set_cookie = SessionCookie(kDashboardCookie, "", 0);
+    return answer;
+  }
+  return Call(call.service, call.method, call.body);
+}
+
+absl::StatusOr<v1::LogInResponse> DashboardRouter::SessionView(
+    const absl::StatusOr<Session>& session) const {
+  if (!session.ok()) return session.status();
+  v1::LogInResponse response;
+  response.set_expires_ms(session->expires_ms);
+  response.set_csrf_token(session->csrf);
+  v1::AccountView* account = response.mutable_account();
+  account->set_account_id(session->account_id);
+  account->set_login(session->login);
+  account->set_role(session->role);
+  account->set_role_name(std::string(RoleName(session->role)));
+  return response;
+}
 
 ApiResponse DashboardRouter::Call(absl::string_view service, absl::string_view method,
                                   absl::string_view body) const {
   if (service == "StatsService" && method == "GetReport") {
     return ServeJson<v1::StatsRequest>(
-        body, [this](const v1::StatsRequest& request) { return Report(stats_, request); });
+        body, [this](const v1::StatsRequest& request) { return stats_->Report(request); });
   }
   if (service == "HubService" && method == "GetSyncHealth") {
-    return ServeJson<v1::GetSyncHealthRequest>(body, [this](const v1::GetSyncHealthRequest& r) {
-      return Invoke(hub_, &HubServiceImpl::GetSyncHealth, r);
-    });
+    return ServeJson<v1::GetSyncHealthRequest>(
+        body, [this](const v1::GetSyncHealthRequest&) { return hub_->SyncHealth(); });
   }
   if (service == "HubService" && method == "GetHubStatus") {
-    return ServeJson<v1::GetHubStatusRequest>(body, [this](const v1::GetHubStatusRequest& r) {
-      return Invoke(hub_, &HubServiceImpl::GetHubStatus, r);
-    });
+    return ServeJson<v1::GetHubStatusRequest>(
+        body, [this](const v1::GetHubStatusRequest&) { return hub_->Status(); });
   }
   return ErrorResponse(
       absl::NotFoundError(absl::StrCat("no such API call: ", service, "/", method)));
 }
 
-HttpReply DashboardRouter::Csv(const HttpQuery& query) const {
+HttpReply DashboardRouter::Csv(const HttpQuery& query, const std::string& session) const {
+  if (absl::StatusOr<Session> entitled = Entitled(session); !entitled.ok()) {
+    return JsonError(entitled.status());
+  }
   v1::StatsRequest request;
   auto get = [&query](const char* name) {
     auto found = query.find(name);
@@ -70,16 +125,10 @@ HttpReply DashboardRouter::Csv(const HttpQuery& query) const {
         absl::StrCat("weeks: a whole number of weeks is expected, not \"", weeks, "\""));
   } else {
     request.set_still_coming_weeks(still_coming_weeks);
-    report = Report(stats_, request);
+    report = stats_->Report(request);
   }
+  if (!report.ok()) return JsonError(report.status());
   HttpReply reply;
-  if (!report.ok()) {
-    const ApiResponse error = ErrorResponse(report.status());
-    reply.http_status = error.http_status;
-    reply.content_type = "application/json; charset=utf-8";
-    reply.body = error.json;
-    return reply;
-  }
   reply.content_type = "text/csv; charset=utf-8";
   reply.body = StatsReportCsv(*report);
   // The request's days were validated by GetReport: safe in a header.

@@ -4,16 +4,18 @@ namespace comptoir {
 
 absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const std::string& listen,
                                                                         StatsServiceImpl* stats,
-                                                                        HubServiceImpl* hub) {
-  std::unique_ptr<DashboardServer> dashboard(new DashboardServer(stats, hub));
+                                                                        HubServiceImpl* hub,
+                                                                        LoginDesk* desk) {
+  std::unique_ptr<DashboardServer> dashboard(new DashboardServer(stats, hub, desk));
   const DashboardRouter* router = &dashboard->router_;
   HttpRoutes routes;
   routes.what = "the dashboard";
-  routes.api = [router](const ApiCall& call) {
-    return router->Call(call.service, call.method, call.body);
-  };
+  routes.session_cookie = kDashboardCookie;
+  routes.api = [router](const ApiCall& call) { return router->Serve(call); };
   routes.assets = &FindDashboardAsset;
-  routes.downloads["/stats.csv"] = [router](const HttpQuery& query) { return router->Csv(query); };
+  routes.downloads["/stats.csv"] = [router](const HttpQuery& query, const std::string& session) {
+    return router->Csv(query, session);
+  };
   absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));
   if (!http.ok()) return http.status();
   dashboard->http_ = *std::move(http);

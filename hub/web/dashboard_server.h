@@ -4,7 +4,7 @@
 // of common/web/http_server.h (JSON content type, loopback Host check).
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<DashboardServer> dashboard,
-//                    DashboardServer::Start("127.0.0.1:8400", &stats, &hub));
+//                    DashboardServer::Start("127.0.0.1:8400", &stats, &hub, &desk));
 //
 // Thread-safe. Stop (or the destructor) waits for the requests in progress.
 #ifndef COMPTOIR_HUB_WEB_DASHBOARD_SERVER_H_
@@ -26,10 +26,12 @@ class DashboardServer {
  public:
   // Binds `listen` ("host:port"; port 0 picks a free one) and starts serving.
   // Unavailable if the address cannot be bound, InvalidArgument if malformed.
-  // Nothing owned; both services must outlive the server.
+  // Nothing owned; the services and `desk` (head office's logins) must
+  // outlive the server.
   static absl::StatusOr<std::unique_ptr<DashboardServer>> Start(const std::string& listen,
                                                                 StatsServiceImpl* stats,
-                                                                HubServiceImpl* hub);
+                                                                HubServiceImpl* hub,
+                                                                LoginDesk* desk);
   DashboardServer(const DashboardServer&) = delete;
   DashboardServer& operator=(const DashboardServer&) = delete;
 
@@ -39,7 +41,8 @@ class DashboardServer {
   void Stop() { http_->Stop(); }
 
  private:
-  DashboardServer(StatsServiceImpl* stats, HubServiceImpl* hub) : router_(stats, hub) {}
+  DashboardServer(StatsServiceImpl* stats, HubServiceImpl* hub, LoginDesk* desk)
+      : router_(stats, hub, desk) {}
 
   const DashboardRouter router_;
   // Declared after the router it calls, so destroyed (stopped) first.

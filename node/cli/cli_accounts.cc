@@ -1,4 +1,5 @@
 // comptoir login | logout | whoami | account ... | audit
+// comptoir hub login | hub logout | hub account create | hub account list
 //
 // A person logs in once per machine and node: the session token is kept in
 // a file only they can read (SessionFile, 0600), and sent with every later
@@ -53,21 +54,23 @@ void PrintAccount(const v1::AccountView& account) {
             << "\n";
 }
 
-int LogIn(const Globals& globals, const std::string& user, const std::string& password_file) {
+// Logs in at the daemon at `address` (a node, or the hub) and keeps the session.
+int LogIn(const Globals& globals, const std::string& address, const std::string& user,
+          const std::string& password_file) {
   v1::LogInRequest request;
   request.set_login(user);
   if (!ReadPassword(password_file, "Mot de passe de " + user + " : ",
                     request.mutable_password())) {
     return Usage("no password given");
   }
-  auto stub = v1::AccountService::NewStub(Connect(globals.node));
+  auto stub = v1::AccountService::NewStub(Connect(address));
   grpc::ClientContext context;
   SetDeadline(&context, globals);
   v1::LogInResponse response;
   grpc::Status status = stub->LogIn(&context, request, &response);
-  if (!status.ok()) return Fail(status, globals.node);
+  if (!status.ok()) return Fail(status, address);
   absl::Status dir = MakePrivateDirectory(globals.config_dir + "/sessions");
-  if (dir.ok()) dir = WriteSecretFile(SessionFile(globals, globals.node), response.token() + "\n");
+  if (dir.ok()) dir = WriteSecretFile(SessionFile(globals, address), response.token() + "\n");
   if (!dir.ok()) return Usage(std::string(dir.message()));
   std::cout << "Connecté : " << response.account().login() << " ("
             << response.account().role_name() << ") jusqu'à "
@@ -75,22 +78,75 @@ int LogIn(const Globals& globals, const std::string& user, const std::string& pa
   return 0;
 }
 
-int LogOut(const Globals& globals) {
-  auto stub = v1::AccountService::NewStub(Connect(globals.node));
+int LogOut(const Globals& globals, const std::string& address) {
+  auto stub = v1::AccountService::NewStub(Connect(address));
   grpc::ClientContext context;
   SetDeadline(&context, globals);
-  AttachSession(&context, globals, globals.node);
+  AttachSession(&context, globals, address);
   v1::LogOutResponse response;
   grpc::Status status = stub->LogOut(&context, {}, &response);
-  std::remove(SessionFile(globals, globals.node).c_str());
-  if (!status.ok()) return Fail(status, globals.node);
+  std::remove(SessionFile(globals, address).c_str());
+  if (!status.ok()) return Fail(status, address);
   std::cout << "Déconnecté.\n";
   return 0;
 }
 
+// comptoir hub login | logout | account create | account list: head office.
+void AddHubAccountCommands(CLI::App& hub, const Globals& globals, int& result) {
+  static std::string user, password_file, login, role, site;
+  CLI::App* login_command = hub.add_subcommand("login", "Log in at the hub (head office, statistics)");
+  login_command->add_option("--user", user, "Your login at the hub: claire")->required();
+  login_command->add_option("--password-file", password_file,
+                            "Read the password from this file (else typed, or from stdin)");
+  login_command->callback(
+      [&globals, &result] { result = LogIn(globals, globals.hub, user, password_file); });
+  hub.add_subcommand("logout", "End your session at the hub")->callback([&globals, &result] {
+    result = LogOut(globals, globals.hub);
+  });
+  CLI::App* account = hub.add_subcommand("account", "Every account of the network (head office)");
+  account->require_subcommand(1);
+  account->add_subcommand("list", "Every account")->callback([&globals, &result] {
+    result = Call<v1::AccountService>(
+        globals, globals.hub, &v1::AccountService::Stub::ListAccounts, v1::ListAccountsRequest(),
+        [](const v1::ListAccountsResponse& response) {
+          for (const v1::AccountView& view : response.accounts()) PrintAccount(view);
+        });
+  });
+  CLI::App* create = account->add_subcommand(
+      "create", "An account: head office's or statistics (no --site), or a centre's");
+  create->add_option("--login", login, "Their login (a-z, 0-9, . _ -)")->required();
+  create->add_option("--role", role, "head-office, statistics, coordinator or volunteer")
+      ->required();
+  create->add_option("--site", site, "The centre of a coordinator or volunteer (hem)");
+  create->add_option("--password-file", password_file,
+                     "Read their first password from this file (else typed, or from stdin)");
+  create->callback([&globals, &result] {
+    static const std::map<std::string, v1::Role> kRoles = {
+        {"head-office", v1::HEAD_OFFICE}, {"statistics", v1::STATISTICS},
+        {"coordinator", v1::COORDINATOR}, {"volunteer", v1::VOLUNTEER}};
+    auto named = kRoles.find(role);
+    if (named == kRoles.end()) {
+      result = Usage("--role must be head-office, statistics, coordinator or volunteer");
+      return;
+    }
+    v1::CreateAccountRequest request;
+    request.set_login(login);
+    request.set_role(named->second);
+    request.set_site(site);
+    if (!ReadPassword(password_file, "Premier mot de passe : ", request.mutable_password())) {
+      result = Usage("no password given");
+      return;
+    }
+    result = Call<v1::AccountService>(globals, globals.hub,
+                                      &v1::AccountService::Stub::CreateAccount, request,
+                                      PrintAccount);
+  });
+}
+
 }  // namespace
 
-void AddAccountCommands(CLI::App& app, const Globals& globals, int& result) {
+void AddAccountCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result) {
+  AddHubAccountCommands(hub, globals, result);
   static std::string user, password_file, login, role, account_id, from_day, to_day;
   static bool all = false;
   static uint32_t limit = 0;
@@ -102,10 +158,10 @@ void AddAccountCommands(CLI::App& app, const Globals& globals, int& result) {
   login_command->add_option("--password-file", password_file,
                             "Read the password from this file (else typed, or from stdin)");
   login_command->callback(
-      [&globals, &result] { result = LogIn(globals, user, password_file); });
+      [&globals, &result] { result = LogIn(globals, globals.node, user, password_file); });
 
   app.add_subcommand("logout", "End your session at the node")->callback([&globals, &result] {
-    result = LogOut(globals);
+    result = LogOut(globals, globals.node);
   });
   app.add_subcommand("whoami", "Who you are at the node")->callback([&globals, &result] {
     result = Call<v1::AccountService>(globals, globals.node, &v1::AccountService::Stub::WhoAmI,

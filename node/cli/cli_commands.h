@@ -25,8 +25,8 @@ void AddWorkshopCommands(CLI::App& app, const Globals& globals, int& result);
 void AddStatsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
-// login, logout, whoami, account ..., audit.
-void AddAccountCommands(CLI::App& app, const Globals& globals, int& result);
+// login, logout, whoami, account ..., audit; hub login, hub logout, hub account ....
+void AddAccountCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
 // backup, hub backup.
 void AddOpsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);

@@ -38,7 +38,10 @@ int main(int argc, char** argv) {
                  "Node address (env COMPTOIR_NODE): host:port, after `comptoir login`; or, for "
                  "the machine's administrator, unix:<data directory>/comptoir.sock")
       ->capture_default_str();
-  app.add_option("--hub", globals.hub, "Hub address (env COMPTOIR_HUB)")->capture_default_str();
+  app.add_option("--hub", globals.hub,
+                 "Hub address (env COMPTOIR_HUB): host:port, after `comptoir hub login`; or, for "
+                 "the hub machine's administrator, unix:<hub data directory>/comptoir.sock")
+      ->capture_default_str();
   app.add_option("--config-dir", globals.config_dir,
                  "Where `comptoir login` keeps your sessions (env COMPTOIR_CONFIG_DIR)")
       ->capture_default_str();
@@ -77,7 +80,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddTransferCommands(app, globals, result);
   comptoir::cli::AddStatsCommands(app, *hub, globals, result);
   comptoir::cli::AddOpsCommands(app, *hub, globals, result);
-  comptoir::cli::AddAccountCommands(app, globals, result);
+  comptoir::cli::AddAccountCommands(app, *hub, globals, result);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -52,7 +52,7 @@ class BackupTest : public ::testing::Test {
     std::filesystem::create_directories(net_.dir().Sub("backups"));
     int exit_code = -1;
     const std::string output =
-        of == "hub" ? net_.RunCli({"--hub", net_.hub_address(), "hub", "backup", dest}, &exit_code)
+        of == "hub" ? net_.RunCli({"--hub", net_.HubAdminAddress(), "hub", "backup", dest}, &exit_code)
                     : net_.RunCli({"--node", net_.Address(of), "backup", dest}, &exit_code);
     EXPECT_EQ(exit_code, 0) << output;
     EXPECT_NE(output.find("written to " + dest), std::string::npos) << output;

@@ -107,8 +107,12 @@ class NetworkTest : public ::testing::Test {
   std::shared_ptr<grpc::Channel> Channel(const std::string& name) {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(daemons_[name].address, grpc::InsecureChannelCredentials(),
-                                     args);
+    return grpc::CreateCustomChannel(AdminAddress(name), grpc::InsecureChannelCredentials(), args);
+  }
+
+  // The tests act as each daemon's administrator, through its socket.
+  std::string AdminAddress(const std::string& name) {
+    return name == "hub" ? testing::AdminSocketOf(dir_.Sub("data/hub")) : daemons_[name].address;
   }
 
   // Registers a family with a referral, a local product and its stock at
@@ -515,7 +519,7 @@ TEST_F(NetworkTest, TheHubShowsTheEventsItHoldsFromACentre) {
   ASSERT_TRUE(WaitFor([&] { return HubHolds("hem") == sale.seq(); }, kPatience));
   int exit_code = -1;
   const std::string listing = RunCli(
-      {"--hub", daemons_["hub"].address, "events", "--from-hub", "--origin", "hem", "--from", "5"},
+      {"--hub", AdminAddress("hub"), "events", "--from-hub", "--origin", "hem", "--from", "5"},
       &exit_code);
   EXPECT_EQ(exit_code, 0);
   EXPECT_NE(listing.find("hem/5 "), std::string::npos) << listing;

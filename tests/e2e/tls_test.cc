@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "common/sync_protocol.h"
@@ -98,10 +99,28 @@ TEST_F(TlsTest, CentreWithItsCertificateSyncsOverMutualTls) {
       },
       kPatience))
       << net_.Log("hem");
-  // The CLI reaches the TLS hub with the CA alone; without it, it cannot.
+  // The CLI reaches the TLS hub with the CA alone, and head office's status
+  // once logged in there; without the CA, it cannot reach it at all.
   int exit_code = -1;
-  std::string output = net_.RunCli(
-      {"--hub", net_.hub_address(), "--tls-ca", certs_ + "/ca.crt", "hub", "status"}, &exit_code);
+  std::ofstream(net_.dir().Sub("password")) << "mot de passe du siège\n";
+  std::string output = net_.RunCli({"--hub", net_.HubAdminAddress(), "hub", "account", "create",
+                                    "--login", "claire", "--role", "head-office",
+                                    "--password-file", net_.dir().Sub("password")},
+                                   &exit_code);
+  ASSERT_EQ(exit_code, 0) << output;
+  const std::vector<std::string> over_tls = {"--hub", net_.hub_address(), "--tls-ca",
+                                             certs_ + "/ca.crt", "--config-dir",
+                                             net_.dir().Sub("config")};
+  auto cli = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), over_tls.begin(), over_tls.end());
+    return net_.RunCli(args, &exit_code);
+  };
+  output = cli({"hub", "status"});
+  EXPECT_EQ(exit_code, 1) << output;
+  EXPECT_NE(output.find("Connexion requise"), std::string::npos) << output;
+  output = cli({"hub", "login", "--user", "claire", "--password-file", net_.dir().Sub("password")});
+  ASSERT_EQ(exit_code, 0) << output;
+  output = cli({"hub", "status"});
   EXPECT_EQ(exit_code, 0) << output;
   EXPECT_NE(output.find("events from hem: 5"), std::string::npos) << output;
   output = net_.RunCli({"--hub", net_.hub_address(), "--timeout", "2", "hub", "status"},

@@ -26,6 +26,8 @@ int main(int argc, char** argv) {
   std::string expect_path;
   network.hub_address = "127.0.0.1:7400";
   app.add_option("--hub", network.hub_address, "Hub to sync with")->capture_default_str();
+  app.add_option("--hub-admin", network.hub_admin_address,
+                 "The hub administrator's socket, to read its status (unix:<hub data>/comptoir.sock)");
   app.add_option("--data", network.dir, "Directory for the centres' databases")->required();
   app.add_option("--sites", sites, "Centres, comma-separated")->capture_default_str();
   app.add_option("--token-dir", network.token_dir,

@@ -81,8 +81,9 @@ absl::StatusOr<Facts> PlayNetwork(const ActivityOptions& activity, const Network
     centre.Connect();
     tills[site] = centre.till.get();
   }
-  auto hub = v1::HubService::NewStub(
-      grpc::CreateChannel(network.hub_address, grpc::InsecureChannelCredentials()));
+  auto hub = v1::HubService::NewStub(grpc::CreateChannel(
+      network.hub_admin_address.empty() ? network.hub_address : network.hub_admin_address,
+      grpc::InsecureChannelCredentials()));
 
   // Settled: the hub holds every event of `sites`, and each of them holds
   // every event of the others.

@@ -18,6 +18,10 @@ namespace comptoir::generator {
 
 struct NetworkOptions {
   std::string hub_address;
+  // Where the hub's status is read (its administrator's socket,
+  // "unix:<hub data>/comptoir.sock"); hub_address when empty (a hub in the
+  // test's own process, serving its services to the test).
+  std::string hub_admin_address;
   std::string dir;
   std::vector<std::string> sites;
   // If set, each centre's credential is read from token_dir/<site>.

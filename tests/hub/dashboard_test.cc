@@ -15,6 +15,8 @@
 #include "hub/hub_service.h"
 #include "hub/stats_service.h"
 #include "hub/sync_service.h"
+#include "comptoir/v1/accounts.pb.h"
+#include "hub/hub_accounts.h"
 #include "hub/web/dashboard_server.h"
 #include "tests/testing/test_util.h"
 
@@ -30,15 +32,44 @@ class DashboardTest : public ::testing::Test {
     ASSERT_TRUE(log.ok()) << log.status();
     log_ = *std::move(log);
     sync_ = std::make_unique<SyncServiceImpl>(log_.get(), nullptr);
-    hub_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get());
-    stats_ = std::make_unique<StatsServiceImpl>(log_.get(), sync_.get());
-    auto dashboard = DashboardServer::Start("127.0.0.1:0", stats_.get(), hub_.get());
+    desk_ = std::make_unique<LoginDesk>(log_->writable_store(), "hub");
+    // Called as the hub's administrator would (its socket): entitlement is
+    // HubGate's, tested in tests/e2e/people_test.cc.
+    const HubGate administrator = HubGate::Administrator(desk_.get());
+    hub_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get(), administrator);
+    stats_ = std::make_unique<StatsServiceImpl>(log_.get(), sync_.get(), administrator);
+    auto dashboard = DashboardServer::Start("127.0.0.1:0", stats_.get(), hub_.get(), desk_.get());
     ASSERT_TRUE(dashboard.ok()) << dashboard.status();
     dashboard_ = *std::move(dashboard);
     const std::string& address = dashboard_->address();
     client_ = std::make_unique<httplib::Client>("127.0.0.1",
                                                 std::stoi(address.substr(address.rfind(':') + 1)));
+    ASSERT_TRUE(CreateAccountAtHub(*log_, "claire", v1::HEAD_OFFICE, "hub", kPassword).ok());
+    ASSERT_TRUE(CreateAccountAtHub(*log_, "coline", v1::COORDINATOR, "hem", kPassword).ok());
+    ASSERT_EQ(LogIn("claire"), 200);
   }
+
+  // Logs in on the dashboard's API as its page does; later calls carry the
+  // session cookie and the CSRF token. Returns the HTTP status.
+  int LogIn(const std::string& login) {
+    client_->set_default_headers({});
+    httplib::Result result = client_->Post(
+        "/api/AccountService/LogIn",
+        R"({"login":")" + login + R"(","password":")" + kPassword + R"("})", "application/json");
+    if (!result) return -1;
+    last_body_ = result->body;
+    if (result->status != 200) return result->status;
+    const std::string cookie = result->get_header_value("Set-Cookie");
+    v1::LogInResponse session;
+    EXPECT_TRUE(JsonStringToMessage(result->body, &session).ok()) << result->body;
+    cookie_ = cookie.substr(0, cookie.find(';'));
+    client_->set_default_headers({{"Cookie", cookie_}, {"X-Comptoir-Csrf", session.csrf_token()}});
+    return 200;
+  }
+
+  static constexpr char kPassword[] = "mot de passe du siège";
+  std::string last_body_;
+  std::string cookie_;
 
   void TearDown() override {
     if (dashboard_) dashboard_->Stop();
@@ -61,6 +92,7 @@ class DashboardTest : public ::testing::Test {
   testing::TempDir dir_;
   std::unique_ptr<HubLog> log_;
   std::unique_ptr<SyncServiceImpl> sync_;
+  std::unique_ptr<LoginDesk> desk_;
   std::unique_ptr<HubServiceImpl> hub_;
   std::unique_ptr<StatsServiceImpl> stats_;
   std::unique_ptr<DashboardServer> dashboard_;
@@ -85,8 +117,9 @@ TEST_F(DashboardTest, ReportIsStatsServicesOwnMessageAsJson) {
   request.set_by_month(true);
   request.set_by_site(true);
   v1::StatsReport direct;
-  grpc::ServerContext context;
-  ASSERT_TRUE(stats_->GetReport(&context, &request, &direct).ok());
+  absl::StatusOr<v1::StatsReport> reported = stats_->Report(request);
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  direct = *reported;
   over_http.clear_generated_unix_ms();
   direct.clear_generated_unix_ms();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(over_http, direct))
@@ -198,8 +231,37 @@ TEST_F(DashboardTest, PageAndScriptsAreEmbedded) {
 }
 
 TEST_F(DashboardTest, ASecondDashboardCannotTakeAPortInUse) {
-  auto second = DashboardServer::Start(dashboard_->address(), stats_.get(), hub_.get());
+  auto second =
+      DashboardServer::Start(dashboard_->address(), stats_.get(), hub_.get(), desk_.get());
   EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST_F(DashboardTest, OnlyHeadOfficeAndStatisticsLogInAndEveryCallNeedsTheSession) {
+  std::string body;
+  // A coordinator is refused at the door, in French.
+  EXPECT_EQ(LogIn("coline@hem"), 403);
+  EXPECT_NE(last_body_.find("Le siège est réservé aux comptes du siège et des statistiques"),
+            std::string::npos)
+      << last_body_;
+  // Without a session: 401, the report and its CSV alike.
+  EXPECT_EQ(Post("StatsService/GetReport", R"({"fromDay":"2026-01-01","toDay":"2026-01-31"})",
+                 &body),
+            401);
+  EXPECT_EQ(ErrorCode(body), "UNAUTHENTICATED");
+  httplib::Result csv = client_->Get("/stats.csv?from=2026-01-01&to=2026-01-31");
+  ASSERT_TRUE(csv);
+  EXPECT_EQ(csv->status, 401);
+  // A statistics account reads the report.
+  ASSERT_TRUE(CreateAccountAtHub(*log_, "fred", v1::STATISTICS, "hub", kPassword).ok());
+  ASSERT_EQ(LogIn("fred"), 200);
+  EXPECT_EQ(Post("StatsService/GetReport", R"({"fromDay":"2026-01-01","toDay":"2026-01-31"})",
+                 &body),
+            200)
+      << body;
+  // The same session without its CSRF token: refused.
+  client_->set_default_headers({{"Cookie", cookie_}});
+  EXPECT_EQ(Post("HubService/GetSyncHealth", "{}", &body), 403);
+  EXPECT_NE(body.find("Jeton de sécurité"), std::string::npos) << body;
 }
 
 }  // namespace

@@ -28,8 +28,12 @@ class InProcessHub {
   void Start(const std::string& address = "127.0.0.1:0") {
     log_ = HubLog::Open(dir_).value();
     sync_ = std::make_unique<SyncServiceImpl>(log_.get(), nullptr);
-    hub_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get());
-    stats_ = std::make_unique<StatsServiceImpl>(log_.get(), sync_.get());
+    desk_ = std::make_unique<LoginDesk>(log_->writable_store(), "hub");
+    // Called as the hub's administrator would (its socket): entitlement is
+    // HubGate's, tested in tests/e2e/people_test.cc.
+    const HubGate administrator = HubGate::Administrator(desk_.get());
+    hub_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get(), administrator);
+    stats_ = std::make_unique<StatsServiceImpl>(log_.get(), sync_.get(), administrator);
     auto server = StartGrpcServer(address, {sync_.get(), hub_.get(), stats_.get()});
     ASSERT_TRUE(server.ok()) << server.status();
     address_ = server->address;
@@ -45,6 +49,7 @@ class InProcessHub {
     server_.reset();
     stats_.reset();
     hub_.reset();
+    desk_.reset();
     sync_.reset();
     log_.reset();
   }
@@ -84,6 +89,7 @@ class InProcessHub {
   std::string address_;
   std::unique_ptr<HubLog> log_;
   std::unique_ptr<SyncServiceImpl> sync_;
+  std::unique_ptr<LoginDesk> desk_;
   std::unique_ptr<HubServiceImpl> hub_;
   std::unique_ptr<StatsServiceImpl> stats_;
   std::unique_ptr<grpc::Server> server_;

@@ -81,6 +81,8 @@ bool DaemonNetwork::StartHub(const std::vector<std::string>& extra, std::string*
   return Start("hub", argv, error);
 }
 
+std::string DaemonNetwork::HubAdminAddress() const { return AdminSocketOf(DataDir("hub")); }
+
 bool DaemonNetwork::StartNode(const std::string& site, const std::vector<std::string>& extra,
                               std::string* error) {
   std::string listen = "127.0.0.1:0";
@@ -138,8 +140,9 @@ std::shared_ptr<grpc::Channel> DaemonNetwork::Channel(const std::string& name) {
   // from the previous process.
   grpc::ChannelArguments args;
   args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(daemons_[name].address, grpc::InsecureChannelCredentials(),
-                                   args);
+  // The hub's services answer the tests as its administrator, through its socket.
+  const std::string address = name == "hub" ? HubAdminAddress() : daemons_[name].address;
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 
 Shop DaemonNetwork::OpenShop(const std::string& name) {

@@ -74,6 +74,9 @@ class DaemonNetwork {
   // socket ("unix:<data>/comptoir.sock"), so that tests act as the centre's
   // administrator without logging in.
   const std::string& Address(const std::string& name) { return daemons_[name].address; }
+  // The hub administrator's socket ("unix:<data>/comptoir.sock"): Channel("hub")
+  // calls the hub's services through it.
+  std::string HubAdminAddress() const;
   // A node's TCP address, where people log in (AccountService.LogIn).
   const std::string& TcpAddress(const std::string& name) { return daemons_[name].tcp_address; }
   std::string Log(const std::string& name) const { return ReadFile(dir_.Sub(name + ".log")); }

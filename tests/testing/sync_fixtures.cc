@@ -19,7 +19,10 @@ absl::Status TestHub::Start() {
     credentials_ = *std::move(credentials);
   }
   sync_ = std::make_unique<SyncServiceImpl>(log_.get(), credentials_.get());
-  service_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get());
+  desk_ = std::make_unique<LoginDesk>(log_->writable_store(), "hub");
+  // The tests call HubService as the hub's administrator would (its socket).
+  service_ = std::make_unique<HubServiceImpl>(log_.get(), sync_.get(),
+                                              HubGate::Administrator(desk_.get()));
   absl::StatusOr<RunningServer> server = StartGrpcServer(address_, {sync_.get(), service_.get()});
   if (!server.ok()) return server.status();
   server_ = std::move(server->server);
@@ -32,6 +35,7 @@ void TestHub::Stop() {
   server_->Wait();
   server_.reset();
   service_.reset();
+  desk_.reset();
   sync_.reset();
   log_.reset();
 }

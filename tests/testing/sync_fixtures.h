@@ -15,6 +15,7 @@
 #include "comptoir/v1/sync.grpc.pb.h"
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
+#include "common/login_desk.h"
 #include "hub/hub_service.h"
 #include "hub/sync_service.h"
 #include "node/node_store.h"
@@ -49,6 +50,7 @@ class TestHub {
   std::unique_ptr<CredentialStore> credentials_;
   std::unique_ptr<HubLog> log_;
   std::unique_ptr<SyncServiceImpl> sync_;
+  std::unique_ptr<LoginDesk> desk_;
   std::unique_ptr<HubServiceImpl> service_;
   std::unique_ptr<grpc::Server> server_;
 };

@@ -86,6 +86,13 @@ class Network {
     let web;
     [this.hubAddress, web] = await this.hub.start([ready, webReady]);
     this.dashboard = `http://${web}`;
+    // Head office's administrator, through the hub's socket; claire is head office.
+    this.hubAdmin = `unix:${path.join(this.dir, 'hub', 'comptoir.sock')}`;
+    if (!this.cli('--hub', this.hubAdmin, 'hub', 'account', 'list').includes('claire')) {
+      this.cli('--hub', this.hubAdmin, 'hub', 'account', 'create', '--login', 'claire',
+        '--role', 'head-office', '--password-file', this.passwordFile());
+    }
+    defaultLogins.set(this.dashboard, 'claire');
     return this.hubAddress;
   }
 
@@ -100,15 +107,21 @@ class Network {
     const [grpc, web] = await node.start([grpcReady, webReady]);
     // Its people: created by the machine's administrator, through the node's socket.
     const admin = `unix:${path.join(this.dir, site, 'comptoir.sock')}`;
-    const passwordFile = path.join(this.dir, 'password');
-    fs.writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
     if (!this.cli('--node', admin, 'account', 'list').includes('coline')) {
       for (const [login, role] of [['coline', 'coordinator'], ['victor', 'volunteer']]) {
         this.cli('--node', admin, 'account', 'create', '--login', login, '--role', role,
-          '--password-file', passwordFile);
+          '--password-file', this.passwordFile());
       }
     }
+    defaultLogins.set(`http://${web}`, 'coline');
     return { grpc, web: `http://${web}`, daemon: node, admin };
+  }
+
+  // A file holding PASSWORD, for the CLI.
+  passwordFile() {
+    const file = path.join(this.dir, 'password');
+    fs.writeFileSync(file, `${PASSWORD}\n`, { mode: 0o600 });
+    return file;
   }
 
   // Runs the comptoir CLI; returns its stdout, throws on failure.
@@ -126,8 +139,10 @@ class Network {
 // victor (volunteer) at each centre.
 const PASSWORD = 'mot de passe des essais';
 
-// Sessions of the web tills' API, by base URL: {cookie, csrf}.
+// Sessions of the web pages' API, by base URL: {cookie, csrf}; and who logs
+// in there when a test does not say (the centre's coordinator, head office).
 const sessions = new Map();
+const defaultLogins = new Map();
 
 // Logs in at a web till's API as `login`; later api() calls there are theirs.
 async function logInApi(base, login) {
@@ -143,11 +158,10 @@ async function logInApi(base, login) {
 }
 
 // Calls a web page's JSON API (the web till's, the dashboard's) the way the
-// page does. A web till is called as its coordinator, coline, unless
-// logInApi chose another.
+// page does: a web till as its coordinator, coline, the dashboard as head
+// office, claire, unless logInApi chose another.
 async function api(base, service, method, request) {
-  const dashboard = service === 'StatsService' || service === 'HubService';
-  if (!dashboard && !sessions.has(base)) await logInApi(base, 'coline');
+  if (!sessions.has(base) && defaultLogins.has(base)) await logInApi(base, defaultLogins.get(base));
   const session = sessions.get(base);
   const headers = { 'Content-Type': 'application/json' };
   if (session) Object.assign(headers, { Cookie: session.cookie, 'X-Comptoir-Csrf': session.csrf });

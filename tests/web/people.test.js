@@ -173,3 +173,31 @@ test('a forged Host and a cross-site POST without the CSRF token are refused and
   assert.match(await page.locator('body').innerText(), /Content-Type: application\/json/);
   assert.equal(await families(), 0, 'nothing was registered');
 });
+
+test('the dashboard refuses a volunteer, and shows head office its report', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  await network.startNode('hem');
+  // Hem's volunteer is known at the hub once hem has synced.
+  await waitFor('hem\'s accounts at the hub', () =>
+    network.cli('--hub', network.hubAdmin, 'hub', 'account', 'list').includes('victor@hem'));
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await page.goto(network.dashboard);
+  await page.locator('#login-name').waitFor();
+  await page.fill('#login-name', 'victor@hem');
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await waitFor('the refusal', async () => /réservé aux comptes du siège et des statistiques/
+    .test(await text(page, '#login-error')));
+  assert.equal(await page.locator('#app').isVisible(), false, 'nothing of the report');
+  const csv = await fetch(`${network.dashboard}/stats.csv?from=2026-01-01&to=2026-12-31`);
+  assert.equal(csv.status, 401, 'nor its CSV without a session');
+  await page.fill('#login-name', 'claire');
+  await page.fill('#login-password', PASSWORD);
+  await page.click('#login-submit');
+  await waitFor('the report', async () => (await page.evaluate(() => document.body.dataset.loaded)) !== undefined);
+  assert.equal(await text(page, '#who-text'), 'claire (siège)');
+});

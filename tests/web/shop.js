@@ -12,10 +12,10 @@ function dayPlus(days) {
 // Catalogue from head office (through the hub, as in production), a family of
 // two with a referral and a 60 € monthly ceiling, milk in stock.
 async function openShop(network, web) {
-  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'EPI-LAIT-1L',
+  network.cli('--hub', network.hubAdmin, 'hub', 'define-product', '--id', 'EPI-LAIT-1L',
     '--name', 'Lait demi-écrémé 1 L', '--department', 'epicerie', '--price', '1,09',
     '--unit', 'litre', '--barcode', '3428271940015');
-  network.cli('--hub', network.hubAddress, 'hub', 'define-product', '--id', 'COI-COUPE-ENF',
+  network.cli('--hub', network.hubAdmin, 'hub', 'define-product', '--id', 'COI-COUPE-ENF',
     '--name', 'Coupe enfant', '--department', 'coiffure', '--price', '15', '--unit', 'prestation',
     '--untracked');
   await waitFor('the catalogue to reach the centre', async () => {

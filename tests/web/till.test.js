@@ -207,7 +207,7 @@ test('the hub stops mid-session: the till still sells, the indicator turns offli
   await network.startHub(hubAddress);
   await waitFor('the indicator to turn back online', async () =>
     /Connecté au siège · tout est envoyé/.test(await indicator()), 20000);
-  const sales = JSON.parse(network.cli('--hub', hubAddress, '--json', 'sales', '--from-hub'));
+  const sales = JSON.parse(network.cli('--hub', network.hubAdmin, '--json', 'sales', '--from-hub'));
   const hem = (sales.origins || []).find((o) => o.origin === 'hem');
   assert.ok(hem && Number(hem.sales) === 1, `the hub holds hem's sale: ${JSON.stringify(sales)}`);
   assert.deepEqual(seen.foreign, [], 'nothing on the page talks to the hub');

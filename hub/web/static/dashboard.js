@@ -8,14 +8,44 @@
 
 const $ = (selector) => document.querySelector(selector);
 
+// The session: its cookie (HttpOnly) proves who reads; every call also
+// carries its CSRF token, which another site's page cannot know.
+let csrfToken = '';
+
 async function call(service, method, request) {
   const response = await fetch(`/api/${service}/${method}`, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST', headers: { 'Content-Type': 'application/json', 'X-Comptoir-Csrf': csrfToken },
     body: JSON.stringify(request || {}),
   });
   const body = await response.json();
-  if (!response.ok) throw new Error(body.message || `${method} : erreur ${response.status}`);
+  if (response.status === 401 && method !== 'LogIn' && method !== 'GetSession') showLogin(body.message);
+  if (!response.ok) {
+    const error = new Error(body.message || `${method} : erreur ${response.status}`);
+    error.code = body.code;
+    throw error;
+  }
   return body;
+}
+
+// The login page, saying why if `message`; nothing of the report shows.
+function showLogin(message) {
+  csrfToken = '';
+  $('#app').hidden = true;
+  $('#who').hidden = true;
+  $('#login-screen').hidden = false;
+  $('#login-error').textContent = message || '';
+  $('#login-error').hidden = !message;
+  $('#login-password').value = '';
+  $('#login-name').focus();
+}
+
+function enter(session) {
+  csrfToken = session.csrfToken;
+  $('#who-text').textContent = `${session.account.login} (${session.account.roleName})`;
+  $('#who').hidden = false;
+  $('#login-screen').hidden = true;
+  $('#app').hidden = false;
+  refresh();
 }
 
 const number = (value) => Number(value || 0);
@@ -256,12 +286,32 @@ async function refresh() {
   }
 }
 
-window.addEventListener('DOMContentLoaded', () => {
+window.addEventListener('DOMContentLoaded', async () => {
   $('#from').value = `${today().slice(0, 4)}-01-01`;
   $('#to').value = today();
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     refresh();
   });
-  refresh();
+  $('#login-form').addEventListener('submit', async (event) => {
+    event.preventDefault();
+    $('#login-submit').disabled = true;
+    try {
+      enter(await call('AccountService', 'LogIn',
+        { login: $('#login-name').value.trim(), password: $('#login-password').value }));
+    } catch (error) {
+      showLogin(error.message);
+    } finally {
+      $('#login-submit').disabled = false;
+    }
+  });
+  $('#log-out').addEventListener('click', async () => {
+    await call('AccountService', 'LogOut', {}).catch(() => {});
+    window.location.reload();
+  });
+  try {
+    enter(await call('AccountService', 'GetSession', {}));
+  } catch (error) {
+    showLogin(error.code === 'UNAUTHENTICATED' ? '' : error.message);
+  }
 });
