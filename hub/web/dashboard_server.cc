@@ -2,7 +2,7 @@
 
 namespace comptoir {
 
-absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const std::string& listen,
+absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const HttpEndpoint& endpoint,
                                                                         StatsServiceImpl* stats,
                                                                         HubServiceImpl* hub) {
   std::unique_ptr<DashboardServer> dashboard(new DashboardServer(stats, hub));
@@ -14,7 +14,7 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const st
   };
   routes.assets = &FindDashboardAsset;
   routes.downloads["/stats.csv"] = [router](const HttpQuery& query) { return router->Csv(query); };
-  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));
+  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(endpoint, std::move(routes));
   if (!http.ok()) return http.status();
   dashboard->http_ = *std::move(http);
   return dashboard;
