@@ -135,9 +135,10 @@ class HttpServer {
 };
 
 // A daemon's default web address: loopback whatever the gRPC host (beyond
-// loopback the pages need TLS and names, http_access.h), on the gRPC port + 1000 (7401 -> 8401, 7400 ->
-// 8400) so that the daemons of one PC each get their own; port 0 stays 0 (any
-// free port); 127.0.0.1:`fallback_port` if `grpc_listen` has no usable port.
+// loopback the pages need TLS and names, http_access.h), on the gRPC port +
+// 1000 (7401 -> 8401, 7400 -> 8400) so that the daemons of one PC each get
+// their own; port 0 stays 0 (any free port); 127.0.0.1:`fallback_port` if
+// `grpc_listen` has no usable port.
 std::string DefaultHttpListen(const std::string& grpc_listen, int fallback_port);
 
 }  // namespace comptoir

@@ -2,9 +2,8 @@
 
 namespace comptoir {
 
-absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const HttpEndpoint& endpoint,
-                                                                        StatsServiceImpl* stats,
-                                                                        HubServiceImpl* hub) {
+absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(
+    const HttpEndpoint& endpoint, StatsServiceImpl* stats, HubServiceImpl* hub) {
   std::unique_ptr<DashboardServer> dashboard(new DashboardServer(stats, hub));
   const DashboardRouter* router = &dashboard->router_;
   HttpRoutes routes;
