@@ -240,7 +240,8 @@ int main(int argc, char** argv) {
   }
   if (sync) sync->Start();
   if (web) {
-    absl::Status announced = comptoir::AnnounceListening("comptoir-node " + site + " web till",
+    const std::string what = web_endpoint.tls_cert.empty() ? " web till" : " web till (HTTPS)";
+    absl::Status announced = comptoir::AnnounceListening("comptoir-node " + site + what,
                                                          web->address(), http_ready_file);
     if (!announced.ok()) comptoir::LogError(announced.message());
   }

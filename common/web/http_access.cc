@@ -111,7 +111,10 @@ bool HostRule::Allows(absl::string_view host_header) const {
 std::string HostRule::Refusal() const {
   const char* scheme = tls_ ? "https://" : "http://";
   std::vector<std::string> addresses;
-  for (const std::string& name : names_) addresses.push_back(scheme + name);
+  for (const std::string& name : names_) {
+    const bool ipv6 = name.find(':') != std::string::npos;
+    addresses.push_back(ipv6 ? absl::StrCat(scheme, "[", name, "]") : scheme + name);
+  }
   if (loopback_) {
     addresses.push_back(absl::StrCat(scheme, "127.0.0.1"));
     addresses.push_back(absl::StrCat(scheme, "localhost"));

@@ -59,18 +59,23 @@ HttpServer::HttpServer(const HttpEndpoint& endpoint, HttpRoutes routes)
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpEndpoint& endpoint,
                                                               HttpRoutes routes) {
-  const std::string& listen = endpoint.listen;
   if (absl::Status usable = CheckHttpEndpoint(endpoint, routes.what); !usable.ok()) return usable;
-  absl::StatusOr<HostPort> where = SplitListen(listen);
+  absl::StatusOr<HostPort> where = SplitListen(endpoint.listen);
   if (!where.ok()) return where.status();
   std::unique_ptr<HttpServer> http(new HttpServer(endpoint, std::move(routes)));
   absl::StatusOr<std::unique_ptr<httplib::Server>> made = MakeServer(endpoint, http->routes_.what);
   if (!made.ok()) return made.status();
   http->server_ = *std::move(made);
-  httplib::Server& server = *http->server_;
-  const HttpRoutes* served = &http->routes_;
-  const HostRule* host_rule = &http->host_rule_;
-  const bool tls = http->tls_;
+  http->Route();
+  if (absl::Status bound = http->Listen(*where, endpoint.listen); !bound.ok()) return bound;
+  return http;
+}
+
+void HttpServer::Route() {
+  httplib::Server& server = *server_;
+  const HttpRoutes* served = &routes_;
+  const HostRule* host_rule = &host_rule_;
+  const bool tls = tls_;
   server.set_payload_max_length(kMaxRequestBytes);
   // httplib's default also sets SO_REUSEPORT, which would let a second daemon
   // (another centre on the same PC) share the port and answer in its place.
@@ -92,7 +97,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpEndpoint
   });
 
   server.Post(R"(/api/(\w+)/(\w+))", [served, tls](const httplib::Request& request,
-                                               httplib::Response& response) {
+                                                    httplib::Response& response) {
     SetCommonHeaders(response);
     ApiResponse answer;
     if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
@@ -140,28 +145,31 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpEndpoint
                         "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
     response.set_content(std::string(asset->body), std::string(asset->content_type));
   });
+}
 
-  int port = where->port;
+absl::Status HttpServer::Listen(const HostPort& where, const std::string& listen) {
+  httplib::Server& server = *server_;
+  int port = where.port;
   if (port == 0) {
-    port = server.bind_to_any_port(where->host);
+    port = server.bind_to_any_port(where.host);
     if (port < 0) port = 0;
-  } else if (!server.bind_to_port(where->host, port)) {
+  } else if (!server.bind_to_port(where.host, port)) {
     port = 0;
   }
   if (port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for ", served->what, " on ",
+    return absl::UnavailableError(absl::StrCat("cannot listen for ", routes_.what, " on ",
                                                listen, " (address in use or not local?)"));
   }
-  const bool ipv6 = where->host.find(':') != std::string::npos;
-  http->address_ = ipv6 ? absl::StrCat("[", where->host, "]:", port)
-                        : absl::StrCat(where->host, ":", port);
-  http->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  const bool ipv6 = where.host.find(':') != std::string::npos;
+  address_ = ipv6 ? absl::StrCat("[", where.host, "]:", port)
+                  : absl::StrCat(where.host, ":", port);
+  thread_ = std::thread([&server] { server.listen_after_bind(); });
   // httplib's stop() does nothing before the accept loop runs: wait for it, so
   // that Stop() right after Start() cannot leave the thread serving forever.
   for (int waited_ms = 0; !server.is_running() && waited_ms < 10000; ++waited_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  return http;
+  return absl::OkStatus();
 }
 
 void HttpServer::Stop() {

@@ -125,6 +125,11 @@ class HttpServer {
 
  private:
   HttpServer(const HttpEndpoint& endpoint, HttpRoutes routes);
+  // Installs the Host check and the routes on server_.
+  void Route();
+  // Binds `where` (as written in `listen`, for messages) and starts serving on
+  // thread_; Unavailable if it cannot be bound.
+  absl::Status Listen(const HostPort& where, const std::string& listen);
 
   const HttpRoutes routes_;
   const HostRule host_rule_;
