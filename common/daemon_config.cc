@@ -129,4 +129,18 @@ void AddSyncKeepaliveOption(CLI::App& app, int* seconds) {
       ->check(CLI::Range(kMinKeepaliveSeconds, 3600));
 }
 
+void AddHttpAccessOptions(CLI::App& app, const std::string& what, std::string* tls_cert,
+                          std::string* tls_key, std::vector<std::string>* names) {
+  app.add_option("--http-tls-cert", *tls_cert,
+                 "PEM server certificate of " + what + " (deploy/make-certs.sh with "
+                 "COMPTOIR_WEB_NAMES): serve it over HTTPS; needed beyond loopback");
+  app.add_option("--http-tls-key", *tls_key,
+                 "The PEM private key of --http-tls-cert (mode 600, or 640 root:comptoir)");
+  app.add_option("--http-name", *names,
+                 "A name people type to reach " + what + " (caisse.hem.local, 192.168.1.20; "
+                 "repeat it or separate names with commas); needed beyond loopback, and then "
+                 "the only Host names served (with 127.0.0.1 and localhost on loopback)")
+      ->delimiter(',');
+}
+
 }  // namespace comptoir

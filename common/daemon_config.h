@@ -44,6 +44,12 @@ int ParseCommandLine(CLI::App& app, int argc, const char* const* argv);
 // (which holds the default, kDefaultKeepaliveSeconds, until parsed).
 void AddSyncKeepaliveOption(CLI::App& app, int* seconds);
 
+// Adds --http-tls-cert, --http-tls-key and --http-name (repeatable, or
+// comma-separated) for the daemon's web pages, `what` ("the web till"),
+// storing into the fields of its HttpEndpoint (common/web/http_access.h).
+void AddHttpAccessOptions(CLI::App& app, const std::string& what, std::string* tls_cert,
+                          std::string* tls_key, std::vector<std::string>* names);
+
 }  // namespace comptoir
 
 #endif  // COMPTOIR_COMMON_DAEMON_CONFIG_H_

@@ -58,13 +58,17 @@ int main(int argc, char** argv) {
   app.add_option("--tls-ca", tls_files.ca,
                  "The network CA's PEM certificate: centres must present a certificate it "
                  "signed, whose CN is their site (mTLS)");
-  std::string http_listen;
+  comptoir::HttpEndpoint dashboard_endpoint;
+  std::string& http_listen = dashboard_endpoint.listen;
   std::string http_ready_file;
   CLI::Option* http_listen_option = app.add_option(
       "--http-listen", http_listen,
-      "Address of head office's dashboard (HTTP; port 0: any free port); empty for none. "
-      "Default: 127.0.0.1 with the --listen port + 1000 (127.0.0.1:8400). Keep it on loopback "
-      "unless a reverse proxy guards it");
+      "Address of head office's dashboard (port 0: any free port); empty for none. "
+      "Default: 127.0.0.1 with the --listen port + 1000 (127.0.0.1:8400). It has no login: "
+      "keep it on loopback unless a reverse proxy guards it; beyond loopback it needs "
+      "--http-tls-cert, --http-tls-key and --http-name");
+  comptoir::AddHttpAccessOptions(app, "the dashboard", &dashboard_endpoint.tls_cert,
+                                 &dashboard_endpoint.tls_key, &dashboard_endpoint.names);
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the dashboard listens, write its bound address to this file");
   int keepalive_seconds = 0;
@@ -261,7 +265,8 @@ int main(int argc, char** argv) {
   std::unique_ptr<comptoir::DashboardServer> dashboard;
   if (!http_listen.empty()) {
     absl::StatusOr<std::unique_ptr<comptoir::DashboardServer>> started =
-        comptoir::DashboardServer::Start(http_listen, &stats_service, &hub_service, &head_office);
+        comptoir::DashboardServer::Start(dashboard_endpoint, &stats_service, &hub_service,
+                                         &head_office);
     if (!started.ok()) {
       comptoir::LogError(started.status().message());
       return 1;

@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:7401";
   std::string hub = "127.0.0.1:7400";
   std::string ready_file;
-  std::string http_listen;
+  comptoir::HttpEndpoint web_endpoint;
+  std::string& http_listen = web_endpoint.listen;
   std::string http_ready_file;
   std::string card_prefix;
   std::string token_file;
@@ -61,9 +62,12 @@ int main(int argc, char** argv) {
                  "Once listening, write the bound address to this file");
   CLI::Option* http_listen_option = app.add_option(
       "--http-listen", http_listen,
-      "Address of the web till (HTTP; port 0: any free port); empty for none. Default: "
-      "127.0.0.1 with the --listen port + 1000 (127.0.0.1:8401). Keep it on loopback unless "
-      "a reverse proxy guards it");
+      "Address of the web till (port 0: any free port); empty for none. Default: 127.0.0.1 "
+      "with the --listen port + 1000 (127.0.0.1:8401). For the tills of other PCs of the "
+      "centre, listen on the LAN (0.0.0.0:8401) with --http-tls-cert, --http-tls-key and "
+      "--http-name");
+  comptoir::AddHttpAccessOptions(app, "the web till", &web_endpoint.tls_cert,
+                                 &web_endpoint.tls_key, &web_endpoint.names);
   app.add_option("--http-ready-file", http_ready_file,
                  "Once the web till listens, write its bound address to this file");
   app.add_option("--card-prefix", card_prefix,
@@ -113,11 +117,19 @@ int main(int argc, char** argv) {
   comptoir::BlockShutdownSignals();
   comptoir::SetLogTag(site);
   // A token others can read stops the node before it touches its data (a TLS
-  // key, in LoadTls below).
+  // key, in LoadTls below; the web till's, in CheckHttpEndpoint).
   if (!hub.empty() && !token_file.empty()) {
     absl::Status private_file = comptoir::CheckSecretFileMode(token_file, "token file");
     if (!private_file.ok()) {
       comptoir::LogError(private_file.message());
+      return 1;
+    }
+  }
+  // A web till open to the LAN without TLS or names stops the node likewise.
+  if (!http_listen.empty()) {
+    absl::Status web_usable = comptoir::CheckHttpEndpoint(web_endpoint, "the web till");
+    if (!web_usable.ok()) {
+      comptoir::LogError(web_usable.message());
       return 1;
     }
   }
@@ -218,7 +230,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<comptoir::WebServer> web;
   if (!http_listen.empty()) {
     absl::StatusOr<std::unique_ptr<comptoir::WebServer>> started =
-        comptoir::WebServer::Start(http_listen, &till_commands, &account_desk, store->get(),
+        comptoir::WebServer::Start(web_endpoint, &till_commands, &account_desk, store->get(),
                                    sync.get());
     if (!started.ok()) {
       comptoir::LogError(started.status().message());
@@ -228,7 +240,8 @@ int main(int argc, char** argv) {
   }
   if (sync) sync->Start();
   if (web) {
-    absl::Status announced = comptoir::AnnounceListening("comptoir-node " + site + " web till",
+    const std::string what = web_endpoint.tls_cert.empty() ? " web till" : " web till (HTTPS)";
+    absl::Status announced = comptoir::AnnounceListening("comptoir-node " + site + what,
                                                          web->address(), http_ready_file);
     if (!announced.ok()) comptoir::LogError(announced.message());
   }

@@ -5,7 +5,6 @@
 #include <chrono>
 #include <vector>
 
-#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -16,53 +15,6 @@ namespace comptoir {
 namespace {
 
 constexpr size_t kMaxRequestBytes = 1 << 20;
-
-struct HostPort {
-  std::string host;
-  int port = 0;
-};
-
-absl::StatusOr<HostPort> SplitListen(const std::string& listen) {
-  const size_t colon = listen.rfind(':');
-  HostPort result;
-  if (colon == std::string::npos || colon == 0 ||
-      !absl::SimpleAtoi(listen.substr(colon + 1), &result.port) || result.port < 0 ||
-      result.port > 65535) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--http-listen must be host:port (e.g. 127.0.0.1:8401), got '", listen, "'"));
-  }
-  result.host = listen.substr(0, colon);
-  if (result.host.size() > 2 && result.host.front() == '[' && result.host.back() == ']') {
-    result.host = result.host.substr(1, result.host.size() - 2);
-  }
-  return result;
-}
-
-// True for a whole loopback name: "localhost", "::1", or an IPv4 address
-// literal of 127.0.0.0/8 written as four decimal numbers. A DNS name that
-// merely starts with "127." ("127.0.0.1.evil.example") is not one.
-bool IsLoopbackName(absl::string_view host) {
-  if (host == "localhost" || host == "::1") return true;
-  const std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
-  if (parts.size() != 4 || parts[0] != "127") return false;
-  for (absl::string_view part : parts) {
-    int value = 0;
-    if (part.empty() || part.size() > 3 || !absl::c_all_of(part, absl::ascii_isdigit) ||
-        !absl::SimpleAtoi(part, &value) || value > 255) {
-      return false;
-    }
-  }
-  return true;
-}
-
-// The host name of a Host header ("127.0.0.1:8401" -> "127.0.0.1", "[::1]:8401" -> "::1").
-absl::string_view HostName(absl::string_view host) {
-  if (absl::StartsWith(host, "[")) {
-    const size_t end = host.find(']');
-    return end == absl::string_view::npos ? host : host.substr(1, end - 1);
-  }
-  return host.substr(0, host.find(':'));
-}
 
 // The value of cookie `name` in a Cookie header ("a=1; comptoir_session=xyz").
 std::string CookieValue(absl::string_view header, absl::string_view name) {
@@ -86,18 +38,44 @@ void Answer(const ApiResponse& answer, httplib::Response& response) {
   response.set_content(answer.json, "application/json; charset=utf-8");
 }
 
+// A plain server, or an HTTPS one with the endpoint's certificate and key.
+absl::StatusOr<std::unique_ptr<httplib::Server>> MakeServer(const HttpEndpoint& endpoint,
+                                                            absl::string_view what) {
+  if (endpoint.tls_cert.empty()) return std::make_unique<httplib::Server>();
+  auto server = std::make_unique<httplib::SSLServer>(endpoint.tls_cert.c_str(),
+                                                     endpoint.tls_key.c_str());
+  if (!server->is_valid()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot load ", what, "'s TLS certificate ", endpoint.tls_cert, " and key ",
+                     endpoint.tls_key, " (missing, not PEM, or not a pair?)"));
+  }
+  return server;
+}
+
 }  // namespace
 
-HttpServer::HttpServer(HttpRoutes routes)
-    : routes_(std::move(routes)), server_(std::make_unique<httplib::Server>()) {}
+HttpServer::HttpServer(const HttpEndpoint& endpoint, HttpRoutes routes)
+    : routes_(std::move(routes)), host_rule_(endpoint), tls_(!endpoint.tls_cert.empty()) {}
 
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& listen,
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const HttpEndpoint& endpoint,
                                                               HttpRoutes routes) {
-  absl::StatusOr<HostPort> where = SplitListen(listen);
+  if (absl::Status usable = CheckHttpEndpoint(endpoint, routes.what); !usable.ok()) return usable;
+  absl::StatusOr<HostPort> where = SplitListen(endpoint.listen);
   if (!where.ok()) return where.status();
-  std::unique_ptr<HttpServer> http(new HttpServer(std::move(routes)));
-  httplib::Server& server = *http->server_;
-  const HttpRoutes* served = &http->routes_;
+  std::unique_ptr<HttpServer> http(new HttpServer(endpoint, std::move(routes)));
+  absl::StatusOr<std::unique_ptr<httplib::Server>> made = MakeServer(endpoint, http->routes_.what);
+  if (!made.ok()) return made.status();
+  http->server_ = *std::move(made);
+  http->Route();
+  if (absl::Status bound = http->Listen(*where, endpoint.listen); !bound.ok()) return bound;
+  return http;
+}
+
+void HttpServer::Route() {
+  httplib::Server& server = *server_;
+  const HttpRoutes* served = &routes_;
+  const HostRule* host_rule = &host_rule_;
+  const bool tls = tls_;
   server.set_payload_max_length(kMaxRequestBytes);
   // httplib's default also sets SO_REUSEPORT, which would let a second daemon
   // (another centre on the same PC) share the port and answer in its place.
@@ -105,25 +83,21 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
     const int yes = 1;
     setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
-  if (IsLoopbackName(where->host)) {
-    // On loopback, only pages of this machine may talk to the daemon: a web
-    // site whose name was made to point at 127.0.0.1 (DNS rebinding) sends its
-    // own name as Host and is refused.
-    server.set_pre_routing_handler([served](const httplib::Request& request,
-                                            httplib::Response& response) {
-      if (IsLoopbackName(HostName(request.get_header_value("Host")))) {
-        return httplib::Server::HandlerResponse::Unhandled;
-      }
-      SetCommonHeaders(response);
-      Answer(ErrorResponse(absl::PermissionDeniedError(absl::StrCat(
-                 served->what, " on loopback answers only to http://127.0.0.1 or http://localhost"))),
-             response);
-      return httplib::Server::HandlerResponse::Handled;
-    });
-  }
+  // Only the configured names (or loopback names on loopback) are served: a
+  // web site whose name was made to point at this server (DNS rebinding)
+  // sends its own name as Host and is refused.
+  server.set_pre_routing_handler([host_rule](const httplib::Request& request,
+                                             httplib::Response& response) {
+    if (host_rule->Allows(request.get_header_value("Host"))) {
+      return httplib::Server::HandlerResponse::Unhandled;
+    }
+    SetCommonHeaders(response);
+    Answer(ErrorResponse(absl::PermissionDeniedError(host_rule->Refusal())), response);
+    return httplib::Server::HandlerResponse::Handled;
+  });
 
-  server.Post(R"(/api/(\w+)/(\w+))", [served](const httplib::Request& request,
-                                               httplib::Response& response) {
+  server.Post(R"(/api/(\w+)/(\w+))", [served, tls](const httplib::Request& request,
+                                                    httplib::Response& response) {
     SetCommonHeaders(response);
     ApiResponse answer;
     if (!absl::StartsWith(request.get_header_value("Content-Type"), "application/json")) {
@@ -140,7 +114,10 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
       call.session = CookieValue(request.get_header_value("Cookie"), served->session_cookie);
       call.csrf = request.get_header_value(kCsrfHeader);
       answer = served->api(call);
-      if (!answer.set_cookie.empty()) response.set_header("Set-Cookie", answer.set_cookie);
+      if (!answer.set_cookie.empty()) {
+        response.set_header("Set-Cookie",
+                            tls ? absl::StrCat(answer.set_cookie, "; Secure") : answer.set_cookie);
+      }
     }
     Answer(answer, response);
   });
@@ -169,28 +146,31 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string&
                         "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'");
     response.set_content(std::string(asset->body), std::string(asset->content_type));
   });
+}
 
-  int port = where->port;
+absl::Status HttpServer::Listen(const HostPort& where, const std::string& listen) {
+  httplib::Server& server = *server_;
+  int port = where.port;
   if (port == 0) {
-    port = server.bind_to_any_port(where->host);
+    port = server.bind_to_any_port(where.host);
     if (port < 0) port = 0;
-  } else if (!server.bind_to_port(where->host, port)) {
+  } else if (!server.bind_to_port(where.host, port)) {
     port = 0;
   }
   if (port == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen for ", served->what, " on ",
+    return absl::UnavailableError(absl::StrCat("cannot listen for ", routes_.what, " on ",
                                                listen, " (address in use or not local?)"));
   }
-  const bool ipv6 = where->host.find(':') != std::string::npos;
-  http->address_ = ipv6 ? absl::StrCat("[", where->host, "]:", port)
-                        : absl::StrCat(where->host, ":", port);
-  http->thread_ = std::thread([&server] { server.listen_after_bind(); });
+  const bool ipv6 = where.host.find(':') != std::string::npos;
+  address_ = ipv6 ? absl::StrCat("[", where.host, "]:", port)
+                  : absl::StrCat(where.host, ":", port);
+  thread_ = std::thread([&server] { server.listen_after_bind(); });
   // httplib's stop() does nothing before the accept loop runs: wait for it, so
   // that Stop() right after Start() cannot leave the thread serving forever.
   for (int waited_ms = 0; !server.is_running() && waited_ms < 10000; ++waited_ms) {
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
-  return http;
+  return absl::OkStatus();
 }
 
 void HttpServer::Stop() {

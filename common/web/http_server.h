@@ -1,12 +1,12 @@
 // The HTTP server of a daemon's web pages (the centre's web till, head
 // office's dashboard): embedded static files, a JSON API over the gRPC
 // services' messages (json_api.h) and a few GET downloads, on its own port,
-// loopback by default. The only place that knows cpp-httplib.
+// loopback by default, over HTTPS when given a certificate. The only place
+// that knows cpp-httplib.
 //
 //   HttpRoutes routes;
 //   routes.what = "the dashboard";
-//   routes.api = [&](absl::string_view service, absl::string_view method,
-//                    absl::string_view body) { return router.Call(service, method, body); };
+//   routes.api = [&](const ApiCall& call) { return router.Call(call); };
 //   routes.assets = &FindDashboardAsset;
 //   routes.downloads["/stats.csv"] = [&](const HttpQuery& query, const std::string& session) {
 //     ...
@@ -20,12 +20,13 @@
 //
 // API calls must be POSTed with Content-Type application/json: a page of
 // another origin cannot send that without the browser asking first (CORS),
-// which this server never allows. On loopback, requests whose Host is not a
-// loopback name are refused (403), so a site whose DNS name was pointed at
-// 127.0.0.1 (DNS rebinding) cannot read or drive the pages either (names are
-// compared whole: "127.0.0.1.example.org" is not a loopback name). The
-// listening socket has SO_REUSEADDR but not httplib's SO_REUSEPORT: two
-// daemons on one PC must never share a port.
+// which this server never allows. Which addresses it may listen on and which
+// Host names it answers to (403 otherwise, so that a site whose DNS name was
+// pointed at the server, DNS rebinding, can neither read nor drive the pages)
+// are the rules of http_access.h: loopback, or TLS and named beyond it. Over
+// TLS the session cookie also carries Secure. The listening socket has
+// SO_REUSEADDR but not httplib's SO_REUSEPORT: two daemons on one PC must
+// never share a port.
 //
 // Thread-safe; requests are served by the server's own thread pool, so the
 // routes must be. Stop (or the destructor) waits for the requests in progress.
@@ -40,6 +41,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/web/http_access.h"
 #include "common/web/json_api.h"
 #include "common/web/web_assets.h"
 
@@ -65,7 +67,8 @@ inline constexpr char kCsrfHeader[] = "X-Comptoir-Csrf";
 
 // The Set-Cookie value of the session cookie `name`: HttpOnly (no script
 // reads it), SameSite=Strict (no other site's page sends it), Path=/,
-// ending after `max_age_seconds` (0: now, to log out).
+// ending after `max_age_seconds` (0: now, to log out). An HttpServer over TLS
+// adds Secure (the browser never sends it over plain HTTP).
 std::string SessionCookie(absl::string_view name, absl::string_view token,
                           int64_t max_age_seconds);
 
@@ -100,11 +103,21 @@ struct HttpRoutes {
 
 class HttpServer {
  public:
-  // Binds `listen` ("host:port", "[::1]:port"; port 0 picks a free one) and
-  // starts serving. Returns Unavailable if the address cannot be bound,
-  // InvalidArgument if it is malformed.
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen,
+  // Binds `endpoint.listen` ("host:port", "[::1]:port"; port 0 picks a free
+  // one) and starts serving, over HTTPS when it has a certificate. Returns
+  // CheckHttpEndpoint's refusal (http_access.h) when the endpoint breaks its
+  // rules, FailedPrecondition if the certificate or key cannot be loaded,
+  // Unavailable if the address cannot be bound, InvalidArgument if it is
+  // malformed.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const HttpEndpoint& endpoint,
                                                            HttpRoutes routes);
+  // Plain HTTP on `listen`, with no names: loopback only.
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& listen,
+                                                           HttpRoutes routes) {
+    HttpEndpoint endpoint;
+    endpoint.listen = listen;
+    return Start(endpoint, std::move(routes));
+  }
   ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
@@ -115,18 +128,26 @@ class HttpServer {
   void Stop();
 
  private:
-  explicit HttpServer(HttpRoutes routes);
+  HttpServer(const HttpEndpoint& endpoint, HttpRoutes routes);
+  // Installs the Host check and the routes on server_.
+  void Route();
+  // Binds `where` (as written in `listen`, for messages) and starts serving on
+  // thread_; Unavailable if it cannot be bound.
+  absl::Status Listen(const HostPort& where, const std::string& listen);
 
   const HttpRoutes routes_;
+  const HostRule host_rule_;
+  const bool tls_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   std::string address_;
 };
 
-// A daemon's default web address: loopback whatever the gRPC host (the pages
-// have no login of their own), on the gRPC port + 1000 (7401 -> 8401, 7400 ->
-// 8400) so that the daemons of one PC each get their own; port 0 stays 0 (any
-// free port); 127.0.0.1:`fallback_port` if `grpc_listen` has no usable port.
+// A daemon's default web address: loopback whatever the gRPC host (beyond
+// loopback the pages need TLS and names, http_access.h), on the gRPC port +
+// 1000 (7401 -> 8401, 7400 -> 8400) so that the daemons of one PC each get
+// their own; port 0 stays 0 (any free port); 127.0.0.1:`fallback_port` if
+// `grpc_listen` has no usable port.
 std::string DefaultHttpListen(const std::string& grpc_listen, int fallback_port);
 
 }  // namespace comptoir

@@ -2,10 +2,8 @@
 
 namespace comptoir {
 
-absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const std::string& listen,
-                                                                        StatsServiceImpl* stats,
-                                                                        HubServiceImpl* hub,
-                                                                        LoginDesk* desk) {
+absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(
+    const HttpEndpoint& endpoint, StatsServiceImpl* stats, HubServiceImpl* hub, LoginDesk* desk) {
   std::unique_ptr<DashboardServer> dashboard(new DashboardServer(stats, hub, desk));
   const DashboardRouter* router = &dashboard->router_;
   HttpRoutes routes;
@@ -16,7 +14,7 @@ absl::StatusOr<std::unique_ptr<DashboardServer>> DashboardServer::Start(const st
   routes.downloads["/stats.csv"] = [router](const HttpQuery& query, const std::string& session) {
     return router->Csv(query, session);
   };
-  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));
+  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(endpoint, std::move(routes));
   if (!http.ok()) return http.status();
   dashboard->http_ = *std::move(http);
   return dashboard;

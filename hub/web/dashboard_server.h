@@ -1,7 +1,8 @@
 // Head office's dashboard, served by comptoir-hub: the page (hub/web/static,
 // compiled in as FindDashboardAsset), its API and CSV (dashboard_router.h), on
-// its own port (--http-listen, loopback by default), by the shared HTTP server
-// of common/web/http_server.h (JSON content type, loopback Host check).
+// its own port (--http-listen, loopback by default; beyond it, HTTPS and names
+// as in common/web/http_access.h), by the shared HTTP server of
+// common/web/http_server.h (JSON content type, Host check).
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<DashboardServer> dashboard,
 //                    DashboardServer::Start("127.0.0.1:8400", &stats, &hub, &desk));
@@ -24,14 +25,25 @@ const WebAsset* FindDashboardAsset(absl::string_view path);
 
 class DashboardServer {
  public:
-  // Binds `listen` ("host:port"; port 0 picks a free one) and starts serving.
+  // Binds `endpoint.listen` ("host:port"; port 0 picks a free one) and
+  // starts serving, over HTTPS when it has a certificate. HttpServer::Start's
+  // errors: FailedPrecondition beyond loopback without TLS or a name,
   // Unavailable if the address cannot be bound, InvalidArgument if malformed.
   // Nothing owned; the services and `desk` (head office's logins) must
   // outlive the server.
-  static absl::StatusOr<std::unique_ptr<DashboardServer>> Start(const std::string& listen,
+  static absl::StatusOr<std::unique_ptr<DashboardServer>> Start(const HttpEndpoint& endpoint,
                                                                 StatsServiceImpl* stats,
                                                                 HubServiceImpl* hub,
                                                                 LoginDesk* desk);
+  // Plain HTTP on `listen` (loopback).
+  static absl::StatusOr<std::unique_ptr<DashboardServer>> Start(const std::string& listen,
+                                                                StatsServiceImpl* stats,
+                                                                HubServiceImpl* hub,
+                                                                LoginDesk* desk) {
+    HttpEndpoint endpoint;
+    endpoint.listen = listen;
+    return Start(endpoint, stats, hub, desk);
+  }
   DashboardServer(const DashboardServer&) = delete;
   DashboardServer& operator=(const DashboardServer&) = delete;
 

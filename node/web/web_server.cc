@@ -2,7 +2,7 @@
 
 namespace comptoir {
 
-absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& listen,
+absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const HttpEndpoint& endpoint,
                                                             Till* till, AccountDesk* desk,
                                                             const NodeStore* store,
                                                             SyncClient* sync) {
@@ -13,7 +13,7 @@ absl::StatusOr<std::unique_ptr<WebServer>> WebServer::Start(const std::string& l
   const ApiRouter* router = &web->router_;
   routes.api = [router](const ApiCall& call) { return router->Serve(call); };
   routes.assets = &FindWebAsset;
-  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(listen, std::move(routes));
+  absl::StatusOr<std::unique_ptr<HttpServer>> http = HttpServer::Start(endpoint, std::move(routes));
   if (!http.ok()) return http.status();
   web->http_ = *std::move(http);
   return web;

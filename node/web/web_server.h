@@ -1,7 +1,9 @@
 // The web till's HTTP server: the static files of the till (node/web/static,
 // compiled in as FindWebAsset) and its JSON API (api_router.h), on its own
 // port, loopback by default, served by common/web/http_server.h (which says
-// how the API is protected: JSON content type, loopback Host check).
+// how the API is protected: JSON content type, Host check) and on the
+// centre's network over HTTPS with the names of common/web/http_access.h, so
+// that the tills of several counters share one node.
 //
 //   ASSIGN_OR_RETURN(std::unique_ptr<WebServer> web,
 //                    WebServer::Start("127.0.0.1:8401", &till, store, sync));
@@ -29,13 +31,25 @@ const WebAsset* FindWebAsset(absl::string_view path);
 
 class WebServer {
  public:
-  // Binds `listen` ("host:port", "[::1]:port"; port 0 picks a free one) and
-  // starts serving. Returns Unavailable if the address cannot be bound,
-  // InvalidArgument if it is malformed. Nothing owned; all must outlive it.
+  // Binds `endpoint.listen` ("host:port", "[::1]:port"; port 0 picks a free
+  // one) and starts serving, over HTTPS when it has a certificate. Returns
+  // HttpServer::Start's errors: FailedPrecondition naming what to add when
+  // it listens beyond loopback without TLS or a name, Unavailable if the
+  // address cannot be bound, InvalidArgument if it is malformed. Nothing
+  // owned; all must outlive it.
+  static absl::StatusOr<std::unique_ptr<WebServer>> Start(const HttpEndpoint& endpoint,
+                                                          Till* till, AccountDesk* desk,
+                                                          const NodeStore* store,
+                                                          SyncClient* sync);
+  // Plain HTTP on `listen` (loopback).
   static absl::StatusOr<std::unique_ptr<WebServer>> Start(const std::string& listen, Till* till,
                                                           AccountDesk* desk,
                                                           const NodeStore* store,
-                                                          SyncClient* sync);
+                                                          SyncClient* sync) {
+    HttpEndpoint endpoint;
+    endpoint.listen = listen;
+    return Start(endpoint, till, desk, store, sync);
+  }
   WebServer(const WebServer&) = delete;
   WebServer& operator=(const WebServer&) = delete;
 

@@ -1,7 +1,8 @@
 // Secrets and data with the real binaries: `comptoir-hub credential issue`
 // writes owner-only files, a daemon refuses to start on a token, credentials
 // file or TLS key that other users can read (saying how to fix it, touching
-// no data), and the daemons' data directories are private.
+// no data), a web till open to the LAN without TLS and a name stops the node,
+// and the daemons' data directories are private.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
@@ -98,6 +99,40 @@ TEST_F(SecretsTest, AReadableCredentialsFileOrTlsKeyStopsTheHubAtStart) {
   EXPECT_NE(output.find("TLS private key " + certs + "/hub.key can be read by other users"),
             std::string::npos)
       << output;
+}
+
+TEST_F(SecretsTest, AWebTillOnTheLanNeedsTlsAndANameAtStart) {
+  const std::vector<std::string> node = {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
+                                         "--listen", "127.0.0.1:0", "--hub", "",
+                                         "--http-listen", "0.0.0.0:0"};
+  int exit_code = -1;
+  std::string output = DaemonNetwork::Run(node, &exit_code);
+  EXPECT_EQ(exit_code, 1) << output;
+  EXPECT_NE(output.find("the web till on 0.0.0.0:0 is reachable from other machines: add "
+                        "--http-tls-cert PEM, --http-tls-key PEM and --http-name NAME"),
+            std::string::npos)
+      << output;
+  EXPECT_FALSE(std::filesystem::exists(net_.DataDir("hem"))) << "refused before touching data";
+
+  const std::string certs = net_.dir().Sub("certs");
+  output = DaemonNetwork::Run({"env", "COMPTOIR_WEB_NAMES=caisse.hem.test", MAKE_CERTS, certs,
+                               "web-hem"},
+                              &exit_code);
+  ASSERT_EQ(exit_code, 0) << output;
+  std::vector<std::string> lan = node;
+  lan.insert(lan.end(), {"--http-tls-cert", certs + "/web-hem.crt", "--http-tls-key",
+                         certs + "/web-hem.key"});
+  output = DaemonNetwork::Run(lan, &exit_code);
+  EXPECT_EQ(exit_code, 1) << output;
+  EXPECT_NE(output.find("add --http-name NAME"), std::string::npos) << output;
+
+  lan.insert(lan.end(), {"--http-name", "caisse.hem.test", "--http-ready-file",
+                         net_.dir().Sub("web.ready")});
+  std::string error;
+  ASSERT_TRUE(net_.StartNodeProcess("hem", lan, net_.DataDir("hem"), &error)) << error;
+  ASSERT_TRUE(WaitFor([&] { return std::filesystem::exists(net_.dir().Sub("web.ready")); },
+                      absl::Seconds(10)));
+  EXPECT_TRUE(net_.Stop("hem"));
 }
 
 TEST_F(SecretsTest, DataDirectoriesArePrivateAndACentreSyncsWithItsToken) {

@@ -6,9 +6,13 @@ const os = require('node:os');
 const path = require('node:path');
 const { chromium } = require('playwright-core');
 
-async function openBrowser() {
+// `options.args`: more chromium switches (e.g. --host-resolver-rules, to reach a
+// till's LAN name); `options.ignoreHTTPSErrors`: accept a certificate chromium
+// cannot check (one of the network's own CA, checked by the C++ tests instead).
+async function openBrowser({ args = [], ignoreHTTPSErrors = false } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
+    ignoreHTTPSErrors,
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
@@ -16,7 +20,7 @@ async function openBrowser() {
     timezoneId: 'Europe/Paris',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--lang=fr-FR'],
+      '--lang=fr-FR', ...args],
   });
   return {
     context,

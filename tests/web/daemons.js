@@ -96,13 +96,18 @@ class Network {
     return this.hubAddress;
   }
 
-  // Starts a centre syncing with the hub; returns {grpc, web} addresses.
-  async startNode(site) {
+  // Starts a centre syncing with the hub; returns {grpc, web} addresses
+  // (`webAddress`: the web till's bound address, "0.0.0.0:8401").
+  // `options.httpListen`: where its web till listens (any free loopback port);
+  // `options.webArgs`: more of its options (--http-tls-cert ...), served then
+  // over `options.webScheme`.
+  async startNode(site, { httpListen = '127.0.0.1:0', webArgs = [], webScheme = 'http' } = {}) {
     const grpcReady = path.join(this.dir, `${site}.addr`);
     const webReady = path.join(this.dir, `${site}.web`);
     const node = new Daemon(site, [binary('COMPTOIR_NODE_BIN'), '--site', site,
       '--data', path.join(this.dir, site), '--listen', '127.0.0.1:0', '--hub', this.hubAddress,
-      '--http-listen', '127.0.0.1:0', '--http-ready-file', webReady, '--ready-file', grpcReady], this.dir);
+      '--http-listen', httpListen, ...webArgs, '--http-ready-file', webReady,
+      '--ready-file', grpcReady], this.dir);
     this.daemons.push(node);
     const [grpc, web] = await node.start([grpcReady, webReady]);
     // Its people: created by the machine's administrator, through the node's socket.
@@ -113,8 +118,8 @@ class Network {
           '--password-file', this.passwordFile());
       }
     }
-    defaultLogins.set(`http://${web}`, 'coline');
-    return { grpc, web: `http://${web}`, daemon: node, admin };
+    defaultLogins.set(`${webScheme}://${web}`, 'coline');
+    return { grpc, web: `${webScheme}://${web}`, webAddress: web, daemon: node, admin };
   }
 
   // A file holding PASSWORD, for the CLI.
