@@ -2,6 +2,9 @@
 # Builds Comptoir and starts a local network on 127.0.0.1: the hub and the six
 # centres of PACTE 59, each node with its own database under one data folder
 # and its web till on its own HTTP port, the hub with head office's dashboard.
+# Demo accounts are created on the first run (their password is kept in
+# <data>/demo-password and printed): head office "siege" at the hub, and at
+# each centre a coordinator "coord" and a volunteer "benevole".
 # Ctrl-C stops them all cleanly.
 #
 #   deploy/local-network.sh                 # data in ./comptoir-data, gRPC ports
@@ -75,6 +78,28 @@ for site in "${SITES[@]}"; do
   wait_ready "$site" "$DATA/$site.addr" "$!"
 done
 
+# Demo accounts, made by each machine's administrator through its Unix socket
+# (only this user may open it), once.
+CLI="$BUILD_DIR/node/cli/comptoir"
+PASSWORD_FILE="$DATA/demo-password"
+if [ ! -s "$PASSWORD_FILE" ]; then
+  (umask 077; head -c 12 /dev/urandom | base64 | tr -d '/+=' >"$PASSWORD_FILE")
+fi
+if ! "$CLI" --hub "unix:$DATA/hub/comptoir.sock" hub account list | grep -q '^siege '; then
+  "$CLI" --hub "unix:$DATA/hub/comptoir.sock" hub account create --login siege \
+    --role head-office --password-file "$PASSWORD_FILE" >/dev/null
+fi
+for site in "${SITES[@]}"; do
+  admin="unix:$DATA/$site/comptoir.sock"
+  accounts=$("$CLI" --node "$admin" account list)
+  for account in coord:coordinator benevole:volunteer; do
+    if ! grep -q "^${account%%:*} " <<<"$accounts"; then
+      "$CLI" --node "$admin" account create --login "${account%%:*}" --role "${account#*:}" \
+        --password-file "$PASSWORD_FILE" >/dev/null
+    fi
+  done
+done
+
 echo
 echo "Comptoir local network is running (data and logs in $DATA):"
 printf '  %-13s %-17s dashboard: http://%s/\n' hub "$(cat "$DATA/hub.addr")" "$(cat "$DATA/hub.web")"
@@ -82,8 +107,16 @@ for site in "${SITES[@]}"; do
   printf '  %-13s %-17s web till: http://%s/\n' "$site" "$(cat "$DATA/$site.addr")" "$(cat "$DATA/$site.web")"
 done
 echo
-echo "Try:  $BUILD_DIR/node/cli/comptoir --node $(cat "$DATA/hem.addr") sync status"
-echo "      $BUILD_DIR/node/cli/comptoir --hub $HUB hub status"
+echo
+echo "Demo accounts, password $(cat "$PASSWORD_FILE") (kept in $PASSWORD_FILE):"
+echo "  head office:  siege      (the dashboard; comptoir hub login --user siege)"
+echo "  each centre:  coord      (coordinateur)   benevole   (bénévole)"
+echo "  at another centre, a centre's account logs in as coord@hem"
+echo
+echo "Try:  $CLI --node $(cat "$DATA/hem.addr") login --user coord"
+echo "      $CLI --node $(cat "$DATA/hem.addr") sync status"
+echo "      $CLI --hub $HUB hub login --user siege   then   $CLI --hub $HUB hub status"
+echo "      $CLI --node unix:$DATA/hem/comptoir.sock audit   # hem's administrator, no login"
 echo "      curl -s http://127.0.0.1:$((BASE_PORT + 2001))/metrics   # hem's metrics (hub: $((BASE_PORT + 2000)))"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Web till of hem: http://$(cat "$DATA/hem.web")/ (in a browser on this machine)"

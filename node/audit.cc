@@ -1,6 +1,7 @@
 #include "node/audit.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 #include "absl/strings/str_cat.h"
@@ -36,7 +37,7 @@ std::string FrenchTimestamp(uint64_t hlc) {
                           *paris);
 }
 
-std::string Watched(const v1::EventCore& core) {
+std::string Watched(const v1::EventCore& core, const AccountNamer& name_of) {
   switch (core.body_case()) {
     case v1::EventCore::kSaleVoided:
       return WithReason(absl::StrCat("Vente ", core.sale_voided().receipt_no(), " annulée"),
@@ -101,13 +102,14 @@ std::string Watched(const v1::EventCore& core) {
                           RoleName(core.account_created().role()), ")");
     case v1::EventCore::kAccountChanged: {
       const auto& c = core.account_changed();
-      std::string what = absl::StrCat("Compte ", c.account_id());
+      std::string what = absl::StrCat("Compte ", Quoted(name_of(c.account_id())));
       if (c.has_role()) absl::StrAppend(&what, " : rôle ", RoleName(c.role()));
       if (c.has_disabled()) absl::StrAppend(&what, c.disabled() ? " désactivé" : " réactivé");
       return what;
     }
     case v1::EventCore::kPasswordSet:
-      return absl::StrCat("Mot de passe du compte ", core.password_set().account_id(), " changé");
+      return absl::StrCat("Mot de passe de ", Quoted(name_of(core.password_set().account_id())),
+                          " changé");
     default:
       return "";
   }
@@ -147,10 +149,16 @@ std::string OperatorLogin(const NodeStore& node, const Accounts& accounts,
   return accounts.DisplayLogin(**account);
 }
 
+// The first password, written with its account's creation: not an act of its own.
+bool IsFirstPassword(const v1::EventCore& core, const v1::EventCore* previous) {
+  return core.has_password_set() && previous != nullptr && previous->has_account_created() &&
+         previous->account_created().account_id() == core.password_set().account_id();
+}
+
 }  // namespace
 
-std::string DescribeAct(const v1::EventCore& core, bool all) {
-  std::string what = Watched(core);
+std::string DescribeAct(const v1::EventCore& core, bool all, const AccountNamer& name_of) {
+  std::string what = Watched(core, name_of);
   if (!what.empty() || !all) return what;
   return Everyday(core);
 }
@@ -179,16 +187,22 @@ absl::StatusOr<v1::ListAuditResponse> ListAudit(const NodeStore& node, const Acc
           if (!core.ParseFromArray(core_bytes.data(), static_cast<int>(core_bytes.size()))) return;
           window.emplace_back(core.seq(), std::move(core));
         }));
+    const AccountNamer name_of = [&](const std::string& id) {
+      return OperatorLogin(node, accounts, id);
+    };
     for (auto it = window.rbegin(); it != window.rend(); ++it) {
       const v1::EventCore& core = it->second;
       if (core.seq() > upper) continue;
+      if (IsFirstPassword(core, std::next(it) != window.rend() ? &std::next(it)->second : nullptr)) {
+        continue;
+      }
       const std::string day = ParisDay(static_cast<int64_t>(core.hlc() >> 16));
       if (!request.to_day().empty() && day > request.to_day()) continue;
       if (!request.from_day().empty() && day < request.from_day()) {
         before_range = true;
         break;
       }
-      std::string what = DescribeAct(core, request.all());
+      std::string what = DescribeAct(core, request.all(), name_of);
       if (what.empty()) continue;
       v1::AuditEntry* entry = response.add_entries();
       entry->set_when(FrenchTimestamp(core.hlc()));

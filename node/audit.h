@@ -11,6 +11,9 @@
 #ifndef COMPTOIR_NODE_AUDIT_H_
 #define COMPTOIR_NODE_AUDIT_H_
 
+#include <functional>
+#include <string>
+
 #include "absl/status/statusor.h"
 #include "comptoir/v1/accounts.pb.h"
 #include "node/accounts.h"
@@ -22,9 +25,12 @@ namespace comptoir {
 absl::StatusOr<v1::ListAuditResponse> ListAudit(const NodeStore& node, const Accounts& accounts,
                                                 const v1::ListAuditRequest& request);
 
+// How an account is named to people: its login ("marie", "marie@lille").
+using AccountNamer = std::function<std::string(const std::string& account_id)>;
+
 // What the event did, in French, or "" when it is not an act the trail shows
-// (`all` false and not a watched kind).
-std::string DescribeAct(const v1::EventCore& core, bool all);
+// (`all` false and not a watched kind). Accounts are named by `name_of`.
+std::string DescribeAct(const v1::EventCore& core, bool all, const AccountNamer& name_of);
 
 }  // namespace comptoir
 

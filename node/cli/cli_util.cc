@@ -71,10 +71,6 @@ int Fail(const grpc::Status& status, const std::string& address) {
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE ||
       status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     hint = absl::StrCat(" (is the daemon running at ", address, "?)");
-  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED &&
-             !absl::StartsWith(address, "unix:")) {
-    hint = " (comptoir login --user <identifiant>; ou, administrateur du poste : --node "
-           "unix:<dossier des données>/comptoir.sock)";
   }
   std::fprintf(stderr, "error: %s%s [%s]\n", status.error_message().c_str(), hint.c_str(),
                absl::StatusCodeToString(static_cast<absl::StatusCode>(status.error_code())).c_str());
