@@ -64,9 +64,9 @@ int main(int argc, char** argv) {
   CLI::Option* http_listen_option = app.add_option(
       "--http-listen", http_listen,
       "Address of head office's dashboard (port 0: any free port); empty for none. "
-      "Default: 127.0.0.1 with the --listen port + 1000 (127.0.0.1:8400). It has no login: "
-      "keep it on loopback unless a reverse proxy guards it; beyond loopback it needs "
-      "--http-tls-cert, --http-tls-key and --http-name");
+      "Default: 127.0.0.1 with the --listen port + 1000 (127.0.0.1:8400). Head office and "
+      "statistics accounts log in there; beyond loopback it needs --http-tls-cert, "
+      "--http-tls-key and --http-name");
   comptoir::AddHttpAccessOptions(app, "the dashboard", &dashboard_endpoint.tls_cert,
                                  &dashboard_endpoint.tls_key, &dashboard_endpoint.names);
   app.add_option("--http-ready-file", http_ready_file,

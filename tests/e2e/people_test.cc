@@ -150,3 +150,66 @@ TEST_F(PeopleTest, AWrongPasswordFiveTimesLocksTheAccount) {
 
 }  // namespace
 }  // namespace comptoir
+
+namespace comptoir {
+namespace {
+
+// The hub's APIs over TCP answer each caller what it is entitled to.
+TEST(HubDoorsTest, EachCallerGetsWhatItIsEntitledToAndNoMore) {
+  DaemonNetwork net({HUB_BIN, NODE_BIN, CLI_BIN});
+  std::string error;
+  ASSERT_TRUE(net.StartHub({}, &error)) << error;
+  const std::string password = net.dir().Sub("password");
+  std::ofstream(password) << "un mot de passe solide\n";
+  int exit_code = -1;
+  for (auto [login, role] : {std::pair{"claire", "head-office"}, {"fred", "statistics"}}) {
+    std::string out = net.RunCli({"--hub", net.HubAdminAddress(), "hub", "account", "create",
+                                  "--login", login, "--role", role, "--password-file", password},
+                                 &exit_code);
+    ASSERT_EQ(exit_code, 0) << out;
+  }
+  auto as = [&](const std::string& person, std::vector<std::string> args) {
+    std::vector<std::string> argv = {"--hub", net.hub_address(), "--config-dir",
+                                     net.dir().Sub("config-" + person)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return net.RunCli(argv, &exit_code);
+  };
+  const std::vector<std::string> report = {"stats", "--from", "2026-01-01", "--to", "2026-12-31"};
+  const std::vector<std::string> events = {"events", "--from-hub", "--origin", "hub"};
+  const std::vector<std::string> product = {"hub", "define-product", "--id", "EPI-RIZ",
+                                            "--name", "Riz 1 kg", "--department", "epicerie",
+                                            "--price", "1,50"};
+  // Nobody logged in: nothing.
+  std::string out = as("nobody", report);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(out.find("UNAUTHENTICATED"), std::string::npos) << out;
+  // Statistics: the report, not the raw events nor the configuration.
+  out = as("fred", {"hub", "login", "--user", "fred", "--password-file", password});
+  ASSERT_EQ(exit_code, 0) << out;
+  out = as("fred", report);
+  EXPECT_EQ(exit_code, 0) << out;
+  out = as("fred", events);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(out.find("Votre rôle (statistiques) ne permet pas de lire les événements bruts"),
+            std::string::npos)
+      << out;
+  out = as("fred", product);
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(out.find("PERMISSION_DENIED"), std::string::npos) << out;
+  // Head office: all of it, and its change names claire.
+  out = as("claire", {"hub", "login", "--user", "claire", "--password-file", password});
+  ASSERT_EQ(exit_code, 0) << out;
+  out = as("claire", product);
+  EXPECT_EQ(exit_code, 0) << out;
+  out = as("claire", {"--json", "events", "--from-hub", "--origin", "hub"});
+  EXPECT_EQ(exit_code, 0) << out;
+  EXPECT_NE(out.find("\"operator_id\":\"A-000001\""), std::string::npos)
+      << "the product names claire, head office's first account: " << out;
+  // Backups are not served over TCP at all, whoever asks.
+  out = as("claire", {"hub", "backup", net.dir().Sub("backup")});
+  EXPECT_EQ(exit_code, 1);
+  EXPECT_NE(out.find("UNIMPLEMENTED"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace comptoir
