@@ -1,12 +1,13 @@
 // `comptoir-hub account create`: head office's accounts, and the first
 // coordinator of a centre, written by head office into the (stopped) hub's
-// log. They replicate to every centre like any event, so the coordinator can
-// log in at the centre, and create its volunteers there, once the centre has
-// synced (node/accounts.h).
+// log (while the hub runs, its AccountService does the same:
+// hub/hub_account_service.h). They replicate to every centre like any event,
+// so the coordinator can log in at the centre, and create its volunteers
+// there, once the centre has synced (node/accounts.h).
 //
-//   comptoir-hub account create --data comptoir-data/hub --login claire \
+//   comptoir-hub account create --data comptoir-data/hub --login claire
 //       --role head-office --password-file claire.pw
-//   comptoir-hub account create --login marc --role coordinator --site hem \
+//   comptoir-hub account create --login marc --role coordinator --site hem
 //       --password-file marc.pw
 #ifndef COMPTOIR_HUB_HUB_ACCOUNTS_H_
 #define COMPTOIR_HUB_HUB_ACCOUNTS_H_
