@@ -38,12 +38,54 @@ async function chooseFamily(family) {
   if (canSell) $('product-input').focus();
 }
 
+// ---------- typing ahead ----------
+
+// Keys typed while the family is being looked up (a scan right after the
+// family's Enter): kept, in order, and replayed into the Article field once
+// the family may shop; null when nothing is being looked up.
+let typedAhead = null;
+
+document.addEventListener('keydown', (event) => {
+  if (typedAhead === null || event.ctrlKey || event.altKey || event.metaKey) return;
+  if (event.key.length !== 1 && event.key !== 'Enter') return;
+  typedAhead.push(event.key);
+  event.preventDefault();
+}, true);
+
+// Replays what was typed ahead into the Article field (Enter adds it).
+function replayTypedAhead(keys) {
+  const input = $('product-input');
+  for (const key of keys) {
+    if (key === 'Enter') {
+      enqueueProduct(input.value.trim(), 1);
+      input.value = '';
+    } else {
+      input.value += key;
+    }
+  }
+}
+
+// A whole barcode typed where a family is expected (the next customer's first
+// scan, before a family was chosen).
+function looksScanned(query) {
+  return /^\d{8,14}$/.test(query) && catalogue.products.some((p) => p.barcode === query);
+}
+
 export async function searchFamilies(event) {
   event.preventDefault();
   clearMessage();
   const query = $('family-query').value.trim();
   if (!query) return;
+  if (looksScanned(query)) {
+    $('family-query').value = '';
+    showError(`Choisissez d'abord la famille : « ${query} » est le code-barres d'un article, ` +
+      'rien n\'a été vendu.');
+    return;
+  }
+  typedAhead = [];
   const found = await attempt(() => till('SearchFamilies', { query, limit: 20 }));
+  const keys = typedAhead;
+  typedAhead = null;
   if (!found) return;
   const families = found.families || [];
   if (families.length === 0) {
@@ -53,6 +95,7 @@ export async function searchFamilies(event) {
   const exact = families.find((f) => f.familyId === query.toUpperCase());
   if (exact || families.length === 1) {
     await chooseFamily(exact || families[0]);
+    if (sale.family && sale.family.mayShopToday) replayTypedAhead(keys);
     return;
   }
   $('family-results').replaceChildren(...families.map((family) => el('li', {},
@@ -138,15 +181,38 @@ async function addLine(line) {
   }
 }
 
+// Products waiting to be added, in the order they were scanned or typed: each
+// is added once the one before it is priced, so that nothing typed while the
+// till answers is lost or mixed up.
+let productQueue = Promise.resolve();
+let queued = 0;
+
+function enqueueProduct(text, quantity) {
+  queued++;
+  productQueue = productQueue.then(() => addTyped(text, quantity)).catch(showError)
+    .finally(() => { queued--; });
+  return productQueue;
+}
+
 export async function addProduct(event) {
   event.preventDefault();
   const input = $('product-input');
+  // Taken at once: the next scan may already be typing into the field.
   const text = input.value.trim();
   const quantity = Math.max(1, Number($('quantity').value) || 1);
+  input.value = '';
+  $('quantity').value = '1';
   if (!text) {
-    if (sale.lines.length > 0) $('payment-method').focus();
+    if (sale.lines.length > 0 && queued === 0) $('payment-method').focus();
     return;
   }
+  await enqueueProduct(text, quantity);
+}
+
+// Adds what was typed in the Article field: a barcode, a reference or words of a name.
+async function addTyped(text, quantity) {
+  if (!sale.family) return;  // the sale ended meanwhile
+  const input = $('product-input');
   $('product-results').replaceChildren();
   if (/^\d+$/.test(text)) {
     // A scanner types digits then Enter: a barcode.
@@ -160,6 +226,7 @@ export async function addProduct(event) {
       words.every((w) => plain(p.name).includes(w) || plain(p.productId).includes(w)));
     if (matches.length === 0) {
       showError(`Aucun article ne correspond à « ${text} ».`);
+      if (!input.value) input.value = text;  // to correct it
       return;
     }
     if (matches.length > 1) {
@@ -175,8 +242,6 @@ export async function addProduct(event) {
     }
     await addLine({ productId: matches[0].productId, quantity });
   }
-  input.value = '';
-  $('quantity').value = '1';
   if (!document.activeElement || document.activeElement === document.body ||
       document.activeElement.id === 'add-product') input.focus();
 }
@@ -249,30 +314,38 @@ export async function pay(event) {
   if (!done) return;
   showReceipt(done.receiptNo, done.receiptText, false);
   showInfo(`Vente enregistrée : ticket ${done.receiptNo}, la famille paie ${euros(done.familyTotalCents)}.` +
-    (done.warnings.length ? ` ${done.warnings.join(' ')}` : ''));
-  sale.lines = [];
-  sale.quote = null;
+    (done.ceilingRemainingCents !== undefined
+      ? ` Reste sur le plafond du mois : ${euros(done.ceilingRemainingCents)}.` : '') +
+    (done.warnings.length ? ` ${done.warnings.join(' ')}` : '') +
+    ' Client suivant : sa carte ou son nom.');
   sale.requestId = '';
   $('allow-negative').checked = false;
-  renderBasket();
-  // The family's remaining ceiling changed.
-  const family = await attempt(() => till('GetFamily', { familyId: sale.family.familyId }));
-  if (family) { sale.family = family; familyCard(family); }
-  $('receipt-title').focus();
+  // The sale is over: the next customer starts from the family field, and
+  // nothing can be added to this family's basket any more.
+  endSale();
+  $('family-query').focus();
 }
 
-export function newSale() {
+// Forgets the family and the basket; the receipt stays, to print or void.
+function endSale() {
   sale.family = null;
   sale.lines = [];
   sale.quote = null;
   $('family-card').hidden = true;
   $('family-query').value = '';
+  $('family-results').replaceChildren();
+  $('product-results').replaceChildren();
+  for (const id of ['product-input', 'quantity', 'add-product']) $(id).disabled = true;
+  $('product-input').value = '';
+  renderBasket();
+}
+
+export function newSale() {
+  endSale();
   $('receipt-text').textContent = '';
   $('receipt-no').value = '';
   $('print-receipt').disabled = true;
   $('void-receipt').disabled = true;
-  for (const id of ['product-input', 'quantity', 'add-product']) $(id).disabled = true;
-  renderBasket();
   clearMessage();
   $('family-query').focus();
 }

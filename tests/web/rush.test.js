@@ -1,0 +1,87 @@
+// The web till at rush hour, in chromium against a real hub and node: a
+// barcode scanner types its digits a few milliseconds apart then Enter, and
+// nothing it types is lost, mixed up, or charged to the wrong family.
+'use strict';
+
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const { Network, api, waitFor } = require('./daemons');
+const { openBrowser } = require('./browser');
+const { logIn, messageMatches, openShop, text } = require('./shop');
+
+// What a scanner does: the digits, 5 ms apart, then Enter.
+async function scan(page, barcode) {
+  await page.keyboard.type(barcode, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
+const PRODUCTS = [
+  ['EPI-PATES', 'Pâtes 500 g', '0,89', '3560070614202'],
+  ['EPI-RIZ', 'Riz 1 kg', '1,59', '3560071025748'],
+];
+
+async function openRushShop(network, web) {
+  const familyId = await openShop(network, web);  // milk 3428271940015, a haircut
+  for (const [id, name, price, barcode] of PRODUCTS) {
+    network.cli('--hub', network.hubAdmin, 'hub', 'define-product', '--id', id, '--name', name,
+      '--department', 'epicerie', '--price', price, '--barcode', barcode);
+    await api(web, 'TillService', 'ReceiveStock', { productId: id, quantity: 50, donorId: 'leclerc' });
+  }
+  await waitFor('the catalogue', async () =>
+    (await api(web, 'TillService', 'GetCatalogue', {})).products.length === 4);
+  return familyId;
+}
+
+const basketNames = (page) => page.locator('#basket-lines tr td:first-child').allInnerTexts();
+
+test('three products scanned back to back, and a scan right after the family\'s Enter, all land in order', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web } = await network.startNode('hem');
+  const familyId = await openRushShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await logIn(page, web, 'victor');
+
+  // The family's Enter, then at once the first scan: it waits for the family.
+  await page.keyboard.type(familyId);
+  await page.keyboard.press('Enter');
+  await scan(page, '3428271940015');
+  // Then two more, back to back, while the till prices the first.
+  await scan(page, PRODUCTS[0][3]);
+  await scan(page, PRODUCTS[1][3]);
+  await waitFor('three lines', async () => (await basketNames(page)).length === 3
+    && !(await page.locator('#pay').isDisabled()));
+  assert.deepEqual(await basketNames(page), ['Lait demi-écrémé 1 L', 'Pâtes 500 g', 'Riz 1 kg']);
+  assert.equal(await page.locator('#product-input').inputValue(), '', 'no digits left over');
+  assert.equal(await page.locator('#family-query').inputValue(), familyId, 'nothing typed into the family');
+});
+
+test('after Encaisser, a scan without choosing a family is refused in French and sells nothing', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web, admin } = await network.startNode('hem');
+  const familyId = await openRushShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await logIn(page, web, 'victor');
+  await page.keyboard.type(familyId);
+  await page.keyboard.press('Enter');
+  await scan(page, PRODUCTS[0][3]);
+  await waitFor('the priced line', async () => !(await page.locator('#pay').isDisabled()));
+  await page.click('#pay');
+  await messageMatches(page, /Vente enregistrée : ticket HEM-\d{4}-000001.*Client suivant/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'family-query');
+
+  // The next customer's first scan, before a family is chosen.
+  await scan(page, PRODUCTS[1][3]);
+  await messageMatches(page, /Choisissez d'abord la famille : « 3560071025748 » est le code-barres d'un article, rien n'a été vendu\./);
+  assert.deepEqual(await basketNames(page), ['Panier vide.']);
+  const sales = JSON.parse(network.cli('--node', admin, '--json', 'sales'));
+  const hem = (sales.origins || []).find((o) => o.origin === 'hem');
+  assert.equal(Number(hem.sales), 1, 'the previous family was charged once, not twice');
+});
