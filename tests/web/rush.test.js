@@ -59,6 +59,33 @@ test('three products scanned back to back, and a scan right after the family\'s 
   assert.equal(await page.locator('#family-query').inputValue(), familyId, 'nothing typed into the family');
 });
 
+test('after choosing the person served at the salon, the focus is back on the article field', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web } = await network.startNode('hem');
+  const familyId = await openRushShop(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await logIn(page, web, 'victor');
+  await page.keyboard.type(familyId);
+  await page.keyboard.press('Enter');
+  await waitFor('the family', async () =>
+    (await page.evaluate(() => document.activeElement.id)) === 'product-input');
+  await page.keyboard.type('coupe');
+  await page.keyboard.press('Enter');
+  await waitFor('the member choice', async () =>
+    (await page.evaluate(() => document.activeElement.tagName)) === 'SELECT');
+  await page.keyboard.type('2');  // "2. Léo"
+  await waitFor('the article field', async () =>
+    (await page.evaluate(() => document.activeElement.id)) === 'product-input');
+  // The next scan goes where it belongs.
+  await scan(page, PRODUCTS[0][3]);
+  await waitFor('two lines', async () => (await basketNames(page)).length === 2);
+  assert.deepEqual(await basketNames(page), ['Coupe enfant', 'Pâtes 500 g']);
+});
+
 test('after Encaisser, a scan without choosing a family is refused in French and sells nothing', async (t) => {
   const network = new Network();
   t.after(() => network.stop());

@@ -265,8 +265,10 @@ export function renderBasket() {
         select.onchange = async () => {
           const before = line.memberId;
           line.memberId = Number(select.value);
-          if (!(await quoteBasket())) { line.memberId = before; renderBasket(); }
-          else clearMessage();
+          if (!(await quoteBasket())) { line.memberId = before; renderBasket(); return; }
+          clearMessage();
+          // The person is chosen: back to the next article (never the page).
+          if (line.memberId) $('product-input').focus();
         };
         member = el('td', {}, select);
       }
