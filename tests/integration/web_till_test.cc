@@ -235,6 +235,12 @@ TEST_F(WebTillTest, ServesTheEmbeddedTill) {
   EXPECT_EQ(script->status, 200);
   EXPECT_EQ(script->get_header_value("Content-Type"), "text/javascript; charset=utf-8");
   EXPECT_NE(script->body.find("/api/"), std::string::npos);
+  // Its icon, so that the till's tab is found among others (and no 404 for it).
+  EXPECT_NE(page->body.find("href=\"/favicon.svg\""), std::string::npos);
+  httplib::Result icon = client_->Get("/favicon.svg");
+  ASSERT_TRUE(icon);
+  EXPECT_EQ(icon->status, 200);
+  EXPECT_EQ(icon->get_header_value("Content-Type"), "image/svg+xml");
   httplib::Result missing = client_->Get("/nothing-here.js");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);

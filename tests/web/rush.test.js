@@ -25,10 +25,13 @@ async function openRushShop(network, web) {
   for (const [id, name, price, barcode] of PRODUCTS) {
     network.cli('--hub', network.hubAdmin, 'hub', 'define-product', '--id', id, '--name', name,
       '--department', 'epicerie', '--price', price, '--barcode', barcode);
-    await api(web, 'TillService', 'ReceiveStock', { productId: id, quantity: 50, donorId: 'leclerc' });
   }
+  // The products reach the centre through the hub: only then can it stock them.
   await waitFor('the catalogue', async () =>
     (await api(web, 'TillService', 'GetCatalogue', {})).products.length === 4);
+  for (const [id] of PRODUCTS) {
+    await api(web, 'TillService', 'ReceiveStock', { productId: id, quantity: 50, donorId: 'leclerc' });
+  }
   return familyId;
 }
 
