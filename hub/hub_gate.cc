@@ -3,23 +3,11 @@
 #include <limits>
 #include <optional>
 
-#include "absl/strings/match.h"
+#include "common/bearer.h"
 #include "common/status_macros.h"
 #include "common/tls.h"
 
 namespace comptoir {
-namespace {
-
-std::string BearerOf(const grpc::ServerContext& context) {
-  auto header = context.client_metadata().find("authorization");
-  if (header == context.client_metadata().end()) return "";
-  const absl::string_view value(header->second.data(), header->second.size());
-  if (!absl::StartsWith(value, "Bearer ")) return "";
-  return std::string(value.substr(7));
-}
-
-}  // namespace
-
 Session HubAdministrator() {
   Session session;
   session.account_id = AdministratorId("");
@@ -47,7 +35,7 @@ absl::StatusOr<HubCaller> HubGate::Caller(const grpc::ServerContext& context) co
     caller.session = HubAdministrator();
     return caller;
   }
-  const std::string token = BearerOf(context);
+  const std::string token = BearerToken(context);
   if (!token.empty()) {
     absl::StatusOr<Session> session = desk_->SessionFor(token);
     if (session.ok()) {

@@ -5,23 +5,11 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/bearer.h"
 #include "common/logging.h"
 #include "common/tls.h"
 
 namespace comptoir {
-namespace {
-
-// The bearer token of the stream's "authorization" header ("" without one).
-std::string BearerToken(const grpc::CallbackServerContext& context) {
-  auto header = context.client_metadata().find("authorization");
-  if (header == context.client_metadata().end()) return "";
-  const std::string value(header->second.data(), header->second.size());
-  if (value.rfind("Bearer ", 0) != 0) return "";
-  return value.substr(7);
-}
-
-}  // namespace
-
 absl::StatusOr<StreamIdentity> AuthenticateStream(const grpc::CallbackServerContext& context,
                                                   CredentialStore* credentials,
                                                   bool require_client_certificates) {

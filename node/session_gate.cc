@@ -1,16 +1,11 @@
 #include "node/session_gate.h"
 
-#include "absl/strings/match.h"
+#include "common/bearer.h"
 
 namespace comptoir {
 
 std::string SessionGate::TokenOf(const grpc::ServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  auto found = metadata.find(kAuthorizationKey);
-  if (found == metadata.end()) return "";
-  const absl::string_view value(found->second.data(), found->second.size());
-  if (!absl::StartsWith(value, kBearerPrefix)) return "";
-  return std::string(value.substr(sizeof(kBearerPrefix) - 1));
+  return BearerToken(context);
 }
 
 absl::StatusOr<Session> SessionGate::Caller(const grpc::ServerContext& context) const {

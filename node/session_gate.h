@@ -20,10 +20,6 @@
 
 namespace comptoir {
 
-// The metadata key of the session token, and its scheme.
-inline constexpr char kAuthorizationKey[] = "authorization";
-inline constexpr char kBearerPrefix[] = "Bearer ";
-
 class SessionGate {
  public:
   // Callers prove who they are with a session token of `accounts`.
@@ -33,7 +29,7 @@ class SessionGate {
 
   // The caller's session; Unauthenticated, in French, without a valid one.
   absl::StatusOr<Session> Caller(const grpc::ServerContext& context) const;
-  // The token the call carries ("" if none).
+  // The token the call carries ("" if none; common/bearer.h).
   static std::string TokenOf(const grpc::ServerContext& context);
 
   Accounts* accounts() const { return accounts_; }
