@@ -79,8 +79,9 @@ test('after choosing the person served at the salon, the focus is back on the ar
   await page.keyboard.type('coupe');
   await page.keyboard.press('Enter');
   await waitFor('the member choice', async () =>
-    (await page.evaluate(() => document.activeElement.tagName)) === 'SELECT');
-  await page.keyboard.type('2');  // "2. Léo"
+    (await page.evaluate(() => document.activeElement.closest('#product-results') !== null)));
+  await page.keyboard.press('ArrowDown');  // Amélie, then Léo
+  await page.keyboard.press('Enter');
   await waitFor('the article field', async () =>
     (await page.evaluate(() => document.activeElement.id)) === 'product-input');
   // The next scan goes where it belongs.

@@ -2,8 +2,9 @@
 // messages are in common.js; each screen in its own module.
 import { $, call, clearMessage, loadCatalogue, onSessionEnded, setSession } from './common.js';
 import { refreshConnection } from './connection.js';
-import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBasket, searchFamilies,
+import { addProduct, askVoid, checkVoid, findReceipt, firstSaleField, newSale, pay, searchFamilies,
   voidClosed } from './sale.js';
+import { quoteBasket, renderBasket } from './basket.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
   receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
@@ -27,6 +28,10 @@ function showScreen(name) {
   }
   clearMessage();
   if (onShow[name]) onShow[name]();
+  // The focus goes where the screen's work starts, never to the page.
+  const first = name === 'sale' ? firstSaleField()
+    : $(`screen-${name}`).querySelector('input:not([disabled]):not([type="checkbox"]), select:not([disabled])');
+  if (first && first.offsetParent !== null) first.focus();
 }
 
 // ---------- who is at the till ----------
@@ -55,6 +60,7 @@ function enter(session) {
   account = session.account;
   setSession(session.csrfToken);
   $('who-text').textContent = `${account.login} (${account.roleName})`;
+  document.body.dataset.role = account.role;
   $('who').hidden = false;
   for (const panel of document.querySelectorAll('.coordinators')) panel.hidden = !mayManage(account);
   $('login-screen').hidden = true;
@@ -101,11 +107,16 @@ async function start() {
   $('family-form').onsubmit = searchFamilies;
   $('product-form').onsubmit = addProduct;
   $('pay-form').onsubmit = pay;
+  // Entrée on the payment method pays (the method is usually the one shown).
+  $('payment-method').onkeydown = (event) => {
+    if (event.key === 'Enter') { event.preventDefault(); $('pay-form').requestSubmit(); }
+  };
   $('allow-negative').onchange = () => quoteBasket();
   $('receipt-form').onsubmit = findReceipt;
   $('print-receipt').onclick = () => window.print();
   $('void-receipt').onclick = askVoid;
   $('void-dialog').onclose = voidClosed;
+  $('void-form').onsubmit = checkVoid;
   $('new-sale').onclick = newSale;
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
   $('register-form').onsubmit = registerFamily;

@@ -105,15 +105,33 @@ export function replaceOptions(select, ...options) {
   if (options.some((option) => option.value === chosen)) select.value = chosen;
 }
 
-export function showMessage(text, kind) {
-  const box = $('message');
+// The message line goes where the volunteer is working: at the end of the
+// panel that holds `near` (by default the element with the focus), inside an
+// open dialog if there is one, at the top of the screen otherwise. It is one
+// element (role=alert), so screen readers announce it wherever it is.
+// One element, kept here: a screen that redraws a panel may detach it.
+let messageBox = null;
+const theMessage = () => { messageBox = messageBox || $('message'); return messageBox; };
+
+function placeMessage(box, near) {
+  const dialog = document.querySelector('dialog[open]');
+  const panel = near && near.closest ? near.closest('.panel') : null;
+  if (dialog) dialog.firstElementChild.append(box);
+  else if (panel) panel.append(box);
+  else $('message-home').after(box);
+}
+
+export function showMessage(text, kind, near) {
+  const box = theMessage();
+  placeMessage(box, near || document.activeElement);
   box.textContent = text;
   box.className = `message ${kind}`;
   box.hidden = false;
+  box.scrollIntoView({ block: 'nearest' });
 }
-export const showError = (error) => showMessage(error.message || String(error), 'error');
-export const showInfo = (text) => showMessage(text, 'info');
-export function clearMessage() { $('message').hidden = true; }
+export const showError = (error, near) => showMessage(error.message || String(error), 'error', near);
+export const showInfo = (text, near) => showMessage(text, 'info', near);
+export function clearMessage() { theMessage().hidden = true; }
 
 // Runs an action of a form; shows its refusal. Returns its result or undefined.
 export async function attempt(action) {

@@ -1,17 +1,12 @@
 // The sale screen: find the family, build the basket (scanner, keyboard or
-// mouse), each line priced by the node (QuoteSale, the sale's own rules), pay,
-// show and print the receipt, void a sale after a confirmation.
-import { $, attempt, catalogue, clearMessage, departmentOf, el, euros, loadCatalogue, showError,
-  showInfo, till } from './common.js';
+// mouse; basket.js), pay, show and print the receipt, void a sale after a
+// confirmation. Whatever is typed is kept: a scan during a pending call waits
+// for it, a scan while the focus is on a button goes to the field it is for.
+import { $, attempt, catalogue, clearMessage, el, euros, showError, showInfo, till } from './common.js';
+import { addLine, askPendingMember, closeChoices, offerProducts, quoteBasket, renderBasket, sale,
+  saleRequest } from './basket.js';
 
-// ---------- sale ----------
-
-const sale = {
-  family: null,   // FamilyView
-  lines: [],      // {productId, barcode, quantity, memberId, servesPersons, quoted}
-  quote: null,    // SaleQuote of `lines`
-  receiptNo: '',
-};
+// ---------- the family ----------
 
 function familyCard(family) {
   const card = $('family-card');
@@ -24,33 +19,99 @@ function familyCard(family) {
     el('p', {}, el('strong', { textContent: `${family.familyName} — ${family.familyId}` })),
     el('p', { id: 'may-shop', textContent: family.mayShopToday
       ? 'Peut faire ses courses aujourd\'hui.' : `Ne peut pas faire d'achat : ${family.refusal}` }),
-    el('p', { id: 'ceiling-left', textContent: remaining }),
+    ...(family.mayShopToday ? [el('p', { id: 'ceiling-left', textContent: remaining })] : nextStep(family)),
     el('p', { textContent: `Foyer : ${family.members.map((m) => `${m.memberId}. ${m.firstName}`).join(', ')}` }));
 }
 
+// What to do for a family that may not shop today: a coordinator records its
+// referral (the Familles screen, its card number filled in); a volunteer asks one.
+function nextStep(family) {
+  const mayRefer = document.body.dataset.role === 'COORDINATOR' || document.body.dataset.role === 'HEAD_OFFICE';
+  if (!mayRefer) {
+    return [el('p', { textContent: 'Pour faire ses courses, la famille a besoin d\'une orientation valable : ' +
+      'demandez à un coordinateur de l\'enregistrer (écran Familles). Client suivant : sa carte ou son nom.' })];
+  }
+  return [el('p', {}, el('button', { type: 'button', id: 'refer-family', textContent: 'Enregistrer une orientation',
+    onclick: () => {
+      document.querySelector('.tabs button[data-screen="families"]').click();
+      $('ref-family').value = family.familyId;
+      $('ref-prescriber').focus();
+    } }))];
+}
+
 async function chooseFamily(family) {
+  const other = sale.family && sale.family.familyId !== family.familyId;
   sale.family = family;
   $('family-results').replaceChildren();
   familyCard(family);
   const canSell = family.mayShopToday;
   for (const id of ['product-input', 'quantity', 'add-product']) $(id).disabled = !canSell;
+  if (other) {
+    // The basket follows the family chosen: its persons served are asked again.
+    for (const line of sale.lines) if (line.servesPersons) line.memberId = 0;
+  }
+  if (!canSell) {
+    sale.lines = [];
+    sale.quote = null;
+  }
   renderBasket();
-  if (canSell) $('product-input').focus();
+  if (canSell) {
+    if (sale.lines.length) await quoteBasket();
+    $('product-input').focus();
+  } else {
+    // The next customer's card (or this family's, once referred) starts afresh.
+    $('family-query').value = '';
+    $('family-query').focus();
+  }
 }
 
-// ---------- typing ahead ----------
+// ---------- typing ----------
 
 // Keys typed while the family is being looked up (a scan right after the
 // family's Enter): kept, in order, and replayed into the Article field once
 // the family may shop; null when nothing is being looked up.
 let typedAhead = null;
 
-document.addEventListener('keydown', (event) => {
-  if (typedAhead === null || event.ctrlKey || event.altKey || event.metaKey) return;
-  if (event.key.length !== 1 && event.key !== 'Enter') return;
-  typedAhead.push(event.key);
+// The field typing is for on the sale screen: the article once a family may
+// shop, the family otherwise.
+const typingField = () => (sale.family && sale.family.mayShopToday ? $('product-input') : $('family-query'));
+export const firstSaleField = typingField;
+
+function onKey(event) {
+  if (event.ctrlKey || event.altKey || event.metaKey) return;
+  if (typedAhead !== null) {
+    if (event.key.length !== 1 && event.key !== 'Enter') return;
+    typedAhead.push(event.key);
+    event.preventDefault();
+    return;
+  }
+  // A character typed on a button, a choice or the page (not in a field)
+  // goes to the field it is for, so that a scan is never lost or turned into
+  // a click; digits typed on the payment list too.
+  if (event.key.length !== 1 || event.key === ' ' || $('screen-sale').offsetParent === null) return;
+  if (document.querySelector('dialog[open]')) return;
+  const target = event.target;
+  if (target.matches && target.matches('input:not([type="checkbox"]), textarea')) return;
+  if (target.tagName === 'SELECT' && !/\d/.test(event.key)) return;
+  // What the field held before is not what is being typed now.
+  const field = typingField();
   event.preventDefault();
-}, true);
+  field.focus();
+  field.value = event.key;
+}
+document.addEventListener('keydown', onKey, true);
+
+// ↑ and ↓ move between the buttons of a list of choices.
+document.addEventListener('keydown', (event) => {
+  if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
+  const list = event.target.closest && event.target.closest('.choices');
+  if (!list) return;
+  const buttons = [...list.querySelectorAll('button')];
+  const at = buttons.indexOf(event.target);
+  const next = buttons[at + (event.key === 'ArrowDown' ? 1 : -1)];
+  if (next) next.focus();
+  event.preventDefault();
+});
 
 // Replays what was typed ahead into the Article field (Enter adds it).
 function replayTypedAhead(keys) {
@@ -75,11 +136,14 @@ export async function searchFamilies(event) {
   event.preventDefault();
   clearMessage();
   const query = $('family-query').value.trim();
-  if (!query) return;
+  if (!query) {
+    showError('Tapez le numéro de carte ou le nom de la famille.', $('family-query'));
+    return;
+  }
   if (looksScanned(query)) {
     $('family-query').value = '';
     showError(`Choisissez d'abord la famille : « ${query} » est le code-barres d'un article, ` +
-      'rien n\'a été vendu.');
+      'rien n\'a été vendu.', $('family-query'));
     return;
   }
   typedAhead = [];
@@ -89,7 +153,7 @@ export async function searchFamilies(event) {
   if (!found) return;
   const families = found.families || [];
   if (families.length === 0) {
-    showError(`Aucune famille trouvée pour « ${query} ».`);
+    showError(`Aucune famille trouvée pour « ${query} ».`, $('family-query'));
     return;
   }
   const exact = families.find((f) => f.familyId === query.toUpperCase());
@@ -105,80 +169,32 @@ export async function searchFamilies(event) {
   $('family-results').querySelector('button').focus();
 }
 
-// The basket as a RecordSaleRequest.
-function saleRequest() {
-  return {
-    familyId: sale.family.familyId,
-    items: sale.lines.map((line) => ({
-      productId: line.productId || '', barcode: line.productId ? '' : line.barcode,
-      quantity: line.quantity, memberId: line.memberId || 0,
-    })),
-    paymentMethod: $('payment-method').value,
-    allowNegativeStock: $('allow-negative').checked,
-  };
-}
-
-const needsMember = (line) => line.servesPersons && !line.memberId;
-
-// Prices the basket with the node (the same rules as the sale). On a refusal,
-// returns false and leaves sale.quote as it was.
-export async function quoteBasket() {
-  if (sale.lines.length === 0 || sale.lines.some(needsMember)) {
-    sale.quote = null;
-    renderBasket();
-    return true;
-  }
-  const quote = await attempt(() => till('QuoteSale', saleRequest()));
-  if (!quote) return false;
-  sale.quote = quote;
-  quote.lines.forEach((priced, i) => {
-    const line = sale.lines[i];
-    line.productId = priced.productId;
-    line.name = priced.productName;
-    line.priced = priced;
-  });
-  renderBasket();
-  return true;
-}
-
-function findProduct(line) {
-  return line.productId
-    ? catalogue.products.find((p) => p.productId === line.productId)
-    : catalogue.products.find((p) => p.barcode && p.barcode === line.barcode);
-}
-
-async function addLine(line) {
-  let product = findProduct(line);
-  if (!product) {
-    // Head office may have added it since the page loaded: read the catalogue again.
-    await loadCatalogue();
-    product = findProduct(line);
-  }
-  if (product) {
-    line.productId = product.productId;
-    line.name = product.name;
-    const department = departmentOf(product.department);
-    line.servesPersons = Boolean(department && department.servesPersons);
-    if (line.servesPersons && sale.family.members.length === 1) line.memberId = sale.family.members[0].memberId;
-  }
-  // Scanning the same product again adds to its line.
-  const same = sale.lines.find((l) => !l.servesPersons && l.productId && l.productId === line.productId);
-  if (same) {
-    same.quantity += line.quantity;
-    if (!(await quoteBasket())) same.quantity -= line.quantity;
+// What the volunteer typed into the Article field, once it is taken from
+// the field: checked, then queued.
+export async function addProduct(event) {
+  event.preventDefault();
+  const input = $('product-input');
+  // Taken at once: the next scan may already be typing into the field.
+  const text = input.value.trim();
+  const typed = $('quantity').value.trim();
+  input.value = '';
+  $('quantity').value = '1';
+  if (!text) {
+    if (queued === 0 && !askPendingMember() && sale.lines.length > 0) $('payment-method').focus();
     return;
   }
-  sale.lines.push(line);
-  if (!(await quoteBasket())) {
-    sale.lines.pop();
-    await quoteBasket();
+  const quantity = typed === '' ? 1 : Number(typed);
+  if (!Number.isInteger(quantity) || quantity < 1 || quantity > 100000) {
+    // Nothing added; the article stays in its field, selected, so that Enter
+    // adds one and a new scan replaces it.
+    input.value = text;
+    input.focus();
+    input.select();
+    showError(`Quantité « ${typed} » impossible : un nombre entier de 1 à 100 000. ` +
+      `« ${text} » n'est pas ajouté ; Entrée pour en ajouter 1.`, input);
     return;
   }
-  clearMessage();
-  if (needsMember(line)) {
-    showInfo(`Choisissez la personne servie pour « ${line.name} ».`);
-    document.querySelector(`#basket-lines tr:last-child select`).focus();
-  }
+  await enqueueProduct(text, quantity);
 }
 
 // Products waiting to be added, in the order they were scanned or typed: each
@@ -194,107 +210,35 @@ function enqueueProduct(text, quantity) {
   return productQueue;
 }
 
-export async function addProduct(event) {
-  event.preventDefault();
-  const input = $('product-input');
-  // Taken at once: the next scan may already be typing into the field.
-  const text = input.value.trim();
-  const quantity = Math.max(1, Number($('quantity').value) || 1);
-  input.value = '';
-  $('quantity').value = '1';
-  if (!text) {
-    if (sale.lines.length > 0 && queued === 0) $('payment-method').focus();
-    return;
-  }
-  await enqueueProduct(text, quantity);
-}
+const plain = (s) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
 
 // Adds what was typed in the Article field: a barcode, a reference or words of a name.
 async function addTyped(text, quantity) {
   if (!sale.family) return;  // the sale ended meanwhile
   const input = $('product-input');
-  $('product-results').replaceChildren();
+  closeChoices();
   if (/^\d+$/.test(text)) {
     // A scanner types digits then Enter: a barcode.
     await addLine({ barcode: text, quantity });
   } else {
     const upper = text.toUpperCase();
-    const words = text.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '').split(/\s+/);
-    const plain = (s) => s.toLowerCase().normalize('NFD').replace(/[\u0300-\u036f]/g, '');
+    const words = plain(text).split(/\s+/);
     const exact = catalogue.products.find((p) => p.productId === upper);
     const matches = exact ? [exact] : catalogue.products.filter((p) => !p.withdrawn &&
       words.every((w) => plain(p.name).includes(w) || plain(p.productId).includes(w)));
     if (matches.length === 0) {
-      showError(`Aucun article ne correspond à « ${text} ».`);
+      showError(`Aucun article ne correspond à « ${text} ».`, input);
       if (!input.value) input.value = text;  // to correct it
       return;
     }
     if (matches.length > 1) {
-      $('product-results').replaceChildren(...matches.slice(0, 12).map((p) => el('li', {},
-        el('button', { type: 'button', textContent: `${p.name} — ${euros(p.referencePriceCents)} (${p.productId})`,
-          onclick: async () => {
-            $('product-results').replaceChildren();
-            await addLine({ productId: p.productId, quantity });
-            $('product-input').focus();
-          } }))));
-      $('product-results').querySelector('button').focus();
+      offerProducts(matches.slice(0, 12), quantity);
       return;
     }
     await addLine({ productId: matches[0].productId, quantity });
   }
-  if (!document.activeElement || document.activeElement === document.body ||
-      document.activeElement.id === 'add-product') input.focus();
-}
-
-export function renderBasket() {
-  const body = $('basket-lines');
-  const quote = sale.quote;
-  if (sale.lines.length === 0) {
-    body.replaceChildren(el('tr', { className: 'empty' }, el('td', { colSpan: 7, textContent: 'Panier vide.' })));
-  } else {
-    body.replaceChildren(...sale.lines.map((line, i) => {
-      const priced = quote && line.priced;
-      const money = (cents) => el('td', { className: 'money', textContent: priced ? euros(cents) : '—' });
-      let member = el('td', { textContent: '' });
-      if (line.servesPersons) {
-        const select = el('select');
-        select.setAttribute('aria-label', `Personne servie pour ${line.name}`);
-        select.append(el('option', { value: '0', textContent: '— choisir —' }),
-          ...sale.family.members.map((m) => el('option', { value: String(m.memberId), textContent: `${m.memberId}. ${m.firstName}` })));
-        select.value = String(line.memberId || 0);
-        select.onchange = async () => {
-          const before = line.memberId;
-          line.memberId = Number(select.value);
-          if (!(await quoteBasket())) { line.memberId = before; renderBasket(); return; }
-          clearMessage();
-          // The person is chosen: back to the next article (never the page).
-          if (line.memberId) $('product-input').focus();
-        };
-        member = el('td', {}, select);
-      }
-      const remove = el('button', { type: 'button', textContent: '✕',
-        title: `Retirer ${line.name || line.barcode}`,
-        onclick: async () => {
-          sale.lines.splice(i, 1);
-          await quoteBasket();
-          $('product-input').focus();
-        } });
-      remove.setAttribute('aria-label', `Retirer ${line.name || line.barcode}`);
-      return el('tr', {},
-        el('td', { textContent: line.name || line.barcode }),
-        el('td', { textContent: String(line.quantity) }),
-        money(priced && priced.referenceCents),
-        money(priced && priced.familyCents),
-        money(priced && (Number(priced.referenceCents) - Number(priced.familyCents))),
-        member, el('td', {}, remove));
-    }));
-  }
-  $('total-reference').textContent = euros(quote ? quote.referenceTotalCents : 0);
-  $('total-family').textContent = euros(quote ? quote.familyTotalCents : 0);
-  $('total-saved').textContent = euros(quote ? quote.savedCents : 0);
-  $('ceiling-after').textContent = quote && quote.ceilingRemainingCents !== undefined
-    ? `Après ce panier, il restera ${euros(quote.ceilingRemainingCents)} sur le plafond du mois.` : '';
-  $('pay').disabled = !sale.family || !quote || sale.lines.length === 0 || sale.lines.some(needsMember);
+  const at = document.activeElement;
+  if (!at || at === document.body || at.id === 'add-product') input.focus();
 }
 
 function showReceipt(receiptNo, text, voided) {
@@ -308,24 +252,27 @@ function showReceipt(receiptNo, text, voided) {
 
 export async function pay(event) {
   event.preventDefault();
-  if ($('pay').disabled) return;
+  if ($('pay').disabled) {
+    if (!askPendingMember()) showError('Le panier est vide : scannez un article.', $('pay'));
+    return;
+  }
   // One key per basket: a retried click never records the sale twice.
   sale.requestId = sale.requestId || `web-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const request = { ...saleRequest(), requestId: sale.requestId };
   const done = await attempt(() => till('RecordSale', request));
   if (!done) return;
   showReceipt(done.receiptNo, done.receiptText, false);
-  showInfo(`Vente enregistrée : ticket ${done.receiptNo}, la famille paie ${euros(done.familyTotalCents)}.` +
-    (done.ceilingRemainingCents !== undefined
-      ? ` Reste sur le plafond du mois : ${euros(done.ceilingRemainingCents)}.` : '') +
-    (done.warnings.length ? ` ${done.warnings.join(' ')}` : '') +
-    ' Client suivant : sa carte ou son nom.');
   sale.requestId = '';
   $('allow-negative').checked = false;
   // The sale is over: the next customer starts from the family field, and
   // nothing can be added to this family's basket any more.
   endSale();
   $('family-query').focus();
+  showInfo(`Vente enregistrée : ticket ${done.receiptNo}, la famille paie ${euros(done.familyTotalCents)}.` +
+    (done.ceilingRemainingCents !== undefined
+      ? ` Reste sur le plafond du mois : ${euros(done.ceilingRemainingCents)}.` : '') +
+    (done.warnings.length ? ` ${done.warnings.join(' ')}` : '') +
+    ' Client suivant : sa carte ou son nom.', $('family-query'));
 }
 
 // Forgets the family and the basket; the receipt stays, to print or void.
@@ -336,7 +283,7 @@ function endSale() {
   $('family-card').hidden = true;
   $('family-query').value = '';
   $('family-results').replaceChildren();
-  $('product-results').replaceChildren();
+  closeChoices();
   for (const id of ['product-input', 'quantity', 'add-product']) $(id).disabled = true;
   $('product-input').value = '';
   renderBasket();
@@ -370,7 +317,17 @@ export function askVoid() {
   $('void-reason').focus();
 }
 
+// "Confirmer l'annulation" without a reason: said in French, in the dialog.
+export function checkVoid(event) {
+  if (event.submitter && event.submitter.value === 'confirm' && !$('void-reason').value.trim()) {
+    event.preventDefault();
+    showError('Donnez le motif de l\'annulation (par exemple : erreur de saisie).', $('void-reason'));
+    $('void-reason').focus();
+  }
+}
+
 export async function voidClosed() {
+  clearMessage();
   if ($('void-dialog').returnValue !== 'confirm') { $('void-receipt').focus(); return; }
   const receiptNo = sale.receiptNo;
   const reason = $('void-reason').value.trim();
@@ -378,9 +335,11 @@ export async function voidClosed() {
   if (!done) return;
   const receipt = await attempt(() => till('GetReceipt', { receiptNo }));
   if (receipt) showReceipt(receipt.receiptNo, receipt.text, receipt.voided);
-  showInfo(`Vente ${receiptNo} annulée : stock et plafond rétablis.`);
   if (sale.family) {
     const family = await attempt(() => till('GetFamily', { familyId: sale.family.familyId }));
     if (family) { sale.family = family; familyCard(family); }
   }
+  // Back to the sale: the next field, the confirmation beside the receipt.
+  typingField().focus();
+  showInfo(`Vente ${receiptNo} annulée : stock et plafond rétablis.`, $('receipt-panel'));
 }
