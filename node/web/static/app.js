@@ -29,9 +29,13 @@ function showScreen(name) {
   clearMessage();
   if (onShow[name]) onShow[name]();
   // The focus goes where the screen's work starts, never to the page.
+  // A screen without a form: its title, for a screen reader to start from.
+  const screen = $(`screen-${name}`);
   const first = name === 'sale' ? firstSaleField()
-    : $(`screen-${name}`).querySelector('input:not([disabled]):not([type="checkbox"]), select:not([disabled])');
-  if (first && first.offsetParent !== null) first.focus();
+    : [...screen.querySelectorAll('input:not([disabled]):not([type="checkbox"]), select:not([disabled])')]
+      .find((field) => field.offsetParent !== null) || screen.querySelector('h2');
+  if (first.tagName === 'H2') first.tabIndex = -1;
+  first.focus();
 }
 
 // ---------- who is at the till ----------

@@ -200,13 +200,16 @@ async function offerStock(next, changed, line, error) {
 
 // ---------- drawing ----------
 
+// The person served by a salon line: a button with their first name (or
+// "à choisir"), which asks again.
 function memberCell(line) {
   if (!line.servesPersons) return el('td', { textContent: '' });
   const member = sale.family.members.find((m) => m.memberId === line.memberId);
-  const change = el('button', { type: 'button', textContent: member ? 'Changer' : 'Choisir',
+  const change = el('button', { type: 'button', textContent: member ? member.firstName : 'à choisir',
     onclick: () => askMember(line) });
-  change.setAttribute('aria-label', `Personne servie pour ${lineName(line)} : ${member ? 'changer' : 'choisir'}`);
-  return el('td', {}, el('span', { textContent: member ? `${member.firstName} ` : 'à choisir ' }), change);
+  change.setAttribute('aria-label', `Personne servie pour ${lineName(line)} : ` +
+    `${member ? `${member.firstName}, changer` : 'à choisir'}`);
+  return el('td', {}, change);
 }
 
 export function renderBasket() {
@@ -244,5 +247,8 @@ export function renderBasket() {
     ? `Choisissez la personne servie pour « ${lineName(pending)} » avant d'encaisser.`
     : quote && quote.ceilingRemainingCents !== undefined
       ? `Après ce panier, il restera ${euros(quote.ceilingRemainingCents)} sur le plafond du mois.` : '';
+  // Selling beyond the recorded stock is confirmed at a shortfall (offerStock);
+  // shown while it holds, so it can be taken back.
+  $('allow-negative-label').hidden = !$('allow-negative').checked;
   $('pay').disabled = !sale.family || !quote || sale.lines.length === 0 || Boolean(pending);
 }
