@@ -168,12 +168,28 @@ test('at 1024×768 the total and Encaisser stay in view, and no screen overflows
   for (const id of ['EPI-PATES', 'EPI-RIZ', 'EPI-SUCRE']) {
     await api(web, 'TillService', 'ReceiveStock', { productId: id, quantity: 10, donorId: 'leclerc' });
   }
+  // Lille's surplus and a need, so that the Surplus screen has its widest rows.
+  const lille = await network.startNode('lille');
+  const lot = await api(lille.web, 'TillService', 'ReceiveStock',
+    { productId: 'EPI-RIZ', quantity: 60, donorId: 'leclerc', lotNumber: 'LOT-RIZ-2026-11', expiryKind: 'DDM',
+      expiryDay: dayPlus(200) });
+  await api(lille.web, 'TillService', 'MarkSurplus', { lotId: lot.lotId, quantity: 60 });
+  await api(lille.web, 'TillService', 'SetMinimum', { productId: 'EPI-PATES', minimum: 100 });
+  await waitFor('Lille\'s surplus at Hem', async () =>
+    ((await api(web, 'TillService', 'ListSurplus', {})).surplus || []).length > 0);
   await chooseFamily(page, familyId);
+  // A haircut for Léo first: the widest line.
+  await page.keyboard.type('coupe');
+  await page.keyboard.press('Enter');
+  await waitFor('who is served', () => inChoices(page));
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await waitFor('the haircut', async () => !(await page.locator('#pay').isDisabled()));
   for (const barcode of [MILK, '3560070614202', '3560071025748', '3560070000001']) {
     await page.keyboard.type(barcode, { delay: 5 });
     await page.keyboard.press('Enter');
   }
-  await waitFor('four lines', async () => (await basketNames(page)).length === 4
+  await waitFor('five lines', async () => (await basketNames(page)).length === 5
     && !(await page.locator('#pay').isDisabled()));
   const inView = (selector) => page.locator(selector).evaluate((e) => {
     const box = e.getBoundingClientRect();
@@ -190,6 +206,14 @@ test('at 1024×768 the total and Encaisser stay in view, and no screen overflows
     await page.click(`.tabs button[data-screen="${screen}"]`);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert.ok(overflow <= 0, `${screen}: the page is ${overflow} px wider than the window`);
+    const wide = await page.evaluate(() => [...document.querySelectorAll('.screen:not([hidden]) .panel')]
+      .filter((panel) => panel.scrollWidth > panel.clientWidth)
+      .map((panel) => `${panel.id || panel.className} (${panel.scrollWidth - panel.clientWidth} px)`));
+    assert.deepEqual(wide, [], `${screen}: panels wider than their box`);
+    if (screen === 'surplus') {
+      await page.locator('#surplus-lines tr').first().waitFor();
+      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR || require('node:os').tmpdir()}/surplus-1024x768.png` });
+    }
   }
 });
 
