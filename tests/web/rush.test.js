@@ -116,3 +116,36 @@ test('after Encaisser, a scan without choosing a family is refused in French and
   const hem = (sales.origins || []).find((o) => o.origin === 'hem');
   assert.equal(Number(hem.sales), 1, 'the previous family was charged once, not twice');
 });
+
+test('the next customer\'s card typed right after Encaisser goes to the family field, not this basket', async (t) => {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web, admin } = await network.startNode('hem');
+  const familyId = await openRushShop(network, web);
+  const next = await api(web, 'TillService', 'RegisterFamily', {
+    familyName: 'Martin', householdType: 'SINGLE_PERSON', incomeSources: ['WAGES'],
+    members: [{ firstName: 'Jeanne', sex: 'FEMALE', birthYear: 1960 }],
+  });
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  await logIn(page, web, 'victor');
+  await page.keyboard.type(familyId);
+  await page.keyboard.press('Enter');
+  await scan(page, PRODUCTS[0][3]);
+  await waitFor('the priced line', async () => !(await page.locator('#pay').isDisabled()));
+  // Entrée on the empty article field, Entrée on the payment method, and at
+  // once the next card, scanned while the sale is being recorded.
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await scan(page, next.familyId);
+  await waitFor('the next family', async () => (await text(page, '#family-card')).includes(`Martin — ${next.familyId}`));
+  const sales = JSON.parse(network.cli('--node', admin, '--json', 'sales'));
+  const hem = (sales.origins || []).find((o) => o.origin === 'hem');
+  assert.equal(Number(hem.sales), 1);
+  const receipt = await api(web, 'TillService', 'GetReceipt', { receiptNo: `HEM-${new Date().getFullYear()}-000001` });
+  assert.ok(receipt.text.includes(familyId), 'the sale is the first family\'s');
+  assert.ok(!receipt.text.includes(next.familyId));
+  assert.equal(await page.locator('#family-query').inputValue(), '', 'the card was looked up, not left in the field');
+});

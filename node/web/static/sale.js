@@ -67,10 +67,29 @@ async function chooseFamily(family) {
 
 // ---------- typing ----------
 
-// Keys typed while the family is being looked up (a scan right after the
-// family's Enter): kept, in order, and replayed into the Article field once
-// the family may shop; null when nothing is being looked up.
+// Keys typed while the till answers a step that decides where they go (the
+// family being looked up, the sale being recorded): kept, in order, then
+// typed into the field they are for once it is known (a scan right after the
+// family's Enter goes to the article; the next customer's card typed during
+// Encaisser goes to the family field); null when nothing is held.
 let typedAhead = null;
+
+const holdKeys = () => { typedAhead = typedAhead || []; };
+
+function typeKey(key) {
+  if (typedAhead !== null) { typedAhead.push(key); return; }
+  const field = typingField();
+  if (key === 'Enter') field.form.requestSubmit();
+  else field.value += key;
+}
+
+// Types what was held: an Enter submits its field's form, which may hold
+// the keys after it in turn (the family looked up).
+function releaseKeys() {
+  const keys = typedAhead || [];
+  typedAhead = null;
+  for (const key of keys) typeKey(key);
+}
 
 // The field typing is for on the sale screen: the article once a family may
 // shop, the family otherwise.
@@ -113,19 +132,6 @@ document.addEventListener('keydown', (event) => {
   event.preventDefault();
 });
 
-// Replays what was typed ahead into the Article field (Enter adds it).
-function replayTypedAhead(keys) {
-  const input = $('product-input');
-  for (const key of keys) {
-    if (key === 'Enter') {
-      enqueueProduct(input.value.trim(), 1);
-      input.value = '';
-    } else {
-      input.value += key;
-    }
-  }
-}
-
 // A whole barcode typed where a family is expected (the next customer's first
 // scan, before a family was chosen).
 function looksScanned(query) {
@@ -146,10 +152,16 @@ export async function searchFamilies(event) {
       'rien n\'a été vendu.', $('family-query'));
     return;
   }
-  typedAhead = [];
+  holdKeys();
+  try {
+    await findFamily(query);
+  } finally {
+    releaseKeys();
+  }
+}
+
+async function findFamily(query) {
   const found = await attempt(() => till('SearchFamilies', { query, limit: 20 }));
-  const keys = typedAhead;
-  typedAhead = null;
   if (!found) return;
   const families = found.families || [];
   if (families.length === 0) {
@@ -159,7 +171,6 @@ export async function searchFamilies(event) {
   const exact = families.find((f) => f.familyId === query.toUpperCase());
   if (exact || families.length === 1) {
     await chooseFamily(exact || families[0]);
-    if (sale.family && sale.family.mayShopToday) replayTypedAhead(keys);
     return;
   }
   $('family-results').replaceChildren(...families.map((family) => el('li', {},
@@ -259,6 +270,15 @@ export async function pay(event) {
   // One key per basket: a retried click never records the sale twice.
   sale.requestId = sale.requestId || `web-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const request = { ...saleRequest(), requestId: sale.requestId };
+  holdKeys();
+  try {
+    await recordSale(request);
+  } finally {
+    releaseKeys();
+  }
+}
+
+async function recordSale(request) {
   const done = await attempt(() => till('RecordSale', request));
   if (!done) return;
   showReceipt(done.receiptNo, done.receiptText, false);
