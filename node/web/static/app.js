@@ -5,7 +5,9 @@ import { refreshConnection } from './connection.js';
 import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBasket, searchFamilies,
   voidClosed } from './sale.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
-  receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+  registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+import { prepareDonation, receiveStock } from './donation.js';
+import { installFrenchForms } from './forms.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
   removeLastEditMember, renewReferral, saveFamily } from './family_edit.js';
 import { adjustStock, loadAdjustLots, reasonChanged } from './stock_adjust.js';
@@ -94,6 +96,8 @@ async function logOut() {
 // ---------- start ----------
 
 async function start() {
+  // French validation for every form but the sale's (the sale screen checks its own).
+  installFrenchForms(document, { except: ['family-form', 'product-form', 'pay-form', 'void-form'] });
   $('login-form').onsubmit = logIn;
   $('log-out').onclick = logOut;
   onSessionEnded((message) => showLogin(message || 'Session terminée : reconnectez-vous.'));
@@ -110,7 +114,8 @@ async function start() {
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
   $('register-form').onsubmit = registerFamily;
   $('referral-form').onsubmit = grantReferral;
-  $('receive-form').onsubmit = receiveStock;
+  $('receive-form').onsubmit = (event) => receiveStock(event, loadStock);
+  prepareDonation();
   $('stock-filter').onsubmit = loadStock;
   $('edit-find-form').onsubmit = openFamily;
   $('edit-form').onsubmit = saveFamily;

@@ -138,9 +138,14 @@ export async function loadCatalogue() {
     .map((p) => el('option', { value: p.productId, label: p.name })));
   replaceOptions($('ref-prescriber'), ...catalogue.prescribers
     .map((p) => el('option', { value: p.prescriberId, textContent: p.name })));
-  replaceOptions($('rcv-donor'), el('option', { value: '', textContent: 'Non renseigné' }),
-    ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })));
+  // No donor is assumed: the volunteer chooses one, "Non renseigné" only on purpose.
+  replaceOptions($('rcv-donor'), el('option', { value: '', textContent: 'Choisir le donateur…' }),
+    ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })),
+    el('option', { value: NO_DONOR, textContent: 'Non renseigné' }));
 }
+
+// The donor choice "Non renseigné" (sent as no donor).
+export const NO_DONOR = '-';
 
 export const departmentOf = (code) => catalogue.departments.find((d) => d.code === code);
 export const donorNamed = (id) => (catalogue.donors.find((d) => d.donorId === id) || {}).name || id;
