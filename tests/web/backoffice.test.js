@@ -72,6 +72,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await page.fill('#adj-comment', 'date dépassée');
   await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
   await message(new RegExp(`Correction enregistrée : ${MILK}, lot HEM-L-000001 : -3 \\(périmé\\)\\. En stock maintenant : 21\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'adj-product', 'the next correction starts at the product');
   await waitFor('the stock list to follow', async () => (await text(page, '#stock-lines')).includes('HEM-L-000001 : 21'));
   assert.equal(await milkAt(hem.web), 21);
 
@@ -196,6 +197,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   await page.fill('#edit-member-year-3', '2020');
   await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   await message(new RegExp(`Foyer ${familyId} modifié : personnes du foyer, ressources, code postal\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card', 'the next household starts at its card number');
   const after = await family();
   assert.equal(after.postcode, '59510');
   assert.deepEqual([...after.incomeSources].sort(), ['RSA', 'WAGES']);
@@ -215,6 +217,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   await page.fill('#renew-ceiling', '80');
   await page.getByRole('button', { name: 'Prolonger', exact: true }).click();
   await message(new RegExp(`Orientation HEM-R-000001 prolongée jusqu'au ${frenchDay(dayPlus(180))}, plafond 80,00 € par mois\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card');
   assert.match(await text(page, '#referral-lines'), new RegExp(`au ${frenchDay(dayPlus(180))}\\s+80,00 € par mois`));
   const renewed = (await family()).referrals[0];
   assert.equal(renewed.endDay, dayPlus(180));
@@ -230,6 +233,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   await page.fill('#end-reason', 'a déménagé');
   await page.getByRole('button', { name: 'Terminer l\'orientation' }).click();
   await message(new RegExp(`Orientation HEM-R-000001 terminée : dernier jour couvert le ${frenchDay(dayPlus(0))}\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card');
   assert.match(await text(page, '#referral-lines'), /\(terminée\)/);
   assert.equal(await page.getByRole('button', { name: 'Rouvrir et prolonger…' }).count(), 1);
   const ended = (await family()).referrals[0];

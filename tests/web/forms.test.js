@@ -191,5 +191,33 @@ for (const locale of ['fr-FR', 'en-US']) {
     assert.equal(family.referrals[0].startDay, dayPlus(0));
     assert.equal(family.referrals[0].endDay, end);
     await focusIs(page, 'reg-name');  // the next household
+
+    // A new account: the login's pattern and the password's length said in French.
+    await page.click('.tabs >> text=Comptes et journal');
+    await page.fill('#acc-login', 'Marie Curie');
+    await page.fill('#acc-password', 'court');
+    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    assert.match(await fieldError(page, 'acc-login'), /^Lettres minuscules sans accent/);
+    assert.equal(await fieldError(page, 'acc-password'), 'Au moins 10 caractères (il y en a 5).');
+    await focusIs(page, 'acc-login');
+    await page.fill('#acc-login', 'marie');
+    await page.fill('#acc-password', 'un mot de passe long');
+    await page.getByRole('button', { name: 'Créer le compte' }).click();
+    await messageMatches(page, /Compte marie créé \(bénévole\)/);
+    await focusIs(page, 'acc-login');  // the next account
+    assert.equal(await page.inputValue('#acc-login'), '');
+    assert.equal(calls.filter((c) => c === 'CreateAccount').length, 1);
+    // Disabling it: the list is drawn anew, the focus stays on its line.
+    await page.locator('#account-lines tr', { hasText: 'marie' }).getByRole('button', { name: 'Désactiver' }).click();
+    await messageMatches(page, /Compte marie désactivé\./);
+    await waitFor('the focus on marie\'s Réactiver', async () =>
+      (await page.evaluate(() => document.activeElement.textContent)) === 'Réactiver');
+    // One's own password, typed twice the same.
+    await page.fill('#pw-new', 'un autre mot de passe');
+    await page.fill('#pw-again', 'un autre mot de pass');
+    await page.getByRole('button', { name: 'Changer mon mot de passe' }).click();
+    assert.equal(await fieldError(page, 'pw-again'), 'Les deux ne sont pas identiques : retapez-les.');
+    await focusIs(page, 'pw-again');
+    assert.ok(!calls.includes('SetPassword'));
   });
 }

@@ -328,13 +328,18 @@ test('the back office: a family and its referral, a donation near its date, a tr
   await page.fill('#ws-places', '8');
   await page.getByRole('button', { name: 'Programmer', exact: true }).click();
   await message(/Atelier HEM-W-000001 programmé/);
-  await page.selectOption('#seat-workshop', 'HEM-W-000001');
+  // Next: registering people for it.
+  assert.equal(await focusedId(page), 'seat-family');
+  assert.equal(await page.inputValue('#seat-workshop'), 'HEM-W-000001');
   await page.fill('#seat-family', 'hem-000002');
   await page.fill('#seat-member', '1');
   await page.locator('#seat-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
-  await message(/Inscription notée à l'atelier HEM-W-000001/);
+  await message(/Inscription notée à l'atelier HEM-W-000001 : HEM-000002 personne 1\./);
+  assert.equal(await focusedId(page), 'seat-family', 'the next person');
+  assert.equal(await page.inputValue('#seat-family'), '');
   await page.click('#workshop-lines >> text=Présent');
-  await message(/Présence notée/);
+  await message(/Présence notée : HEM-000002 personne 1\./);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Présent', 'the focus stays on the line');
   await waitFor('attendance shown', async () =>
     (await text(page, '#workshop-lines')).includes('HEM-000002 personne 1 : présente'));
   assert.match(await text(page, '#workshop-lines'), /1 \/ 8/);

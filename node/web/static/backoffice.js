@@ -175,6 +175,13 @@ export async function proposeTransfer(event) {
 
 // ---------- workshops ----------
 
+// A seat's line in the list, known by its workshop, family and person.
+function seatRow(w, seat, ...children) {
+  const row = el('div', { className: 'row' }, ...children);
+  row.dataset.seat = `${w.workshopId} ${seat.familyId} ${seat.memberId}`;
+  return row;
+}
+
 export async function loadWorkshops() {
   const list = await attempt(() => till('ListWorkshops', {}));
   if (!list) return;
@@ -186,13 +193,17 @@ export async function loadWorkshops() {
   const attendance = (w, seat, attended) => attempt(async () => {
     await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });
     await loadWorkshops();
-    showInfo(`${attended ? 'Présence' : 'Absence'} notée.`);
+    // The list is drawn anew: the focus goes back to the same person's button.
+    const again = $('workshop-lines').querySelector(`[data-seat="${w.workshopId} ${seat.familyId} ${seat.memberId}"] ` +
+      `button:nth-of-type(${attended ? 1 : 2})`);
+    if (again) again.focus();
+    showInfo(`${attended ? 'Présence' : 'Absence'} notée : ${seat.familyId} personne ${seat.memberId}.`);
   });
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
     el('td', { textContent: frenchDay(w.day) }),
     el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${w.site})` }),
-    el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => el('div', { className: 'row' },
+    el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => seatRow(w, seat,
       el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
         (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),
       el('button', { type: 'button', textContent: 'Présent', onclick: () => attendance(w, seat, true) }),

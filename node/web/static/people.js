@@ -30,19 +30,25 @@ async function setDisabled(account, disabled) {
   const changed = await attempt(() => accounts('ChangeAccount', { accountId: account.accountId, disabled }));
   if (!changed) return;
   showInfo(`Compte ${changed.login} ${disabled ? 'désactivé' : 'réactivé'}.`);
-  loadAccounts();
+  await loadAccounts();
+  // The list is drawn anew: the focus goes back to the same account's button.
+  const again = $('account-lines').querySelector(`[data-account="${account.accountId}"]`);
+  if (again) again.focus();
 }
 
 export async function loadAccounts() {
   const list = await attempt(() => accounts('ListAccounts', {}));
   if (!list) return;
+  const button = (account) => {
+    const action = el('button', { type: 'button', textContent: account.disabled ? 'Réactiver' : 'Désactiver',
+      onclick: () => setDisabled(account, !account.disabled) });
+    action.dataset.account = account.accountId;
+    return action;
+  };
   $('account-lines').replaceChildren(...list.accounts.map((account) => el('tr', {},
     el('td', { textContent: account.login }), el('td', { textContent: account.roleName }),
     el('td', { textContent: account.disabled ? 'désactivé' : 'actif' }),
-    el('td', {}, el('button', {
-      type: 'button', textContent: account.disabled ? 'Réactiver' : 'Désactiver',
-      onclick: () => setDisabled(account, !account.disabled),
-    })))));
+    el('td', {}, button(account)))));
 }
 
 export async function createAccount(event) {
