@@ -91,6 +91,9 @@ test('a delivery received by scanning: the product named, Quantité next, the do
   assert.equal(await page.inputValue('#rcv-kind'), 'EXPIRY_KIND_UNSPECIFIED');
   assert.equal(await page.inputValue('#rcv-day'), '');
   assert.equal(await text(page, '#rcv-product-name'), '');
+  // Enter on the empty field says what to do, and sends nothing.
+  await page.keyboard.press('Enter');
+  assert.match(await fieldError(page, 'rcv-product'), /^Scannez le code-barres/);
 
   // An unknown code is said so, and the focus stays to scan again.
   await scan(page, '1234567890128');

@@ -29,7 +29,10 @@ async function resolveProduct() {
   const text = input.value.trim();
   found = null;
   $('rcv-product-name').textContent = '';
-  if (!text) return null;
+  if (!text) {
+    showFieldError(input, 'Scannez le code-barres, ou tapez une référence ou un nom, puis Entrée.');
+    return null;
+  }
   let matches = productsMatching(text);
   // A product head office has just defined may not be in this page's catalogue yet.
   if (matches.length === 0) { await loadCatalogue(); matches = productsMatching(text); }
