@@ -5,7 +5,7 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
+const { Network, PASSWORD, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
 const { dayPlus, frenchDay, logIn, messageMatches, openShop, text } = require('./shop');
 
@@ -169,6 +169,9 @@ for (const locale of ['fr-FR', 'en-US']) {
     await page.press('#member-year-1', 'Enter');
     await focusIs(page, 'ref-end');
     assert.match(await text(page, '#reg-card'), /Carte n° HEM-000002 \(Martin\)/);
+    const card = await page.locator('#reg-card').evaluate((box) => [box.getBoundingClientRect().top,
+      box.getBoundingClientRect().bottom, window.innerHeight, window.scrollY]);
+    assert.ok(card[0] >= 0 && card[1] <= card[2], `the card number is in sight (${card})`);
     await messageMatches(page, /Foyer Martin inscrit : carte HEM-000002/);
     assert.equal(calls.filter((c) => c === 'RegisterFamily').length, 1);
 
@@ -194,6 +197,7 @@ for (const locale of ['fr-FR', 'en-US']) {
     assert.equal(family.referrals[0].startDay, dayPlus(0));
     assert.equal(family.referrals[0].endDay, end);
     await focusIs(page, 'reg-name');  // the next household
+    assert.equal(await page.locator('#reg-card').isVisible(), false, 'the card number was for that household');
 
     // A new account: the login's pattern and the password's length said in French.
     await page.click('.tabs >> text=Comptes et journal');
@@ -222,5 +226,22 @@ for (const locale of ['fr-FR', 'en-US']) {
     assert.equal(await fieldError(page, 'pw-again'), 'Les deux ne sont pas identiques : retapez-les.');
     await focusIs(page, 'pw-again');
     assert.ok(!calls.includes('SetPassword'));
+
+    // Head office's dashboard: its days the same way (the same forms.js).
+    const board = await browser.context.newPage();
+    await board.goto(network.dashboard);
+    await board.fill('#login-name', 'claire');
+    await board.fill('#login-password', PASSWORD);
+    await board.click('#login-submit');
+    await waitFor('the first report', async () => Boolean(await board.evaluate(() => document.body.dataset.loaded)));
+    assert.equal(await board.inputValue('#to'), frenchDay(dayPlus(0)));
+    await board.fill('#from', '31/02/2026');
+    await board.click('#apply');
+    assert.equal(await fieldError(board, 'from'), 'Date à écrire jour/mois/année, par exemple 25/11/2026.');
+    await board.fill('#from', '1/2/26');
+    await board.click('#apply');
+    await waitFor('the report from 1 February 2026', async () =>
+      (await board.evaluate(() => document.body.dataset.loaded)).startsWith('2026-02-01|'));
+    assert.match(await text(board, '#scope'), /du 01\/02\/2026 au/);
   });
 }

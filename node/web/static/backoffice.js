@@ -54,11 +54,12 @@ export async function registerFamily(event) {
   showInfo(`Foyer ${family.familyName} inscrit : carte ${family.familyId}. Enregistrez maintenant son orientation.`);
   $('register-form').reset();
   $('reg-members').querySelectorAll('.member-row').forEach((row, i) => { if (i > 0) row.remove(); });
-  // Next to the form, large: the volunteer writes it on the family's card.
+  // Beside the form, where the focus goes next, large: the volunteer writes it on the family's card.
   $('reg-card').textContent = `Carte n° ${family.familyId} (${family.familyName}) : à écrire sur la carte du foyer.`;
   $('reg-card').hidden = false;
   $('ref-family').value = family.familyId;
   $('ref-end').focus();
+  $('referral-form').scrollIntoView({ block: 'nearest' });  // with the card: Inscrire is lower down
 }
 
 export async function grantReferral(event) {
@@ -75,6 +76,7 @@ export async function grantReferral(event) {
   showInfo(`Orientation ${referral.referralId} : famille ${referral.familyId}, du ${frenchDay(referral.startDay)} au ${frenchDay(referral.endDay)}` +
     (Number(referral.monthlyCeilingCents) ? `, plafond ${euros(referral.monthlyCeilingCents)} par mois.` : ', sans plafond.'));
   $('referral-form').reset();
+  $('reg-card').hidden = true;
   // The next household to register.
   $('reg-name').focus();
 }
