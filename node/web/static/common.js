@@ -4,6 +4,8 @@
 // protobuf JSON mapping: POST /api/TillService/<Rpc>, body = request, answer =
 // response; a refusal answers {code, message}, the message for the volunteer.
 
+import { frenchDayText } from './forms.js';
+
 export const $ = (id) => document.getElementById(id);
 
 // ---------- API ----------
@@ -75,12 +77,8 @@ export function ceilingCents(text) {
   return cents;
 }
 
-// "2026-11-25" as "25/11/2026".
-export function frenchDay(day) {
-  if (!day) return '';
-  const [y, m, d] = day.split('-');
-  return `${d}/${m}/${y}`;
-}
+// "2026-11-25" as "25/11/2026" (forms.js reads days typed that way).
+export const frenchDay = frenchDayText;
 
 export function hourMinute(unixMs) {
   return new Date(Number(unixMs)).toLocaleTimeString('fr-FR',
