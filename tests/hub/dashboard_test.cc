@@ -218,7 +218,8 @@ TEST_F(DashboardTest, PageAndScriptsAreEmbedded) {
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
   EXPECT_NE(page->body.find("<html lang=\"fr\">"), std::string::npos);
-  for (const char* script : {"/dashboard.js", "/charts.js", "/dashboard.css"}) {
+  // forms.js and forms.css: the web till's own (common/web/static), shared.
+  for (const char* script : {"/dashboard.js", "/charts.js", "/dashboard.css", "/forms.js", "/forms.css"}) {
     httplib::Result asset = client_->Get(script);
     ASSERT_TRUE(asset) << script;
     EXPECT_EQ(asset->status, 200) << script;

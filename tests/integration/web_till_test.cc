@@ -241,6 +241,11 @@ TEST_F(WebTillTest, ServesTheEmbeddedTill) {
   ASSERT_TRUE(icon);
   EXPECT_EQ(icon->status, 200);
   EXPECT_EQ(icon->get_header_value("Content-Type"), "image/svg+xml");
+  // The French dates and checks the dashboard serves too (common/web/static).
+  httplib::Result forms = client_->Get("/forms.js");
+  ASSERT_TRUE(forms);
+  EXPECT_EQ(forms->status, 200);
+  EXPECT_NE(forms->body.find("export function installFrenchForms"), std::string::npos);
   httplib::Result missing = client_->Get("/nothing-here.js");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);

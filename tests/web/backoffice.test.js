@@ -10,7 +10,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
+const { dayPlus, frenchDay, logIn, messageMatches, openShop, text } = require('./shop');
 
 const MILK = 'Lait demi-écrémé 1 L';
 
@@ -58,7 +58,8 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   // Correcting a lot from the stock list: removing more than it holds is
   // refused; 3 expired units leave it.
   await page.click('.tabs >> text=Stock');
-  await page.getByRole('button', { name: 'Corriger le lot HEM-L-000001' }).click();
+  // One "Corriger" a row; the product's only lot is the one corrected.
+  await page.getByRole('button', { name: 'Corriger le stock de Lait demi-écrémé 1 L' }).click();
   await waitFor('the lot chosen', async () => (await page.inputValue('#adj-lot')) === 'HEM-L-000001');
   assert.equal(await page.inputValue('#adj-product'), 'EPI-LAIT-1L');
   await page.selectOption('#adj-reason', 'EXPIRED');
@@ -71,6 +72,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await page.fill('#adj-comment', 'date dépassée');
   await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
   await message(new RegExp(`Correction enregistrée : ${MILK}, lot HEM-L-000001 : -3 \\(périmé\\)\\. En stock maintenant : 21\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'adj-product', 'the next correction starts at the product');
   await waitFor('the stock list to follow', async () => (await text(page, '#stock-lines')).includes('HEM-L-000001 : 21'));
   assert.equal(await milkAt(hem.web), 21);
 
@@ -195,6 +197,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   await page.fill('#edit-member-year-3', '2020');
   await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
   await message(new RegExp(`Foyer ${familyId} modifié : personnes du foyer, ressources, code postal\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card', 'the next household starts at its card number');
   const after = await family();
   assert.equal(after.postcode, '59510');
   assert.deepEqual([...after.incomeSources].sort(), ['RSA', 'WAGES']);
@@ -206,15 +209,15 @@ test('a household edited, its referral renewed then ended', async (t) => {
 
   // Renew: a last day before the start is refused; then six months at 80 €.
   await page.getByRole('button', { name: 'Prolonger…' }).click();
-  await page.fill('#renew-end', dayPlus(-10));
+  await page.fill('#renew-end', frenchDay(dayPlus(-10)));
   await page.getByRole('button', { name: 'Prolonger', exact: true }).click();
   await message(/La nouvelle date de fin est avant le début de l'orientation\./);
   assert.equal((await family()).referrals[0].endDay, dayPlus(90));
-  await page.fill('#renew-end', dayPlus(180));
+  await page.fill('#renew-end', frenchDay(dayPlus(180)));
   await page.fill('#renew-ceiling', '80');
   await page.getByRole('button', { name: 'Prolonger', exact: true }).click();
-  const frenchDay = (day) => day.split('-').reverse().join('/');
   await message(new RegExp(`Orientation HEM-R-000001 prolongée jusqu'au ${frenchDay(dayPlus(180))}, plafond 80,00 € par mois\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card');
   assert.match(await text(page, '#referral-lines'), new RegExp(`au ${frenchDay(dayPlus(180))}\\s+80,00 € par mois`));
   const renewed = (await family()).referrals[0];
   assert.equal(renewed.endDay, dayPlus(180));
@@ -222,7 +225,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
 
   // End it: not after its last day (that would lengthen it); then today, with a reason.
   await page.getByRole('button', { name: 'Terminer…' }).click();
-  await page.fill('#end-day', dayPlus(200));
+  await page.fill('#end-day', frenchDay(dayPlus(200)));
   await page.getByRole('button', { name: 'Terminer l\'orientation' }).click();
   await message(new RegExp(`Cette orientation finit déjà le ${frenchDay(dayPlus(180))} : pour la prolonger, utilisez « Prolonger »\\.`));
   assert.equal((await family()).referrals[0].ended, false);
@@ -230,6 +233,7 @@ test('a household edited, its referral renewed then ended', async (t) => {
   await page.fill('#end-reason', 'a déménagé');
   await page.getByRole('button', { name: 'Terminer l\'orientation' }).click();
   await message(new RegExp(`Orientation HEM-R-000001 terminée : dernier jour couvert le ${frenchDay(dayPlus(0))}\\.`));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'edit-card');
   assert.match(await text(page, '#referral-lines'), /\(terminée\)/);
   assert.equal(await page.getByRole('button', { name: 'Rouvrir et prolonger…' }).count(), 1);
   const ended = (await family()).referrals[0];

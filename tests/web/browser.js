@@ -8,19 +8,20 @@ const { chromium } = require('playwright-core');
 
 // `options.args`: more chromium switches (e.g. --host-resolver-rules, to reach a
 // till's LAN name); `options.ignoreHTTPSErrors`: accept a certificate chromium
-// cannot check (one of the network's own CA, checked by the C++ tests instead).
-async function openBrowser({ args = [], ignoreHTTPSErrors = false } = {}) {
+// cannot check (one of the network's own CA, checked by the C++ tests instead);
+// `options.locale`: the browser's language, French unless a test says otherwise.
+async function openBrowser({ args = [], ignoreHTTPSErrors = false, locale = 'fr-FR' } = {}) {
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'comptoir-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     ignoreHTTPSErrors,
     executablePath: process.env.CHROMIUM_BIN || '/usr/bin/chromium',
     headless: true,
     viewport: { width: 1280, height: 900 },
-    locale: 'fr-FR',
+    locale,
     timezoneId: 'Europe/Paris',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
-      '--lang=fr-FR', ...args],
+      `--lang=${locale}`, ...args],
   });
   return {
     context,

@@ -70,9 +70,12 @@ async function expectedFigures(dashboard, from, to, site, weeks = 8) {
 const values = (page, chart) => page.locator(`#${chart} rect.bar`).evaluateAll((rects) =>
   rects.map((rect) => Number(rect.dataset.value)));
 
+// `from` and `to` as the API's YYYY-MM-DD, typed as a French volunteer does (25/11/2026).
+const frenchDay = (day) => day.split('-').reverse().join('/');
+
 async function applyFilters(page, { from, to, site, weeks = 8 }) {
-  await page.fill('#from', from);
-  await page.fill('#to', to);
+  await page.fill('#from', frenchDay(from));
+  await page.fill('#to', frenchDay(to));
   await page.selectOption('#site', site);
   await page.fill('#weeks', String(weeks));
   await page.click('#apply');
@@ -233,11 +236,12 @@ test('head office reads the network report, filters it and downloads it', async 
     /venues la dernière semaine/);
   assert.equal(await page.locator('#csv-link').getAttribute('href'),
     `/stats.csv?from=${from}&to=${to}&site=hem&weeks=1`);
-  // A window that is not a number of weeks is explained and changes nothing.
+  // A window that is not a number of weeks is explained next to it, and changes nothing.
   await page.fill('#weeks', '0');
   await page.click('#apply');
-  await waitFor('the error', async () => page.locator('#error').isVisible());
-  assert.match(await page.locator('#error').innerText(), /semaines/);
+  await waitFor('the error', async () => page.locator('#weeks-error').isVisible());
+  assert.match(await page.locator('#weeks-error').innerText(), /Un nombre entier de 1 à 520/);
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'weeks');
   assert.equal(await page.evaluate(() => document.body.dataset.loaded), `${from}|${to}|hem|1`);
 
   // The period filter: a year without activity shows zeros.
@@ -250,8 +254,8 @@ test('head office reads the network report, filters it and downloads it', async 
   assert.ok(empty.every((value) => value === 0));
 
   // A reversed period is explained, in French.
-  await page.fill('#from', '2026-02-01');
-  await page.fill('#to', '2026-01-01');
+  await page.fill('#from', '01/02/2026');
+  await page.fill('#to', '01/01/2026');
   await page.click('#apply');
   await waitFor('the error', async () => page.locator('#error').isVisible());
   assert.match(await page.locator('#error').innerText(), /Le rapport n’a pas pu être calculé/);

@@ -9,6 +9,9 @@ function dayPlus(days) {
   return new Date(Date.now() + days * 86400000).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
 }
 
+// A day ('YYYY-MM-DD') as a French volunteer types it in a date field: 25/11/2026.
+const frenchDay = (day) => day.split('-').reverse().join('/');
+
 // Catalogue from head office (through the hub, as in production), a family of
 // two with a referral and a 60 € monthly ceiling, milk in stock.
 async function openShop(network, web) {
@@ -60,4 +63,4 @@ async function logIn(page, web, login = 'coline') {
   await page.locator('#who').waitFor();
 }
 
-module.exports = { dayPlus, logIn, messageMatches, openShop, text };
+module.exports = { dayPlus, frenchDay, logIn, messageMatches, openShop, text };

@@ -6,7 +6,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
+const { dayPlus, frenchDay, logIn, messageMatches, openShop, text } = require('./shop');
 
 async function focusedId(page) {
   return page.evaluate(() => document.activeElement && document.activeElement.id);
@@ -277,7 +277,7 @@ test('the back office: a family and its referral, a donation near its date, a tr
   await page.locator('#register-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
   await message(/Foyer Lefebvre inscrit : carte HEM-000002/);
   assert.equal(await page.inputValue('#ref-family'), 'HEM-000002');
-  await page.fill('#ref-end', dayPlus(120));
+  await page.fill('#ref-end', frenchDay(dayPlus(120)));
   await page.fill('#ref-ceiling', '45,50');
   await page.fill('#ref-project', 'Reprise d\'emploi');
   await screenshot(page, 'familles');
@@ -305,9 +305,9 @@ test('the back office: a family and its referral, a donation near its date, a tr
   assert.equal(await page.inputValue('#rcv-donor'), 'leclerc', 'the donor chosen stays chosen');
   await page.fill('#rcv-lot', 'L2612');
   await page.selectOption('#rcv-kind', 'DLC');
-  await page.fill('#rcv-day', dayPlus(3));
+  await page.fill('#rcv-day', frenchDay(dayPlus(3)));
   await page.getByRole('button', { name: 'Entrer en stock' }).click();
-  await message(/Lot HEM-L-000002 entré en stock : Lait demi-écrémé 1 L × 12\./);
+  await message(/Lot HEM-L-000002 entré en stock : Lait demi-écrémé 1 L × 12, don de Hyper Leclerc\./);
   await page.fill('#stock-within', '4');
   await page.click('#stock-filter >> text=Afficher');
   await waitFor('lots within 4 days only', async () => {
@@ -354,17 +354,22 @@ test('the back office: a family and its referral, a donation near its date, a tr
   // A workshop today: register Nadia, then note she came.
   await page.click('.tabs >> text=Ateliers');
   await page.fill('#ws-theme', 'Atelier cuisine');
-  await page.fill('#ws-day', dayPlus(0));
+  await page.fill('#ws-day', frenchDay(dayPlus(0)));
   await page.fill('#ws-places', '8');
   await page.getByRole('button', { name: 'Programmer', exact: true }).click();
   await message(/Atelier HEM-W-000001 programmé/);
-  await page.selectOption('#seat-workshop', 'HEM-W-000001');
+  // Next: registering people for it.
+  assert.equal(await focusedId(page), 'seat-family');
+  assert.equal(await page.inputValue('#seat-workshop'), 'HEM-W-000001');
   await page.fill('#seat-family', 'hem-000002');
   await page.fill('#seat-member', '1');
   await page.locator('#seat-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
-  await message(/Inscription notée à l'atelier HEM-W-000001/);
+  await message(/Inscription notée à l'atelier HEM-W-000001 : HEM-000002 personne 1\./);
+  assert.equal(await focusedId(page), 'seat-family', 'the next person');
+  assert.equal(await page.inputValue('#seat-family'), '');
   await page.click('#workshop-lines >> text=Présent');
-  await message(/Présence notée/);
+  await message(/Présence notée : HEM-000002 personne 1\./);
+  assert.equal(await page.evaluate(() => document.activeElement.textContent), 'Présent', 'the focus stays on the line');
   await waitFor('attendance shown', async () =>
     (await text(page, '#workshop-lines')).includes('HEM-000002 personne 1 : présente'));
   assert.match(await text(page, '#workshop-lines'), /1 \/ 8/);

@@ -3,8 +3,8 @@
 // in the protobuf JSON mapping: int64 fields arrive as strings), drawn with
 // charts.js. Every number shown is one of the API's, never recomputed from
 // others, except the shares (part / households, one decimal, rounded half up
-// like the CSV's).
-'use strict';
+// like the CSV's). Its dates and checks are the web till's (forms.js).
+import { dayOf, frenchDayText, installFrenchForms, setDay } from './forms.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -250,7 +250,7 @@ function showSyncHealth(health) {
 }
 
 function filters() {
-  return { from: $('#from').value, to: $('#to').value, site: $('#site').value, weeks: $('#weeks').value };
+  return { from: dayOf($('#from')), to: dayOf($('#to')), site: $('#site').value, weeks: $('#weeks').value.trim() };
 }
 
 async function refresh() {
@@ -261,9 +261,6 @@ async function refresh() {
   if (weeks !== '8') query.set('weeks', weeks);
   $('#csv-link').href = `/stats.csv?${query}`;
   try {
-    if (!/^[0-9]+$/.test(weeks) || number(weeks) < 1 || number(weeks) > 520) {
-      throw new Error('le nombre de semaines doit être un entier de 1 à 520');
-    }
     const [report, health] = await Promise.all([
       call('StatsService', 'GetReport', {
         fromDay: from, toDay: to, site, byMonth: true, bySite: true, stillComingWeeks: number(weeks),
@@ -272,7 +269,7 @@ async function refresh() {
     ]);
     showSyncHealth(health);
     const split = splitRows(report, site);
-    $('#scope').textContent = `— ${site || 'tout le réseau'}, du ${from} au ${to}`;
+    $('#scope').textContent = `— ${site || 'tout le réseau'}, du ${frenchDayText(from)} au ${frenchDayText(to)}`;
     showKeyFigures(split.period, weeks);
     showDetails(split.period);
     showCohorts(split.period);
@@ -287,8 +284,9 @@ async function refresh() {
 }
 
 window.addEventListener('DOMContentLoaded', async () => {
-  $('#from').value = `${today().slice(0, 4)}-01-01`;
-  $('#to').value = today();
+  installFrenchForms(document);  // the filters' days and weeks, the login
+  setDay($('#from'), `${today().slice(0, 4)}-01-01`);
+  setDay($('#to'), today());
   $('#filters').addEventListener('submit', (event) => {
     event.preventDefault();
     refresh();

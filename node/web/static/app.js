@@ -6,7 +6,9 @@ import { addProduct, askVoid, checkVoid, findReceipt, firstSaleField, newSale, p
   voidClosed } from './sale.js';
 import { quoteBasket, renderBasket } from './basket.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
-  receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+  registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+import { prepareDonation, receiveStock } from './donation.js';
+import { installFrenchForms } from './forms.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
   removeLastEditMember, renewReferral, saveFamily } from './family_edit.js';
 import { adjustStock, loadAdjustLots, reasonChanged } from './stock_adjust.js';
@@ -104,6 +106,8 @@ async function logOut() {
 // ---------- start ----------
 
 async function start() {
+  // French validation for every form but the sale's (the sale screen checks its own).
+  installFrenchForms(document, { except: ['family-form', 'product-form', 'pay-form', 'void-form'] });
   $('login-form').onsubmit = logIn;
   $('log-out').onclick = logOut;
   onSessionEnded((message) => showLogin(message || 'Session terminée : reconnectez-vous.'));
@@ -125,7 +129,8 @@ async function start() {
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
   $('register-form').onsubmit = registerFamily;
   $('referral-form').onsubmit = grantReferral;
-  $('receive-form').onsubmit = receiveStock;
+  $('receive-form').onsubmit = (event) => receiveStock(event, loadStock);
+  prepareDonation();
   $('stock-filter').onsubmit = loadStock;
   $('edit-find-form').onsubmit = openFamily;
   $('edit-form').onsubmit = saveFamily;

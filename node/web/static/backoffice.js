@@ -1,7 +1,8 @@
-// The back-office screens: families and referrals, stock and donations,
-// transfers between centres, workshops.
+// The back-office screens: families and referrals, stock (receiving a
+// donation: donation.js), transfers between centres, workshops.
 import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
   replaceOptions, showInfo, till } from './common.js';
+import { dayOf } from './forms.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
 import { askArrival } from './arrival.js';
@@ -20,9 +21,15 @@ export function addMemberRow(box = $('reg-members'), idPrefix = '') {
   row.append(
     field(`Prénom (personne ${n})`, el('input', { name: 'member-name', required: true })),
     field('Sexe', sex),
-    field('Année de naissance', el('input', { name: 'member-year', inputMode: 'numeric', className: 'narrow', required: true })));
+    field('Année de naissance', yearInput()));
   box.append(row);
   return row;
+}
+
+function yearInput() {
+  const input = el('input', { name: 'member-year', inputMode: 'numeric', className: 'narrow', required: true });
+  input.dataset.type = 'year';
+  return input;
 }
 
 // The persons typed in the members fieldset `box`, as MemberInput messages.
@@ -47,8 +54,12 @@ export async function registerFamily(event) {
   showInfo(`Foyer ${family.familyName} inscrit : carte ${family.familyId}. Enregistrez maintenant son orientation.`);
   $('register-form').reset();
   $('reg-members').querySelectorAll('.member-row').forEach((row, i) => { if (i > 0) row.remove(); });
+  // Beside the form, where the focus goes next, large: the volunteer writes it on the family's card.
+  $('reg-card').textContent = `Carte n° ${family.familyId} (${family.familyName}) : à écrire sur la carte du foyer.`;
+  $('reg-card').hidden = false;
   $('ref-family').value = family.familyId;
   $('ref-end').focus();
+  $('referral-form').scrollIntoView({ block: 'nearest' });  // with the card: Inscrire is lower down
 }
 
 export async function grantReferral(event) {
@@ -58,30 +69,19 @@ export async function grantReferral(event) {
   if (ceiling === null) return;
   const referral = await attempt(() => till('GrantReferral', {
     familyId: $('ref-family').value.trim().toUpperCase(), prescriberId: $('ref-prescriber').value,
-    startDay: $('ref-start').value, endDay: $('ref-end').value, monthlyCeilingCents: ceiling,
+    startDay: dayOf($('ref-start')), endDay: dayOf($('ref-end')), monthlyCeilingCents: ceiling,
     project: $('ref-project').value.trim(),
   }));
   if (!referral) return;
   showInfo(`Orientation ${referral.referralId} : famille ${referral.familyId}, du ${frenchDay(referral.startDay)} au ${frenchDay(referral.endDay)}` +
     (Number(referral.monthlyCeilingCents) ? `, plafond ${euros(referral.monthlyCeilingCents)} par mois.` : ', sans plafond.'));
   $('referral-form').reset();
+  $('reg-card').hidden = true;
+  // The next household to register.
+  $('reg-name').focus();
 }
 
 // ---------- stock ----------
-
-export async function receiveStock(event) {
-  event.preventDefault();
-  const product = $('rcv-product').value.trim();
-  const lot = await attempt(() => till('ReceiveStock', {
-    productId: /^\d+$/.test(product) ? '' : product.toUpperCase(), barcode: /^\d+$/.test(product) ? product : '',
-    quantity: Number($('rcv-quantity').value), donorId: $('rcv-donor').value,
-    lotNumber: $('rcv-lot').value.trim(), expiryKind: $('rcv-kind').value, expiryDay: $('rcv-day').value,
-  }));
-  if (!lot) return;
-  $('receive-form').reset();
-  await loadStock();
-  showInfo(`Lot ${lot.lotId} entré en stock : ${productNamed(lot.productId)} × ${lot.quantityReceived}.`);
-}
 
 export async function loadStock(event) {
   if (event) event.preventDefault();
@@ -102,9 +102,10 @@ export async function loadStock(event) {
     }, el('span', { textContent: `${lot.lotId} : ${lot.remaining}` +
         (lot.expiryDay ? `, ${expiryText(lot.expiryKind, lot.expiryDay)}` : '') +
         (lot.expiryDay && lot.expiryDay <= soon ? ' (date proche)' : '') +
-        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : '') }),
-    fix('Corriger', `Corriger le lot ${lot.lotId}`, level.product.productId, lot.lotId)))),
-    el('td', {}, fix('Corriger', `Corriger le stock de ${level.product.name}`, level.product.productId, '')))));
+        (lot.donorId ? `, don ${donorNamed(lot.donorId)}` : '') })))),
+    // One "Corriger" a row: its only lot chosen, or the lot to choose in the form.
+    el('td', {}, fix('Corriger', `Corriger le stock de ${level.product.name}`, level.product.productId,
+      level.lots.length === 1 ? level.lots[0].lotId : '')))));
   if (report.products.length === 0) {
     $('stock-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 4, textContent: 'Aucun article.' })));
   }
@@ -176,6 +177,13 @@ export async function proposeTransfer(event) {
 
 // ---------- workshops ----------
 
+// A seat's line in the list, known by its workshop, family and person.
+function seatRow(w, seat, ...children) {
+  const row = el('div', { className: 'row' }, ...children);
+  row.dataset.seat = `${w.workshopId} ${seat.familyId} ${seat.memberId}`;
+  return row;
+}
+
 export async function loadWorkshops() {
   const list = await attempt(() => till('ListWorkshops', {}));
   if (!list) return;
@@ -187,13 +195,17 @@ export async function loadWorkshops() {
   const attendance = (w, seat, attended) => attempt(async () => {
     await till('RecordAttendance', { workshopId: w.workshopId, familyId: seat.familyId, memberId: seat.memberId, attended });
     await loadWorkshops();
-    showInfo(`${attended ? 'Présence' : 'Absence'} notée.`);
+    // The list is drawn anew: the focus goes back to the same person's button.
+    const again = $('workshop-lines').querySelector(`[data-seat="${w.workshopId} ${seat.familyId} ${seat.memberId}"] ` +
+      `button:nth-of-type(${attended ? 1 : 2})`);
+    if (again) again.focus();
+    showInfo(`${attended ? 'Présence' : 'Absence'} notée : ${seat.familyId} personne ${seat.memberId}.`);
   });
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
     el('td', { textContent: frenchDay(w.day) }),
     el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${w.site})` }),
-    el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => el('div', { className: 'row' },
+    el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => seatRow(w, seat,
       el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
         (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),
       el('button', { type: 'button', textContent: 'Présent', onclick: () => attendance(w, seat, true) }),
@@ -203,11 +215,14 @@ export async function loadWorkshops() {
 export async function scheduleWorkshop(event) {
   event.preventDefault();
   const w = await attempt(() => till('ScheduleWorkshop', {
-    theme: $('ws-theme').value.trim(), day: $('ws-day').value, places: Number($('ws-places').value) }));
+    theme: $('ws-theme').value.trim(), day: dayOf($('ws-day')), places: Number($('ws-places').value) }));
   if (!w) return;
   $('schedule-form').reset();
   await loadWorkshops();
-  showInfo(`Atelier ${w.workshopId} programmé le ${frenchDay(w.day)}.`);
+  // Next: the people who register for it.
+  $('seat-workshop').value = w.workshopId;
+  $('seat-family').focus();
+  showInfo(`Atelier ${w.workshopId} programmé le ${frenchDay(w.day)} (${w.places} places) : inscrivez-y les personnes.`);
 }
 
 export async function registerSeat(event) {
@@ -216,6 +231,11 @@ export async function registerSeat(event) {
     workshopId: $('seat-workshop').value, familyId: $('seat-family').value.trim().toUpperCase(),
     memberId: Number($('seat-member').value) }));
   if (!w) return;
+  const who = `${$('seat-family').value.trim().toUpperCase()} personne ${$('seat-member').value}`;
   await loadWorkshops();
-  showInfo(`Inscription notée à l'atelier ${w.workshopId}.`);
+  // Next: another person for the same workshop.
+  $('seat-family').value = '';
+  $('seat-member').value = '1';
+  $('seat-family').focus();
+  showInfo(`Inscription notée à l'atelier ${w.workshopId} : ${who}.`);
 }

@@ -4,6 +4,8 @@
 // protobuf JSON mapping: POST /api/TillService/<Rpc>, body = request, answer =
 // response; a refusal answers {code, message}, the message for the volunteer.
 
+import { frenchDayText } from './forms.js';
+
 export const $ = (id) => document.getElementById(id);
 
 // ---------- API ----------
@@ -75,12 +77,8 @@ export function ceilingCents(text) {
   return cents;
 }
 
-// "2026-11-25" as "25/11/2026".
-export function frenchDay(day) {
-  if (!day) return '';
-  const [y, m, d] = day.split('-');
-  return `${d}/${m}/${y}`;
-}
+// "2026-11-25" as "25/11/2026" (forms.js reads days typed that way).
+export const frenchDay = frenchDayText;
 
 export function hourMinute(unixMs) {
   return new Date(Number(unixMs)).toLocaleTimeString('fr-FR',
@@ -156,9 +154,14 @@ export async function loadCatalogue() {
     .map((p) => el('option', { value: p.productId, label: p.name })));
   replaceOptions($('ref-prescriber'), ...catalogue.prescribers
     .map((p) => el('option', { value: p.prescriberId, textContent: p.name })));
-  replaceOptions($('rcv-donor'), el('option', { value: '', textContent: 'Non renseigné' }),
-    ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })));
+  // No donor is assumed: the volunteer chooses one, "Non renseigné" only on purpose.
+  replaceOptions($('rcv-donor'), el('option', { value: '', textContent: 'Choisir le donateur…' }),
+    ...catalogue.donors.map((d) => el('option', { value: d.donorId, textContent: d.name })),
+    el('option', { value: NO_DONOR, textContent: 'Non renseigné' }));
 }
+
+// The donor choice "Non renseigné" (sent as no donor).
+export const NO_DONOR = '-';
 
 export const departmentOf = (code) => catalogue.departments.find((d) => d.code === code);
 export const donorNamed = (id) => (catalogue.donors.find((d) => d.donorId === id) || {}).name || id;

@@ -4,6 +4,7 @@
 // ceiling) or end early (RenewReferral, EndReferral).
 import { $, attempt, catalogue, ceilingCents, el, euros, frenchDay, showInfo, till } from './common.js';
 import { addMemberRow, membersOf } from './backoffice.js';
+import { dayOf } from './forms.js';
 
 const edit = {
   family: null,    // FamilyView as last read from the till
@@ -115,7 +116,15 @@ export async function saveFamily(event) {
   const family = await attempt(() => till('UpdateFamily', request));
   if (!family) return;
   show(family);
+  nextFamily();
   showInfo(`Foyer ${family.familyId} modifié : ${changed.join(', ')}.`);
+}
+
+// After a household's change is saved, the next action starts at its card
+// number field: another household to open (the one open stays shown).
+function nextFamily() {
+  $('edit-card').focus();
+  $('edit-card').select();
 }
 
 export function addEditMember() {
@@ -150,7 +159,7 @@ async function refreshFamily() {
 export async function renewReferral(event) {
   event.preventDefault();
   const ceilingText = $('renew-ceiling').value.trim();
-  const request = { referralId: edit.referral, endDay: $('renew-end').value };
+  const request = { referralId: edit.referral, endDay: dayOf($('renew-end')) };
   if (ceilingText) {
     const ceiling = ceilingCents(ceilingText);
     if (ceiling === null) return;
@@ -159,6 +168,7 @@ export async function renewReferral(event) {
   const referral = await attempt(() => till('RenewReferral', request));
   if (!referral) return;
   await refreshFamily();
+  nextFamily();
   showInfo(`Orientation ${referral.referralId} prolongée jusqu'au ${frenchDay(referral.endDay)}` +
     (Number(referral.monthlyCeilingCents) ? `, plafond ${euros(referral.monthlyCeilingCents)} par mois.` : ', sans plafond.'));
 }
@@ -166,8 +176,9 @@ export async function renewReferral(event) {
 export async function endReferral(event) {
   event.preventDefault();
   const referral = await attempt(() => till('EndReferral', {
-    referralId: edit.referral, endDay: $('end-day').value, reason: $('end-reason').value.trim() }));
+    referralId: edit.referral, endDay: dayOf($('end-day')), reason: $('end-reason').value.trim() }));
   if (!referral) return;
   await refreshFamily();
+  nextFamily();
   showInfo(`Orientation ${referral.referralId} terminée : dernier jour couvert le ${frenchDay(referral.endDay)}.`);
 }

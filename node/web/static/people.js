@@ -1,7 +1,8 @@
 // "Comptes et journal": the centre's accounts and the audit trail, for
 // coordinators; one's own password, for everyone. The node checks every
 // call against the caller's role: this screen only hides what would be refused.
-import { $, attempt, call, el, showError, showInfo } from './common.js';
+import { $, attempt, call, el, showInfo } from './common.js';
+import { dayOf } from './forms.js';
 
 const accounts = (method, request) => call('AccountService', method, request);
 
@@ -13,7 +14,7 @@ export function mayManage(account) {
 export async function loadAudit(event) {
   if (event) event.preventDefault();
   const audit = await attempt(() => accounts('ListAudit', {
-    fromDay: $('audit-from').value, toDay: $('audit-to').value, all: $('audit-all').checked,
+    fromDay: dayOf($('audit-from')) || '', toDay: dayOf($('audit-to')) || '', all: $('audit-all').checked,
   }));
   if (!audit) return;
   const lines = audit.entries.map((entry) => el('tr', {},
@@ -29,19 +30,25 @@ async function setDisabled(account, disabled) {
   const changed = await attempt(() => accounts('ChangeAccount', { accountId: account.accountId, disabled }));
   if (!changed) return;
   showInfo(`Compte ${changed.login} ${disabled ? 'désactivé' : 'réactivé'}.`);
-  loadAccounts();
+  await loadAccounts();
+  // The list is drawn anew: the focus goes back to the same account's button.
+  const again = $('account-lines').querySelector(`[data-account="${account.accountId}"]`);
+  if (again) again.focus();
 }
 
 export async function loadAccounts() {
   const list = await attempt(() => accounts('ListAccounts', {}));
   if (!list) return;
+  const button = (account) => {
+    const action = el('button', { type: 'button', textContent: account.disabled ? 'Réactiver' : 'Désactiver',
+      onclick: () => setDisabled(account, !account.disabled) });
+    action.dataset.account = account.accountId;
+    return action;
+  };
   $('account-lines').replaceChildren(...list.accounts.map((account) => el('tr', {},
     el('td', { textContent: account.login }), el('td', { textContent: account.roleName }),
     el('td', { textContent: account.disabled ? 'désactivé' : 'actif' }),
-    el('td', {}, el('button', {
-      type: 'button', textContent: account.disabled ? 'Réactiver' : 'Désactiver',
-      onclick: () => setDisabled(account, !account.disabled),
-    })))));
+    el('td', {}, button(account)))));
 }
 
 export async function createAccount(event) {
@@ -52,18 +59,16 @@ export async function createAccount(event) {
   if (!created) return;
   showInfo(`Compte ${created.login} créé (${created.roleName}). Donnez-lui son mot de passe ; il pourra le changer.`);
   $('account-form').reset();
+  $('acc-login').focus();  // the next account
   loadAccounts();
   loadAudit();
 }
 
 export async function changeOwnPassword(event) {
-  event.preventDefault();
-  if ($('pw-new').value !== $('pw-again').value) {
-    showError(new Error('Les deux mots de passe tapés diffèrent : retapez-les.'));
-    return;
-  }
+  event.preventDefault();  // both typed the same: forms.js checked it (data-same-as)
   const changed = await attempt(() => accounts('SetPassword', { password: $('pw-new').value }));
   if (!changed) return;
   $('password-form').reset();
-  showInfo('Mot de passe changé.');
+  document.querySelector('.tabs [data-screen=sale]').focus();  // back to work
+  showInfo('Mot de passe changé : il servira à votre prochaine connexion.');
 }

@@ -50,6 +50,7 @@ export async function adjustStock(event, reloadStock) {
   if (!level) return;
   $('adjust-form').reset();
   loadAdjustLots('');
+  $('adj-product').focus();  // the next correction
   await reloadStock();
   showInfo(`Correction enregistrée : ${productNamed(level.product.productId)}` +
     (lotId ? `, lot ${lotId}` : '') + ` : ${delta > 0 ? '+' : ''}${delta} (${reasonLabel[reason]}).` +
