@@ -6,9 +6,9 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
-const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
+const { api, waitFor } = require('./daemons');
+const { screenshot } = require('./browser');
+const { dayPlus, messageMatches, openTill, text } = require('./shop');
 
 const MILK = '3428271940015';
 const focusedId = (page) => page.evaluate(() => document.activeElement.id);
@@ -34,17 +34,7 @@ async function family(web, name, ceilingCents) {
   return made.familyId;
 }
 
-async function shop(t, login = 'victor') {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web } = await network.startNode('hem');
-  const familyId = await openShop(network, web);
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  await logIn(browser.page, web, login);
-  return { network, web, familyId, page: browser.page };
-}
+const shop = (t, login = 'victor') => openTill(t, { login });
 
 async function chooseFamily(page, familyId) {
   await page.keyboard.type(familyId);
@@ -195,7 +185,7 @@ test('at 1024×768 the total and Encaisser stay in view, and no screen overflows
     const box = e.getBoundingClientRect();
     return box.top >= 0 && box.bottom <= window.innerHeight && box.right <= window.innerWidth;
   });
-  await page.screenshot({ path: `${process.env.SCREENSHOT_DIR || require('node:os').tmpdir()}/vente-1024x768.png` });
+  await screenshot(page, 'vente-1024x768');
   assert.ok(await inView('#pay'), 'Encaisser is in view');
   assert.ok(await inView('#total-family'), 'the total is in view');
   assert.ok(await inView('#basket-lines tr:last-child'), 'the last line scanned is in view');
@@ -212,7 +202,7 @@ test('at 1024×768 the total and Encaisser stay in view, and no screen overflows
     assert.deepEqual(wide, [], `${screen}: panels wider than their box`);
     if (screen === 'surplus') {
       await page.locator('#surplus-lines tr').first().waitFor();
-      await page.screenshot({ path: `${process.env.SCREENSHOT_DIR || require('node:os').tmpdir()}/surplus-1024x768.png` });
+      await screenshot(page, 'surplus-1024x768');
     }
   }
 });

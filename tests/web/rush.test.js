@@ -5,9 +5,8 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
-const { openBrowser } = require('./browser');
-const { logIn, messageMatches, openShop, text } = require('./shop');
+const { api, waitFor } = require('./daemons');
+const { messageMatches, openShop, openTill, text } = require('./shop');
 
 // What a scanner does: the digits, 5 ms apart, then Enter.
 async function scan(page, barcode) {
@@ -38,15 +37,7 @@ async function openRushShop(network, web) {
 const basketNames = (page) => page.locator('#basket-lines tr td:first-child').allInnerTexts();
 
 test('three products scanned back to back, and a scan right after the family\'s Enter, all land in order', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web } = await network.startNode('hem');
-  const familyId = await openRushShop(network, web);
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  await logIn(page, web, 'victor');
+  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
 
   // The family's Enter, then at once the first scan: it waits for the family.
   await page.keyboard.type(familyId);
@@ -63,15 +54,7 @@ test('three products scanned back to back, and a scan right after the family\'s 
 });
 
 test('after choosing the person served at the salon, the focus is back on the article field', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web } = await network.startNode('hem');
-  const familyId = await openRushShop(network, web);
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  await logIn(page, web, 'victor');
+  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');
   await waitFor('the family', async () =>
@@ -91,15 +74,7 @@ test('after choosing the person served at the salon, the focus is back on the ar
 });
 
 test('after Encaisser, a scan without choosing a family is refused in French and sells nothing', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web, admin } = await network.startNode('hem');
-  const familyId = await openRushShop(network, web);
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  await logIn(page, web, 'victor');
+  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');
   await scan(page, PRODUCTS[0][3]);
@@ -118,19 +93,11 @@ test('after Encaisser, a scan without choosing a family is refused in French and
 });
 
 test('the next customer\'s card typed right after Encaisser goes to the family field, not this basket', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web, admin } = await network.startNode('hem');
-  const familyId = await openRushShop(network, web);
+  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
   const next = await api(web, 'TillService', 'RegisterFamily', {
     familyName: 'Martin', householdType: 'SINGLE_PERSON', incomeSources: ['WAGES'],
     members: [{ firstName: 'Jeanne', sex: 'FEMALE', birthYear: 1960 }],
   });
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  await logIn(page, web, 'victor');
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');
   await scan(page, PRODUCTS[0][3]);

@@ -63,4 +63,20 @@ async function logIn(page, web, login = 'coline') {
   await page.locator('#who').waitFor();
 }
 
-module.exports = { dayPlus, frenchDay, logIn, messageMatches, openShop, text };
+// A hub and Hem's node, the shop opened by `open` (openShop by default), and
+// the web till in chromium with `login` logged in; all stopped after the test.
+async function openTill(t, { login = 'coline', open = openShop } = {}) {
+  const { Network } = require('./daemons');
+  const { openBrowser } = require('./browser');
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const { web, admin } = await network.startNode('hem');
+  const familyId = await open(network, web);
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  await logIn(browser.page, web, login);
+  return { network, web, admin, familyId, page: browser.page };
+}
+
+module.exports = { dayPlus, frenchDay, logIn, messageMatches, openShop, openTill, text };
