@@ -14,6 +14,24 @@ std::string LoginKey(absl::string_view site, absl::string_view login) {
   return ViewKey({"login", site, login});
 }
 
+bool Before(const v1::Stamp& a, const v1::Stamp& b) {
+  return a.hlc() != b.hlc() ? a.hlc() < b.hlc() : a.origin() < b.origin();
+}
+
+// Notes that the write stamped `stamp` gave the account `role`: kept in stamp
+// order whatever order the writes arrive in, once each.
+void NoteRole(v1::AccountRecord& record, const v1::Stamp& stamp, v1::Role role) {
+  auto* roles = record.mutable_roles();
+  int at = roles->size();
+  while (at > 0 && Before(stamp, roles->Get(at - 1).since())) --at;
+  if (at > 0 && !Before(roles->Get(at - 1).since(), stamp)) return;  // the same write again
+  v1::RoleSince entry;
+  *entry.mutable_since() = stamp;
+  entry.set_role(role);
+  roles->Add(std::move(entry));
+  for (int i = roles->size() - 1; i > at; --i) roles->SwapElements(i, i - 1);
+}
+
 absl::Status FoldCreated(const Store& store, Batch& batch, const v1::EventCore& core) {
   const v1::AccountCreated& created = core.account_created();
   ASSIGN_OR_RETURN(std::optional<v1::AccountRecord> held,
@@ -24,6 +42,7 @@ absl::Status FoldCreated(const Store& store, Batch& batch, const v1::EventCore& 
   record.set_site(created.site());
   record.set_created_by(core.origin());
   WriteIfNewer(record, StampOf(core), "role", [&] { record.set_role(created.role()); });
+  NoteRole(record, StampOf(core), created.role());
   PutRecord(batch, AccountKey(created.account_id()), record);
   // The login names the smallest account id that claims it (order-free).
   const std::string login_key = LoginKey(created.site(), created.login());
@@ -50,7 +69,10 @@ absl::Status FoldAccount(const Store& store, Batch& batch, const v1::EventCore& 
   const v1::Stamp stamp = StampOf(core);
   if (core.has_account_changed()) {
     const v1::AccountChanged& changed = core.account_changed();
-    if (changed.has_role()) WriteIfNewer(record, stamp, "role", [&] { record.set_role(changed.role()); });
+    if (changed.has_role()) {
+      WriteIfNewer(record, stamp, "role", [&] { record.set_role(changed.role()); });
+      NoteRole(record, stamp, changed.role());
+    }
     if (changed.has_disabled()) {
       WriteIfNewer(record, stamp, "disabled", [&] { record.set_disabled(changed.disabled()); });
     }
@@ -60,6 +82,16 @@ absl::Status FoldAccount(const Store& store, Batch& batch, const v1::EventCore& 
   }
   PutRecord(batch, AccountKey(id), record);
   return absl::OkStatus();
+}
+
+std::optional<v1::Role> RoleAt(const v1::AccountRecord& account, uint64_t hlc) {
+  if (account.roles().empty()) return account.role();
+  std::optional<v1::Role> role;
+  for (const v1::RoleSince& entry : account.roles()) {
+    if (entry.since().hlc() > hlc) break;
+    role = entry.role();
+  }
+  return role;
 }
 
 absl::StatusOr<std::optional<v1::AccountRecord>> FindAccount(const Store& store,

@@ -41,6 +41,10 @@ absl::StatusOr<std::optional<v1::AccountRecord>> FindAccountByLogin(const Store&
                                                                     absl::string_view here,
                                                                     absl::string_view typed);
 
+// The role `account` had at `hlc` (its roles' history, views.proto
+// RoleSince), or nullopt when it was created later.
+std::optional<v1::Role> RoleAt(const v1::AccountRecord& account, uint64_t hlc);
+
 // Every account held, in id order.
 absl::StatusOr<std::vector<v1::AccountRecord>> AllAccounts(const Store& store);
 

@@ -30,13 +30,14 @@ absl::Status CheckOperator(const Store& store, const Batch* batch, const v1::Eve
     return ForbiddenEvent(core, absl::StrCat("operator ", op, " is no account"));
   }
   const Action action = ActionOf(core, head_office);
-  if (RoleMay(account->role(), action)) return absl::OkStatus();
-  if (auto stamp = account->stamps().find("role");
-      stamp != account->stamps().end() && stamp->second.hlc() > core.hlc()) {
-    return absl::OkStatus();
+  const std::optional<v1::Role> role = RoleAt(*account, core.hlc());
+  if (!role.has_value()) {
+    return ForbiddenEvent(core, absl::StrCat("operator ", op, " (", account->login(),
+                                             ") did not exist yet when this event was written"));
   }
+  if (RoleMay(*role, action)) return absl::OkStatus();
   return ForbiddenEvent(core, absl::StrCat("operator ", op, " (", account->login(), ", role ",
-                                           v1::Role_Name(account->role()),
+                                           v1::Role_Name(*role),
                                            ") may not do this: ", ActionName(action)));
 }
 

@@ -6,10 +6,12 @@
 //   empty                always (events written before accounts existed)
 //   "<P>-A-000000"       the origin's administrator: P is the origin's card
 //                        prefix (head office: "A-000000" from "hub")
-//   an account           its role may do the event's action (ActionOf), or
-//                        its role changed after the event (the role it had
-//                        then is not kept: the event is taken as written);
-//                        an account not known yet is accepted when its id is
+//   an account           the role it had when the event was written (its
+//                        roles' history, by HLC: a coordinator's void made
+//                        offline holds after a demotion) may do the event's
+//                        action (ActionOf); an event older than the account
+//                        is refused; an account not known yet is accepted
+//                        when its id is
 //                        well formed (its creation may not be back yet at a
 //                        hub restored from an old backup)
 //

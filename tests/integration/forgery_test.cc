@@ -14,6 +14,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/account_view.h"
 #include "common/catalogue_view.h"
 #include "common/family_view.h"
 #include "common/transfer_view.h"
@@ -288,6 +291,43 @@ std::vector<Forgery> Cases() {
        kDenied, kNotWriter, "only head office gives the head-office or statistics role"},
       {"PasswordInClear", [] { return Password("HEM-A-000001", "motdepasse123"); }, kInvalid,
        kInvalidEvent, "the password hash is not an Argon2id hash"},
+      // The person an event names (EventCore.operator_id) may do what it does.
+      {"VoidByAVolunteer",
+       [] {
+         Forged forged = Void("HEM-2026-000001", 2, 100);
+         forged.core.set_operator_id("HEM-A-000001");
+         forged.core.set_hlc(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()) + 60000) << 16);
+         return forged;
+       },
+       kDenied, kNotWriter, "operator HEM-A-000001 (marie, role VOLUNTEER) may not do this"},
+      {"OperatorOlderThanItsAccount",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.core.set_operator_id("HEM-A-000001");  // the account is created today; this is 2025
+         return forged;
+       },
+       kDenied, kNotWriter, "operator HEM-A-000001 (marie) did not exist yet when this event was written"},
+      {"AnotherCentresAdministrator",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.core.set_operator_id("LIL-A-000000");
+         return forged;
+       },
+       kDenied, kNotWriter, "administrator 'LIL-A-000000' does not start with hem's card prefix HEM"},
+      {"HeadOfficesAdministratorAtACentre",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.core.set_operator_id("A-000000");
+         return forged;
+       },
+       kDenied, kNotWriter, "operator A-000000 is not the administrator of hem"},
+      {"OperatorThatIsNoAccount",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.core.set_operator_id("marie");
+         return forged;
+       },
+       kDenied, kNotWriter, "operator marie is no account"},
       // Values beyond the limits.
       {"SaleLineOfNoUnits", [] { return Sale("HEM-2026-000002", 0, 0, 0); }, kInvalid,
        kInvalidEvent, "a sale line's quantity is 0, outside 1..100000"},
@@ -337,7 +377,7 @@ std::vector<Forgery> Cases() {
 // event of its origin, chained on `head`.
 v1::EventRecord Seal(const std::string& origin, const ChainHead& head, Forged forged) {
   forged.core.set_origin(origin);
-  forged.core.set_hlc(uint64_t{1764000000000} << 16);
+  if (forged.core.hlc() == 0) forged.core.set_hlc(uint64_t{1764000000000} << 16);
   v1::PersonalPart personal;
   personal.set_salt(std::string(16, 's'));
   personal.set_note(forged.note);
@@ -360,8 +400,8 @@ std::string Dump(const Store& store) {
   return dump;
 }
 
-// A hub with credentials holding head office's catalogue, hem's family and
-// sale, and lille's workshop, transfer offer to maubeuge, referral, sale and
+// A hub with credentials holding head office's catalogue, hem's family, sale
+// and a volunteer's account, and lille's workshop, transfer offer to maubeuge, referral, sale and
 // a volunteer's account.
 class ForgeryTest : public ::testing::Test {
  protected:
@@ -379,7 +419,7 @@ class ForgeryTest : public ::testing::Test {
 
     hem_ = NodeStore::Open({"hem", dir_.Sub("hem"), nullptr, ""}).value();
     Forged sale = Sale("HEM-2026-000001", 1, 500, 100);
-    AppendAll(*hem_, {Family("HEM-000001"), sale});
+    AppendAll(*hem_, {Family("HEM-000001"), sale, Account("HEM-A-000001", "hem", v1::VOLUNTEER)});
     lille_ = NodeStore::Open({"lille", dir_.Sub("lille"), nullptr, ""}).value();
     Forged workshop;
     workshop.core.mutable_workshop_scheduled()->set_workshop_id("LIL-W-000001");
@@ -391,7 +431,7 @@ class ForgeryTest : public ::testing::Test {
     AppendAll(*lille_, {workshop, Transfer("LIL-T-000001", "lille", "maubeuge"),
                         Family("LIL-000001"), referral, Sale("LIL-2026-000001", 1, 109, 21),
                         Account("LIL-A-000001", "lille", v1::VOLUNTEER)});
-    Push("hem", *hem_, 2);
+    Push("hem", *hem_, 3);
     Push("lille", *lille_, 6);
   }
 
@@ -462,8 +502,8 @@ TEST_F(ForgeryTest, HonestEventsBeforeAForgeryLandAndNothingAfterIt) {
   const RawExchangeResult result =
       RawExchange(hub_.address(), {HelloFrom("hem"), PushOf(records)}, tokens_["hem"]);
   EXPECT_EQ(result.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(result.error.high_water(), 3u);
-  EXPECT_EQ(hub_.Holds("hem"), 3u);
+  EXPECT_EQ(result.error.high_water(), 4u);
+  EXPECT_EQ(hub_.Holds("hem"), 4u);
   EXPECT_TRUE(FindFamily(hub_.log()->store(), "HEM-000002").value().has_value());
   EXPECT_EQ(FindDepartment(hub_.log()->store(), "epicerie").value()->discount_bp(), 8000u);
 }
@@ -472,6 +512,39 @@ TEST_F(ForgeryTest, HonestEventsBeforeAForgeryLandAndNothingAfterIt) {
 // arrives (a hub restored from an old backup gets the parties' events back in
 // any order), so it is taken in; once the proposal names the parties, an
 // answer from a site that may not write it is dropped, and a real one holds.
+// A coordinator voids a sale while the centre is offline; head office makes
+// them a volunteer before the void reaches the hub: the void holds, judged by
+// the role its operator had when it was written (its HLC); a void written
+// after the demotion does not.
+TEST_F(ForgeryTest, AVoidWrittenByACoordinatorHoldsAfterADemotion) {
+  Forged coordinator = Account("HEM-A-000002", "hem", v1::COORDINATOR);
+  coordinator.core.mutable_account_created()->set_login("paul");
+  ASSERT_TRUE(hub_.log()->AppendOwn(coordinator.core).ok());
+  Forged demotion;
+  demotion.core.mutable_account_changed()->set_account_id("HEM-A-000002");
+  demotion.core.mutable_account_changed()->set_role(v1::VOLUNTEER);
+  const uint64_t demoted = hub_.log()->AppendOwn(demotion.core).value().core().hlc();
+
+  const auto void_at = [&](uint64_t hlc) {
+    Forged voided = Void("HEM-2026-000001", 2, 100);
+    voided.core.set_operator_id("HEM-A-000002");
+    voided.core.set_hlc(hlc);
+    return Seal("hem", hub_.log()->HeadOf("hem").value(), voided);
+  };
+  const RawExchangeResult late =
+      RawExchange(hub_.address(), {HelloFrom("hem"), PushOf({void_at(demoted + 1)})}, tokens_["hem"]);
+  EXPECT_EQ(late.status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(late.status.error_message().find("(paul, role VOLUNTEER) may not do this"), std::string::npos)
+      << late.status.error_message();
+
+  const RawExchangeResult early =
+      RawExchange(hub_.address(), {HelloFrom("hem"), PushOf({void_at(demoted - 1)})}, tokens_["hem"]);
+  EXPECT_TRUE(early.status.ok()) << early.status.error_message();
+  EXPECT_EQ(FindAccount(hub_.log()->store(), "HEM-A-000002").value()->role(), v1::VOLUNTEER);
+  EXPECT_EQ(SpentInMonth(hub_.log()->store(), "HEM-000001", "2026-11").value(), 21)
+      << "the void gave hem's 100 back; lille's 21 stay";
+}
+
 TEST_F(ForgeryTest, AnAnswerThatCameBeforeItsProposalHoldsOnlyIfItsSiteMayWriteIt) {
   auto answer = [](const std::string& id) {
     Forged forged;
@@ -534,7 +607,7 @@ TEST_F(ForgeryTest, ForgedEventsInAPullAreKeptButNotFolded) {
   EXPECT_EQ(FindProduct(store, "EPI-LAIT-1L").value()->reference_price_cents(), 109);
   EXPECT_FALSE(FindFamily(store, "LIL-000009").value().has_value());
   EXPECT_EQ(SpentInMonth(store, "HEM-000001", "2026-11").value(), spent);
-  EXPECT_EQ(caudry->events().Head("hem").value().seq, 7u) << "the chain is kept whole";
+  EXPECT_EQ(caudry->events().Head("hem").value().seq, 8u) << "the chain is kept whole";
 }
 
 }  // namespace
