@@ -4,6 +4,7 @@ import { $, call, clearMessage, loadCatalogue, onSessionEnded, setSession } from
 import { refreshConnection } from './connection.js';
 import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBasket, searchFamilies,
   voidClosed } from './sale.js';
+import { refreshReceipts } from './receipts.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
   receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
@@ -100,12 +101,13 @@ async function start() {
   for (const tab of document.querySelectorAll('.tabs button')) tab.onclick = () => showScreen(tab.dataset.screen);
   $('family-form').onsubmit = searchFamilies;
   $('product-form').onsubmit = addProduct;
-  $('pay-form').onsubmit = pay;
+  // Today's receipts follow each sale and each void.
+  $('pay-form').onsubmit = async (event) => { await pay(event); refreshReceipts(); };
   $('allow-negative').onchange = () => quoteBasket();
   $('receipt-form').onsubmit = findReceipt;
   $('print-receipt').onclick = () => window.print();
   $('void-receipt').onclick = askVoid;
-  $('void-dialog').onclose = voidClosed;
+  $('void-dialog').onclose = async () => { await voidClosed(); refreshReceipts(); };
   $('new-sale').onclick = newSale;
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
   $('register-form').onsubmit = registerFamily;
@@ -129,7 +131,7 @@ async function start() {
   $('minimum-form').onsubmit = setMinimum;
   $('schedule-form').onsubmit = scheduleWorkshop;
   $('seat-form').onsubmit = registerSeat;
-  onShow.sale = loadCatalogue;
+  onShow.sale = () => { loadCatalogue(); refreshReceipts(); };
   onShow.stock = () => { loadCatalogue(); loadStock(); };
   onShow.families = loadCatalogue;
   onShow.transfers = () => { loadCatalogue(); loadTransfers(); };
