@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -17,6 +19,15 @@ namespace {
 // A card number has at most this many digits (ids print six; the rest is
 // room, and keeps a barcode typed here from being read as a card).
 constexpr size_t kMaxCardDigits = 9;
+
+// Accented letters (UTF-8) and what they fold to; anything else above ASCII
+// is kept as it is.
+constexpr std::pair<const char*, const char*> kAccents[] = {
+    {"é", "e"}, {"è", "e"}, {"ê", "e"}, {"ë", "e"}, {"É", "e"}, {"È", "e"}, {"Ê", "e"}, {"Ë", "e"},
+    {"à", "a"}, {"â", "a"}, {"ä", "a"}, {"À", "a"}, {"Â", "a"}, {"Ä", "a"}, {"î", "i"}, {"ï", "i"},
+    {"Î", "i"}, {"Ï", "i"}, {"ô", "o"}, {"ö", "o"}, {"Ô", "o"}, {"Ö", "o"}, {"ù", "u"}, {"û", "u"},
+    {"ü", "u"}, {"Ù", "u"}, {"Û", "u"}, {"Ü", "u"}, {"ÿ", "y"}, {"ç", "c"}, {"Ç", "c"}, {"ñ", "n"},
+    {"œ", "oe"}, {"Œ", "oe"}, {"æ", "ae"}, {"Æ", "ae"}, {"’", " "}};
 
 // How many edits a typed word of `length` letters may be from a name's word.
 int AllowedEdits(size_t length) {
@@ -62,22 +73,52 @@ int ScoreWord(absl::string_view word, const std::vector<std::string>& name_words
 }  // namespace
 
 std::string FoldName(absl::string_view text) {
-  std::string folded = absl::StrReplaceAll(
-      text, {{"é", "e"}, {"è", "e"}, {"ê", "e"}, {"ë", "e"}, {"É", "e"}, {"È", "e"}, {"Ê", "e"},
-             {"Ë", "e"}, {"à", "a"}, {"â", "a"}, {"ä", "a"}, {"À", "a"}, {"Â", "a"}, {"Ä", "a"},
-             {"î", "i"}, {"ï", "i"}, {"Î", "i"}, {"Ï", "i"}, {"ô", "o"}, {"ö", "o"}, {"Ô", "o"},
-             {"Ö", "o"}, {"ù", "u"}, {"û", "u"}, {"ü", "u"}, {"Ù", "u"}, {"Û", "u"}, {"Ü", "u"},
-             {"ÿ", "y"}, {"ç", "c"}, {"Ç", "c"}, {"ñ", "n"}, {"œ", "oe"}, {"Œ", "oe"},
-             {"æ", "ae"}, {"Æ", "ae"}, {"-", " "}, {"'", " "}, {"’", " "}});
-  return absl::AsciiStrToLower(folded);
+  // One pass: the search folds every family's names, so no StrReplaceAll.
+  std::string folded;
+  folded.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      folded.push_back(c == '-' || c == '\'' ? ' ' : absl::ascii_tolower(c));
+      continue;
+    }
+    const absl::string_view rest = text.substr(i);
+    const char* replacement = nullptr;
+    size_t length = 0;
+    for (const auto& [accented, plain] : kAccents) {
+      if (absl::StartsWith(rest, accented)) {
+        replacement = plain;
+        length = std::strlen(accented);
+        break;
+      }
+    }
+    if (replacement == nullptr) {
+      folded.push_back(static_cast<char>(c));  // another letter: kept as it is
+    } else {
+      folded.append(replacement);
+      i += length - 1;
+    }
+  }
+  return folded;
 }
 
 int BoundedEditDistance(absl::string_view a, absl::string_view b, int bound) {
   const int n = static_cast<int>(a.size());
   const int m = static_cast<int>(b.size());
   if (std::abs(n - m) > bound) return bound + 1;
-  // Three rows of the optimal string alignment table: i-2, i-1, i.
-  std::vector<int> before(m + 1), previous(m + 1), current(m + 1);
+  // Three rows of the optimal string alignment table: i-2, i-1, i; on the
+  // stack for names of ordinary length (this runs for every family's words).
+  constexpr int kStackColumns = 64;
+  int stack[3 * kStackColumns];
+  std::vector<int> heap;
+  int* rows = stack;
+  if (m + 1 > kStackColumns) {
+    heap.resize(3 * static_cast<size_t>(m + 1));
+    rows = heap.data();
+  }
+  int* before = rows;
+  int* previous = rows + (m + 1);
+  int* current = rows + 2 * (m + 1);
   for (int j = 0; j <= m; ++j) previous[j] = j;
   for (int i = 1; i <= n; ++i) {
     current[0] = i;

@@ -57,6 +57,9 @@ class FamilyQuery {
   // Nothing but spaces was typed.
   bool empty() const { return folded_.empty(); }
 
+  // What was typed is a card number (no name can answer it).
+  bool IsCardNumber() const { return card_number_.has_value(); }
+
   // The card ids the query may mean, best first: with a prefix typed, that
   // card only; with digits alone, `own_prefix`'s card then each of
   // `other_prefixes`'. Empty when the query is not a card number.

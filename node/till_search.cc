@@ -34,11 +34,11 @@ absl::StatusOr<std::vector<std::string>> KnownPrefixes(const Store& store) {
 struct Found {
   v1::FamilyRecord record;
   v1::FamilyMatch match = v1::FAMILY_MATCH_UNSPECIFIED;
-  NameScore score;  // rank 0 for a card
+  NameScore score;  // for a card, its rank is its place in FamilyQuery::Cards
   std::string folded_name;
 };
 
-// Cards first, then by NameScore, then by name and card.
+// By NameScore, then by name and card.
 bool Better(const Found& a, const Found& b) {
   return std::tie(a.score.rank, a.score.distance, a.folded_name, a.record.family_id()) <
          std::tie(b.score.rank, b.score.distance, b.folded_name, b.record.family_id());
@@ -56,31 +56,28 @@ absl::StatusOr<v1::SearchFamiliesResponse> Till::SearchFamilies(
   const size_t limit = request.limit() == 0 ? 20 : std::min<uint32_t>(request.limit(), 100);
   const Store& store = node_->store();
   std::vector<Found> found;
-  ASSIGN_OR_RETURN(std::vector<std::string> prefixes, KnownPrefixes(store));
-  for (const std::string& card : query.Cards(node_->card_prefix(), prefixes)) {
-    ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family, FindFamily(store, card));
-    if (family.has_value()) {
-      found.push_back({*std::move(family), v1::FAMILY_MATCH_CARD, NameScore{}, ""});
-      found.back().score.rank = static_cast<int>(found.size()) - 1;  // in Cards' order
+  if (query.IsCardNumber()) {
+    ASSIGN_OR_RETURN(std::vector<std::string> prefixes, KnownPrefixes(store));
+    for (const std::string& card : query.Cards(node_->card_prefix(), prefixes)) {
+      ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family, FindFamily(store, card));
+      if (!family.has_value()) continue;
+      // Ranked in Cards' order: this centre's first.
+      const NameScore order{static_cast<int>(found.size()), 0, false};
+      found.push_back({*std::move(family), v1::FAMILY_MATCH_CARD, order, ""});
     }
+  } else {
+    // One pass over the families, keeping only those that answer (see
+    // BENCHMARKS.md for its cost at 5,000 families).
+    RETURN_IF_ERROR(ForEachFamily(store, [&](v1::FamilyRecord record) {
+      std::vector<absl::string_view> first_names;
+      for (const auto& [id, name] : record.first_names()) first_names.push_back(name);
+      std::optional<NameScore> score = query.ScoreName(record.family_name(), first_names);
+      if (!score.has_value()) return;
+      std::string folded = FoldName(record.family_name());
+      const v1::FamilyMatch match = score->close ? v1::FAMILY_MATCH_CLOSE : v1::FAMILY_MATCH_NAME;
+      found.push_back({std::move(record), match, *score, std::move(folded)});
+    }));
   }
-  const size_t cards = found.size();
-  // One pass over the families, keeping only those that answer (see
-  // BENCHMARKS.md for its cost at 5,000 families).
-  RETURN_IF_ERROR(ForEachFamily(store, [&](v1::FamilyRecord record) {
-    for (size_t i = 0; i < cards; ++i) {
-      if (found[i].record.family_id() == record.family_id()) return;
-    }
-    std::vector<absl::string_view> first_names;
-    for (const auto& [id, name] : record.first_names()) first_names.push_back(name);
-    std::optional<NameScore> score = query.ScoreName(record.family_name(), first_names);
-    if (!score.has_value()) return;
-    score->rank += static_cast<int>(cards);  // after every card
-    std::string folded = FoldName(record.family_name());
-    found.push_back({std::move(record),
-                     score->close ? v1::FAMILY_MATCH_CLOSE : v1::FAMILY_MATCH_NAME, *score,
-                     std::move(folded)});
-  }));
   const size_t shown = std::min(limit, found.size());
   std::partial_sort(found.begin(), found.begin() + static_cast<ptrdiff_t>(shown), found.end(),
                     Better);
@@ -93,7 +90,7 @@ absl::StatusOr<v1::SearchFamiliesResponse> Till::SearchFamilies(
   if (found.empty()) {
     const std::string typed(absl::StripAsciiWhitespace(request.query()));
     response.set_notice(
-        query.Cards(node_->card_prefix(), {}).empty()
+        !query.IsCardNumber()
             ? absl::StrCat("Aucune famille ne s'appelle « ", typed,
                            " », ni d'un nom proche. Vérifiez l'orthographe ou cherchez par "
                            "numéro de carte.")
