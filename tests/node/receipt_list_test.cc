@@ -15,6 +15,7 @@ namespace comptoir {
 namespace {
 
 using ::comptoir::testing::OpenShop;
+using ::comptoir::testing::RecoverFromHub;
 using ::comptoir::testing::SellAt;
 using ::comptoir::testing::Shop;
 using ::comptoir::testing::SyncWire;
@@ -120,15 +121,10 @@ TEST_F(ReceiptListTest, ACentreRecoveredFromTheHubListsItsDayAgain) {
   const std::string sold = Sell(1);
   auto hub = HubLog::Open(dir_.Sub("hub")).value();
   SyncWire(node_.get(), hub.get()).Pump();
-  NodeStore::Options options;
-  options.site = "hem";
-  options.dir = dir_.Sub("hem-rebuilt");
-  options.clock = [this] { return *now_ms_; };
-  options.recover_from_hub = true;
-  auto rebuilt = NodeStore::Open(options).value();
-  SyncWire(rebuilt.get(), hub.get()).Pump();
-  ASSERT_FALSE(rebuilt->Recovering());
-  auto listed = Till(rebuilt.get()).ListReceipts(v1::ListReceiptsRequest());
+  auto rebuilt = RecoverFromHub("hem", dir_.Sub("hem-rebuilt"), [this] { return *now_ms_; },
+                                hub.get());
+  ASSERT_TRUE(rebuilt.ok()) << rebuilt.status();
+  auto listed = Till(rebuilt->get()).ListReceipts(v1::ListReceiptsRequest());
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->receipts_size(), 1);
   EXPECT_EQ(listed->receipts(0).receipt_no(), sold);

@@ -7,7 +7,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
-const { openBrowser } = require('./browser');
+const { openBrowser, screenshot } = require('./browser');
 const { logIn, messageMatches, openShop, text } = require('./shop');
 
 async function openTill(t, login) {
@@ -45,6 +45,7 @@ test('a typo is offered with the household, a card number opens the card, same n
   assert.deepEqual(await choices(page), ['Vouliez-vous dire…',
     'HEM-000001 — Dupont — Amélie (1990), Léo (2015) — CP 59170']);
   assert.equal(await page.locator('#family-card').isHidden(), true, 'a typo is never chosen for the volunteer');
+  await screenshot(page, 'vente-recherche');
   assert.equal(await page.evaluate(() => document.activeElement.textContent),
     'HEM-000001 — Dupont — Amélie (1990), Léo (2015) — CP 59170');
   await page.keyboard.press('Enter');
@@ -93,6 +94,7 @@ test('a sale just made is in today\'s receipts; choosing it shows the receipt, v
   await today.first().click();
   await waitFor('the receipt', async () => (await text(page, '#receipt-text')).includes(`Ticket ${receiptNo}`));
   assert.equal(await page.locator('#void-receipt').isDisabled(), false);
+  await screenshot(page, 'vente-tickets-du-jour', { fullPage: true });
 
   // Voided from there: the line says so.
   await page.click('#void-receipt');
