@@ -59,7 +59,8 @@ SearchTimes RunFamilySearch(int families, int rounds) {
     // A surname from the list, or (one in two) a made-up one, so that the
     // names are many and a typo has neighbours to compare with.
     const std::string surname = kSurnames[static_cast<size_t>(i) % kSurnameCount];
-    request.set_family_name(i % 2 == 0 ? surname : absl::StrCat(surname, "-", kSurnames[(i / 7) % kSurnameCount]));
+    const std::string second = kSurnames[static_cast<size_t>(i / 7) % kSurnameCount];
+    request.set_family_name(i % 2 == 0 ? surname : absl::StrCat(surname, "-", second));
     request.set_household_type(v1::COUPLE_WITH_CHILDREN);
     request.set_postcode("59100");
     for (int m = 0; m < 3; ++m) {

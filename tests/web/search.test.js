@@ -31,6 +31,8 @@ const choices = (page) => page.locator('#family-results li').allInnerTexts();
 
 test('a typo is offered with the household, a card number opens the card, same names are told apart', async (t) => {
   const { web, familyId, page } = await openTill(t, 'victor');
+  // A volunteer may read today's receipts (none yet).
+  await waitFor('today\'s receipts, empty', async () => page.locator('#today-receipts-empty').isVisible());
   await api(web, 'TillService', 'UpdateFamily', { familyId, postcode: '59170' });
   for (const [firstName, birthYear, postcode] of [['Sophie', 1985, '59510'], ['Karim', 1979, '59100']]) {
     await api(web, 'TillService', 'RegisterFamily', {
