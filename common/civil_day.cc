@@ -37,6 +37,11 @@ std::string ParisDay(int64_t unix_ms) {
   return absl::FormatCivilTime(absl::ToCivilDay(absl::FromUnixMillis(unix_ms), Paris()));
 }
 
+std::string ParisTime(int64_t unix_ms) {
+  const absl::CivilMinute minute = absl::ToCivilMinute(absl::FromUnixMillis(unix_ms), Paris());
+  return absl::StrFormat("%02d:%02d", minute.hour(), minute.minute());
+}
+
 int32_t ParisDayNumber(int64_t unix_ms) {
   return static_cast<int32_t>(absl::ToCivilDay(absl::FromUnixMillis(unix_ms), Paris()) -
                               absl::CivilDay(1970, 1, 1));

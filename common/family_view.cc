@@ -153,12 +153,19 @@ absl::StatusOr<std::optional<v1::FamilyRecord>> FindFamily(const Store& store,
   return GetRecord<v1::FamilyRecord>(store, ViewKey({"family", family_id}));
 }
 
+absl::Status ForEachFamily(const Store& store,
+                           const std::function<void(v1::FamilyRecord)>& visit) {
+  return ScanViews(store, ViewPrefix({"family"}), [&](absl::string_view, absl::string_view v) {
+    v1::FamilyRecord record;
+    if (record.ParseFromArray(v.data(), static_cast<int>(v.size()))) visit(std::move(record));
+    return true;
+  });
+}
+
 absl::StatusOr<std::vector<v1::FamilyRecord>> AllFamilies(const Store& store) {
   std::vector<v1::FamilyRecord> families;
-  RETURN_IF_ERROR(ScanViews(store, ViewPrefix({"family"}), [&](absl::string_view, absl::string_view v) {
-    v1::FamilyRecord record;
-    if (record.ParseFromArray(v.data(), static_cast<int>(v.size()))) families.push_back(record);
-    return true;
+  RETURN_IF_ERROR(ForEachFamily(store, [&](v1::FamilyRecord record) {
+    families.push_back(std::move(record));
   }));
   return families;
 }

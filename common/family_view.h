@@ -9,6 +9,7 @@
 #ifndef COMPTOIR_COMMON_FAMILY_VIEW_H_
 #define COMPTOIR_COMMON_FAMILY_VIEW_H_
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -31,6 +32,10 @@ absl::StatusOr<int64_t> SpentInMonth(const Store& store, absl::string_view famil
 absl::StatusOr<std::optional<v1::FamilyRecord>> FindFamily(const Store& store,
                                                            absl::string_view family_id);
 absl::StatusOr<std::vector<v1::FamilyRecord>> AllFamilies(const Store& store);
+// Calls visit(record) for every family, in card order, without keeping them
+// all in memory (AllFamilies forwards to it).
+absl::Status ForEachFamily(const Store& store,
+                           const std::function<void(v1::FamilyRecord)>& visit);
 absl::StatusOr<std::optional<v1::ReferralRecord>> FindReferral(const Store& store,
                                                                absl::string_view referral_id);
 absl::StatusOr<std::vector<v1::ReferralView>> ReferralsOf(const Store& store,

@@ -22,6 +22,7 @@
 //     lot site lot -> Lot              stock site product -> be64 units (two's complement)
 //     fefo site product expiry-or-9999-12-31 lot -> ""   (lots with units left)
 //     receipt receipt_no -> SaleIndex  gift donor site -> be64 units be64 cents
+//     daysale day receipt_no -> ""     (a centre's own sales by day; node/own_indexes.h)
 //   meta               "counter" 0x00 name            -> be64 (last number handed out)
 //                      "lockout" 0x00 account_id      -> be64(failures) be64(locked until, ms)
 //                                                        (a centre's failed logins: node/accounts.h)

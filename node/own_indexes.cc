@@ -37,6 +37,17 @@ absl::Status RaiseCounter(const Store& store, Batch& batch, absl::string_view co
 
 }  // namespace
 
+std::string DaySaleKey(absl::string_view day, absl::string_view receipt_no) {
+  return ViewKey({"daysale", day, receipt_no});
+}
+
+std::string DaySalePrefix(absl::string_view day) { return ViewPrefix({"daysale", day}); }
+
+void StageDaySale(Batch& batch, const v1::SaleRecorded& sale) {
+  if (sale.receipt_no().empty() || sale.day().empty()) return;
+  batch.Put(Column::kViews, DaySaleKey(sale.day(), sale.receipt_no()), "");
+}
+
 absl::Status StageOwnIndexes(const Store& store, Batch& batch, absl::string_view prefix,
                              const DecodedEvent& event) {
   const v1::EventCore& core = event.core();
@@ -48,6 +59,7 @@ absl::Status StageOwnIndexes(const Store& store, Batch& batch, absl::string_view
       if (parts.size() == 3 && parts[0] == prefix) {
         RETURN_IF_ERROR(RaiseCounter(store, batch, absl::StrCat("receipt-", parts[1]),
                                      OwnNumber(prefix, sale.receipt_no())));
+        StageDaySale(batch, sale);
       }
       if (!sale.request_id().empty()) {
         std::string seq;

@@ -39,11 +39,14 @@ class Till {
   absl::StatusOr<v1::SaleQuote> QuoteSale(const v1::RecordSaleRequest& request);
   absl::StatusOr<v1::VoidSaleResponse> VoidSale(const v1::VoidSaleRequest& request);
   absl::StatusOr<v1::Receipt> GetReceipt(const v1::GetReceiptRequest& request);
+  // This centre's receipts of a day, newest first (till_receipts.cc).
+  absl::StatusOr<v1::ListReceiptsResponse> ListReceipts(const v1::ListReceiptsRequest& request);
 
   // Families and referrals (till_families.cc).
   absl::StatusOr<v1::FamilyView> RegisterFamily(const v1::RegisterFamilyRequest& request);
   absl::StatusOr<v1::FamilyView> UpdateFamily(const v1::UpdateFamilyRequest& request);
   absl::StatusOr<v1::FamilyView> GetFamily(const v1::GetFamilyRequest& request);
+  // By card number or name, typos included (till_search.cc, node/family_search.h).
   absl::StatusOr<v1::SearchFamiliesResponse> SearchFamilies(
       const v1::SearchFamiliesRequest& request);
   absl::StatusOr<v1::ReferralView> GrantReferral(const v1::GrantReferralRequest& request);

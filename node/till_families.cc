@@ -2,7 +2,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/family_view.h"
@@ -12,6 +11,7 @@
 #include "common/sha256.h"
 #include "common/status_macros.h"
 #include "common/view_io.h"
+#include "node/family_card.h"
 #include "node/request_ids.h"
 #include "node/till.h"
 
@@ -71,17 +71,34 @@ absl::Status ValidatePostcode(absl::string_view postcode) {
   return absl::OkStatus();
 }
 
-// Lower case without accents, for matching names as people type them.
-std::string Fold(absl::string_view text) {
-  std::string folded = absl::StrReplaceAll(
-      text, {{"é", "e"}, {"è", "e"}, {"ê", "e"}, {"ë", "e"}, {"É", "e"}, {"È", "e"}, {"Ê", "e"},
-             {"à", "a"}, {"â", "a"}, {"ä", "a"}, {"À", "a"}, {"Â", "a"}, {"î", "i"}, {"ï", "i"},
-             {"Î", "i"}, {"ô", "o"}, {"ö", "o"}, {"Ô", "o"}, {"ù", "u"}, {"û", "u"}, {"ü", "u"},
-             {"Û", "u"}, {"ç", "c"}, {"Ç", "c"}, {"œ", "oe"}, {"Œ", "oe"}, {"-", " "}});
-  return absl::AsciiStrToLower(folded);
+absl::StatusOr<v1::FamilyRecord> RequireFamily(const Store& store, absl::string_view typed_id) {
+  const std::string family_id = absl::AsciiStrToUpper(typed_id);  // as people type it
+  if (!IsWellFormedId(family_id)) {
+    return absl::InvalidArgumentError(absl::StrCat("Numéro de carte mal formé : « ", family_id, " »."));
+  }
+  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family, FindFamily(store, family_id));
+  if (!family.has_value()) {
+    return absl::NotFoundError(absl::StrCat("Famille ", family_id, " inconnue dans ce centre."));
+  }
+  return *std::move(family);
 }
 
-absl::StatusOr<v1::FamilyView> ViewOf(const Store& store, const v1::FamilyRecord& record,
+absl::StatusOr<v1::ReferralRecord> RequireReferral(const Store& store, absl::string_view id) {
+  ASSIGN_OR_RETURN(std::optional<v1::ReferralRecord> referral, FindReferral(store, id));
+  if (!referral.has_value()) return absl::NotFoundError(absl::StrCat("Orientation ", id, " introuvable."));
+  return *std::move(referral);
+}
+
+absl::Status ValidateDay(absl::string_view day, absl::string_view what) {
+  if (!IsValidDay(day)) {
+    return absl::InvalidArgumentError(absl::StrCat(what, " invalide : « ", day, " » (format AAAA-MM-JJ)."));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::FamilyView> FamilyViewOf(const Store& store, const v1::FamilyRecord& record,
                                       absl::string_view today) {
   v1::FamilyView view;
   view.set_family_id(record.family_id());
@@ -122,33 +139,6 @@ absl::StatusOr<v1::FamilyView> ViewOf(const Store& store, const v1::FamilyRecord
   }
   return view;
 }
-
-absl::StatusOr<v1::FamilyRecord> RequireFamily(const Store& store, absl::string_view typed_id) {
-  const std::string family_id = absl::AsciiStrToUpper(typed_id);  // as people type it
-  if (!IsWellFormedId(family_id)) {
-    return absl::InvalidArgumentError(absl::StrCat("Numéro de carte mal formé : « ", family_id, " »."));
-  }
-  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family, FindFamily(store, family_id));
-  if (!family.has_value()) {
-    return absl::NotFoundError(absl::StrCat("Famille ", family_id, " inconnue dans ce centre."));
-  }
-  return *std::move(family);
-}
-
-absl::StatusOr<v1::ReferralRecord> RequireReferral(const Store& store, absl::string_view id) {
-  ASSIGN_OR_RETURN(std::optional<v1::ReferralRecord> referral, FindReferral(store, id));
-  if (!referral.has_value()) return absl::NotFoundError(absl::StrCat("Orientation ", id, " introuvable."));
-  return *std::move(referral);
-}
-
-absl::Status ValidateDay(absl::string_view day, absl::string_view what) {
-  if (!IsValidDay(day)) {
-    return absl::InvalidArgumentError(absl::StrCat(what, " invalide : « ", day, " » (format AAAA-MM-JJ)."));
-  }
-  return absl::OkStatus();
-}
-
-}  // namespace
 
 absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequest& request) {
   const std::string today = node_->Today();
@@ -210,7 +200,7 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
     return absl::OkStatus();
   }));
   ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), family_id));
-  return ViewOf(node_->store(), record, today);
+  return FamilyViewOf(node_->store(), record, today);
 }
 
 absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest& request) {
@@ -262,32 +252,12 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
     return ctx.Append(std::move(core), names ? &personal : nullptr).status();
   }));
   ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), request.family_id()));
-  return ViewOf(node_->store(), record, today);
+  return FamilyViewOf(node_->store(), record, today);
 }
 
 absl::StatusOr<v1::FamilyView> Till::GetFamily(const v1::GetFamilyRequest& request) {
   ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), request.family_id()));
-  return ViewOf(node_->store(), record, node_->Today());
-}
-
-absl::StatusOr<v1::SearchFamiliesResponse> Till::SearchFamilies(
-    const v1::SearchFamiliesRequest& request) {
-  const std::string query = Fold(absl::StripAsciiWhitespace(request.query()));
-  if (query.empty()) return absl::InvalidArgumentError("Tapez un nom ou un numéro de carte.");
-  const size_t limit = request.limit() == 0 ? 20 : std::min<uint32_t>(request.limit(), 100);
-  const std::string today = node_->Today();
-  v1::SearchFamiliesResponse response;
-  ASSIGN_OR_RETURN(std::vector<v1::FamilyRecord> families, AllFamilies(node_->store()));
-  for (const v1::FamilyRecord& record : families) {
-    if (static_cast<size_t>(response.families_size()) >= limit) break;
-    bool match = Fold(record.family_id()) == query || absl::StrContains(Fold(record.family_name()), query);
-    for (const auto& [id, name] : record.first_names()) {
-      match = match || absl::StrContains(Fold(absl::StrCat(name, " ", record.family_name())), query);
-    }
-    if (!match) continue;
-    ASSIGN_OR_RETURN(*response.add_families(), ViewOf(node_->store(), record, today));
-  }
-  return response;
+  return FamilyViewOf(node_->store(), record, node_->Today());
 }
 
 absl::StatusOr<v1::ReferralView> Till::GrantReferral(const v1::GrantReferralRequest& request) {

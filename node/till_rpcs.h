@@ -19,6 +19,7 @@
   X(QuoteSale, RecordSaleRequest, SaleQuote, kSell)                           \
   X(VoidSale, VoidSaleRequest, VoidSaleResponse, kVoid)                       \
   X(GetReceipt, GetReceiptRequest, Receipt, kSell)                            \
+  X(ListReceipts, ListReceiptsRequest, ListReceiptsResponse, kSell)           \
   X(RegisterFamily, RegisterFamilyRequest, FamilyView, kRegisterFamilies)     \
   X(UpdateFamily, UpdateFamilyRequest, FamilyView, kRegisterFamilies)         \
   X(GetFamily, GetFamilyRequest, FamilyView, kFindFamilies)                   \

@@ -13,6 +13,7 @@
 #include "common/status_macros.h"
 #include "common/stock_view.h"
 #include "common/view_io.h"
+#include "node/own_indexes.h"
 #include "node/receipt.h"
 #include "node/request_ids.h"
 #include "node/sale_pricing.h"
@@ -149,6 +150,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
     v1::EventCore core;
     *core.mutable_sale_recorded() = std::move(sale);
     ASSIGN_OR_RETURN(DecodedEvent event, ctx.Append(std::move(core), nullptr));
+    StageDaySale(ctx.batch(), event.core().sale_recorded());
     if (!request.request_id().empty()) {
       std::string seq_value;
       AppendBigEndian64(&seq_value, event.core().seq());

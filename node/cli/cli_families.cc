@@ -24,7 +24,9 @@ bool ParseMember(const std::string& text, v1::MemberInput* member) {
 
 void PrintFamily(const v1::FamilyView& family) {
   std::cout << family.family_id() << "  " << family.family_name() << "  (inscrite à "
-            << family.registered_by() << " le " << family.registered_day() << ")\n";
+            << family.registered_by() << " le " << family.registered_day() << ")";
+  if (!family.postcode().empty()) std::cout << "  code postal " << family.postcode();
+  std::cout << "\n";
   for (const auto& member : family.members()) {
     std::cout << "  " << member.member_id() << ". " << member.first_name() << " ("
               << (member.sex() == v1::FEMALE ? "F" : member.sex() == v1::MALE ? "M" : "?") << ", "
@@ -113,14 +115,23 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
 
   static std::string query;
   CLI::App* search = family->add_subcommand("search", "Find families by card id or name");
-  search->add_option("query", query, "Card id, or part of a name")->required();
+  search->add_option("query", query,
+                     "Card number (HEM-000002, 000002 or 2), or a name, even misspelt")->required();
   search->callback([&] {
     v1::SearchFamiliesRequest request;
     request.set_query(query);
     result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::SearchFamilies,
                                    request, [](const v1::SearchFamiliesResponse& response) {
-                                     if (response.families().empty()) std::cout << "aucune famille\n";
-                                     for (const auto& f : response.families()) PrintFamily(f);
+                                     if (response.families().empty()) {
+                                       std::cout << response.notice() << "\n";
+                                     }
+                                     for (int i = 0; i < response.families_size(); ++i) {
+                                       if (i < response.matches_size() &&
+                                           response.matches(i) == v1::FAMILY_MATCH_CLOSE) {
+                                         std::cout << "vouliez-vous dire : ";
+                                       }
+                                       PrintFamily(response.families(i));
+                                     }
                                    });
   });
 

@@ -1,6 +1,7 @@
-// comptoir sale | void | receipt
+// comptoir sale | void | receipt | receipts
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/money.h"
 #include "comptoir/v1/till.grpc.pb.h"
 #include "node/cli/cli_commands.h"
 #include "node/cli/cli_enums.h"
@@ -97,6 +98,27 @@ void AddSaleCommands(CLI::App& app, const Globals& globals, int& result) {
     result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::GetReceipt,
                                    request,
                                    [](const v1::Receipt& response) { std::cout << response.text(); });
+  });
+
+  static std::string day;
+  CLI::App* receipts = app.add_subcommand("receipts", "This centre's receipts of a day, newest first");
+  receipts->add_option("--day", day, "YYYY-MM-DD (default: today, Europe/Paris)");
+  receipts->callback([&] {
+    v1::ListReceiptsRequest request;
+    request.set_day(day);
+    request.set_limit(200);
+    result = Call<v1::TillService>(
+        globals, globals.node, &v1::TillService::Stub::ListReceipts, request,
+        [](const v1::ListReceiptsResponse& response) {
+          if (response.receipts().empty()) std::cout << "Aucune vente ce jour-là.\n";
+          for (const v1::ReceiptSummary& receipt : response.receipts()) {
+            std::cout << receipt.time() << "  " << receipt.receipt_no() << "  " << receipt.family_id()
+                      << "  " << receipt.family_name() << "  "
+                      << FormatEuros(receipt.family_total_cents())
+                      << (receipt.voided() ? "  annulé" : "") << "\n";
+          }
+          if (!response.next_before().empty()) std::cout << "(les 200 dernières seulement)\n";
+        });
   });
 }
 

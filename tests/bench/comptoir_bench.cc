@@ -5,7 +5,8 @@
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
 //                              [--streams S] [--fanin-events N] [--fanin-batch B]
 //                              [--fanin-mode both|pull|push] [--hub-binary PATH]
-//                              [--only sale|propagation|stats|fanin|catchup] [--help]
+//                              [--families N]
+//                              [--only sale|propagation|stats|fanin|catchup|search] [--help]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -28,6 +29,9 @@
 //    events/s and the hub's resident memory (tests/bench/fanin_bench.h), then
 //    the same with nodes that do not pull. Baselines: the same streams against
 //    a plain gRPC sink, and raw synced RocksDB batches.
+// 7. Family search: the till's SearchFamilies over N families (5,000 by
+//    default): a typo, a name, a card number (tests/bench/search_bench.h).
+//    Baseline: reading and parsing every family record once.
 #include <grpcpp/grpcpp.h>
 #include <malloc.h>
 
@@ -59,6 +63,7 @@
 #include "node/till.h"
 #include "node/till_service.h"
 #include "tests/bench/fanin_bench.h"
+#include "tests/bench/search_bench.h"
 #include "tests/testing/test_util.h"
 
 namespace comptoir {
@@ -515,6 +520,18 @@ void BenchFanIn(bench::FanInOptions options, const std::string& modes) {
   }
 }
 
+void BenchFamilySearch(int families) {
+  std::printf("family search, %d families:\n", families);
+  const bench::SearchTimes times = bench::RunFamilySearch(families, 200);
+  const std::string of = absl::StrCat(" (", families, " families)");
+  Report("search p50, a typo" + of, times.typo_p50 / 1000, times.scan_p50 / 1000, "ms", 2);
+  Report("search p99, a typo" + of, times.typo_p99 / 1000, times.scan_p50 / 1000, "ms", 2);
+  Report("search p50, a name" + of, times.name_p50 / 1000, times.scan_p50 / 1000, "ms", 2);
+  Report("search p99, a name" + of, times.name_p99 / 1000, times.scan_p50 / 1000, "ms", 2);
+  Report("search p50, a card number" + of, times.card_p50 / 1000, times.scan_p50 / 1000, "ms", 2);
+  Report("search p99, a card number" + of, times.card_p99 / 1000, times.scan_p50 / 1000, "ms", 2);
+}
+
 }  // namespace
 }  // namespace comptoir
 
@@ -522,6 +539,7 @@ int main(int argc, char** argv) {
   int sales = 10000;
   int events = 1000000;
   int propagations = 1000;
+  int families = 5000;
   std::vector<int> stats_centres = {6, 500};
   std::string only;  // empty: everything
   comptoir::bench::FanInOptions fanin;
@@ -531,7 +549,7 @@ int main(int argc, char** argv) {
       "usage: comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]\n"
       "                      [--streams S] [--fanin-events N] [--fanin-batch B]\n"
       "                      [--fanin-mode both|pull|push] [--hub-binary PATH]\n"
-      "                      [--only sale|propagation|stats|fanin|catchup]\n"
+      "                      [--families N] [--only sale|propagation|stats|fanin|catchup|search]\n"
       "Runs every figure of BENCHMARKS.md beside its raw baseline (or only one part).\n";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
@@ -555,13 +573,14 @@ int main(int argc, char** argv) {
     else if (flag == "--hub-binary") fanin.hub_binary = text;
     else if (flag == "--fanin-mode") fanin_modes = text;
     else if (flag == "--only") only = text;
+    else if (flag == "--families") families = value;
     else {
       std::fprintf(stderr, "comptoir-bench: unknown option %s\n%s", flag.c_str(), kUsage);
       return 2;
     }
   }
   if (!only.empty() && only != "sale" && only != "propagation" && only != "stats" &&
-      only != "fanin" && only != "catchup") {
+      only != "fanin" && only != "catchup" && only != "search") {
     std::fprintf(stderr, "comptoir-bench: --only %s is not a part of the bench\n%s", only.c_str(),
                  kUsage);
     return 2;
@@ -572,6 +591,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "propagation") comptoir::BenchPropagation(propagations);
   if (only.empty() || only == "catchup") comptoir::BenchCatchUpAndColdStart(events);
   if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
+  if (only.empty() || only == "search") comptoir::BenchFamilySearch(families);
   if (only.empty() || only == "stats") {
     for (int centres : stats_centres) comptoir::BenchStats(centres);
   }

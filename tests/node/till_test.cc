@@ -658,14 +658,10 @@ TEST_F(TillTest, AfterRecoveryAReusedKeyIsComparedWithTheRecordedSale) {
   ASSERT_TRUE(first.ok()) << first.status();
   SyncWire(node_.get(), hub.get()).Pump();
   // The disk is lost; the centre is re-provisioned and recovers from the hub.
-  NodeStore::Options options;
-  options.site = "hem";
-  options.dir = dir_.Sub("hem-rebuilt");
-  options.clock = [this] { return *now_ms_; };
-  options.recover_from_hub = true;
-  auto rebuilt = NodeStore::Open(options).value();
-  SyncWire(rebuilt.get(), hub.get()).Pump();
-  ASSERT_FALSE(rebuilt->Recovering());
+  auto recovered = testing::RecoverFromHub("hem", dir_.Sub("hem-rebuilt"),
+                                           [this] { return *now_ms_; }, hub.get());
+  ASSERT_TRUE(recovered.ok()) << recovered.status();
+  std::unique_ptr<NodeStore> rebuilt = *std::move(recovered);
   Till again(rebuilt.get());
   const uint64_t before = rebuilt->Status()->own_seq();
 

@@ -6,6 +6,8 @@
 
 #include <deque>
 #include <memory>
+#include <string>
+#include <utility>
 
 #include "common/arena_message.h"
 #include "common/sync_protocol.h"
@@ -116,6 +118,23 @@ class SyncWire {
   absl::Status node_error_;
   absl::Status hub_end_;
 };
+
+// A centre whose disk was lost, re-provisioned as `site` in `dir` and
+// recovered from `hub` (its own history pulled back, till open again); an
+// error if it cannot open or is still recovering after the pump.
+inline absl::StatusOr<std::unique_ptr<NodeStore>> RecoverFromHub(
+    const std::string& site, const std::string& dir, HybridClock::PhysicalClock clock, HubLog* hub) {
+  NodeStore::Options options;
+  options.site = site;
+  options.dir = dir;
+  options.clock = std::move(clock);
+  options.recover_from_hub = true;
+  absl::StatusOr<std::unique_ptr<NodeStore>> node = NodeStore::Open(options);
+  if (!node.ok()) return node.status();
+  SyncWire(node->get(), hub).Pump();
+  if ((*node)->Recovering()) return absl::FailedPreconditionError(site + " is still recovering");
+  return node;
+}
 
 }  // namespace comptoir::testing
 

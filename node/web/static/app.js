@@ -5,6 +5,7 @@ import { refreshConnection } from './connection.js';
 import { addProduct, askVoid, checkVoid, findReceipt, firstSaleField, newSale, pay, searchFamilies,
   voidClosed } from './sale.js';
 import { quoteBasket, renderBasket } from './basket.js';
+import { refreshReceipts } from './receipts.js';
 import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
   registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
 import { prepareDonation, receiveStock } from './donation.js';
@@ -114,7 +115,8 @@ async function start() {
   for (const tab of document.querySelectorAll('.tabs button')) tab.onclick = () => showScreen(tab.dataset.screen);
   $('family-form').onsubmit = searchFamilies;
   $('product-form').onsubmit = addProduct;
-  $('pay-form').onsubmit = pay;
+  // Today's receipts follow each sale and each void.
+  $('pay-form').onsubmit = async (event) => { await pay(event); refreshReceipts(); };
   // Entrée on the payment method pays (the method is usually the one shown).
   $('payment-method').onkeydown = (event) => {
     if (event.key === 'Enter') { event.preventDefault(); $('pay-form').requestSubmit(); }
@@ -123,7 +125,7 @@ async function start() {
   $('receipt-form').onsubmit = findReceipt;
   $('print-receipt').onclick = () => window.print();
   $('void-receipt').onclick = askVoid;
-  $('void-dialog').onclose = voidClosed;
+  $('void-dialog').onclose = async () => { await voidClosed(); refreshReceipts(); };
   $('void-form').onsubmit = checkVoid;
   $('new-sale').onclick = newSale;
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
@@ -149,7 +151,7 @@ async function start() {
   $('minimum-form').onsubmit = setMinimum;
   $('schedule-form').onsubmit = scheduleWorkshop;
   $('seat-form').onsubmit = registerSeat;
-  onShow.sale = loadCatalogue;
+  onShow.sale = () => { loadCatalogue(); refreshReceipts(); };
   onShow.stock = () => { loadCatalogue(); loadStock(); };
   onShow.families = loadCatalogue;
   onShow.transfers = () => { loadCatalogue(); loadTransfers(); };

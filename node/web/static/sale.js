@@ -164,20 +164,33 @@ async function findFamily(query) {
   const found = await attempt(() => till('SearchFamilies', { query, limit: 20 }));
   if (!found) return;
   const families = found.families || [];
+  const matches = found.matches || [];
   if (families.length === 0) {
-    showError(`Aucune famille trouvée pour « ${query} ».`, $('family-query'));
+    $('family-results').replaceChildren();
+    showError(found.notice || `Aucune famille trouvée pour « ${query} ».`, $('family-query'));
     return;
   }
-  const exact = families.find((f) => f.familyId === query.toUpperCase());
-  if (exact || families.length === 1) {
-    await chooseFamily(exact || families[0]);
+  // A card number is chosen at once (this centre's card comes first), and a
+  // name that only one family answers; a close name (a typo?) never.
+  if (matches[0] === 'FAMILY_MATCH_CARD' || (families.length === 1 && matches[0] === 'FAMILY_MATCH_NAME')) {
+    await chooseFamily(families[0]);
     return;
   }
-  $('family-results').replaceChildren(...families.map((family) => el('li', {},
-    el('button', { type: 'button', textContent: `${family.familyId} — ${family.familyName}` +
-      (family.mayShopToday ? '' : ' (pas d\'orientation valable)'),
-    onclick: () => chooseFamily(family) }))));
+  const choice = (family) => el('li', {}, el('button', { type: 'button', textContent: familyLabel(family),
+    onclick: () => chooseFamily(family) }));
+  const close = families.filter((family, i) => matches[i] === 'FAMILY_MATCH_CLOSE');
+  $('family-results').replaceChildren(...families.filter((family) => !close.includes(family)).map(choice),
+    ...(close.length ? [el('li', { className: 'suggestions', textContent: 'Vouliez-vous dire…' })] : []),
+    ...close.map(choice));
   $('family-results').querySelector('button').focus();
+}
+
+// What tells same-name families apart: "HEM-000002 — Dupont — Amélie (1990),
+// Léo (2015) — CP 59510", and why the family may not shop today.
+function familyLabel(family) {
+  const members = family.members.map((m) => `${m.firstName} (${m.birthYear})`).join(', ');
+  return [family.familyId, family.familyName, members, family.postcode ? `CP ${family.postcode}` : '']
+    .filter(Boolean).join(' — ') + (family.mayShopToday ? '' : ' (pas d\'orientation valable)');
 }
 
 // What the volunteer typed into the Article field, once it is taken from
@@ -252,7 +265,7 @@ async function addTyped(text, quantity) {
   if (!at || at === document.body || at.id === 'add-product') input.focus();
 }
 
-function showReceipt(receiptNo, text, voided) {
+export function showReceipt(receiptNo, text, voided) {
   sale.receiptNo = receiptNo;
   $('receipt-no').value = receiptNo;
   $('receipt-text').textContent = text;
