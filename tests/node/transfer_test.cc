@@ -417,5 +417,60 @@ TEST_F(TransferTest, StaffSeeWhereTheSurplusIsAndWhatCentresLack) {
   ExpectConserved();
 }
 
+// Lille's 60 surplus yoghurts, 40 shipped: every till and the hub offer 20
+// (here Caudry's, seen from Maubeuge, Hem and the hub). A shipment beyond the
+// surplus leaves none; a new mark after a shipment is the new offer; a
+// transfer cancelled before shipping takes nothing.
+TEST_F(TransferTest, TheSurplusOfferedIsTheMarkLessWhatWasShipped) {
+  const std::string lot = Receive("caudry", "EPI-YAOURT", 100, v1::DLC, "2026-03-25");
+  auto mark = [&](int64_t quantity) {
+    v1::MarkSurplusRequest request;
+    request.set_lot_id(lot);
+    request.set_quantity(quantity);
+    ASSERT_TRUE(till("caudry").MarkSurplus(request).ok());
+    SyncAll();
+  };
+  auto ship = [&](int64_t quantity) {
+    auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", quantity);
+    ASSERT_TRUE(request.ok()) << request.status();
+    SyncAll();
+    ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+    ASSERT_TRUE(Ship("caudry", request->transfer_id()).ok());
+    SyncAll();
+  };
+  // The units offered as every replica sees them; they must agree.
+  auto offered = [&]() -> int64_t {
+    const std::string at_hub = ListSurplus(hub_->store())->SerializeAsString();
+    for (const char* site : {"caudry", "maubeuge", "hem"}) {
+      EXPECT_EQ(till(site).ListSurplus()->SerializeAsString(), at_hub) << site;
+    }
+    auto surplus = ListSurplus(hub_->store()).value();
+    EXPECT_LE(surplus.surplus_size(), 1);
+    return surplus.surplus_size() == 0 ? 0 : surplus.surplus(0).quantity();
+  };
+  mark(60);
+  EXPECT_EQ(offered(), 60);
+  ship(40);
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 60);
+  EXPECT_EQ(offered(), 20) << "60 marked, 40 shipped";
+  ship(30);
+  EXPECT_EQ(offered(), 0) << "a shipment beyond the surplus leaves none, never less";
+  mark(25);
+  EXPECT_EQ(offered(), 25) << "a new mark after a shipment is the offer";
+  auto cancelled = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", 10);
+  ASSERT_TRUE(cancelled.ok());
+  SyncAll();
+  ASSERT_TRUE(Answer("caudry", cancelled->transfer_id(), true).ok());
+  v1::CancelTransferRequest cancel;
+  cancel.set_transfer_id(cancelled->transfer_id());
+  cancel.set_reason("plus besoin");
+  ASSERT_TRUE(till("maubeuge").CancelTransfer(cancel).ok());
+  SyncAll();
+  EXPECT_EQ(offered(), 25) << "nothing left: nothing is taken from the surplus";
+  ship(5);
+  EXPECT_EQ(offered(), 20);
+  ExpectConserved();
+}
+
 }  // namespace
 }  // namespace comptoir
