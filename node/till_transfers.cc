@@ -8,6 +8,7 @@
 #include "common/civil_day.h"
 #include "common/ids.h"
 #include "common/keys.h"
+#include "common/network_defaults.h"
 #include "common/status_macros.h"
 #include "common/stock_view.h"
 #include "common/transfer_view.h"
@@ -52,6 +53,66 @@ absl::StatusOr<FefoPlan> PlanFromLots(const Store& store, absl::string_view site
                                       absl::string_view today) {
   ASSIGN_OR_RETURN(std::vector<v1::Lot> lots, LotsInFefoOrder(store, site, product));
   return PlanFefo(lots, quantity, today);
+}
+
+// The shipment of `transfer` from `site` today: the exact lots, earliest
+// expiry first; FailedPrecondition (in French) if this site may not ship it
+// now or its lots cannot cover it.
+absl::StatusOr<v1::TransferShipped> PlanShipment(const Store& store, const std::string& site,
+                                                 const std::string& today,
+                                                 const v1::TransferView& transfer) {
+  if (transfer.source() != site) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Seul le centre expéditeur (", CentreName(transfer.source()), ") expédie ce transfert."));
+  }
+  if (transfer.state() == v1::TransferView::PROPOSED) {
+    return absl::FailedPreconditionError(
+        transfer.proposed_by() == site ? "Le centre destinataire n'a pas encore accepté cette offre."
+                                       : "Acceptez d'abord cette demande, puis expédiez.");
+  }
+  if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "d'expédier");
+  v1::TransferShipped shipped;
+  shipped.set_transfer_id(transfer.transfer_id());
+  shipped.set_source(transfer.source());
+  shipped.set_destination(transfer.destination());
+  shipped.set_day(today);
+  for (const v1::TransferItem& item : transfer.items()) {
+    ASSIGN_OR_RETURN(std::vector<v1::Lot> lots, LotsInFefoOrder(store, site, item.product_id()));
+    FefoPlan plan = PlanFefo(lots, item.quantity(), today);
+    if (plan.shortfall > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Stock insuffisant pour expédier ", item.quantity(), " ", item.product_id(), " : il en manque ",
+          plan.shortfall, plan.past_dlc > 0 ? " (les lots à DLC dépassée ne s'expédient pas)" : "",
+          "."));
+    }
+    for (const v1::LotTake& take : plan.takes) {
+      for (const v1::Lot& lot : lots) {
+        if (lot.lot_id() != take.lot_id()) continue;
+        v1::ShippedLot* out = shipped.add_lots();
+        out->set_product_id(item.product_id());
+        out->set_lot_id(lot.lot_id());
+        out->set_quantity(take.quantity());
+        out->set_donor_id(lot.donor_id());
+        out->set_lot_number(lot.lot_number());
+        out->set_expiry_kind(lot.expiry_kind());
+        out->set_expiry_day(lot.expiry_day());
+      }
+    }
+  }
+  return shipped;
+}
+
+// Whether the lots planned are the ones the volunteer was shown (same lots,
+// same units, same order).
+bool SameLots(const google::protobuf::RepeatedPtrField<v1::ShippedLot>& planned,
+              const google::protobuf::RepeatedPtrField<v1::LotTake>& shown) {
+  if (planned.size() != shown.size()) return false;
+  for (int i = 0; i < planned.size(); ++i) {
+    if (planned[i].lot_id() != shown[i].lot_id() || planned[i].quantity() != shown[i].quantity()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -150,48 +211,24 @@ absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRe
 }
 
 absl::StatusOr<v1::TransferView> Till::ShipTransfer(const v1::ShipTransferRequest& request) {
+  if (request.preview()) {
+    ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(node_->store(), request.transfer_id()));
+    ASSIGN_OR_RETURN(v1::TransferShipped plan,
+                     PlanShipment(node_->store(), node_->Site(), node_->Today(), transfer));
+    *transfer.mutable_shipped() = plan.lots();
+    transfer.set_shipped_day(plan.day());
+    return transfer;
+  }
   RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
-    if (transfer.source() != ctx.site()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("Seul le centre expéditeur (", transfer.source(), ") expédie ce transfert."));
-    }
-    if (transfer.state() == v1::TransferView::PROPOSED) {
-      return absl::FailedPreconditionError(
-          transfer.proposed_by() == ctx.site()
-              ? "Le centre destinataire n'a pas encore accepté cette offre."
-              : "Acceptez d'abord cette demande, puis expédiez.");
-    }
-    if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "d'expédier");
     v1::EventCore core;
-    v1::TransferShipped* shipped = core.mutable_transfer_shipped();
-    shipped->set_transfer_id(transfer.transfer_id());
-    shipped->set_source(transfer.source());
-    shipped->set_destination(transfer.destination());
-    shipped->set_day(ctx.today());
-    for (const v1::TransferItem& item : transfer.items()) {
-      ASSIGN_OR_RETURN(std::vector<v1::Lot> lots,
-                       LotsInFefoOrder(ctx.store(), ctx.site(), item.product_id()));
-      FefoPlan plan = PlanFefo(lots, item.quantity(), ctx.today());
-      if (plan.shortfall > 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "Stock insuffisant pour expédier ", item.quantity(), " ", item.product_id(), " : il en manque ",
-            plan.shortfall, plan.past_dlc > 0 ? " (les lots à DLC dépassée ne s'expédient pas)" : "",
-            "."));
-      }
-      for (const v1::LotTake& take : plan.takes) {
-        for (const v1::Lot& lot : lots) {
-          if (lot.lot_id() != take.lot_id()) continue;
-          v1::ShippedLot* out = shipped->add_lots();
-          out->set_product_id(item.product_id());
-          out->set_lot_id(lot.lot_id());
-          out->set_quantity(take.quantity());
-          out->set_donor_id(lot.donor_id());
-          out->set_lot_number(lot.lot_number());
-          out->set_expiry_kind(lot.expiry_kind());
-          out->set_expiry_day(lot.expiry_day());
-        }
-      }
+    ASSIGN_OR_RETURN(*core.mutable_transfer_shipped(),
+                     PlanShipment(ctx.store(), ctx.site(), ctx.today(), transfer));
+    if (!request.expected_lots().empty() &&
+        !SameLots(core.transfer_shipped().lots(), request.expected_lots())) {
+      return absl::AbortedError(
+          "Le stock a changé depuis l'affichage du contenu du carton : rien n'est expédié, "
+          "vérifiez à nouveau ce qu'il faut y mettre.");
     }
     return ctx.Append(std::move(core), nullptr).status();
   }));

@@ -85,7 +85,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await page.fill('#min-units', '50');
   await page.getByRole('button', { name: 'Enregistrer le minimum' }).click();
   await message(new RegExp(`Minimum de ${MILK} : 50\\. En stock : 21, il en manque 29\\.`));
-  assert.match(await text(page, '#need-lines'), new RegExp(`hem\\t${MILK}\\t21\\t50\\t29`));
+  assert.match(await text(page, '#need-lines'), new RegExp(`Hem\\t${MILK}\\t21\\t50\\t29`));
   const needs = (await api(hem.web, 'TillService', 'ListNeeds', {})).needs;
   assert.deepEqual(needs.map((n) => [n.site, n.productId, Number(n.missing)]), [['hem', 'EPI-LAIT-1L', 29]]);
 
@@ -100,19 +100,21 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   assert.match(await lillePage.locator('#surplus-lines').innerText(), /\(ce centre\)/);
   await lillePage.close();
 
-  // Hem sees it and asks Lille for 10: a request of 0 is refused first.
+  // Hem sees it and asks Lille for 10 (the request filled in from the surplus
+  // row): a request of 0 is refused first.
   await showWhenReady(page, 'Lille\'s surplus to reach Hem', async () =>
     (await api(hem.web, 'TillService', 'ListSurplus', {})).surplus.length === 1,
   'Surplus et besoins', '#surplus-lines', lilleLot.lotId);
-  assert.match(await text(page, '#surplus-lines'), new RegExp(`lille\\t${MILK}\\t${lilleLot.lotId}\\t15\\tDDM`));
-  const wanted = page.getByRole('spinbutton', { name: `Unités de ${MILK} à demander à lille` });
-  await wanted.fill('0');
-  await page.getByRole('button', { name: 'Demander à lille' }).click();
-  await message(/Quantité invalide pour EPI-LAIT-1L : 0\./);
+  assert.match(await text(page, '#surplus-lines'), new RegExp(`Lille\\t${MILK}\\t${lilleLot.lotId}\\t15\\tDDM`));
+  await page.getByRole('button', { name: `Demander ${MILK} à Lille` }).click();
+  await waitFor('the request filled in', async () => (await page.inputValue('#tr-quantity')) === '15');
+  await page.fill('#tr-quantity', '0');
+  await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await message(/Quantité : un nombre entier d'au moins 1\./);
   assert.deepEqual((await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers, []);
-  await wanted.fill('10');
-  await page.getByRole('button', { name: 'Demander à lille' }).click();
-  await message(new RegExp(`Demande HEM-T-000001 envoyée à lille : ${MILK} × 10\\.`));
+  await page.fill('#tr-quantity', '10');
+  await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await message(new RegExp(`Demande HEM-T-000001 envoyée à Lille : ${MILK} × 10\\.`));
   await screenshot(page, 'surplus-besoins');
   const [asked] = (await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers;
   assert.equal(asked.source, 'lille');

@@ -4,8 +4,9 @@ import { $, call, clearMessage, loadCatalogue, onSessionEnded, setSession } from
 import { refreshConnection } from './connection.js';
 import { addProduct, askVoid, findReceipt, newSale, pay, quoteBasket, renderBasket, searchFamilies,
   voidClosed } from './sale.js';
-import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
-  receiveStock, registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+import { addMemberRow, grantReferral, loadStock, loadWorkshops, receiveStock, registerFamily,
+  registerSeat, scheduleWorkshop } from './backoffice.js';
+import { kindChanged, loadTransfers, proposeTransfer, shipClosed } from './transfers.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
   removeLastEditMember, renewReferral, saveFamily } from './family_edit.js';
 import { adjustStock, loadAdjustLots, reasonChanged } from './stock_adjust.js';
@@ -123,6 +124,8 @@ async function start() {
   $('adj-product').onchange = () => loadAdjustLots();
   $('adj-reason').onchange = reasonChanged;
   $('propose-form').onsubmit = proposeTransfer;
+  $('tr-kind').onchange = kindChanged;
+  $('ship-dialog').onclose = shipClosed;
   $('arrival-form').onsubmit = recordArrival;
   $('arrival-close').onclick = closeArrival;
   $('mark-form').onsubmit = markSurplus;
@@ -132,8 +135,9 @@ async function start() {
   onShow.sale = loadCatalogue;
   onShow.stock = () => { loadCatalogue(); loadStock(); };
   onShow.families = loadCatalogue;
-  onShow.transfers = () => { loadCatalogue(); loadTransfers(); };
-  onShow.surplus = () => { loadCatalogue(); loadSurplus(); };
+  // Both name the centres from the catalogue: read it first.
+  onShow.transfers = async () => { await loadCatalogue(); loadTransfers(); };
+  onShow.surplus = async () => { await loadCatalogue(); loadSurplus(); };
   onShow.donors = async () => { await loadCatalogue(); loadDonors(); };
   onShow.workshops = loadWorkshops;
   onShow.people = () => { if (mayManage(account)) { loadAudit(); loadAccounts(); } };

@@ -12,14 +12,7 @@ export async function refreshConnection() {
   const text = $('connection-text');
   try {
     const status = await call('NodeService', 'GetSyncStatus', {});
-    if (site !== status.site) {
-      site = status.site;
-      // A centre transfers with the others, never with itself.
-      for (const option of $('tr-site').options) option.hidden = option.value === site;
-      if ($('tr-site').value === site) {
-        $('tr-site').value = [...$('tr-site').options].find((option) => !option.hidden).value;
-      }
-    }
+    site = status.site;
     $('site-name').textContent = `— ${status.site}`;
     const pending = Number(status.pendingPush);
     const waiting = pending === 0 ? 'tout est envoyé'
