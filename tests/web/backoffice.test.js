@@ -8,16 +8,11 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
-const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
+const { api, waitFor } = require('./daemons');
+const { screenshot } = require('./browser');
+const { dayPlus, logIn, messageMatches, milkAt, openShop, openTill, startCentres, text } = require('./shop');
 
 const MILK = 'Lait demi-écrémé 1 L';
-
-async function milkAt(web) {
-  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
-  return Number(stock.products[0].quantity);
-}
 
 // Waits until the centre's data passes `ready` (its API), then shows `tab` once
 // and waits for `selector` to contain `expected`. Showing a tab reloads its lists:
@@ -29,21 +24,11 @@ async function showWhenReady(page, what, ready, tab, selector, expected) {
 }
 
 test('stock: a correction, the donors, a surplus asked for, a minimum, a partial arrival', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const hem = await network.startNode('hem');
-  const lille = await network.startNode('lille');
+  const [network, hem, lille] = await startCentres(t, 'hem', 'lille');
   await openShop(network, hem.web);  // Hem: lot HEM-L-000001, 24 milk from Leclerc
   const lilleLot = await api(lille.web, 'TillService', 'ReceiveStock',
     { productId: 'EPI-LAIT-1L', quantity: 40, donorId: 'leclerc', expiryKind: 'DDM', expiryDay: dayPlus(60) });
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  const seen = [];
-  page.on('pageerror', (error) => seen.push(String(error)));
-  await logIn(page, hem.web);
-  const message = (pattern) => messageMatches(page, pattern);
+  const { browser, page, seen, message } = await openTill(t, hem.web);
 
   // The donors' report: both centres' gifts, at shop prices (1,09 € a litre).
   await showWhenReady(page, 'Lille\'s donation to reach Hem', async () =>
@@ -156,18 +141,9 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
 });
 
 test('a household edited, its referral renewed then ended', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web } = await network.startNode('hem');
+  const [network, { web }] = await startCentres(t, 'hem');
   const familyId = await openShop(network, web);  // Dupont: Amélie and Léo, RSA; HEM-R-000001
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  const seen = [];
-  page.on('pageerror', (error) => seen.push(String(error)));
-  await logIn(page, web);
-  const message = (pattern) => messageMatches(page, pattern);
+  const { page, seen, message } = await openTill(t, web);
   const family = () => api(web, 'TillService', 'GetFamily', { familyId });
 
   await page.click('.tabs >> text=Familles');

@@ -2,7 +2,8 @@
 // centre opened for business, and reading the page.
 'use strict';
 
-const { PASSWORD, api, waitFor } = require('./daemons');
+const { Network, PASSWORD, api, waitFor } = require('./daemons');
+const { openBrowser } = require('./browser');
 
 // A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
@@ -37,6 +38,12 @@ async function openShop(network, web) {
   return family.familyId;
 }
 
+// The units of milk (openShop's EPI-LAIT-1L) in stock at the centre `web`.
+async function milkAt(web) {
+  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
+  return Number(stock.products[0].quantity);
+}
+
 const text = (page, selector) => page.locator(selector).innerText();
 
 // Waits until the page's message line matches `pattern`.
@@ -60,4 +67,27 @@ async function logIn(page, web, login = 'coline') {
   await page.locator('#who').waitFor();
 }
 
-module.exports = { dayPlus, logIn, messageMatches, openShop, text };
+// A hub and a centre for each of `sites`, stopped when test `t` ends:
+// [network, node of sites[0], ...].
+async function startCentres(t, ...sites) {
+  const network = new Network();
+  t.after(() => network.stop());
+  await network.startHub();
+  const nodes = [];
+  for (const site of sites) nodes.push(await network.startNode(site));
+  return [network, ...nodes];
+}
+
+// The browser, logged in at the till `web` (closed when test `t` ends):
+// its page, the page errors seen (none expected), and a wait on its message.
+async function openTill(t, web) {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  const seen = [];
+  page.on('pageerror', (error) => seen.push(String(error)));
+  await logIn(page, web);
+  return { browser, page, seen, message: (pattern) => messageMatches(page, pattern) };
+}
+
+module.exports = { dayPlus, logIn, messageMatches, milkAt, openShop, openTill, startCentres, text };

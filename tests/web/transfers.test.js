@@ -6,18 +6,13 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
-const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, logIn, messageMatches, openShop, text } = require('./shop');
+const { api, waitFor } = require('./daemons');
+const { screenshot } = require('./browser');
+const { dayPlus, logIn, messageMatches, milkAt, openShop, openTill, startCentres, text } = require('./shop');
 
 const MILK = 'Lait demi-écrémé 1 L';
 const frenchDate = (day) => day.split('-').reverse().join('/');
 const focused = (page) => page.evaluate(() => document.activeElement.id || document.activeElement.textContent);
-
-async function milkAt(web) {
-  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
-  return Number(stock.products[0].quantity);
-}
 
 // The units of `lotId` a centre offers, as its API says (0 when not offered).
 async function offered(web, lotId) {
@@ -26,11 +21,7 @@ async function offered(web, lotId) {
 }
 
 test('a request from a surplus, the box shown before shipping, the surplus reduced', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const hem = await network.startNode('hem');
-  const lille = await network.startNode('lille');
+  const [network, hem, lille] = await startCentres(t, 'hem', 'lille');
   await openShop(network, hem.web);
   // Lille: 30 milk near their date, and 100 later of which 60 are surplus.
   const soon = await api(lille.web, 'TillService', 'ReceiveStock', { productId: 'EPI-LAIT-1L',
@@ -38,13 +29,7 @@ test('a request from a surplus, the box shown before shipping, the surplus reduc
   const later = await api(lille.web, 'TillService', 'ReceiveStock', { productId: 'EPI-LAIT-1L',
     quantity: 100, donorId: 'leclerc', lotNumber: 'B-22', expiryKind: 'DDM', expiryDay: dayPlus(40) });
   await api(lille.web, 'TillService', 'MarkSurplus', { lotId: later.lotId, quantity: 60 });
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  const seen = [];
-  page.on('pageerror', (error) => seen.push(String(error)));
-  await logIn(page, hem.web);
-  const message = (pattern) => messageMatches(page, pattern);
+  const { browser, page, seen, message } = await openTill(t, hem.web);
 
   // Hem sees Lille's surplus, named, and "Demander…" fills in a request.
   await waitFor('Lille\'s surplus to reach Hem', async () => await offered(hem.web, later.lotId) === 60);
