@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "common/civil_day.h"
 #include "common/money.h"
+#include "common/network_defaults.h"
 
 namespace comptoir {
 namespace {
@@ -56,7 +57,7 @@ std::string RenderReceipt(const v1::EventCore& core, const v1::FamilyRecord* fam
                           std::optional<int64_t> ceiling_remaining_cents, bool voided) {
   const v1::SaleRecorded& sale = core.sale_recorded();
   const std::string rule(kWidth, '-');
-  std::string text = absl::StrCat("PACTE 59 - centre solidaire (", core.origin(), ")\n");
+  std::string text = absl::StrCat("PACTE 59 - centre solidaire (", CentreName(core.origin()), ")\n");
   absl::StrAppend(&text, "Ticket ", sale.receipt_no(), " du ", FrenchDay(sale.day()), "\n");
   absl::StrAppend(&text, FamilyLine(sale.family_id(), family));
   if (voided) absl::StrAppend(&text, "*** VENTE ANNULÉE ***\n");

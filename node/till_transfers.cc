@@ -240,7 +240,7 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.destination() != ctx.site()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "Ce transfert va à ", transfer.destination(), " : il ne peut pas être reçu ici."));
+          "Ce transfert va à ", CentreName(transfer.destination()), " : il ne peut pas être reçu ici."));
     }
     if (transfer.state() == v1::TransferView::RECEIVED) {
       return absl::FailedPreconditionError("Ce transfert a déjà été reçu.");

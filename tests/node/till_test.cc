@@ -182,6 +182,7 @@ TEST_F(TillTest, TheReceiptNamesTheFamilyAndThePersonServedAtTheSalon) {
   auto sale = till_->RecordSale(request);
   ASSERT_TRUE(sale.ok()) << sale.status();
   const std::string& text = sale->receipt_text();
+  EXPECT_EQ(text.find("PACTE 59 - centre solidaire (Hem)\n"), 0u) << "the centre by name: " << text;
   EXPECT_NE(text.find("Famille Dupont, carte " + family + "\n"), std::string::npos) << text;
   const size_t cut_line = text.find("Coupe enfant x1");
   const size_t served = text.find("  pour Léo\n");

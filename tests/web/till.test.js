@@ -96,6 +96,9 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   const receipt = await text(page, '#receipt-text');
   assert.match(receipt, /Ticket HEM-\d{4}-000001/);
   assert.match(receipt, /Coupe enfant x1 +4,50 €/);
+  assert.match(receipt, new RegExp(`^Famille Dupont, carte ${familyId}$`, 'm'), 'the household, by name and card');
+  assert.match(receipt, /Coupe enfant x1 .*\n.*remise 70 %\n  pour Léo\n/, 'the person served at the salon');
+  assert.doesNotMatch(receipt, /Amélie/, 'nobody else of the household');
   assert.match(receipt, /Vous payez +4,94 €/);
   assert.match(receipt, /Reste sur le plafond du mois +55,06 €/);
   // The sale is over: the next customer starts on the family field, and
