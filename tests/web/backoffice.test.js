@@ -91,6 +91,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
     (await api(hem.web, 'TillService', 'ListSurplus', {})).surplus.length === 1,
   'Surplus et besoins', '#surplus-lines', lilleLot.lotId);
   assert.match(await text(page, '#surplus-lines'), new RegExp(`Lille\\t${MILK}\\t${lilleLot.lotId}\\t15\\tDDM`));
+  await screenshot(page, 'surplus-besoins');
   await page.getByRole('button', { name: `Demander ${MILK} à Lille` }).click();
   await waitFor('the request filled in', async () => (await page.inputValue('#tr-quantity')) === '15');
   await page.fill('#tr-quantity', '0');
@@ -100,7 +101,6 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await page.fill('#tr-quantity', '10');
   await page.getByRole('button', { name: 'Envoyer la demande' }).click();
   await message(new RegExp(`Demande HEM-T-000001 envoyée à Lille : ${MILK} × 10\\.`));
-  await screenshot(page, 'surplus-besoins');
   const [asked] = (await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers;
   assert.equal(asked.source, 'lille');
   assert.equal(asked.destination, 'hem');

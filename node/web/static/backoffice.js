@@ -1,6 +1,6 @@
 // The back-office screens: families and referrals, stock and donations,
 // workshops (transfers are in transfers.js).
-import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
+import { $, attempt, ceilingCents, centreNamed, donorNamed, el, euros, expiryText, frenchDay, productNamed,
   replaceOptions, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
@@ -127,7 +127,7 @@ export async function loadWorkshops() {
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
     el('td', { textContent: frenchDay(w.day) }),
-    el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${w.site})` }),
+    el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${centreNamed(w.site)})` }),
     el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => el('div', { className: 'row' },
       el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
         (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),

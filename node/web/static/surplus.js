@@ -4,10 +4,10 @@
 // asking the centre that has a surplus for some of it (a request, prepared on
 // the Transferts screen). The units offered are the lot's mark less what the
 // centre has shipped from it since (common/transfer_view.h).
-import { $, attempt, el, expiryText, productNamed, replaceOptions, showInfo, till } from './common.js';
+import { $, attempt, centreNamed, el, expiryText, productNamed, replaceOptions, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { lotLabel } from './stock_adjust.js';
-import { centreNamed, prepareRequest } from './transfers.js';
+import { prepareRequest } from './transfers.js';
 
 async function loadOwnLots() {
   const report = await attempt(() => till('GetStock', {}));

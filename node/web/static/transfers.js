@@ -4,16 +4,10 @@
 // preview: the lots, their dates, units from each) and ships only when the
 // volunteer confirms, those very lots. Centres are named in French, from what
 // this centre knows of the network (GetCatalogue's centres), never itself.
-import { $, attempt, catalogue, el, expiryText, productNamed, replaceOptions, showError, showInfo,
-  till } from './common.js';
+import { $, attempt, catalogue, centreNamed, el, expiryText, productNamed, replaceOptions, showError,
+  showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { askArrival } from './arrival.js';
-
-// "Armentières" for "armentieres": the name the node gives, else the id with a capital.
-export function centreNamed(id) {
-  const centre = (catalogue.centres || []).find((c) => c.site === id);
-  return centre ? centre.name : id.charAt(0).toUpperCase() + id.slice(1);
-}
 
 // The words of a transfer, by who proposed it: a request comes from the
 // destination, an offer from the source.
