@@ -1,5 +1,7 @@
 #include "common/network_defaults.h"
 
+#include "absl/strings/ascii.h"
+
 namespace comptoir {
 namespace {
 
@@ -54,6 +56,18 @@ const std::vector<v1::Donor>& DefaultDonors() {
     return list;
   }();
   return *donors;
+}
+
+std::string CentreName(absl::string_view site) {
+  for (auto [id, name] : {std::pair{"hem", "Hem"}, std::pair{"lille", "Lille"},
+                          std::pair{"armentieres", "Armentières"}, std::pair{"caudry", "Caudry"},
+                          std::pair{"maubeuge", "Maubeuge"},
+                          std::pair{"valenciennes", "Valenciennes"}}) {
+    if (site == id) return name;
+  }
+  std::string name(site);
+  if (!name.empty()) name[0] = absl::ascii_toupper(static_cast<unsigned char>(name[0]));
+  return name;
 }
 
 }  // namespace comptoir

@@ -1,5 +1,6 @@
 #include "common/transfer_view.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -78,6 +79,28 @@ void DropUnentitled(const v1::TransferView& view, Flags& flags) {
   }
 }
 
+// Surplus (per site and lot, units still offered to other centres):
+//   surplus site lot -> fixed64 units
+// A mark sets it; each shipment of the lot, by the same site, takes its units
+// off (never below 0: a shipment beyond the surplus leaves none). Both events
+// are the site's own, so every replica folds them in the same order and holds
+// the same figure; a transfer cancelled before shipping takes nothing.
+void PutUnits(Batch& batch, const std::string& key, int64_t units) {
+  std::string value;
+  AppendBigEndian64(&value, static_cast<uint64_t>(units));
+  batch.Put(Column::kViews, key, value);
+}
+
+absl::Status TakeShippedFromSurplus(const Store& store, Batch& batch, absl::string_view site,
+                                    const v1::ShippedLot& lot) {
+  const std::string key = ViewKey({"surplus", site, lot.lot_id()});
+  ASSIGN_OR_RETURN(std::optional<std::string> held, store.Get(Column::kViews, key, &batch));
+  if (!held.has_value()) return absl::OkStatus();
+  const int64_t marked = static_cast<int64_t>(ReadBigEndian64(*held).value_or(0));
+  PutUnits(batch, key, std::max<int64_t>(0, marked - lot.quantity()));
+  return absl::OkStatus();
+}
+
 absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::EventCore& core,
                                const std::string& transfer_id) {
   const std::string key = ViewKey({"transfer", transfer_id});
@@ -133,6 +156,7 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
                                      -lot.quantity())
                             .status());
         RETURN_IF_ERROR(AddToLedger(store, batch, core.origin(), lot.product_id(), "out", lot.quantity()));
+        RETURN_IF_ERROR(TakeShippedFromSurplus(store, batch, core.origin(), lot));
       }
       break;
     }
@@ -190,20 +214,14 @@ absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore&
       return FoldTransferEvent(store, batch, core, core.transfer_shipped().transfer_id());
     case v1::EventCore::kTransferReceived:
       return FoldTransferEvent(store, batch, core, core.transfer_received().transfer_id());
-    case v1::EventCore::kSurplusMarked: {
-      std::string value;
-      AppendBigEndian64(&value, static_cast<uint64_t>(core.surplus_marked().quantity()));
-      batch.Put(Column::kViews, ViewKey({"surplus", core.origin(), core.surplus_marked().lot_id()}),
-                value);
+    case v1::EventCore::kSurplusMarked:
+      PutUnits(batch, ViewKey({"surplus", core.origin(), core.surplus_marked().lot_id()}),
+               core.surplus_marked().quantity());
       return absl::OkStatus();
-    }
-    case v1::EventCore::kMinimumSet: {
-      std::string value;
-      AppendBigEndian64(&value, static_cast<uint64_t>(core.minimum_set().minimum()));
-      batch.Put(Column::kViews, ViewKey({"minimum", core.origin(), core.minimum_set().product_id()}),
-                value);
+    case v1::EventCore::kMinimumSet:
+      PutUnits(batch, ViewKey({"minimum", core.origin(), core.minimum_set().product_id()}),
+               core.minimum_set().minimum());
       return absl::OkStatus();
-    }
     default:
       return absl::OkStatus();
   }

@@ -7,6 +7,9 @@
 // cancel that crosses a shipment is void and every replica ends with the same
 // record.
 //
+// Surplus offered: the units a centre marked on a lot less what it shipped
+// from that lot since (never below 0), and never more than the lot holds.
+//
 // Ledger (per site and product, counters that only add):
 //   donated + transferred_in + adjusted - sold - transferred_out = stock
 // and network-wide, per product, once every event is known:
@@ -35,6 +38,7 @@ absl::StatusOr<std::optional<v1::TransferView>> FindTransfer(const Store& store,
                                                              const Batch* batch = nullptr);
 absl::StatusOr<std::vector<v1::TransferView>> ListTransfers(const Store& store,
                                                             const v1::ListTransfersRequest& request);
+// Every centre's surplus still offered (see above), lot by lot.
 absl::StatusOr<v1::ListSurplusResponse> ListSurplus(const Store& store);
 absl::StatusOr<v1::ListNeedsResponse> ListNeeds(const Store& store);
 

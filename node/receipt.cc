@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "common/civil_day.h"
 #include "common/money.h"
+#include "common/network_defaults.h"
 
 namespace comptoir {
 namespace {
@@ -33,15 +34,32 @@ const char* PaymentName(v1::PaymentMethod method) {
   }
 }
 
+// "Famille Dupont, carte HEM-000123" (the card alone if the name is not held here).
+std::string FamilyLine(absl::string_view card, const v1::FamilyRecord* family) {
+  if (family == nullptr || family->family_name().empty()) return absl::StrCat("Carte ", card, "\n");
+  return absl::StrCat("Famille ", family->family_name(), ", carte ", card, "\n");
+}
+
+// "  pour Léo": the person served, by first name (or number if not held here).
+std::string ServedLine(uint32_t member_id, const v1::FamilyRecord* family) {
+  if (family != nullptr) {
+    auto name = family->first_names().find(member_id);
+    if (name != family->first_names().end() && !name->second.empty()) {
+      return absl::StrCat("  pour ", name->second, "\n");
+    }
+  }
+  return absl::StrCat("  pour la personne n° ", member_id, "\n");
+}
+
 }  // namespace
 
-std::string RenderReceipt(const v1::EventCore& core, std::optional<int64_t> ceiling_remaining_cents,
-                          bool voided) {
+std::string RenderReceipt(const v1::EventCore& core, const v1::FamilyRecord* family,
+                          std::optional<int64_t> ceiling_remaining_cents, bool voided) {
   const v1::SaleRecorded& sale = core.sale_recorded();
   const std::string rule(kWidth, '-');
-  std::string text = absl::StrCat("PACTE 59 - centre solidaire (", core.origin(), ")\n");
+  std::string text = absl::StrCat("PACTE 59 - centre solidaire (", CentreName(core.origin()), ")\n");
   absl::StrAppend(&text, "Ticket ", sale.receipt_no(), " du ", FrenchDay(sale.day()), "\n");
-  absl::StrAppend(&text, "Famille ", sale.family_id(), "\n");
+  absl::StrAppend(&text, FamilyLine(sale.family_id(), family));
   if (voided) absl::StrAppend(&text, "*** VENTE ANNULÉE ***\n");
   absl::StrAppend(&text, rule, "\n");
   for (const v1::RecordedLine& line : sale.recorded_lines()) {
@@ -52,6 +70,7 @@ std::string RenderReceipt(const v1::EventCore& core, std::optional<int64_t> ceil
                                                FormatEuros(line.reference_cents()),
                                                line.discount_bp() / 100),
                                ""));
+    if (line.member_id() != 0) absl::StrAppend(&text, ServedLine(line.member_id(), family));
   }
   absl::StrAppend(&text, rule, "\n");
   absl::StrAppend(&text, Row("Total prix boutique", FormatEuros(sale.reference_total_cents())));

@@ -74,7 +74,16 @@ std::vector<std::string> ConfirmedWarnings(const v1::SaleRecorded& sale) {
   return warnings;
 }
 
-v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int64_t> remaining) {
+// The receipt of the sale `core`, naming the household as this centre knows it.
+absl::StatusOr<std::string> ReceiptText(const Store& store, const v1::EventCore& core,
+                                        std::optional<int64_t> remaining, bool voided) {
+  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> family,
+                   FindFamily(store, core.sale_recorded().family_id()));
+  return RenderReceipt(core, family.has_value() ? &*family : nullptr, remaining, voided);
+}
+
+absl::StatusOr<v1::RecordSaleResponse> ResponseFor(const Store& store, const DecodedEvent& event,
+                                                   std::optional<int64_t> remaining) {
   const v1::SaleRecorded& sale = event.core().sale_recorded();
   v1::RecordSaleResponse response;
   response.set_origin(event.core().origin());
@@ -86,7 +95,8 @@ v1::RecordSaleResponse ResponseFor(const DecodedEvent& event, std::optional<int6
   response.set_saved_cents(sale.reference_total_cents() - sale.family_total_cents());
   if (remaining.has_value()) response.set_ceiling_remaining_cents(*remaining);
   for (std::string& warning : ConfirmedWarnings(sale)) response.add_warnings(std::move(warning));
-  response.set_receipt_text(RenderReceipt(event.core(), remaining, false));
+  ASSIGN_OR_RETURN(*response.mutable_receipt_text(),
+                   ReceiptText(store, event.core(), remaining, false));
   return response;
 }
 
@@ -117,7 +127,7 @@ absl::StatusOr<v1::RecordSaleResponse> EarlierResult(const Store& store, const s
   }
   ASSIGN_OR_RETURN(std::optional<int64_t> remaining,
                    CeilingRemaining(store, request.family_id(), event.core().sale_recorded().day()));
-  v1::RecordSaleResponse response = ResponseFor(event, remaining);
+  ASSIGN_OR_RETURN(v1::RecordSaleResponse response, ResponseFor(store, event, remaining));
   response.set_duplicate(true);
   return response;
 }
@@ -156,7 +166,7 @@ absl::StatusOr<v1::RecordSaleResponse> Till::RecordSale(const v1::RecordSaleRequ
       AppendBigEndian64(&seq_value, event.core().seq());
       RememberRequest(ctx.batch(), request.request_id(), seq_value, request);
     }
-    response = ResponseFor(event, remaining);
+    ASSIGN_OR_RETURN(response, ResponseFor(store, event, remaining));
     return absl::OkStatus();
   }));
   return response;
@@ -246,7 +256,7 @@ absl::StatusOr<v1::Receipt> Till::GetReceipt(const v1::GetReceiptRequest& reques
   v1::Receipt receipt;
   receipt.set_receipt_no(request.receipt_no());
   receipt.set_voided(index->voided());
-  receipt.set_text(RenderReceipt(core, remaining, index->voided()));
+  ASSIGN_OR_RETURN(*receipt.mutable_text(), ReceiptText(store, core, remaining, index->voided()));
   return receipt;
 }
 

@@ -1,10 +1,14 @@
 // Till commands: catalogue (local items) and stock lots.
+#include <set>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/authority.h"
 #include "common/limits.h"
 #include "common/catalogue_view.h"
 #include "common/civil_day.h"
 #include "common/ids.h"
+#include "common/network_defaults.h"
 #include "common/status_macros.h"
 #include "common/stock_view.h"
 #include "node/till.h"
@@ -47,7 +51,23 @@ absl::StatusOr<v1::StockLevel> LevelOf(const Store& store, absl::string_view sit
 
 }  // namespace
 
-absl::StatusOr<v1::Catalogue> Till::GetCatalogue() { return ReadCatalogue(node_->store()); }
+// The catalogue, and the network's centres as this one knows them: itself and
+// every centre whose events it holds (what sync has brought; the hub is not a
+// centre).
+absl::StatusOr<v1::Catalogue> Till::GetCatalogue() {
+  ASSIGN_OR_RETURN(v1::Catalogue catalogue, ReadCatalogue(node_->store()));
+  ASSIGN_OR_RETURN(v1::SyncStatus status, node_->Status());
+  std::set<std::string> sites = {node_->Site()};
+  for (const v1::OriginCount& origin : status.origins()) {
+    if (origin.origin() != kHeadOfficeOrigin) sites.insert(origin.origin());
+  }
+  for (const std::string& site : sites) {
+    v1::Centre* centre = catalogue.add_centres();
+    centre->set_site(site);
+    centre->set_name(CentreName(site));
+  }
+  return catalogue;
+}
 
 absl::StatusOr<v1::Product> Till::DefineLocalProduct(const v1::DefineLocalProductRequest& request) {
   if (absl::StripAsciiWhitespace(request.name()).empty() || request.name().size() > kMaxLabelBytes) {

@@ -1,4 +1,4 @@
-// Till commands: moving stock between centres, surplus and needs.
+// Till commands: moving stock between centres (surplus and needs: till_surplus.cc).
 #include <map>
 #include <set>
 
@@ -8,6 +8,7 @@
 #include "common/civil_day.h"
 #include "common/ids.h"
 #include "common/keys.h"
+#include "common/network_defaults.h"
 #include "common/status_macros.h"
 #include "common/stock_view.h"
 #include "common/transfer_view.h"
@@ -52,6 +53,66 @@ absl::StatusOr<FefoPlan> PlanFromLots(const Store& store, absl::string_view site
                                       absl::string_view today) {
   ASSIGN_OR_RETURN(std::vector<v1::Lot> lots, LotsInFefoOrder(store, site, product));
   return PlanFefo(lots, quantity, today);
+}
+
+// The shipment of `transfer` from `site` today: the exact lots, earliest
+// expiry first; FailedPrecondition (in French) if this site may not ship it
+// now or its lots cannot cover it.
+absl::StatusOr<v1::TransferShipped> PlanShipment(const Store& store, const std::string& site,
+                                                 const std::string& today,
+                                                 const v1::TransferView& transfer) {
+  if (transfer.source() != site) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Seul le centre expéditeur (", CentreName(transfer.source()), ") expédie ce transfert."));
+  }
+  if (transfer.state() == v1::TransferView::PROPOSED) {
+    return absl::FailedPreconditionError(
+        transfer.proposed_by() == site ? "Le centre destinataire n'a pas encore accepté cette offre."
+                                       : "Acceptez d'abord cette demande, puis expédiez.");
+  }
+  if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "d'expédier");
+  v1::TransferShipped shipped;
+  shipped.set_transfer_id(transfer.transfer_id());
+  shipped.set_source(transfer.source());
+  shipped.set_destination(transfer.destination());
+  shipped.set_day(today);
+  for (const v1::TransferItem& item : transfer.items()) {
+    ASSIGN_OR_RETURN(std::vector<v1::Lot> lots, LotsInFefoOrder(store, site, item.product_id()));
+    FefoPlan plan = PlanFefo(lots, item.quantity(), today);
+    if (plan.shortfall > 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Stock insuffisant pour expédier ", item.quantity(), " ", item.product_id(), " : il en manque ",
+          plan.shortfall, plan.past_dlc > 0 ? " (les lots à DLC dépassée ne s'expédient pas)" : "",
+          "."));
+    }
+    for (const v1::LotTake& take : plan.takes) {
+      for (const v1::Lot& lot : lots) {
+        if (lot.lot_id() != take.lot_id()) continue;
+        v1::ShippedLot* out = shipped.add_lots();
+        out->set_product_id(item.product_id());
+        out->set_lot_id(lot.lot_id());
+        out->set_quantity(take.quantity());
+        out->set_donor_id(lot.donor_id());
+        out->set_lot_number(lot.lot_number());
+        out->set_expiry_kind(lot.expiry_kind());
+        out->set_expiry_day(lot.expiry_day());
+      }
+    }
+  }
+  return shipped;
+}
+
+// Whether the lots planned are the ones the volunteer was shown (same lots,
+// same units, same order).
+bool SameLots(const google::protobuf::RepeatedPtrField<v1::ShippedLot>& planned,
+              const google::protobuf::RepeatedPtrField<v1::LotTake>& shown) {
+  if (planned.size() != shown.size()) return false;
+  for (int i = 0; i < planned.size(); ++i) {
+    if (planned[i].lot_id() != shown[i].lot_id() || planned[i].quantity() != shown[i].quantity()) {
+      return false;
+    }
+  }
+  return true;
 }
 
 }  // namespace
@@ -150,48 +211,24 @@ absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRe
 }
 
 absl::StatusOr<v1::TransferView> Till::ShipTransfer(const v1::ShipTransferRequest& request) {
+  if (request.preview()) {
+    ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(node_->store(), request.transfer_id()));
+    ASSIGN_OR_RETURN(v1::TransferShipped plan,
+                     PlanShipment(node_->store(), node_->Site(), node_->Today(), transfer));
+    *transfer.mutable_shipped() = plan.lots();
+    transfer.set_shipped_day(plan.day());
+    return transfer;
+  }
   RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
-    if (transfer.source() != ctx.site()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("Seul le centre expéditeur (", transfer.source(), ") expédie ce transfert."));
-    }
-    if (transfer.state() == v1::TransferView::PROPOSED) {
-      return absl::FailedPreconditionError(
-          transfer.proposed_by() == ctx.site()
-              ? "Le centre destinataire n'a pas encore accepté cette offre."
-              : "Acceptez d'abord cette demande, puis expédiez.");
-    }
-    if (transfer.state() != v1::TransferView::ACCEPTED) return WrongState(transfer, "d'expédier");
     v1::EventCore core;
-    v1::TransferShipped* shipped = core.mutable_transfer_shipped();
-    shipped->set_transfer_id(transfer.transfer_id());
-    shipped->set_source(transfer.source());
-    shipped->set_destination(transfer.destination());
-    shipped->set_day(ctx.today());
-    for (const v1::TransferItem& item : transfer.items()) {
-      ASSIGN_OR_RETURN(std::vector<v1::Lot> lots,
-                       LotsInFefoOrder(ctx.store(), ctx.site(), item.product_id()));
-      FefoPlan plan = PlanFefo(lots, item.quantity(), ctx.today());
-      if (plan.shortfall > 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "Stock insuffisant pour expédier ", item.quantity(), " ", item.product_id(), " : il en manque ",
-            plan.shortfall, plan.past_dlc > 0 ? " (les lots à DLC dépassée ne s'expédient pas)" : "",
-            "."));
-      }
-      for (const v1::LotTake& take : plan.takes) {
-        for (const v1::Lot& lot : lots) {
-          if (lot.lot_id() != take.lot_id()) continue;
-          v1::ShippedLot* out = shipped->add_lots();
-          out->set_product_id(item.product_id());
-          out->set_lot_id(lot.lot_id());
-          out->set_quantity(take.quantity());
-          out->set_donor_id(lot.donor_id());
-          out->set_lot_number(lot.lot_number());
-          out->set_expiry_kind(lot.expiry_kind());
-          out->set_expiry_day(lot.expiry_day());
-        }
-      }
+    ASSIGN_OR_RETURN(*core.mutable_transfer_shipped(),
+                     PlanShipment(ctx.store(), ctx.site(), ctx.today(), transfer));
+    if (!request.expected_lots().empty() &&
+        !SameLots(core.transfer_shipped().lots(), request.expected_lots())) {
+      return absl::AbortedError(
+          "Le stock a changé depuis l'affichage du contenu du carton : rien n'est expédié, "
+          "vérifiez à nouveau ce qu'il faut y mettre.");
     }
     return ctx.Append(std::move(core), nullptr).status();
   }));
@@ -203,7 +240,7 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
     ASSIGN_OR_RETURN(v1::TransferView transfer, RequireTransfer(ctx.store(), request.transfer_id()));
     if (transfer.destination() != ctx.site()) {
       return absl::FailedPreconditionError(absl::StrCat(
-          "Ce transfert va à ", transfer.destination(), " : il ne peut pas être reçu ici."));
+          "Ce transfert va à ", CentreName(transfer.destination()), " : il ne peut pas être reçu ici."));
     }
     if (transfer.state() == v1::TransferView::RECEIVED) {
       return absl::FailedPreconditionError("Ce transfert a déjà été reçu.");
@@ -313,54 +350,5 @@ absl::StatusOr<v1::ListTransfersResponse> Till::ListTransfers(const v1::ListTran
   for (v1::TransferView& transfer : transfers) *response.add_transfers() = std::move(transfer);
   return response;
 }
-
-absl::StatusOr<v1::Lot> Till::MarkSurplus(const v1::MarkSurplusRequest& request) {
-  if (request.quantity() < 0) return absl::InvalidArgumentError("Quantité invalide.");
-  v1::Lot lot;
-  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<v1::Lot> found, FindLot(ctx.store(), ctx.site(), request.lot_id()));
-    if (!found.has_value()) {
-      return absl::NotFoundError(absl::StrCat("Lot ", request.lot_id(), " introuvable dans ce centre."));
-    }
-    if (found->expiry_kind() == v1::DLC && found->expiry_day() < ctx.today()) {
-      return absl::FailedPreconditionError("Ce lot a dépassé sa DLC : il ne peut pas être donné.");
-    }
-    lot = *found;
-    v1::EventCore core;
-    core.mutable_surplus_marked()->set_lot_id(found->lot_id());
-    core.mutable_surplus_marked()->set_product_id(found->product_id());
-    core.mutable_surplus_marked()->set_quantity(std::min(request.quantity(), found->remaining()));
-    return ctx.Append(std::move(core), nullptr).status();
-  }));
-  return lot;
-}
-
-absl::StatusOr<v1::Need> Till::SetMinimum(const v1::SetMinimumRequest& request) {
-  if (request.minimum() < 0 || request.minimum() > kMaxLotQuantity) {
-    return absl::InvalidArgumentError("Minimum invalide.");
-  }
-  v1::Need need;
-  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
-    ASSIGN_OR_RETURN(std::optional<v1::Product> product, FindProduct(ctx.store(), request.product_id()));
-    if (!product.has_value()) {
-      return absl::NotFoundError(absl::StrCat("Produit inconnu : ", request.product_id(), "."));
-    }
-    ASSIGN_OR_RETURN(int64_t stock, StockOf(ctx.store(), ctx.site(), request.product_id()));
-    need.set_site(ctx.site());
-    need.set_product_id(product->product_id());
-    need.set_product_name(product->name());
-    need.set_stock(stock);
-    need.set_minimum(request.minimum());
-    need.set_missing(std::max<int64_t>(0, request.minimum() - stock));
-    v1::EventCore core;
-    core.mutable_minimum_set()->set_product_id(request.product_id());
-    core.mutable_minimum_set()->set_minimum(request.minimum());
-    return ctx.Append(std::move(core), nullptr).status();
-  }));
-  return need;
-}
-
-absl::StatusOr<v1::ListSurplusResponse> Till::ListSurplus() { return comptoir::ListSurplus(node_->store()); }
-absl::StatusOr<v1::ListNeedsResponse> Till::ListNeeds() { return comptoir::ListNeeds(node_->store()); }
 
 }  // namespace comptoir

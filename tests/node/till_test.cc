@@ -162,6 +162,42 @@ TEST_F(TillTest, AHairSalonLineNamesAMemberOfTheHousehold) {
   EXPECT_EQ(sale->family_total_cents(), 360);
 }
 
+// The receipt names the household (name and card) and, under a salon line, the
+// first name of the person served; nobody else of the household, nothing more.
+TEST_F(TillTest, TheReceiptNamesTheFamilyAndThePersonServedAtTheSalon) {
+  const std::string family = RegisterFamily(*till_);
+  Refer(*till_, family, "2026-06-30");
+  const std::string cut = Product(*till_, "Coupe enfant", "coiffure", 1500);
+  const std::string rice = Product(*till_, "Riz 1 kg", "epicerie", 1299);
+  Receive(*till_, rice, 5);
+  v1::RecordSaleRequest request;
+  request.set_family_id(family);
+  request.set_payment_method(v1::CASH);
+  for (auto [product, member] : {std::pair{rice, 0u}, std::pair{cut, 2u}}) {
+    v1::SaleLineRequest* item = request.add_items();
+    item->set_product_id(product);
+    item->set_quantity(1);
+    item->set_member_id(member);
+  }
+  auto sale = till_->RecordSale(request);
+  ASSERT_TRUE(sale.ok()) << sale.status();
+  const std::string& text = sale->receipt_text();
+  EXPECT_EQ(text.find("PACTE 59 - centre solidaire (Hem)\n"), 0u) << "the centre by name: " << text;
+  EXPECT_NE(text.find("Famille Dupont, carte " + family + "\n"), std::string::npos) << text;
+  const size_t cut_line = text.find("Coupe enfant x1");
+  const size_t served = text.find("  pour Léo\n");
+  ASSERT_NE(served, std::string::npos) << text;
+  EXPECT_GT(served, cut_line) << "under the salon line: " << text;
+  EXPECT_EQ(text.find("  pour", text.find("Riz 1 kg")), served) << "nobody is served rice: " << text;
+  EXPECT_EQ(text.find("Amélie"), std::string::npos) << "only the person served: " << text;
+  EXPECT_EQ(text.find("2015"), std::string::npos) << "no birth year: " << text;
+  v1::GetReceiptRequest again;
+  again.set_receipt_no(sale->receipt_no());
+  auto shown = till_->GetReceipt(again);
+  ASSERT_TRUE(shown.ok()) << shown.status();
+  EXPECT_EQ(shown->text(), text) << "shown again, the same receipt";
+}
+
 TEST_F(TillTest, ASaleNeedsAReferralCoveringToday) {
   const std::string family = RegisterFamily(*till_);
   const std::string rice = Product(*till_, "Riz", "epicerie", 200);

@@ -417,5 +417,110 @@ TEST_F(TransferTest, StaffSeeWhereTheSurplusIsAndWhatCentresLack) {
   ExpectConserved();
 }
 
+// Lille's 60 surplus yoghurts, 40 shipped: every till and the hub offer 20
+// (here Caudry's, seen from Maubeuge, Hem and the hub). A shipment beyond the
+// surplus leaves none; a new mark after a shipment is the new offer; a
+// transfer cancelled before shipping takes nothing.
+TEST_F(TransferTest, TheSurplusOfferedIsTheMarkLessWhatWasShipped) {
+  const std::string lot = Receive("caudry", "EPI-YAOURT", 100, v1::DLC, "2026-03-25");
+  auto mark = [&](int64_t quantity) {
+    v1::MarkSurplusRequest request;
+    request.set_lot_id(lot);
+    request.set_quantity(quantity);
+    ASSERT_TRUE(till("caudry").MarkSurplus(request).ok());
+    SyncAll();
+  };
+  auto ship = [&](int64_t quantity) {
+    auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", quantity);
+    ASSERT_TRUE(request.ok()) << request.status();
+    SyncAll();
+    ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+    ASSERT_TRUE(Ship("caudry", request->transfer_id()).ok());
+    SyncAll();
+  };
+  // The units offered as every replica sees them; they must agree.
+  auto offered = [&]() -> int64_t {
+    const std::string at_hub = ListSurplus(hub_->store())->SerializeAsString();
+    for (const char* site : {"caudry", "maubeuge", "hem"}) {
+      EXPECT_EQ(till(site).ListSurplus()->SerializeAsString(), at_hub) << site;
+    }
+    auto surplus = ListSurplus(hub_->store()).value();
+    EXPECT_LE(surplus.surplus_size(), 1);
+    return surplus.surplus_size() == 0 ? 0 : surplus.surplus(0).quantity();
+  };
+  mark(60);
+  EXPECT_EQ(offered(), 60);
+  ship(40);
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 60);
+  EXPECT_EQ(offered(), 20) << "60 marked, 40 shipped";
+  ship(30);
+  EXPECT_EQ(offered(), 0) << "a shipment beyond the surplus leaves none, never less";
+  mark(25);
+  EXPECT_EQ(offered(), 25) << "a new mark after a shipment is the offer";
+  auto cancelled = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", 10);
+  ASSERT_TRUE(cancelled.ok());
+  SyncAll();
+  ASSERT_TRUE(Answer("caudry", cancelled->transfer_id(), true).ok());
+  v1::CancelTransferRequest cancel;
+  cancel.set_transfer_id(cancelled->transfer_id());
+  cancel.set_reason("plus besoin");
+  ASSERT_TRUE(till("maubeuge").CancelTransfer(cancel).ok());
+  SyncAll();
+  EXPECT_EQ(offered(), 25) << "nothing left: nothing is taken from the surplus";
+  ship(5);
+  EXPECT_EQ(offered(), 20);
+  ExpectConserved();
+}
+
+// "Expédier" first shows what goes in the box: a preview plans the lots and
+// writes nothing; shipping with the lots shown ships those, and if the stock
+// changed meanwhile (another lot would go) nothing ships.
+TEST_F(TransferTest, APreviewShowsTheLotsAndAChangedStockShipsNothing) {
+  const std::string later = Receive("caudry", "EPI-YAOURT", 50, v1::DLC, "2026-03-25");
+  auto request = Propose("maubeuge", v1::ProposeTransferRequest::REQUEST, "caudry", "EPI-YAOURT", 20);
+  ASSERT_TRUE(request.ok()) << request.status();
+  SyncAll();
+  ASSERT_TRUE(Answer("caudry", request->transfer_id(), true).ok());
+  v1::ShipTransferRequest ship;
+  ship.set_transfer_id(request->transfer_id());
+  ship.set_preview(true);
+  auto preview = till("caudry").ShipTransfer(ship);
+  ASSERT_TRUE(preview.ok()) << preview.status();
+  EXPECT_EQ(preview->state(), v1::TransferView::ACCEPTED);
+  ASSERT_EQ(preview->shipped_size(), 1);
+  EXPECT_EQ(preview->shipped(0).lot_id(), later);
+  EXPECT_EQ(preview->shipped(0).quantity(), 20);
+  EXPECT_EQ(preview->shipped(0).expiry_day(), "2026-03-25");
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 50) << "a preview writes nothing";
+  // An earlier lot arrives: FEFO would now take it instead of the one shown.
+  Receive("caudry", "EPI-YAOURT", 30, v1::DLC, "2026-03-15");
+  ship.set_preview(false);
+  v1::LotTake* shown = ship.add_expected_lots();
+  shown->set_lot_id(later);
+  shown->set_quantity(20);
+  EXPECT_EQ(till("caudry").ShipTransfer(ship).status().code(), absl::StatusCode::kAborted);
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 80);
+  ship.clear_expected_lots();
+  ship.set_preview(true);
+  auto again = till("caudry").ShipTransfer(ship);
+  ASSERT_TRUE(again.ok());
+  ship.set_preview(false);
+  for (const v1::ShippedLot& lot : again->shipped()) {
+    v1::LotTake* take = ship.add_expected_lots();
+    take->set_lot_id(lot.lot_id());
+    take->set_quantity(lot.quantity());
+  }
+  auto shipped = till("caudry").ShipTransfer(ship);
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_EQ(shipped->state(), v1::TransferView::SHIPPED);
+  ASSERT_EQ(shipped->shipped_size(), again->shipped_size());
+  for (int i = 0; i < again->shipped_size(); ++i) {
+    EXPECT_EQ(shipped->shipped(i).SerializeAsString(), again->shipped(i).SerializeAsString()) << i;
+  }
+  EXPECT_EQ(StockOf("caudry", "EPI-YAOURT"), 60);
+  SyncAll();
+  ExpectConserved();
+}
+
 }  // namespace
 }  // namespace comptoir

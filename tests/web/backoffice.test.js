@@ -8,16 +8,11 @@
 
 const test = require('node:test');
 const assert = require('node:assert/strict');
-const { Network, api, waitFor } = require('./daemons');
-const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, frenchDay, logIn, messageMatches, openShop, text } = require('./shop');
+const { api, waitFor } = require('./daemons');
+const { screenshot } = require('./browser');
+const { dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill, startCentres, text } = require('./shop');
 
 const MILK = 'Lait demi-écrémé 1 L';
-
-async function milkAt(web) {
-  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
-  return Number(stock.products[0].quantity);
-}
 
 // Waits until the centre's data passes `ready` (its API), then shows `tab` once
 // and waits for `selector` to contain `expected`. Showing a tab reloads its lists:
@@ -29,21 +24,11 @@ async function showWhenReady(page, what, ready, tab, selector, expected) {
 }
 
 test('stock: a correction, the donors, a surplus asked for, a minimum, a partial arrival', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const hem = await network.startNode('hem');
-  const lille = await network.startNode('lille');
+  const [network, hem, lille] = await startCentres(t, 'hem', 'lille');
   await openShop(network, hem.web);  // Hem: lot HEM-L-000001, 24 milk from Leclerc
   const lilleLot = await api(lille.web, 'TillService', 'ReceiveStock',
     { productId: 'EPI-LAIT-1L', quantity: 40, donorId: 'leclerc', expiryKind: 'DDM', expiryDay: dayPlus(60) });
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  const seen = [];
-  page.on('pageerror', (error) => seen.push(String(error)));
-  await logIn(page, hem.web);
-  const message = (pattern) => messageMatches(page, pattern);
+  const { browser, page, seen, message } = await openTill(t, hem.web);
 
   // The donors' report: both centres' gifts, at shop prices (1,09 € a litre).
   await showWhenReady(page, 'Lille\'s donation to reach Hem', async () =>
@@ -87,7 +72,7 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await page.fill('#min-units', '50');
   await page.getByRole('button', { name: 'Enregistrer le minimum' }).click();
   await message(new RegExp(`Minimum de ${MILK} : 50\\. En stock : 21, il en manque 29\\.`));
-  assert.match(await text(page, '#need-lines'), new RegExp(`hem\\t${MILK}\\t21\\t50\\t29`));
+  assert.match(await text(page, '#need-lines'), new RegExp(`Hem\\t${MILK}\\t21\\t50\\t29`));
   const needs = (await api(hem.web, 'TillService', 'ListNeeds', {})).needs;
   assert.deepEqual(needs.map((n) => [n.site, n.productId, Number(n.missing)]), [['hem', 'EPI-LAIT-1L', 29]]);
 
@@ -102,20 +87,22 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   assert.match(await lillePage.locator('#surplus-lines').innerText(), /\(ce centre\)/);
   await lillePage.close();
 
-  // Hem sees it and asks Lille for 10: a request of 0 is refused first.
+  // Hem sees it and asks Lille for 10 (the request filled in from the surplus
+  // row): a request of 0 is refused first.
   await showWhenReady(page, 'Lille\'s surplus to reach Hem', async () =>
     (await api(hem.web, 'TillService', 'ListSurplus', {})).surplus.length === 1,
   'Surplus et besoins', '#surplus-lines', lilleLot.lotId);
-  assert.match(await text(page, '#surplus-lines'), new RegExp(`lille\\t${MILK}\\t${lilleLot.lotId}\\t15\\tDDM`));
-  const wanted = page.getByRole('spinbutton', { name: `Unités de ${MILK} à demander à lille` });
-  await wanted.fill('0');
-  await page.getByRole('button', { name: 'Demander à lille' }).click();
-  await message(/Quantité invalide pour EPI-LAIT-1L : 0\./);
-  assert.deepEqual((await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers, []);
-  await wanted.fill('10');
-  await page.getByRole('button', { name: 'Demander à lille' }).click();
-  await message(new RegExp(`Demande HEM-T-000001 envoyée à lille : ${MILK} × 10\\.`));
+  assert.match(await text(page, '#surplus-lines'), new RegExp(`Lille\\t${MILK}\\t${lilleLot.lotId}\\t15\\tDDM`));
   await screenshot(page, 'surplus-besoins');
+  await page.getByRole('button', { name: `Demander ${MILK} à Lille` }).click();
+  await waitFor('the request filled in', async () => (await page.inputValue('#tr-quantity')) === '15');
+  await page.fill('#tr-quantity', '0');
+  await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await message(/Quantité : un nombre entier d'au moins 1\./);
+  assert.deepEqual((await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers, []);
+  await page.fill('#tr-quantity', '10');
+  await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await message(new RegExp(`Demande HEM-T-000001 envoyée à Lille : ${MILK} × 10\\.`));
   const [asked] = (await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers;
   assert.equal(asked.source, 'lille');
   assert.equal(asked.destination, 'hem');
@@ -156,18 +143,9 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
 });
 
 test('a household edited, its referral renewed then ended', async (t) => {
-  const network = new Network();
-  t.after(() => network.stop());
-  await network.startHub();
-  const { web } = await network.startNode('hem');
+  const [network, { web }] = await startCentres(t, 'hem');
   const familyId = await openShop(network, web);  // Dupont: Amélie and Léo, RSA; HEM-R-000001
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  const { page } = browser;
-  const seen = [];
-  page.on('pageerror', (error) => seen.push(String(error)));
-  await logIn(page, web);
-  const message = (pattern) => messageMatches(page, pattern);
+  const { page, seen, message } = await openTill(t, web);
   const family = () => api(web, 'TillService', 'GetFamily', { familyId });
 
   await page.click('.tabs >> text=Familles');

@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
 const { screenshot } = require('./browser');
-const { dayPlus, messageMatches, openTill, text } = require('./shop');
+const { dayPlus, messageMatches, shopAtHem, text } = require('./shop');
 
 const MILK = '3428271940015';
 const focusedId = (page) => page.evaluate(() => document.activeElement.id);
@@ -34,7 +34,7 @@ async function family(web, name, ceilingCents) {
   return made.familyId;
 }
 
-const shop = (t, login = 'victor') => openTill(t, { login });
+const shop = (t, login = 'victor') => shopAtHem(t, { login });
 
 async function chooseFamily(page, familyId) {
   await page.keyboard.type(familyId);

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
-const { messageMatches, openShop, openTill, text } = require('./shop');
+const { messageMatches, openShop, shopAtHem, text } = require('./shop');
 
 // What a scanner does: the digits, 5 ms apart, then Enter.
 async function scan(page, barcode) {
@@ -37,7 +37,7 @@ async function openRushShop(network, web) {
 const basketNames = (page) => page.locator('#basket-lines tr td:first-child').allInnerTexts();
 
 test('three products scanned back to back, and a scan right after the family\'s Enter, all land in order', async (t) => {
-  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
+  const { network, web, admin, familyId, page } = await shopAtHem(t, { login: 'victor', open: openRushShop });
 
   // The family's Enter, then at once the first scan: it waits for the family.
   await page.keyboard.type(familyId);
@@ -54,7 +54,7 @@ test('three products scanned back to back, and a scan right after the family\'s 
 });
 
 test('after choosing the person served at the salon, the focus is back on the article field', async (t) => {
-  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
+  const { network, web, admin, familyId, page } = await shopAtHem(t, { login: 'victor', open: openRushShop });
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');
   await waitFor('the family', async () =>
@@ -74,7 +74,7 @@ test('after choosing the person served at the salon, the focus is back on the ar
 });
 
 test('after Encaisser, a scan without choosing a family is refused in French and sells nothing', async (t) => {
-  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
+  const { network, web, admin, familyId, page } = await shopAtHem(t, { login: 'victor', open: openRushShop });
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');
   await scan(page, PRODUCTS[0][3]);
@@ -93,7 +93,7 @@ test('after Encaisser, a scan without choosing a family is refused in French and
 });
 
 test('the next customer\'s card typed right after Encaisser goes to the family field, not this basket', async (t) => {
-  const { network, web, admin, familyId, page } = await openTill(t, { login: 'victor', open: openRushShop });
+  const { network, web, admin, familyId, page } = await shopAtHem(t, { login: 'victor', open: openRushShop });
   const next = await api(web, 'TillService', 'RegisterFamily', {
     familyName: 'Martin', householdType: 'SINGLE_PERSON', incomeSources: ['WAGES'],
     members: [{ firstName: 'Jeanne', sex: 'FEMALE', birthYear: 1960 }],

@@ -2,7 +2,8 @@
 // centre opened for business, and reading the page.
 'use strict';
 
-const { PASSWORD, api, waitFor } = require('./daemons');
+const { Network, PASSWORD, api, waitFor } = require('./daemons');
+const { openBrowser } = require('./browser');
 
 // A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
@@ -40,6 +41,12 @@ async function openShop(network, web) {
   return family.familyId;
 }
 
+// The units of milk (openShop's EPI-LAIT-1L) in stock at the centre `web`.
+async function milkAt(web) {
+  const stock = await api(web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
+  return Number(stock.products[0].quantity);
+}
+
 const text = (page, selector) => page.locator(selector).innerText();
 
 // Waits until the page's message line matches `pattern`.
@@ -63,20 +70,37 @@ async function logIn(page, web, login = 'coline') {
   await page.locator('#who').waitFor();
 }
 
-// A hub and Hem's node, the shop opened by `open` (openShop by default), and
-// the web till in chromium with `login` logged in; all stopped after the test.
-async function openTill(t, { login = 'coline', open = openShop } = {}) {
-  const { Network } = require('./daemons');
-  const { openBrowser } = require('./browser');
+// A hub and a centre for each of `sites`, stopped when test `t` ends:
+// [network, node of sites[0], ...].
+async function startCentres(t, ...sites) {
   const network = new Network();
   t.after(() => network.stop());
   await network.startHub();
-  const { web, admin } = await network.startNode('hem');
-  const familyId = await open(network, web);
-  const browser = await openBrowser();
-  t.after(() => browser.close());
-  await logIn(browser.page, web, login);
-  return { network, web, admin, familyId, page: browser.page };
+  const nodes = [];
+  for (const site of sites) nodes.push(await network.startNode(site));
+  return [network, ...nodes];
 }
 
-module.exports = { dayPlus, frenchDay, logIn, messageMatches, openShop, openTill, text };
+// The browser, logged in at the till `web` (closed when test `t` ends):
+// its page, the page errors seen (none expected), and a wait on its message.
+async function openTill(t, web, login = 'coline') {
+  const browser = await openBrowser();
+  t.after(() => browser.close());
+  const { page } = browser;
+  const seen = [];
+  page.on('pageerror', (error) => seen.push(String(error)));
+  await logIn(page, web, login);
+  return { browser, page, seen, message: (pattern) => messageMatches(page, pattern) };
+}
+
+// Hem opened for business by `open` (openShop by default) and its till in
+// chromium with `login` logged in: what a sale test starts from.
+async function shopAtHem(t, { login = 'coline', open = openShop } = {}) {
+  const [network, hem] = await startCentres(t, 'hem');
+  const familyId = await open(network, hem.web);
+  const { page } = await openTill(t, hem.web, login);
+  return { network, web: hem.web, admin: hem.admin, familyId, page };
+}
+
+module.exports = { dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill, shopAtHem,
+  startCentres, text };

@@ -100,6 +100,9 @@ test('a volunteer sells a basket with the keyboard only, prints and voids it', a
   const receipt = await text(page, '#receipt-text');
   assert.match(receipt, /Ticket HEM-\d{4}-000001/);
   assert.match(receipt, /Coupe enfant x1 +4,50 €/);
+  assert.match(receipt, new RegExp(`^Famille Dupont, carte ${familyId}$`, 'm'), 'the household, by name and card');
+  assert.match(receipt, /Coupe enfant x1 .*\n.*remise 70 %\n  pour Léo\n/, 'the person served at the salon');
+  assert.doesNotMatch(receipt, /Amélie/, 'nobody else of the household');
   assert.match(receipt, /Vous payez +4,94 €/);
   assert.match(receipt, /Reste sur le plafond du mois +55,06 €/);
   // The sale is over: the next customer starts on the family field, and
@@ -322,13 +325,16 @@ test('the back office: a family and its referral, a donation near its date, a tr
 
   // Hem asks Lille for milk; Lille accepts and ships; Hem receives it.
   await api(lille.web, 'TillService', 'ReceiveStock', { productId: 'EPI-LAIT-1L', quantity: 40, donorId: 'leclerc' });
+  // Hem offers the centres it knows of: Lille once its events have arrived.
+  await waitFor('Hem to know of Lille', async () =>
+    (await api(hem.web, 'TillService', 'GetCatalogue', {})).centres.some((c) => c.site === 'lille'));
   await page.click('.tabs >> text=Transferts');
   await page.selectOption('#tr-kind', 'REQUEST');
   await page.selectOption('#tr-site', 'lille');
   await page.fill('#tr-product', 'EPI-LAIT-1L');
   await page.fill('#tr-quantity', '10');
-  await page.getByRole('button', { name: 'Envoyer la proposition' }).click();
-  await message(/Transfert HEM-T-000001 : proposé\./);
+  await page.getByRole('button', { name: 'Envoyer la demande' }).click();
+  await message(/Demande HEM-T-000001 envoyée à Lille : Lait demi-écrémé 1 L × 10\./);
   const lillePage = await browser.context.newPage();
   await logIn(lillePage, lille.web);
   await waitFor('the request to reach Lille', async () => {
@@ -337,16 +343,17 @@ test('the back office: a family and its referral, a donation near its date, a tr
   });
   await lillePage.click('#transfer-lines >> text=Accepter');
   await waitFor('accepted', async () => (await lillePage.locator('#transfer-lines').innerText()).includes('accepté'));
-  await lillePage.click('#transfer-lines >> text=Expédier');
+  await lillePage.click('#transfer-lines >> text=Expédier…');
+  await lillePage.click('#ship-confirm');
   await waitFor('shipped', async () => (await lillePage.locator('#transfer-lines').innerText()).includes('expédié'));
   await waitFor('the shipment to reach Hem', async () => {
     await page.click('.tabs >> text=Transferts');
     return (await text(page, '#transfer-lines')).includes('expédié');
   });
   await page.click('#transfer-lines >> text=Tout est arrivé');
-  await message(/Transfert HEM-T-000001 : reçu\./);
+  await message(/Demande HEM-T-000001 : reçue, tout est entré en stock\./);
   await waitFor('the transfer received', async () =>
-    /lille → hem\s+Lait demi-écrémé 1 L × 10\s+reçu/.test(await text(page, '#transfer-lines')));
+    /Lille → Hem\s+Lait demi-écrémé 1 L × 10\s+reçu/.test(await text(page, '#transfer-lines')));
   await screenshot(page, 'transferts');
   const milk = await api(hem.web, 'TillService', 'GetStock', { productId: 'EPI-LAIT-1L' });
   assert.equal(Number(milk.products[0].quantity), 24 + 12 + 10);

@@ -6,8 +6,9 @@ import { addProduct, askVoid, checkVoid, findReceipt, firstSaleField, newSale, p
   voidClosed } from './sale.js';
 import { quoteBasket, renderBasket } from './basket.js';
 import { refreshReceipts } from './receipts.js';
-import { addMemberRow, grantReferral, loadStock, loadTransfers, loadWorkshops, proposeTransfer,
-  registerFamily, registerSeat, scheduleWorkshop } from './backoffice.js';
+import { addMemberRow, grantReferral, loadStock, loadWorkshops, registerFamily, registerSeat,
+  scheduleWorkshop } from './backoffice.js';
+import { kindChanged, loadTransfers, proposeTransfer, shipClosed } from './transfers.js';
 import { prepareDonation, receiveStock } from './donation.js';
 import { installFrenchForms } from './forms.js';
 import { addEditMember, closeReferralForms, endReferral, openFamily, prepareFamilyEdit,
@@ -145,6 +146,8 @@ async function start() {
   $('adj-product').onchange = () => loadAdjustLots();
   $('adj-reason').onchange = reasonChanged;
   $('propose-form').onsubmit = proposeTransfer;
+  $('tr-kind').onchange = kindChanged;
+  $('ship-dialog').onclose = shipClosed;
   $('arrival-form').onsubmit = recordArrival;
   $('arrival-close').onclick = closeArrival;
   $('mark-form').onsubmit = markSurplus;
@@ -154,8 +157,9 @@ async function start() {
   onShow.sale = () => { loadCatalogue(); refreshReceipts(); };
   onShow.stock = () => { loadCatalogue(); loadStock(); };
   onShow.families = loadCatalogue;
-  onShow.transfers = () => { loadCatalogue(); loadTransfers(); };
-  onShow.surplus = () => { loadCatalogue(); loadSurplus(); };
+  // Both name the centres from the catalogue: read it first.
+  onShow.transfers = async () => { await loadCatalogue(); loadTransfers(); };
+  onShow.surplus = async () => { await loadCatalogue(); loadSurplus(); };
   onShow.donors = async () => { await loadCatalogue(); loadDonors(); };
   onShow.workshops = loadWorkshops;
   onShow.people = () => { if (mayManage(account)) { loadAudit(); loadAccounts(); } };

@@ -2,7 +2,7 @@
 // product: units arrived, of those units damaged, and why when it is not what
 // was shipped. Usable units enter this centre's stock with their provenance.
 import { $, attempt, el, productNamed, showInfo, till } from './common.js';
-import { loadTransfers } from './backoffice.js';
+import { loadTransfers } from './transfers.js';
 
 const arrival = { transferId: '' };
 

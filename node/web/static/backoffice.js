@@ -1,11 +1,10 @@
 // The back-office screens: families and referrals, stock (receiving a
-// donation: donation.js), transfers between centres, workshops.
-import { $, attempt, ceilingCents, donorNamed, el, euros, expiryText, frenchDay, productNamed,
+// donation: donation.js), workshops (transfers are in transfers.js).
+import { $, attempt, ceilingCents, centreNamed, donorNamed, el, euros, expiryText, frenchDay, productNamed,
   replaceOptions, showInfo, till } from './common.js';
 import { dayOf } from './forms.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
-import { askArrival } from './arrival.js';
 
 // ---------- families ----------
 
@@ -111,70 +110,6 @@ export async function loadStock(event) {
   }
 }
 
-// ---------- transfers ----------
-
-const transferState = { PROPOSED: 'proposé', ACCEPTED: 'accepté', DECLINED: 'refusé',
-  CANCELLED: 'annulé', SHIPPED: 'expédié', RECEIVED: 'reçu' };
-
-async function transferAction(method, request, done) {
-  const view = await attempt(() => till(method, request));
-  if (!view) return;
-  await loadTransfers();
-  showInfo(`Transfert ${view.transferId} : ${done}.`);
-}
-
-function transferButtons(t) {
-  const buttons = [];
-  const button = (text, action) => el('button', { type: 'button', textContent: text, onclick: action });
-  const ask = (question) => window.prompt(question) || '';
-  const other = t.proposedBy === t.source ? t.destination : t.source;
-  if (t.state === 'PROPOSED' && site === other) {
-    buttons.push(button('Accepter', () => transferAction('AnswerTransfer', { transferId: t.transferId, accept: true }, 'accepté')));
-    buttons.push(button('Refuser…', () => {
-      const reason = ask('Motif du refus ?');
-      if (reason) transferAction('AnswerTransfer', { transferId: t.transferId, accept: false, reason }, 'refusé');
-    }));
-  }
-  if (t.state === 'ACCEPTED' && site === t.source) {
-    buttons.push(button('Expédier', () => transferAction('ShipTransfer', { transferId: t.transferId }, 'expédié')));
-  }
-  if (t.state === 'SHIPPED' && site === t.destination) {
-    buttons.push(button('Tout est arrivé', () => transferAction('ReceiveTransfer', { transferId: t.transferId }, 'reçu')));
-    buttons.push(button('Arrivée partielle…', () => askArrival(t)));
-  }
-  if (t.state === 'PROPOSED' || t.state === 'ACCEPTED') {
-    buttons.push(button('Annuler…', () => {
-      const reason = ask('Motif de l\'annulation ?');
-      if (reason) transferAction('CancelTransfer', { transferId: t.transferId, reason }, 'annulé');
-    }));
-  }
-  return buttons;
-}
-
-export async function loadTransfers() {
-  const list = await attempt(() => till('ListTransfers', { site }));
-  if (!list) return;
-  $('transfer-lines').replaceChildren(...list.transfers.map((t) => el('tr', {},
-    el('td', { textContent: t.transferId }),
-    el('td', { textContent: `${t.source} → ${t.destination}` }),
-    el('td', { textContent: t.items.map((i) => `${productNamed(i.productId)} × ${i.quantity}`).join(', ') +
-      t.received.filter((r) => r.reason || Number(r.damaged)).map((r) => ` ; reçus : ${productNamed(r.productId)} × ${r.arrived}` +
-        (Number(r.damaged) ? ` dont ${r.damaged} abîmé(s)` : '') + (r.reason ? ` (${r.reason})` : '')).join('') }),
-    el('td', { textContent: transferState[t.state] || t.state }),
-    el('td', {}, ...transferButtons(t)))));
-  if (list.transfers.length === 0) {
-    $('transfer-lines').replaceChildren(el('tr', {}, el('td', { colSpan: 5, textContent: 'Aucun transfert.' })));
-  }
-}
-
-export async function proposeTransfer(event) {
-  event.preventDefault();
-  await transferAction('ProposeTransfer', {
-    kind: $('tr-kind').value, otherSite: $('tr-site').value,
-    items: [{ productId: $('tr-product').value.trim().toUpperCase(), quantity: Number($('tr-quantity').value) }],
-  }, 'proposé');
-}
-
 // ---------- workshops ----------
 
 // A seat's line in the list, known by its workshop, family and person.
@@ -204,7 +139,7 @@ export async function loadWorkshops() {
   $('workshop-lines').replaceChildren(...list.workshops.map((w) => el('tr', {},
     el('td', { textContent: `${w.theme} (${w.workshopId})` }),
     el('td', { textContent: frenchDay(w.day) }),
-    el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${w.site})` }),
+    el('td', { textContent: mine(w) ? `${w.seats.length} / ${w.places}` : `${w.places} places (${centreNamed(w.site)})` }),
     el('td', {}, ...(mine(w) ? w.seats : []).map((seat) => seatRow(w, seat,
       el('span', { textContent: `${seat.familyId} personne ${seat.memberId} : ` +
         (seat.attended === undefined ? 'inscrite' : seat.attended ? 'présente' : 'absente') }),

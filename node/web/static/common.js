@@ -166,3 +166,6 @@ export const NO_DONOR = '-';
 export const departmentOf = (code) => catalogue.departments.find((d) => d.code === code);
 export const donorNamed = (id) => (catalogue.donors.find((d) => d.donorId === id) || {}).name || id;
 export const productNamed = (id) => (catalogue.products.find((p) => p.productId === id) || {}).name || id;
+// "Armentières" for "armentieres": the centre's name as the node gives it, else the id with a capital.
+export const centreNamed = (id) => ((catalogue.centres || []).find((c) => c.site === id) || {}).name ||
+  id.charAt(0).toUpperCase() + id.slice(1);

@@ -1,7 +1,7 @@
 // The connection indicator, always visible: connected to the hub or offline
 // since HH:MM, and how many records wait to be sent. It reads the node's own
 // state only (NodeService.GetSyncStatus), whatever the hub does.
-import { $, call, hourMinute } from './common.js';
+import { $, call, centreNamed, hourMinute } from './common.js';
 
 // ---------- connection indicator ----------
 
@@ -12,15 +12,8 @@ export async function refreshConnection() {
   const text = $('connection-text');
   try {
     const status = await call('NodeService', 'GetSyncStatus', {});
-    if (site !== status.site) {
-      site = status.site;
-      // A centre transfers with the others, never with itself.
-      for (const option of $('tr-site').options) option.hidden = option.value === site;
-      if ($('tr-site').value === site) {
-        $('tr-site').value = [...$('tr-site').options].find((option) => !option.hidden).value;
-      }
-    }
-    $('site-name').textContent = `— ${status.site}`;
+    site = status.site;
+    $('site-name').textContent = `— ${centreNamed(status.site)}`;
     const pending = Number(status.pendingPush);
     const waiting = pending === 0 ? 'tout est envoyé'
       : `${pending} enregistrement${pending > 1 ? 's' : ''} en attente d'envoi`;

@@ -1,10 +1,13 @@
 // Surplus and needs across the network, as this centre knows them
 // (ListSurplus, ListNeeds): marking units of one of this centre's lots as
 // surplus (MarkSurplus), this centre's minimum for a product (SetMinimum), and
-// asking the centre that has a surplus for some of it (a transfer request).
-import { $, attempt, el, expiryText, productNamed, replaceOptions, showInfo, till } from './common.js';
+// asking the centre that has a surplus for some of it (a request, prepared on
+// the Transferts screen). The units offered are the lot's mark less what the
+// centre has shipped from it since (common/transfer_view.h).
+import { $, attempt, centreNamed, el, expiryText, productNamed, replaceOptions, showInfo, till } from './common.js';
 import { site } from './connection.js';
 import { lotLabel } from './stock_adjust.js';
+import { prepareRequest } from './transfers.js';
 
 async function loadOwnLots() {
   const report = await attempt(() => till('GetStock', {}));
@@ -13,21 +16,12 @@ async function loadOwnLots() {
     el('option', { value: lot.lotId, textContent: `${level.product.name} : ${lotLabel(lot)}` }))));
 }
 
+// "Demander…" opens a request for the row's units, filled in, on the Transferts screen.
 function requestCell(entry) {
   if (entry.site === site) return el('td', { textContent: '(ce centre)' });
-  const name = productNamed(entry.productId);
-  const quantity = el('input', { type: 'number', min: '1', className: 'narrow', value: String(entry.quantity) });
-  quantity.setAttribute('aria-label', `Unités de ${name} à demander à ${entry.site}`);
-  const ask = el('button', { type: 'button', textContent: `Demander à ${entry.site}`, onclick: async () => {
-    const units = Number(quantity.value);
-    const view = await attempt(() => till('ProposeTransfer', {
-      kind: 'REQUEST', otherSite: entry.site, items: [{ productId: entry.productId, quantity: units }],
-      note: `Surplus du lot ${entry.lotId}` }));
-    if (!view) return;
-    showInfo(`Demande ${view.transferId} envoyée à ${entry.site} : ${name} × ${units}. ` +
-      'Suivez-la dans l\'écran Transferts.');
-  } });
-  return el('td', {}, el('div', { className: 'row' }, quantity, ask));
+  const ask = el('button', { type: 'button', textContent: 'Demander…', onclick: () => prepareRequest(entry) });
+  ask.setAttribute('aria-label', `Demander ${productNamed(entry.productId)} à ${centreNamed(entry.site)}`);
+  return el('td', {}, ask);
 }
 
 export async function loadSurplus() {
@@ -35,7 +29,7 @@ export async function loadSurplus() {
     attempt(() => till('ListSurplus', {})), attempt(() => till('ListNeeds', {})), loadOwnLots()]);
   if (surplus) {
     $('surplus-lines').replaceChildren(...surplus.surplus.map((entry) => el('tr', {},
-      el('td', { textContent: entry.site }),
+      el('td', { textContent: centreNamed(entry.site) }),
       el('td', { textContent: entry.productName || productNamed(entry.productId) }),
       el('td', { textContent: entry.lotId }),
       el('td', { textContent: String(entry.quantity) }),
@@ -47,7 +41,7 @@ export async function loadSurplus() {
   }
   if (needs) {
     $('need-lines').replaceChildren(...needs.needs.map((need) => el('tr', {},
-      el('td', { textContent: need.site }),
+      el('td', { textContent: centreNamed(need.site) }),
       el('td', { textContent: need.productName || productNamed(need.productId) }),
       el('td', { textContent: String(need.stock) }),
       el('td', { textContent: String(need.minimum) }),
