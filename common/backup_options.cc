@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "common/backup.h"
 #include "common/logging.h"
 
@@ -46,6 +47,10 @@ absl::StatusOr<std::unique_ptr<BackupKey>> LoadDaemonBackupKey(const std::string
     return std::unique_ptr<BackupKey>();
   }
   absl::StatusOr<std::unique_ptr<BackupKey>> key = BackupKey::Load(key_file);
+  if (absl::IsNotFound(key.status())) {
+    return absl::NotFoundError(absl::StrCat(key.status().message(), " (make it once with `",
+                                            daemon, " backup-key new ", key_file, "`)"));
+  }
   if (key.ok()) LogInfo("backups are encrypted with backup key ", (*key)->id(), " (", key_file, ")");
   return key;
 }
