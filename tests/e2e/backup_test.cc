@@ -51,6 +51,15 @@ class BackupTest : public ::testing::Test {
   }
   std::vector<std::string> KeyOption(const std::string& name) { return {"--backup-key", Key(name)}; }
 
+  // Starts the node `name`: site hem, no hub, its data in DataDir(name), plus `extra`.
+  bool StartOfflineHem(const std::string& name, const std::vector<std::string>& extra,
+                       std::string* error) {
+    std::vector<std::string> argv = {NODE_BIN, "--site", "hem", "--data", net_.DataDir(name),
+                                     "--listen", "127.0.0.1:0", "--hub", ""};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return net_.StartNodeProcess(name, argv, net_.DataDir(name), error);
+  }
+
   // Runs `comptoir-<hub|node> restore` of `backup` into `data` with `key`.
   std::string Restore(const std::string& of, const std::string& backup, const std::string& data,
                       const std::string& key, int* exit_code) {
@@ -185,12 +194,7 @@ TEST_F(BackupTest, RestoredHubAndCentreLoseNothingConfirmedAndConverge) {
 
 TEST_F(BackupTest, BackupDuringABurstOfSalesIsConsistent) {
   std::string error;
-  ASSERT_TRUE(net_.StartNodeProcess("hem",
-                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
-                                     "--listen", "127.0.0.1:0", "--hub", "", "--backup-key",
-                                     Key("hem")},
-                                    net_.DataDir("hem"), &error))
-      << error;
+  ASSERT_TRUE(StartOfflineHem("hem", KeyOption("hem"), &error)) << error;
   const testing::Shop hem = net_.OpenShop("hem");
   std::atomic<int> confirmed{0};
   std::atomic<bool> stop{false};
@@ -213,11 +217,7 @@ TEST_F(BackupTest, BackupDuringABurstOfSalesIsConsistent) {
   int exit_code = -1;
   const std::string output = Restore("hem", backup, net_.DataDir("copy"), Key("hem"), &exit_code);
   ASSERT_EQ(exit_code, 0) << output;
-  ASSERT_TRUE(net_.StartNodeProcess("copy",
-                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("copy"),
-                                     "--listen", "127.0.0.1:0", "--hub", ""},
-                                    net_.DataDir("copy"), &error))
-      << error;
+  ASSERT_TRUE(StartOfflineHem("copy", {}, &error)) << error;
   const v1::SyncStatus status = net_.NodeStatus("copy");
   EXPECT_TRUE(status.recovering()) << "a restored centre waits for the hub";
   const uint64_t sales = net_.SalesAt("copy")["hem"];
@@ -247,12 +247,7 @@ std::map<std::string, std::string> Snapshot(const std::string& dir) {
 
 TEST_F(BackupTest, ABackupHoldsNoNameInClearAndADamagedOneOrTheWrongKeyChangesNothing) {
   std::string error;
-  ASSERT_TRUE(net_.StartNodeProcess("hem",
-                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
-                                     "--listen", "127.0.0.1:0", "--hub", "", "--backup-key",
-                                     Key("hem")},
-                                    net_.DataDir("hem"), &error))
-      << error;
+  ASSERT_TRUE(StartOfflineHem("hem", KeyOption("hem"), &error)) << error;
   const testing::Shop shop = net_.OpenShop("hem");  // the Lefebvre family, Nadia
   ASSERT_FALSE(shop.family_id.empty());
   ASSERT_TRUE(net_.Sell("hem", shop, "before-backup").ok());
@@ -286,21 +281,13 @@ TEST_F(BackupTest, ABackupHoldsNoNameInClearAndADamagedOneOrTheWrongKeyChangesNo
   int exit_code = -1;
   const std::string output = Restore("hem", backup, net_.DataDir("hem"), Key("hem"), &exit_code);
   ASSERT_EQ(exit_code, 0) << output;
-  ASSERT_TRUE(net_.StartNodeProcess("hem",
-                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
-                                     "--listen", "127.0.0.1:0", "--hub", ""},
-                                    net_.DataDir("hem"), &error))
-      << error;
+  ASSERT_TRUE(StartOfflineHem("hem", {}, &error)) << error;
   EXPECT_EQ(net_.SalesAt("hem")["hem"], 1u);
 }
 
 TEST_F(BackupTest, NoBackupWithoutAKeyAndAKeyOthersCanReadStopsTheDaemon) {
   std::string error;
-  ASSERT_TRUE(net_.StartNodeProcess("hem",
-                                    {NODE_BIN, "--site", "hem", "--data", net_.DataDir("hem"),
-                                     "--listen", "127.0.0.1:0", "--hub", ""},
-                                    net_.DataDir("hem"), &error))
-      << error;
+  ASSERT_TRUE(StartOfflineHem("hem", {}, &error)) << error;
   std::filesystem::create_directories(net_.dir().Sub("backups"));
   int exit_code = -1;
   std::string output = net_.RunCli(
@@ -314,11 +301,7 @@ TEST_F(BackupTest, NoBackupWithoutAKeyAndAKeyOthersCanReadStopsTheDaemon) {
     ASSERT_EQ(chmod(Key(name).c_str(), 0644), 0);
     const bool started =
         name == "hub" ? net_.StartHub(KeyOption("hub"), &error)
-                      : net_.StartNodeProcess("hem",
-                                              {NODE_BIN, "--site", "hem", "--data",
-                                               net_.DataDir("hem"), "--listen", "127.0.0.1:0",
-                                               "--hub", "", "--backup-key", Key("hem")},
-                                              net_.DataDir("hem"), &error);
+                      : StartOfflineHem("hem", KeyOption("hem"), &error);
     EXPECT_FALSE(started) << name;
     EXPECT_NE(error.find("chmod 600 " + Key(name)), std::string::npos) << error;
   }
