@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config_file.h"
+#include "common/keys.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
 
@@ -112,10 +113,12 @@ absl::StatusOr<v1::BackupInfo> ReadBackupManifest(const std::string& backup) {
   auto read_number = [&](const char* key) -> uint64_t {
     return absl::SimpleAtoi(values[key], &number) ? number : 0;
   };
-  if (values["format"] != "1" || (info.kind() != "hub" && info.kind() != "node") ||
-      info.site().empty()) {
-    return absl::DataLossError(absl::StrCat(backup, " has no backup manifest this "
-                                            "version understands (format 1, kind hub or node)"));
+  // The site names the default data directory of a restore: never a path.
+  const bool site_ok = info.kind() == "hub" ? info.site() == "hub" : IsValidSiteId(info.site());
+  if (values["format"] != "1" || (info.kind() != "hub" && info.kind() != "node") || !site_ok) {
+    return absl::DataLossError(absl::StrCat(
+        backup, " has no backup manifest this version understands (format 1, kind hub or node, "
+                "a site id)"));
   }
   info.set_created_unix_ms(static_cast<int64_t>(read_number("created_unix_ms")));
   info.set_bytes(read_number("bytes"));

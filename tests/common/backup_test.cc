@@ -227,5 +227,15 @@ TEST_F(EncryptedBackupTest, ABackupNeverReplacesAFile) {
   EXPECT_EQ(ReadFile(backup_), before);
 }
 
+TEST_F(EncryptedBackupTest, AManifestWhoseSiteIsAPathIsRefused) {
+  // Even a well-encrypted file: the site names a restore's default directory.
+  fs::create_directories(dir_.Sub("empty"));
+  const std::string path = dir_.Sub("backups/odd");
+  ASSERT_TRUE(EncryptDirectory(dir_.Sub("empty"), "format = 1\nkind = node\nsite = ../../etc\n",
+                               *key_, path)
+                  .ok());
+  EXPECT_EQ(ReadBackupManifest(path).status().code(), absl::StatusCode::kDataLoss);
+}
+
 }  // namespace
 }  // namespace comptoir
