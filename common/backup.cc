@@ -92,6 +92,7 @@ absl::StatusOr<v1::BackupInfo> WriteBackup(const Store& store, const BackupSetup
   if (written.ok()) {
     info.set_created_unix_ms(absl::ToUnixMillis(absl::Now()));
     info.set_bytes(DirectoryBytes(database));
+    info.set_key_id(setup.key->id());
     written = EncryptDirectory(database.string(), ManifestText(info), *setup.key, dest.string());
   }
   fs::remove_all(checkpoint, error);
@@ -107,6 +108,7 @@ absl::StatusOr<v1::BackupInfo> ReadBackupManifest(const std::string& backup) {
   for (const ConfigEntry& entry : *entries) values[entry.key] = entry.value;
   v1::BackupInfo info;
   info.set_dest(backup);
+  info.set_key_id(header.key_id);
   info.set_kind(values["kind"]);
   info.set_site(values["site"]);
   uint64_t number = 0;

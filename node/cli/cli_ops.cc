@@ -16,10 +16,10 @@ void PrintBackup(const v1::BackupInfo& info) {
   } else {
     std::cout << ", own seq " << info.own_seq();
   }
-  std::cout << ")\n"
+  std::cout << "), encrypted with backup key " << info.key_id() << "\n"
             << "restore it, with the daemon stopped, by: comptoir-" << info.kind()
-            << " restore --from " << info.dest()
-            << " --backup-key <its backup key file> --data <its data directory>\n";
+            << " restore --from " << info.dest() << " --backup-key <the file of key "
+            << info.key_id() << "> --data <its data directory>\n";
 }
 
 // The daemon writes the backup on its own machine: a relative path is taken

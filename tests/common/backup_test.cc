@@ -102,6 +102,7 @@ TEST_F(EncryptedBackupTest, TheBackupFileHoldsNoNameInClearAndNoPlainCopyIsLeft)
   ASSERT_TRUE(manifest.ok()) << manifest.status();
   EXPECT_EQ(manifest->site(), "hem");
   EXPECT_EQ(manifest->own_seq(), 42u);
+  EXPECT_EQ(manifest->key_id(), key_->id()) << "names the key it needs";
   EXPECT_GT(manifest->bytes(), 0u);
 }
 

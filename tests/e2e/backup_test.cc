@@ -99,6 +99,7 @@ class BackupTest : public ::testing::Test {
                     : net_.RunCli({"--node", net_.Address(of), "backup", dest}, &exit_code);
     EXPECT_EQ(exit_code, 0) << output;
     EXPECT_NE(output.find("written to " + dest), std::string::npos) << output;
+    EXPECT_NE(output.find("encrypted with backup key "), std::string::npos) << output;
     return dest;
   }
 
