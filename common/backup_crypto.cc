@@ -231,7 +231,8 @@ absl::Status WriteEntries(const fs::path& source_dir, ChunkWriter& writer) {
     }
     files.push_back(entry.path());
   }
-  if (error) return absl::FailedPreconditionError(absl::StrCat("cannot list ", source_dir.string()));
+  if (error)
+    return absl::FailedPreconditionError(absl::StrCat("cannot list ", source_dir.string()));
   std::sort(files.begin(), files.end());
   std::string buffer(kBackupChunkBytes, '\0');
   for (const fs::path& file : files) {
@@ -248,7 +249,8 @@ absl::Status WriteEntries(const fs::path& source_dir, ChunkWriter& writer) {
     writer.Write(entry_header);
     uint64_t left = static_cast<uint64_t>(info.st_size);
     while (left > 0) {
-      const size_t got = std::fread(buffer.data(), 1, std::min<uint64_t>(left, buffer.size()), in.get());
+      const size_t got =
+          std::fread(buffer.data(), 1, std::min<uint64_t>(left, buffer.size()), in.get());
       if (got == 0) {
         return absl::FailedPreconditionError(absl::StrCat(file.string(), " changed while read"));
       }
@@ -273,8 +275,8 @@ absl::Status ReadEntries(ChunkReader& reader, const fs::path& dest_dir, const st
     }
     ASSIGN_OR_RETURN(absl::string_view name_bytes, reader.Read(name_length));
     const std::string name(name_bytes);
-    if (name == "." || name == ".." ||
-        name.find('/') != std::string::npos || name.find('\0') != std::string::npos) {
+    if (name == "." || name == ".." || name.find('/') != std::string::npos ||
+        name.find('\0') != std::string::npos) {
       return absl::DataLossError(
           absl::StrCat("the backup ", path, " names a file '", name, "' outside its database"));
     }
@@ -300,7 +302,8 @@ absl::Status ReadEntries(ChunkReader& reader, const fs::path& dest_dir, const st
 absl::Status EncryptDirectory(const std::string& source_dir, absl::string_view manifest,
                               const BackupKey& key, const std::string& dest) {
   std::error_code error;
-  if (fs::exists(dest, error)) return absl::AlreadyExistsError(absl::StrCat(dest, " already exists"));
+  if (fs::exists(dest, error))
+    return absl::AlreadyExistsError(absl::StrCat(dest, " already exists"));
   if (manifest.size() > kMaxManifestBytes) return absl::InvalidArgumentError("manifest too long");
   const std::string temporary = absl::StrCat(dest, ".tmp-", ToHex(RandomBytes(6)));
   File out = CreateFile(temporary);
@@ -335,14 +338,14 @@ absl::StatusOr<BackupHeader> ReadBackupHeader(const std::string& path) {
   char fixed[kMagicBytes + 4 + kKeyIdBytes + 4];
   if (!in || std::fread(fixed, 1, sizeof fixed, in.get()) != sizeof fixed ||
       std::memcmp(fixed, kMagic, kMagicBytes) != 0) {
-    return absl::NotFoundError(absl::StrCat(
-        path, " is not a Comptoir backup file: use a file made by `comptoir backup`"));
+    return absl::NotFoundError(
+        absl::StrCat(path, " is not a Comptoir backup file: use a file made by `comptoir backup`"));
   }
   const uint64_t format = GetFixed(fixed + kMagicBytes, 4);
   if (format != kFormat) {
     return absl::DataLossError(absl::StrCat(path, " is a backup of format ", format,
-                                            ", which this version cannot read (format ",
-                                            kFormat, ")"));
+                                            ", which this version cannot read (format ", kFormat,
+                                            ")"));
   }
   BackupHeader header;
   header.key_id = ToHex(absl::string_view(fixed + kMagicBytes + 4, kKeyIdBytes));

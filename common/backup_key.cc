@@ -54,18 +54,19 @@ absl::StatusOr<std::unique_ptr<BackupKey>> BackupKey::Load(const std::string& pa
     sodium_memzero(bytes, sizeof bytes);
     return key;
   }
-  return absl::DataLossError(absl::StrCat(
-      "backup key file ", path, " holds no key (a line of 64 hex digits, as made by "
-      "`backup-key new`)"));
+  return absl::DataLossError(absl::StrCat("backup key file ", path,
+                                          " holds no key (a line of 64 hex digits, as made by "
+                                          "`backup-key new`)"));
 }
 
 absl::StatusOr<std::unique_ptr<BackupKey>> BackupKey::Create(const std::string& path) {
   RETURN_IF_ERROR(SodiumReady());
   std::error_code error;
   if (std::filesystem::exists(path, error)) {
-    return absl::AlreadyExistsError(absl::StrCat(
-        path, " already exists: a backup key is never overwritten (the backups made with it "
-        "could no longer be read); give a new file name"));
+    return absl::AlreadyExistsError(
+        absl::StrCat(path,
+                     " already exists: a backup key is never overwritten (the backups made with it "
+                     "could no longer be read); give a new file name"));
   }
   unsigned char bytes[kBackupKeyBytes];
   crypto_secretstream_xchacha20poly1305_keygen(bytes);
@@ -73,11 +74,11 @@ absl::StatusOr<std::unique_ptr<BackupKey>> BackupKey::Create(const std::string& 
   sodium_memzero(bytes, sizeof bytes);
   char hex[2 * kBackupKeyBytes + 1];
   sodium_bin2hex(hex, sizeof hex, key->bytes(), kBackupKeyBytes);
-  const std::string contents = absl::StrCat(
-      "# Comptoir backup key ", key->id(),
-      ": keep a copy apart from the backups (another machine or medium);\n"
-      "# without it, no backup made with it can be read.\n",
-      hex, "\n");
+  const std::string contents =
+      absl::StrCat("# Comptoir backup key ", key->id(),
+                   ": keep a copy apart from the backups (another machine or medium);\n"
+                   "# without it, no backup made with it can be read.\n",
+                   hex, "\n");
   sodium_memzero(hex, sizeof hex);
   absl::Status written = WriteSecretFile(path, contents);
   if (!written.ok()) return written;

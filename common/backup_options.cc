@@ -48,10 +48,11 @@ absl::StatusOr<std::unique_ptr<BackupKey>> LoadDaemonBackupKey(const std::string
   }
   absl::StatusOr<std::unique_ptr<BackupKey>> key = BackupKey::Load(key_file);
   if (absl::IsNotFound(key.status())) {
-    return absl::NotFoundError(absl::StrCat(key.status().message(), " (make it once with `",
-                                            daemon, " backup-key new ", key_file, "`)"));
+    return absl::NotFoundError(absl::StrCat(key.status().message(), " (make it once with `", daemon,
+                                            " backup-key new ", key_file, "`)"));
   }
-  if (key.ok()) LogInfo("backups are encrypted with backup key ", (*key)->id(), " (", key_file, ")");
+  if (key.ok())
+    LogInfo("backups are encrypted with backup key ", (*key)->id(), " (", key_file, ")");
   return key;
 }
 

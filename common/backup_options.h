@@ -5,8 +5,10 @@
 //   BackupKeyOptions backup_key;
 //   AddBackupKeyOptions(app, restore, &backup_key);
 //   ... parse ...
-//   if (backup_key.new_command->parsed()) return CreateBackupKeyCommand(backup_key.new_file, "comptoir-node");
-//   absl::StatusOr<std::unique_ptr<BackupKey>> key = LoadDaemonBackupKey(backup_key.key_file, "comptoir-node");
+//   if (backup_key.new_command->parsed()) {
+//     return CreateBackupKeyCommand(backup_key.new_file, "comptoir-node");
+//   }
+//   auto key = LoadDaemonBackupKey(backup_key.key_file, "comptoir-node");  // null: none
 #ifndef COMPTOIR_COMMON_BACKUP_OPTIONS_H_
 #define COMPTOIR_COMMON_BACKUP_OPTIONS_H_
 
@@ -23,9 +25,9 @@ class App;
 namespace comptoir {
 
 struct BackupKeyOptions {
-  std::string key_file;                // --backup-key
-  CLI::App* new_command = nullptr;     // `backup-key new`
-  std::string new_file;                // its FILE
+  std::string key_file;             // --backup-key
+  CLI::App* new_command = nullptr;  // `backup-key new`
+  std::string new_file;             // its FILE
 };
 
 // Adds --backup-key to `app` and to its `restore` subcommand, and the command

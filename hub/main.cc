@@ -244,8 +244,8 @@ int main(int argc, char** argv) {
   comptoir::HubServiceImpl admin_hub(hub_log, &sync, administrator);
   comptoir::StatsServiceImpl admin_stats(hub_log, &sync, administrator);
   comptoir::HubAccountServiceImpl admin_accounts(hub_log, &sync, administrator);
-  comptoir::BackupServiceImpl backups(&hub_log->store(),
-                                      {key->get(), comptoir::CheckpointDirFor(data_dir)}, [hub_log] {
+  const comptoir::BackupSetup backup_setup{key->get(), comptoir::CheckpointDirFor(data_dir)};
+  comptoir::BackupServiceImpl backups(&hub_log->store(), backup_setup, [hub_log] {
     comptoir::v1::BackupInfo info;
     info.set_kind("hub");
     info.set_site("hub");

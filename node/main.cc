@@ -206,8 +206,8 @@ int main(int argc, char** argv) {
   comptoir::AccountServiceImpl admin_accounts(&account_desk, administrator);
   comptoir::NodeServiceImpl admin_node(store->get(), sync.get(), administrator);
   comptoir::NodeStore* node_store = store->get();
-  comptoir::BackupServiceImpl backups(&node_store->store(),
-                                      {key->get(), comptoir::CheckpointDirFor(data_dir)}, [node_store] {
+  const comptoir::BackupSetup backup_setup{key->get(), comptoir::CheckpointDirFor(data_dir)};
+  comptoir::BackupServiceImpl backups(&node_store->store(), backup_setup, [node_store] {
     comptoir::v1::BackupInfo info;
     info.set_kind("node");
     info.set_site(node_store->Site());

@@ -4,9 +4,8 @@
 // wrongly keyed backup refused without touching the data directory.
 #include "common/backup.h"
 
-#include <sys/stat.h>
-
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <filesystem>
 #include <fstream>
@@ -96,7 +95,8 @@ TEST_F(EncryptedBackupTest, TheBackupFileHoldsNoNameInClearAndNoPlainCopyIsLeft)
   ASSERT_EQ(stat(backup_.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 077, 0u) << "owner only";
   // Only the backup itself is in the backups' directory (no temporary file).
-  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.Sub("backups")), fs::directory_iterator()), 1);
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir_.Sub("backups")), fs::directory_iterator()),
+            1);
   // The manifest is readable without the key.
   absl::StatusOr<v1::BackupInfo> manifest = ReadBackupManifest(backup_);
   ASSERT_TRUE(manifest.ok()) << manifest.status();
@@ -113,9 +113,8 @@ TEST_F(EncryptedBackupTest, TheRightKeyGivesBackTheSameData) {
 TEST_F(EncryptedBackupTest, AFlippedByteAnywhereIsRefusedAndChangesNothing) {
   const std::string bytes = ReadFile(backup_);
   // In the manifest, the stream header, the first chunk, the middle, the end mark.
-  const std::vector<size_t> positions = {30, bytes.find("own_seq") + 10,
-                                         bytes.find("own_seq") + 40, bytes.size() / 2,
-                                         bytes.size() - 1};
+  const std::vector<size_t> positions = {30, bytes.find("own_seq") + 10, bytes.find("own_seq") + 40,
+                                         bytes.size() / 2, bytes.size() - 1};
   for (size_t position : positions) {
     std::string modified = bytes;
     modified[position] ^= 0x01;
@@ -221,10 +220,9 @@ TEST_F(EncryptedBackupTest, ABackupNeverReplacesAFile) {
   info.set_site("lille");
   info.set_dest(backup_);
   const std::string before = ReadFile(backup_);
-  EXPECT_EQ(WriteBackup(*store, {key_.get(), CheckpointDirFor(dir_.Sub("lille"))}, info)
-                .status()
-                .code(),
-            absl::StatusCode::kAlreadyExists);
+  EXPECT_EQ(
+      WriteBackup(*store, {key_.get(), CheckpointDirFor(dir_.Sub("lille"))}, info).status().code(),
+      absl::StatusCode::kAlreadyExists);
   EXPECT_EQ(ReadFile(backup_), before);
 }
 

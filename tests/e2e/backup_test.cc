@@ -49,7 +49,9 @@ class BackupTest : public ::testing::Test {
     EXPECT_NE(output.find("written to " + path), std::string::npos) << output;
     return path;
   }
-  std::vector<std::string> KeyOption(const std::string& name) { return {"--backup-key", Key(name)}; }
+  std::vector<std::string> KeyOption(const std::string& name) {
+    return {"--backup-key", Key(name)};
+  }
 
   // Starts the node `name`: site hem, no hub, its data in DataDir(name), plus `extra`.
   bool StartOfflineHem(const std::string& name, const std::vector<std::string>& extra,
@@ -259,7 +261,9 @@ TEST_F(BackupTest, ABackupHoldsNoNameInClearAndADamagedOneOrTheWrongKeyChangesNo
   ASSERT_TRUE(net_.Stop("hem"));
   const auto before = Snapshot(net_.DataDir("hem"));
   bool found_name = false;  // the test's own check: the database does hold the name
-  for (const auto& [path, contents] : before) found_name |= contents.find("Lefebvre") != std::string::npos;
+  for (const auto& [path, contents] : before) {
+    found_name |= contents.find("Lefebvre") != std::string::npos;
+  }
   EXPECT_TRUE(found_name);
 
   auto refused = [&](const std::string& from, const std::string& key, const std::string& why) {
