@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "absl/strings/numbers.h"
@@ -12,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/config_file.h"
+#include "common/keys.h"
 #include "common/secret_file.h"
 #include "common/status_macros.h"
 
@@ -19,9 +19,6 @@ namespace comptoir {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr char kManifestName[] = "comptoir-backup.txt";
-constexpr char kDatabaseName[] = "db";
 
 uint64_t DirectoryBytes(const fs::path& dir) {
   uint64_t bytes = 0;
@@ -32,30 +29,13 @@ uint64_t DirectoryBytes(const fs::path& dir) {
   return bytes;
 }
 
-absl::Status WriteManifest(const fs::path& path, const v1::BackupInfo& info) {
-  const std::string temporary = path.string() + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "# Comptoir backup: restore with `comptoir-" << info.kind() << " restore --from "
-        << info.dest_dir() << "`\n"
-        << "format = 1\n"
-        << "kind = " << info.kind() << "\n"
-        << "site = " << info.site() << "\n"
-        << "created_unix_ms = " << info.created_unix_ms() << "\n"
-        << "bytes = " << info.bytes() << "\n"
-        << "hub_epoch = " << info.hub_epoch() << "\n"
-        << "log_head = " << info.log_head() << "\n"
-        << "own_seq = " << info.own_seq() << "\n";
-    out.flush();
-    if (!out) return absl::ResourceExhaustedError(absl::StrCat("cannot write ", temporary));
-  }
-  std::error_code error;
-  fs::rename(temporary, path, error);
-  if (error) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot rename ", temporary, ": ", error.message()));
-  }
-  return absl::OkStatus();
+std::string ManifestText(const v1::BackupInfo& info) {
+  return absl::StrCat("# Comptoir backup: restore with `comptoir-", info.kind(),
+                      " restore --from FILE --backup-key KEYFILE`\n", "format = 1\n",
+                      "kind = ", info.kind(), "\n", "site = ", info.site(), "\n",
+                      "created_unix_ms = ", info.created_unix_ms(), "\n",
+                      "bytes = ", info.bytes(), "\n", "hub_epoch = ", info.hub_epoch(), "\n",
+                      "log_head = ", info.log_head(), "\n", "own_seq = ", info.own_seq(), "\n");
 }
 
 // Directories are replaced by renaming, which needs them on one file system:
@@ -70,63 +50,77 @@ std::string StagingDir(const std::string& data_dir) { return Normal(data_dir) + 
 
 }  // namespace
 
-absl::StatusOr<v1::BackupInfo> WriteBackup(const Store& store, v1::BackupInfo info) {
-  const fs::path dest(info.dest_dir());
+std::string CheckpointDirFor(const std::string& data_dir) {
+  return Normal(data_dir) + ".backup-checkpoint";
+}
+
+std::string HowToMakeABackupKey(const std::string& daemon) {
+  return absl::StrCat(
+      "no backup key: backups are encrypted, and this daemon was started without one. Make a "
+      "key once with `", daemon, " backup-key new /etc/comptoir/backup.key`, keep a copy of it "
+      "apart from the backups (another machine or medium), and restart the daemon with "
+      "--backup-key /etc/comptoir/backup.key (setting backup-key)");
+}
+
+absl::StatusOr<v1::BackupInfo> WriteBackup(const Store& store, const BackupSetup& setup,
+                                           v1::BackupInfo info) {
+  if (setup.key == nullptr) {
+    return absl::FailedPreconditionError(HowToMakeABackupKey("comptoir-" + info.kind()));
+  }
+  const fs::path dest(info.dest());
   if (!dest.is_absolute()) {
     return absl::InvalidArgumentError(
-        absl::StrCat("the backup directory must be an absolute path on the daemon's machine (got '",
-                     info.dest_dir(), "')"));
+        absl::StrCat("the backup file must be an absolute path on the daemon's machine (got '",
+                     info.dest(), "')"));
   }
   std::error_code error;
   if (fs::exists(dest, error)) {
     return absl::AlreadyExistsError(
-        absl::StrCat(info.dest_dir(), " already exists: give a new directory for each backup"));
+        absl::StrCat(info.dest(), " already exists: give a new file name for each backup"));
   }
   if (!fs::is_directory(dest.parent_path(), error)) {
     return absl::FailedPreconditionError(
-        absl::StrCat("the parent directory of ", info.dest_dir(), " does not exist"));
+        absl::StrCat("the directory of ", info.dest(), " does not exist"));
   }
-  // Private, as the daemon's own data directory: it holds the same personal data.
-  RETURN_IF_ERROR(MakePrivateDirectory(dest.string()));
-  absl::Status copied = store.Checkpoint((dest / kDatabaseName).string());
-  if (!copied.ok()) {
-    fs::remove_all(dest, error);  // leave no half backup behind
-    return copied;
+  // The plain checkpoint stays beside the database (hard links, private) and
+  // only the encrypted stream reaches the backup's medium.
+  const fs::path checkpoint(setup.checkpoint_dir);
+  fs::remove_all(checkpoint, error);  // left over by a crash
+  RETURN_IF_ERROR(MakePrivateDirectory(checkpoint.string()));
+  const fs::path database = checkpoint / "db";
+  absl::Status written = store.Checkpoint(database.string());
+  if (written.ok()) {
+    info.set_created_unix_ms(absl::ToUnixMillis(absl::Now()));
+    info.set_bytes(DirectoryBytes(database));
+    info.set_key_id(setup.key->id());
+    written = EncryptDirectory(database.string(), ManifestText(info), *setup.key, dest.string());
   }
-  info.set_created_unix_ms(absl::ToUnixMillis(absl::Now()));
-  info.set_bytes(DirectoryBytes(dest / kDatabaseName));
-  absl::Status written = WriteManifest(dest / kManifestName, info);
-  if (!written.ok()) {
-    fs::remove_all(dest, error);
-    return written;
-  }
+  fs::remove_all(checkpoint, error);
+  if (!written.ok()) return written;
   return info;
 }
 
-absl::StatusOr<v1::BackupInfo> ReadBackupManifest(const std::string& backup_dir) {
-  const fs::path manifest = fs::path(backup_dir) / kManifestName;
-  std::error_code error;
-  if (!fs::exists(manifest, error) || !fs::is_directory(fs::path(backup_dir) / kDatabaseName, error)) {
-    return absl::NotFoundError(absl::StrCat(
-        backup_dir, " is not a complete Comptoir backup (no ", kManifestName, " or ",
-        kDatabaseName, "/): use a directory made by `comptoir backup`"));
-  }
-  absl::StatusOr<std::vector<ConfigEntry>> entries = ReadConfigFile(manifest.string());
+absl::StatusOr<v1::BackupInfo> ReadBackupManifest(const std::string& backup) {
+  ASSIGN_OR_RETURN(BackupHeader header, ReadBackupHeader(backup));
+  absl::StatusOr<std::vector<ConfigEntry>> entries = ParseConfigText(header.manifest, backup);
   if (!entries.ok()) return absl::DataLossError(entries.status().message());
   std::map<std::string, std::string> values;
   for (const ConfigEntry& entry : *entries) values[entry.key] = entry.value;
   v1::BackupInfo info;
-  info.set_dest_dir(backup_dir);
+  info.set_dest(backup);
+  info.set_key_id(header.key_id);
   info.set_kind(values["kind"]);
   info.set_site(values["site"]);
   uint64_t number = 0;
   auto read_number = [&](const char* key) -> uint64_t {
     return absl::SimpleAtoi(values[key], &number) ? number : 0;
   };
-  if (values["format"] != "1" || (info.kind() != "hub" && info.kind() != "node") ||
-      info.site().empty()) {
-    return absl::DataLossError(absl::StrCat(manifest.string(), " is not a backup manifest this "
-                                            "version understands (format 1, kind hub or node)"));
+  // The site names the default data directory of a restore: never a path.
+  const bool site_ok = info.kind() == "hub" ? info.site() == "hub" : IsValidSiteId(info.site());
+  if (values["format"] != "1" || (info.kind() != "hub" && info.kind() != "node") || !site_ok) {
+    return absl::DataLossError(absl::StrCat(
+        backup, " has no backup manifest this version understands (format 1, kind hub or node, "
+                "a site id)"));
   }
   info.set_created_unix_ms(static_cast<int64_t>(read_number("created_unix_ms")));
   info.set_bytes(read_number("bytes"));
@@ -149,8 +143,15 @@ bool DataDirInUse(const std::string& data_dir) {
   return in_use;
 }
 
-absl::StatusOr<std::string> CopyBackupForRestore(const std::string& backup_dir,
-                                                 const std::string& data_dir) {
+absl::StatusOr<std::string> UnpackBackupForRestore(const std::string& backup,
+                                                   const std::string& key_file,
+                                                   const std::string& data_dir) {
+  if (key_file.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(backup, " is encrypted: give the backup key file the daemon had when it "
+                             "made it (--backup-key FILE, or the setting backup-key)"));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<BackupKey> key, BackupKey::Load(key_file));
   if (DataDirInUse(data_dir)) {
     return absl::FailedPreconditionError(absl::StrCat(
         data_dir, " is in use by a running daemon: stop it first, then restore"));
@@ -163,12 +164,7 @@ absl::StatusOr<std::string> CopyBackupForRestore(const std::string& backup_dir,
         absl::StrCat("cannot clear ", staged, ": ", error.message()));
   }
   fs::create_directories(fs::path(staged).parent_path(), error);
-  fs::copy(fs::path(backup_dir) / kDatabaseName, staged, fs::copy_options::recursive, error);
-  if (error) {
-    fs::remove_all(staged, error);
-    return absl::FailedPreconditionError(
-        absl::StrCat("cannot copy the backup into ", staged, ": ", error.message()));
-  }
+  RETURN_IF_ERROR(DecryptToDirectory(backup, *key, staged));
   return staged;
 }
 

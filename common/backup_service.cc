@@ -8,14 +8,15 @@ namespace comptoir {
 
 grpc::Status BackupServiceImpl::CreateBackup(grpc::ServerContext*,
                                              const v1::CreateBackupRequest* request,
-                                             v1::BackupInfo* response) {  std::lock_guard<std::mutex> lock(mu_);
+                                             v1::BackupInfo* response) {
+  std::lock_guard<std::mutex> lock(mu_);
   v1::BackupInfo info = describe_();
-  info.set_dest_dir(request->dest_dir());
-  absl::StatusOr<v1::BackupInfo> written = WriteBackup(*store_, std::move(info));
+  info.set_dest(request->dest());
+  absl::StatusOr<v1::BackupInfo> written = WriteBackup(*store_, setup_, std::move(info));
   if (written.ok()) {
-    LogInfo("backup written to ", written->dest_dir(), " (", written->bytes(), " bytes)");
+    LogInfo("backup written to ", written->dest(), " (", written->bytes(), " bytes)");
   } else {
-    LogWarning("backup to ", request->dest_dir(), " failed: ", written.status().message());
+    LogWarning("backup to ", request->dest(), " failed: ", written.status().message());
   }
   return Answer(std::move(written), response);
 }

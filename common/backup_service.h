@@ -1,8 +1,9 @@
 // BackupService (proto/comptoir/v1/ops.proto) for either daemon: an online,
-// consistent copy of the daemon's database into a directory of its machine.
-// The gRPC adapter around WriteBackup (common/backup.h).
+// consistent, encrypted copy of the daemon's database into a file of its
+// machine. The gRPC adapter around WriteBackup (common/backup.h).
 //
-//   BackupServiceImpl backups(&hub_log->store(), [&] { ...fill kind, site, heads... });
+//   BackupServiceImpl backups(&hub_log->store(), {key.get(), data_dir + ".backup-checkpoint"},
+//                             [&] { ...fill kind, site, heads... });
 //   StartAdminSocket(path, {&backups, ...}, setup);
 //
 // A backup writes on the daemon's disk and copies personal data: the daemons
@@ -15,6 +16,7 @@
 #include <functional>
 #include <mutex>
 
+#include "common/backup.h"
 #include "common/store.h"
 #include "comptoir/v1/ops.grpc.pb.h"
 
@@ -23,15 +25,18 @@ namespace comptoir {
 class BackupServiceImpl final : public v1::BackupService::Service {
  public:
   // `describe` fills kind, site and heads just before each backup (it may be
-  // called from any thread). `store` is not owned and must outlive the service.
-  BackupServiceImpl(const Store* store, std::function<v1::BackupInfo()> describe)
-      : store_(store), describe_(std::move(describe)) {}
+  // called from any thread). `store` and setup.key (null: backups are refused,
+  // saying how to make a key) are not owned and must outlive the service.
+  BackupServiceImpl(const Store* store, BackupSetup setup,
+                    std::function<v1::BackupInfo()> describe)
+      : store_(store), setup_(std::move(setup)), describe_(std::move(describe)) {}
 
   grpc::Status CreateBackup(grpc::ServerContext* context, const v1::CreateBackupRequest* request,
                             v1::BackupInfo* response) override;
 
  private:
   const Store* store_;
+  const BackupSetup setup_;
   std::function<v1::BackupInfo()> describe_;
   std::mutex mu_;  // one backup at a time
 };

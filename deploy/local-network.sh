@@ -56,9 +56,22 @@ for site in "${SITES[@]}"; do
   fi
 done
 
+# Each daemon encrypts its backups with its own key (made once, kept in
+# backup-keys/, outside the daemons' data; on real machines, a copy goes
+# apart from the backups: see README "Back up and restore").
+mkdir -p -m 700 "$DATA/backup-keys"
+for name in hub "${SITES[@]}"; do
+  if [ ! -s "$DATA/backup-keys/$name.key" ]; then
+    daemon="$BUILD_DIR/node/comptoir-node"
+    if [ "$name" = hub ]; then daemon="$BUILD_DIR/hub/comptoir-hub"; fi
+    "$daemon" backup-key new "$DATA/backup-keys/$name.key" >/dev/null
+  fi
+done
+
 HUB="127.0.0.1:$BASE_PORT"
 rm -f "$DATA/hub.addr" "$DATA/hub.web"
 "$BUILD_DIR/hub/comptoir-hub" --data "$DATA/hub" --listen "$HUB" --credentials "$DATA/credentials" \
+  --backup-key "$DATA/backup-keys/hub.key" \
   --metrics-listen "127.0.0.1:$((BASE_PORT + 2000))" \
   --http-listen "127.0.0.1:$((BASE_PORT + 1000))" --http-ready-file "$DATA/hub.web" \
   --ready-file "$DATA/hub.addr" >>"$DATA/logs/hub.log" 2>&1 &
@@ -72,6 +85,7 @@ for site in "${SITES[@]}"; do
   rm -f "$DATA/$site.addr" "$DATA/$site.web"
   "$BUILD_DIR/node/comptoir-node" --site "$site" --data "$DATA/$site" \
     --listen "127.0.0.1:$port" --hub "$HUB" --token-file "$DATA/tokens/$site" \
+    --backup-key "$DATA/backup-keys/$site.key" \
     --http-listen "127.0.0.1:$((port + 1000))" --http-ready-file "$DATA/$site.web" \
     --metrics-listen "127.0.0.1:$((port + 2000))" --ready-file "$DATA/$site.addr" >>"$DATA/logs/$site.log" 2>&1 &
   pids+=($!)
@@ -117,6 +131,7 @@ echo "Try:  $CLI --node $(cat "$DATA/hem.addr") login --user coord"
 echo "      $CLI --node $(cat "$DATA/hem.addr") sync status"
 echo "      $CLI --hub $HUB hub login --user siege   then   $CLI --hub $HUB hub status"
 echo "      $CLI --node unix:$DATA/hem/comptoir.sock audit   # hem's administrator, no login"
+echo "      $CLI --node unix:$DATA/hem/comptoir.sock backup $DATA/hem-backup   # encrypted with backup-keys/hem.key"
 echo "      curl -s http://127.0.0.1:$((BASE_PORT + 2001))/metrics   # hem's metrics (hub: $((BASE_PORT + 2000)))"
 echo "      and the worked examples of README.md (\"At the till\", \"Moving surplus\")."
 echo "Web till of hem: http://$(cat "$DATA/hem.web")/ (in a browser on this machine)"

@@ -13,14 +13,15 @@ namespace comptoir {
 // Restores a backup into data_dir (the hub must be stopped) and draws a new
 // epoch in the restored copy, so that every centre re-sends what the backup
 // lacks and re-pulls the log. Returns where the replaced data was kept.
-absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::string& data_dir,
+absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::string& key_file,
+                                           const std::string& data_dir,
                                            v1::BackupInfo* info, uint64_t* epoch) {
   ASSIGN_OR_RETURN(*info, ReadBackupManifest(from));
   if (info->kind() != "hub") {
     return absl::FailedPreconditionError(
         absl::StrCat(from, " is a backup of centre ", info->site(), ", not of the hub"));
   }
-  ASSIGN_OR_RETURN(std::string staged, CopyBackupForRestore(from, data_dir));
+  ASSIGN_OR_RETURN(std::string staged, UnpackBackupForRestore(from, key_file, data_dir));
   {
     ASSIGN_OR_RETURN(std::unique_ptr<HubLog> log,
                      HubLog::Open(staged, /*new_epoch=*/true));
@@ -30,11 +31,12 @@ absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::s
 }
 
 // comptoir-hub restore: exit status 0 done, 1 refused.
-int RestoreHub(const std::string& from, const std::string& data_dir) {
+int RestoreHub(const std::string& from, const std::string& key_file,
+               const std::string& data_dir) {
   SetLogTag("hub");
   v1::BackupInfo info;
   uint64_t epoch = 0;
-  absl::StatusOr<std::string> kept = RestoreHubData(from, data_dir, &info, &epoch);
+  absl::StatusOr<std::string> kept = RestoreHubData(from, key_file, data_dir, &info, &epoch);
   if (!kept.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(kept.status().message()).c_str());
     return 1;

@@ -12,16 +12,21 @@
 
 namespace comptoir {
 
-// Restores the backup in `from` into `data_dir` and draws the new epoch
-// (*epoch). The hub must be stopped: FailedPrecondition while its database is
-// in use, or when `from` is a centre's backup; NotFound when it is not a
-// complete backup. Returns where the replaced data was kept ("" if none).
-absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::string& data_dir,
-                                           v1::BackupInfo* info, uint64_t* epoch);
+// Restores the backup file `from`, decrypted with the key in `key_file`, into
+// `data_dir` and draws the new epoch (*epoch). The hub must be stopped:
+// FailedPrecondition while its database is in use, when `from` is a centre's
+// backup, or for a missing, wrong or world-readable key; NotFound when `from`
+// is not a backup file; DataLoss when it was modified or truncated (the data
+// directory is then untouched). Returns where the replaced data was kept (""
+// if none).
+absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::string& key_file,
+                                           const std::string& data_dir, v1::BackupInfo* info,
+                                           uint64_t* epoch);
 
 // The command: prints what was done, or the error; returns the exit status
 // (0 done, 1 refused).
-int RestoreHub(const std::string& from, const std::string& data_dir);
+int RestoreHub(const std::string& from, const std::string& key_file,
+               const std::string& data_dir);
 
 }  // namespace comptoir
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "CLI/CLI.hpp"
+#include "common/backup_options.h"
 #include "common/backup_service.h"
 #include "common/daemon.h"
 #include "common/daemon_config.h"
@@ -126,9 +127,11 @@ int main(int argc, char** argv) {
   CLI::App* restore = app.add_subcommand(
       "restore", "Replace the (stopped) hub's data by a backup; the hub then starts a new epoch");
   std::string restore_from;
-  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+  restore->add_option("--from", restore_from, "Backup file (made by `comptoir hub backup`)")
       ->required();
   restore->add_option("--data", data_dir, "The hub's data directory")->capture_default_str();
+  comptoir::BackupKeyOptions backup_key;
+  comptoir::AddBackupKeyOptions(app, restore, &backup_key);
   // comptoir-hub account create --login L --role R [--site SITE] --password-file F [--data DIR]
   CLI::App* account = app.add_subcommand("account", "Head office's accounts (the hub stopped)");
   CLI::App* account_create = account->add_subcommand(
@@ -151,7 +154,10 @@ int main(int argc, char** argv) {
     return exit_status;
   }
   if (credential->parsed()) return credential_result;
-  if (restore->parsed()) return comptoir::RestoreHub(restore_from, data_dir);
+  if (restore->parsed()) return comptoir::RestoreHub(restore_from, backup_key.key_file, data_dir);
+  if (backup_key.new_command->parsed()) {
+    return comptoir::CreateBackupKeyCommand(backup_key.new_file, "comptoir-hub");
+  }
   if (account_create->parsed()) {
     return comptoir::CreateAccountCommand(data_dir, account_login, account_role, account_site,
                                           password_file);
@@ -187,6 +193,12 @@ int main(int argc, char** argv) {
       comptoir::LogError(private_file.message());
       return 1;
     }
+  }
+  absl::StatusOr<std::unique_ptr<comptoir::BackupKey>> key =
+      comptoir::LoadDaemonBackupKey(backup_key.key_file, "comptoir-hub");
+  if (!key.ok()) {
+    comptoir::LogError(key.status().message());
+    return 1;
   }
   absl::Status data_created = comptoir::MakePrivateDirectory(data_dir);
   if (!data_created.ok()) {
@@ -232,7 +244,8 @@ int main(int argc, char** argv) {
   comptoir::HubServiceImpl admin_hub(hub_log, &sync, administrator);
   comptoir::StatsServiceImpl admin_stats(hub_log, &sync, administrator);
   comptoir::HubAccountServiceImpl admin_accounts(hub_log, &sync, administrator);
-  comptoir::BackupServiceImpl backups(&hub_log->store(), [hub_log] {
+  const comptoir::BackupSetup backup_setup{key->get(), comptoir::CheckpointDirFor(data_dir)};
+  comptoir::BackupServiceImpl backups(&hub_log->store(), backup_setup, [hub_log] {
     comptoir::v1::BackupInfo info;
     info.set_kind("hub");
     info.set_site("hub");

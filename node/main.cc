@@ -12,6 +12,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/backup_options.h"
 #include "common/backup_service.h"
 #include "common/daemon.h"
 #include "common/daemon_config.h"
@@ -98,14 +99,19 @@ int main(int argc, char** argv) {
       "restore", "Replace the (stopped) centre's data by a backup; the centre then gets the "
                  "rest of its history back from the hub before the till records anything");
   std::string restore_from;
-  restore->add_option("--from", restore_from, "Backup directory (made by `comptoir backup`)")
+  restore->add_option("--from", restore_from, "Backup file (made by `comptoir backup`)")
       ->required();
   restore->add_option("--data", data_dir,
                       "The centre's data directory (default: comptoir-data/<site of the backup>)");
+  comptoir::BackupKeyOptions backup_key;
+  comptoir::AddBackupKeyOptions(app, restore, &backup_key);
   if (const int exit_status = comptoir::ParseCommandLine(app, argc, argv); exit_status >= 0) {
     return exit_status;
   }
-  if (restore->parsed()) return comptoir::RestoreNode(restore_from, data_dir);
+  if (restore->parsed()) return comptoir::RestoreNode(restore_from, backup_key.key_file, data_dir);
+  if (backup_key.new_command->parsed()) {
+    return comptoir::CreateBackupKeyCommand(backup_key.new_file, "comptoir-node");
+  }
   if (site.empty()) {
     std::fprintf(stderr, "error: --site is required (this centre's site id, e.g. hem)\n");
     return 2;
@@ -124,6 +130,13 @@ int main(int argc, char** argv) {
       comptoir::LogError(private_file.message());
       return 1;
     }
+  }
+  // So does a backup key others can read.
+  absl::StatusOr<std::unique_ptr<comptoir::BackupKey>> key =
+      comptoir::LoadDaemonBackupKey(backup_key.key_file, "comptoir-node");
+  if (!key.ok()) {
+    comptoir::LogError(key.status().message());
+    return 1;
   }
   // A web till open to the LAN without TLS or names stops the node likewise.
   if (!http_listen.empty()) {
@@ -193,7 +206,8 @@ int main(int argc, char** argv) {
   comptoir::AccountServiceImpl admin_accounts(&account_desk, administrator);
   comptoir::NodeServiceImpl admin_node(store->get(), sync.get(), administrator);
   comptoir::NodeStore* node_store = store->get();
-  comptoir::BackupServiceImpl backups(&node_store->store(), [node_store] {
+  const comptoir::BackupSetup backup_setup{key->get(), comptoir::CheckpointDirFor(data_dir)};
+  comptoir::BackupServiceImpl backups(&node_store->store(), backup_setup, [node_store] {
     comptoir::v1::BackupInfo info;
     info.set_kind("node");
     info.set_site(node_store->Site());

@@ -14,7 +14,8 @@ namespace comptoir {
 // recovering: at its next start the node gets from the hub the events it
 // wrote after the backup, and refuses new records until then, so it never
 // writes a seq number twice. Returns where the replaced data was kept.
-absl::StatusOr<std::string> RestoreNodeData(const std::string& from, std::string* data_dir,
+absl::StatusOr<std::string> RestoreNodeData(const std::string& from, const std::string& key_file,
+                                            std::string* data_dir,
                                             v1::BackupInfo* info) {
   ASSIGN_OR_RETURN(*info, ReadBackupManifest(from));
   if (info->kind() != "node") {
@@ -22,7 +23,7 @@ absl::StatusOr<std::string> RestoreNodeData(const std::string& from, std::string
   }
   SetLogTag(info->site());
   if (data_dir->empty()) *data_dir = "comptoir-data/" + info->site();
-  ASSIGN_OR_RETURN(std::string staged, CopyBackupForRestore(from, *data_dir));
+  ASSIGN_OR_RETURN(std::string staged, UnpackBackupForRestore(from, key_file, *data_dir));
   {
     NodeStore::Options options;
     options.site = info->site();
@@ -35,9 +36,9 @@ absl::StatusOr<std::string> RestoreNodeData(const std::string& from, std::string
 }
 
 // comptoir-node restore: exit status 0 done, 1 refused.
-int RestoreNode(const std::string& from, std::string data_dir) {
+int RestoreNode(const std::string& from, const std::string& key_file, std::string data_dir) {
   v1::BackupInfo info;
-  absl::StatusOr<std::string> kept = RestoreNodeData(from, &data_dir, &info);
+  absl::StatusOr<std::string> kept = RestoreNodeData(from, key_file, &data_dir, &info);
   if (!kept.ok()) {
     std::fprintf(stderr, "error: %s\n", std::string(kept.status().message()).c_str());
     return 1;

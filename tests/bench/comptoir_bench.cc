@@ -5,8 +5,9 @@
 //   build/tests/comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]
 //                              [--streams S] [--fanin-events N] [--fanin-batch B]
 //                              [--fanin-mode both|pull|push] [--hub-binary PATH]
-//                              [--families N]
-//                              [--only sale|propagation|stats|fanin|catchup|search] [--help]
+//                              [--families N] [--backup-events N]
+//                              [--only sale|propagation|stats|fanin|catchup|search|backup]
+//                              [--help]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
 //    receipt number) through TillService over loopback gRPC, durable.
@@ -32,6 +33,9 @@
 // 7. Family search: the till's SearchFamilies over N families (5,000 by
 //    default): a typo, a name, a card number (tests/bench/search_bench.h).
 //    Baseline: reading and parsing every family record once.
+// 8. Backups of a node holding N events (100,000 by default): the encrypted
+//    backup and its checked restore. Baselines: a plain checkpoint, and
+//    restoring it by copying its files (what backups were before encryption).
 #include <grpcpp/grpcpp.h>
 #include <malloc.h>
 
@@ -40,6 +44,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <ctime>
 #include <string>
 #include <thread>
@@ -47,6 +52,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/backup.h"
 #include "common/ids.h"
 #include "common/civil_day.h"
 #include "common/daemon.h"
@@ -362,6 +368,50 @@ void BenchPropagation(int count) {
   Report("propagation p99", Percentile(latencies, 0.99) / 1000, 0, "ms");
 }
 
+// 7. Backups of a node holding `events` events: the encrypted backup file
+// (checkpoint, then libsodium secretstream into one file, common/backup.h)
+// and its restore (decrypt and check every chunk into a staging directory),
+// beside what backups were before encryption: the checkpoint directory alone,
+// and restoring it by copying its files.
+void BenchBackup(int events) {
+  testing::TempDir dir;
+  auto node = NodeStore::Open({"hem", dir.Sub("hem"), nullptr, ""}).value();
+  Preload(*node, events);
+  auto key = BackupKey::Create(dir.Sub("backup.key")).value();
+  auto seconds_of = [](auto&& action) {
+    const auto start = Clock::now();
+    action();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  // A first checkpoint flushes the memtables, so that neither figure pays for it.
+  node->store().Checkpoint(dir.Sub("warm-up")).IgnoreError();
+  const double plain_backup =
+      seconds_of([&] { node->store().Checkpoint(dir.Sub("plain")).IgnoreError(); });
+  v1::BackupInfo info;
+  info.set_kind("node");
+  info.set_site("hem");
+  info.set_dest(dir.Sub("hem.backup"));
+  uint64_t bytes = 0;
+  const double encrypted_backup = seconds_of([&] {
+    bytes = WriteBackup(node->store(), {key.get(), CheckpointDirFor(dir.Sub("hem"))}, info)
+                .value()
+                .bytes();
+  });
+  const double plain_restore = seconds_of([&] {
+    std::filesystem::copy(dir.Sub("plain"), dir.Sub("plain-restored"),
+                          std::filesystem::copy_options::recursive);
+  });
+  const double encrypted_restore = seconds_of(
+      [&] { DecryptToDirectory(dir.Sub("hem.backup"), *key, dir.Sub("restored")).IgnoreError(); });
+  std::printf("Backups (%d events, %.1f MB of database files, file of %.1f MB):\n", events,
+              bytes / 1e6, std::filesystem::file_size(dir.Sub("hem.backup")) / 1e6);
+  Report("backup, encrypted file vs plain checkpoint", encrypted_backup * 1e3, plain_backup * 1e3,
+         "ms");
+  Report("restore, decrypt and check vs copy", encrypted_restore * 1e3, plain_restore * 1e3, "ms");
+  Report("restore, decrypt and check, MB/s", bytes / 1e6 / encrypted_restore,
+         bytes / 1e6 / plain_restore, "MB/s");
+}
+
 // Sales events of a synthetic year for `centres` centres, folded one by one.
 class NoLookups : public StatsModel::Context {
  public:
@@ -540,6 +590,7 @@ int main(int argc, char** argv) {
   int events = 1000000;
   int propagations = 1000;
   int families = 5000;
+  int backup_events = 100000;
   std::vector<int> stats_centres = {6, 500};
   std::string only;  // empty: everything
   comptoir::bench::FanInOptions fanin;
@@ -549,7 +600,8 @@ int main(int argc, char** argv) {
       "usage: comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]\n"
       "                      [--streams S] [--fanin-events N] [--fanin-batch B]\n"
       "                      [--fanin-mode both|pull|push] [--hub-binary PATH]\n"
-      "                      [--families N] [--only sale|propagation|stats|fanin|catchup|search]\n"
+      "                      [--families N] [--backup-events N]\n"
+      "                      [--only sale|propagation|stats|fanin|catchup|search|backup]\n"
       "Runs every figure of BENCHMARKS.md beside its raw baseline (or only one part).\n";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
@@ -566,6 +618,7 @@ int main(int argc, char** argv) {
     if (flag == "--sales") sales = value;
     else if (flag == "--events") events = value;
     else if (flag == "--propagations") propagations = value;
+    else if (flag == "--backup-events") backup_events = value;
     else if (flag == "--stats-centres") stats_centres = {value};
     else if (flag == "--streams") fanin.streams = value;
     else if (flag == "--fanin-events") fanin.events_per_stream = value;
@@ -580,7 +633,7 @@ int main(int argc, char** argv) {
     }
   }
   if (!only.empty() && only != "sale" && only != "propagation" && only != "stats" &&
-      only != "fanin" && only != "catchup" && only != "search") {
+      only != "fanin" && only != "catchup" && only != "search" && only != "backup") {
     std::fprintf(stderr, "comptoir-bench: --only %s is not a part of the bench\n%s", only.c_str(),
                  kUsage);
     return 2;
@@ -592,6 +645,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "catchup") comptoir::BenchCatchUpAndColdStart(events);
   if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
   if (only.empty() || only == "search") comptoir::BenchFamilySearch(families);
+  if (only.empty() || only == "backup") comptoir::BenchBackup(backup_events);
   if (only.empty() || only == "stats") {
     for (int centres : stats_centres) comptoir::BenchStats(centres);
   }
