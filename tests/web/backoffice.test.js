@@ -98,7 +98,10 @@ test('stock: a correction, the donors, a surplus asked for, a minimum, a partial
   await waitFor('the request filled in', async () => (await page.inputValue('#tr-quantity')) === '15');
   await page.fill('#tr-quantity', '0');
   await page.getByRole('button', { name: 'Envoyer la demande' }).click();
-  await message(/Quantité : un nombre entier d'au moins 1\./);
+  // Checked in French next to the field, before anything is sent.
+  await waitFor('the quantity refused', async () => /Un nombre entier d'au moins 1 est attendu/
+    .test(await page.locator('#tr-quantity + .field-error').innerText().catch(() => '')));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tr-quantity');
   assert.deepEqual((await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers, []);
   await page.fill('#tr-quantity', '10');
   await page.getByRole('button', { name: 'Envoyer la demande' }).click();

@@ -65,8 +65,9 @@ async function sellHaircut(page, familyId) {
   await page.fill('#product-input', 'coupe');
   await page.press('#product-input', 'Enter');
   await waitFor('the member choice', async () =>
-    (await page.evaluate(() => document.activeElement.tagName)) === 'SELECT');
-  await page.keyboard.type('2');
+    page.evaluate(() => document.activeElement.closest('#product-results') !== null));
+  await page.keyboard.press('ArrowDown');  // Amélie, then Léo
+  await page.keyboard.press('Enter');
   await waitFor('the priced basket', async () => !(await page.locator('#pay').isDisabled()));
   await page.click('#pay');
   await waitFor('the receipt', async () => (await text(page, '#receipt-text')).includes('Vous payez'));

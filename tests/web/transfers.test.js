@@ -56,7 +56,10 @@ test('a request from a surplus, the box shown before shipping, the surplus reduc
   // Bad input is refused in French and sends nothing; then 70 are asked for.
   await page.fill('#tr-quantity', '0');
   await page.click('#tr-send');
-  await message(/Quantité : un nombre entier d'au moins 1\./);
+  // Checked in French next to the field, before anything is sent.
+  await waitFor('the quantity refused', async () => /Un nombre entier d'au moins 1 est attendu/
+    .test(await page.locator('#tr-quantity + .field-error').innerText().catch(() => '')));
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'tr-quantity');
   assert.deepEqual((await api(hem.web, 'TillService', 'ListTransfers', { site: 'hem' })).transfers, []);
   await page.fill('#tr-quantity', '70');
   await page.click('#tr-send');
