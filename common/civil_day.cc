@@ -80,13 +80,40 @@ std::optional<int32_t> DayNumber(absl::string_view day) {
   const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   if (month < 1 || month > 12 || dom < 1) return std::nullopt;
   if (dom > kDaysIn[month - 1] + (month == 2 && leap ? 1 : 0)) return std::nullopt;
-  // Days from civil (the proleptic Gregorian calendar, years starting in March).
-  const int y = year - (month <= 2 ? 1 : 0);
-  const int era = y / 400;  // y >= 999: no negative division
-  const int year_of_era = y - era * 400;
-  const int day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + dom - 1;
-  const int day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + day_of_era - 719468;
+  return static_cast<int32_t>(DaysFromCivil(year, month, dom));
+}
+
+// Both directions count in 400-year eras of 146,097 days from 0000-03-01,
+// years starting in March so that the leap day comes last and the months'
+// first days follow (153 * m + 2) / 5 (H. Hinnant's days_from_civil).
+namespace {
+constexpr int64_t kDaysPerEra = 146097;
+constexpr int64_t kMarchFirstOfYear0 = -719468;  // 0000-03-01, in days since 1970-01-01
+
+int64_t FloorDiv(int64_t a, int64_t b) { return (a >= 0 ? a : a - (b - 1)) / b; }
+}  // namespace
+
+int64_t DaysFromCivil(int64_t year, int month, int day) {
+  const int64_t march_year = month <= 2 ? year - 1 : year;
+  const int64_t era = FloorDiv(march_year, 400);
+  const int64_t year_of_era = march_year - era * 400;  // [0, 399]
+  const int64_t from_march = month > 2 ? month - 3 : month + 9;  // [0, 11]
+  const int64_t day_of_era =
+      365 * year_of_era + year_of_era / 4 - year_of_era / 100 + (153 * from_march + 2) / 5 + day - 1;
+  return era * kDaysPerEra + day_of_era + kMarchFirstOfYear0;
+}
+
+CivilDate CivilFromDays(int64_t days) {
+  const int64_t since_march = days - kMarchFirstOfYear0;
+  const int64_t era = FloorDiv(since_march, kDaysPerEra);
+  const int64_t day_of_era = since_march - era * kDaysPerEra;  // [0, 146096]
+  const int64_t year_of_era =  // [0, 399], years starting 1 March
+      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
+  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const int64_t from_march = (5 * day_of_year + 2) / 153;  // [0, 11]: March..February
+  const int month = static_cast<int>(from_march < 10 ? from_march + 3 : from_march - 9);
+  const int day = static_cast<int>(day_of_year - (153 * from_march + 2) / 5 + 1);
+  return CivilDate{era * 400 + year_of_era + (month <= 2 ? 1 : 0), month, day};
 }
 
 std::string DayFromNumber(int32_t number) {

@@ -31,6 +31,16 @@ std::optional<std::string> AddDays(absl::string_view day, int64_t days);
 // time-zone or text library): the statistics fold calls it for every sale.
 std::optional<int32_t> DayNumber(absl::string_view day);
 std::string DayFromNumber(int32_t number);
+// A day of the proleptic Gregorian calendar, as numbers.
+struct CivilDate {
+  int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+// Days since 1970-01-01 of a valid date, and back: the project's one piece of
+// calendar arithmetic (DayNumber, the statistics' months), for any year.
+int64_t DaysFromCivil(int64_t year, int month, int day);
+CivilDate CivilFromDays(int64_t days);
 // The day `day` as "25/11/2026" for people.
 std::string FrenchDay(absl::string_view day);
 

@@ -14,40 +14,21 @@ namespace comptoir {
 
 namespace stats {
 
-// Integer calendar arithmetic (a fold converts days to months twice per
-// visit, too often for a general civil-time library). The proleptic Gregorian
-// calendar repeats every 400 years (146,097 days); counting years from 1 March
-// puts the leap day last, so months' first days follow (153 * m + 2) / 5.
+// Months as numbers (year * 12 + month - 1), from the integer calendar
+// arithmetic of common/civil_day.h (a fold converts days to months twice per
+// visit, too often for a general civil-time library).
 namespace {
-constexpr int64_t kDaysPerEra = 146097;
-constexpr int64_t kMarchFirstOfYear0 = -719468;  // 0000-03-01 as a DayNumber
-
 int64_t FloorDiv(int64_t a, int64_t b) { return (a >= 0 ? a : a - (b - 1)) / b; }
 }  // namespace
 
 int32_t MonthIndex(int32_t day) {
-  const int64_t since_march = static_cast<int64_t>(day) - kMarchFirstOfYear0;
-  const int64_t era = FloorDiv(since_march, kDaysPerEra);
-  const int64_t day_of_era = since_march - era * kDaysPerEra;  // [0, 146096]
-  const int64_t year_of_era =  // [0, 399], years starting 1 March
-      (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const int64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-  const int64_t from_march = (5 * day_of_year + 2) / 153;  // [0, 11]: March..February
-  const int64_t month = from_march < 10 ? from_march + 3 : from_march - 9;  // [1, 12]
-  const int64_t year = era * 400 + year_of_era + (month <= 2 ? 1 : 0);
-  return static_cast<int32_t>(year * 12 + month - 1);
+  const CivilDate date = CivilFromDays(day);
+  return static_cast<int32_t>(date.year * 12 + date.month - 1);
 }
 
 int32_t MonthStart(int32_t month_index) {
   const int64_t year = FloorDiv(month_index, 12);
-  const int64_t month = month_index - year * 12 + 1;  // [1, 12]
-  const int64_t march_year = month <= 2 ? year - 1 : year;
-  const int64_t era = FloorDiv(march_year, 400);
-  const int64_t year_of_era = march_year - era * 400;
-  const int64_t from_march = month > 2 ? month - 3 : month + 9;
-  const int64_t day_of_era =
-      365 * year_of_era + year_of_era / 4 - year_of_era / 100 + (153 * from_march + 2) / 5;
-  return static_cast<int32_t>(era * kDaysPerEra + day_of_era + kMarchFirstOfYear0);
+  return static_cast<int32_t>(DaysFromCivil(year, static_cast<int>(month_index - year * 12 + 1), 1));
 }
 
 }  // namespace stats

@@ -79,6 +79,14 @@ TEST(CivilDayTest, DayNumbersAgreeWithTheCalendarOnEveryDay) {
     ASSERT_EQ(DayNumber(text), static_cast<int32_t>(day - epoch)) << text;
     ASSERT_EQ(DayFromNumber(*DayNumber(text)), text);
   }
+  // The arithmetic under it, both ways, also far before and after (the
+  // statistics' months go through it).
+  for (absl::CivilDay day(-801, 1, 1); day < absl::CivilDay(2801, 1, 1); ++day) {
+    const int64_t number = day - epoch;
+    ASSERT_EQ(DaysFromCivil(day.year(), day.month(), day.day()), number) << day;
+    const CivilDate date = CivilFromDays(number);
+    ASSERT_EQ(absl::CivilDay(date.year, date.month, date.day), day) << number;
+  }
   EXPECT_EQ(DayNumber("1970-01-01"), 0);
   EXPECT_EQ(DayNumber("1969-12-31"), -1);
   for (const char* bad : {"2026-02-29", "2024-02-30", "1900-02-29", "2026-13-01", "2026-00-10",
