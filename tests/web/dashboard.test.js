@@ -86,11 +86,12 @@ async function applyFilters(page, { from, to, site, weeks = 8 }) {
 const keyFigure = (page, metric) => page.locator(`#key-figures tr[data-metric="${metric}"] td`).innerText();
 const figure = (page, table, metric) => page.locator(`#${table} tr[data-metric="${metric}"] td`).innerText();
 const integer = (value) => Number(value || 0).toLocaleString('fr-FR');
+// Amounts as everywhere in the network (the till, the CLI, the CSV): "33 800,00 €".
 const euros = (cents) => {
-  const value = Number(cents || 0) / 100;
-  const digits = Math.abs(value) >= 1000 ? 0 : 2;
-  return value.toLocaleString('fr-FR', { style: 'currency', currency: 'EUR',
-    minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const value = Number(cents || 0);
+  const magnitude = Math.abs(value);
+  const whole = String(Math.floor(magnitude / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return `${value < 0 ? '-' : ''}${whole},${String(magnitude % 100).padStart(2, '0')} €`;
 };
 
 test('head office reads the network report, filters it and downloads it', async (t) => {

@@ -5,6 +5,7 @@
 // others, except the shares (part / households, one decimal, rounded half up
 // like the CSV's). Its dates and checks are the web till's (forms.js).
 import { dayOf, frenchDayText, installFrenchForms, setDay } from './forms.js';
+import { euros } from './format.js';
 
 const $ = (selector) => document.querySelector(selector);
 
@@ -50,13 +51,6 @@ function enter(session) {
 
 const number = (value) => Number(value || 0);
 const integer = (value) => number(value).toLocaleString('fr-FR');
-// "4,92 €", "1 234 €": cents only while they matter.
-const euros = (cents) => {
-  const value = number(cents) / 100;
-  const digits = Math.abs(value) >= 1000 ? 0 : 2;
-  return value.toLocaleString('fr-FR', { style: 'currency', currency: 'EUR',
-    minimumFractionDigits: digits, maximumFractionDigits: digits });
-};
 // "66,7 %" for 2 of 3: one decimal, rounded half up, 0 when there is no total.
 function share(part, total) {
   const p = number(part);

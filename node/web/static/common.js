@@ -44,15 +44,7 @@ export const till = (method, request) => call('TillService', method, request);
 
 // ---------- formatting (French) ----------
 
-// Cents (number or the JSON mapping's int64 string) as "1 234,05 €".
-export function euros(cents) {
-  const value = Number(cents || 0);
-  const negative = value < 0;
-  const magnitude = Math.abs(value);
-  const whole = String(Math.floor(magnitude / 100)).replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
-  const rest = String(magnitude % 100).padStart(2, '0');
-  return `${negative ? '-' : ''}${whole},${rest} €`;
-}
+export { euros } from './format.js';
 
 // "60", "60,5", "60.50", "60 €" as cents; null if not an amount.
 export function parseEuros(text) {
