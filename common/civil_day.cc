@@ -42,6 +42,12 @@ std::string ParisTime(int64_t unix_ms) {
   return absl::StrFormat("%02d:%02d", minute.hour(), minute.minute());
 }
 
+std::string FrenchMoment(int64_t unix_ms) {
+  const absl::CivilMinute minute = absl::ToCivilMinute(absl::FromUnixMillis(unix_ms), Paris());
+  return absl::StrFormat("%02d/%02d/%04d à %02d:%02d", minute.day(), minute.month(), minute.year(),
+                         minute.hour(), minute.minute());
+}
+
 int32_t ParisDayNumber(int64_t unix_ms) {
   return static_cast<int32_t>(absl::ToCivilDay(absl::FromUnixMillis(unix_ms), Paris()) -
                               absl::CivilDay(1970, 1, 1));

@@ -16,6 +16,8 @@ namespace comptoir {
 std::string ParisDay(int64_t unix_ms);
 // The Paris time of day of an instant, "14:05", for people.
 std::string ParisTime(int64_t unix_ms);
+// An instant as people read it, in Paris: "04/12/2026 à 11:28".
+std::string FrenchMoment(int64_t unix_ms);
 // The same as a DayNumber, without going through text.
 int32_t ParisDayNumber(int64_t unix_ms);
 // "2026-11" for "2026-11-25" (the input must be a valid day).

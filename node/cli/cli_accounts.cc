@@ -15,6 +15,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/civil_day.h"
 #include "common/secret_file.h"
 #include "comptoir/v1/accounts.grpc.pb.h"
 #include "node/cli/cli_commands.h"
@@ -73,8 +74,8 @@ int LogIn(const Globals& globals, const std::string& address, const std::string&
   if (dir.ok()) dir = WriteSecretFile(SessionFile(globals, address), response.token() + "\n");
   if (!dir.ok()) return Usage(std::string(dir.message()));
   std::cout << "Connecté : " << response.account().login() << " ("
-            << response.account().role_name() << ") jusqu'à "
-            << FormatTime(response.expires_ms()) << "\n";
+            << response.account().role_name() << ") jusqu'au "
+            << FrenchMoment(response.expires_ms()) << "\n";
   return 0;
 }
 

@@ -96,6 +96,9 @@ TEST(CivilDayTest, DayNumbersAgreeWithTheCalendarOnEveryDay) {
     EXPECT_FALSE(IsValidDay(bad)) << bad;
   }
   EXPECT_EQ(DayNumber("2000-02-29"), absl::CivilDay(2000, 2, 29) - epoch);
+  // An instant for people: Paris time, French order (winter: UTC+1, summer: UTC+2).
+  EXPECT_EQ(FrenchMoment(1796380080000LL), "04/12/2026 à 11:28");
+  EXPECT_EQ(FrenchMoment(1782990000000LL), "02/07/2026 à 13:00");
   // The Paris day of an instant, as a number and as text.
   for (int64_t ms : {1774740600000LL, 1782945000000LL, 0LL, 1795000000000LL}) {
     EXPECT_EQ(DayFromNumber(ParisDayNumber(ms)), ParisDay(ms)) << ms;

@@ -8,6 +8,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -72,8 +73,11 @@ TEST_F(PeopleTest, TheTillServesOnlyThoseLoggedInAndTheirRolesSayWhatTheyMayDo) 
                         &exit_code);
   ASSERT_EQ(exit_code, 0) << out;
   EXPECT_NE(out.find("coline (coordinateur, hem)"), std::string::npos) << out;
-  EXPECT_NE(LogIn("coline", "coline").find("Connecté : coline (coordinateur)"),
-            std::string::npos);
+  // The session's end in Paris time, as people read it.
+  const std::string logged_in = LogIn("coline", "coline");
+  EXPECT_TRUE(std::regex_search(logged_in, std::regex("Connecté : coline \\(coordinateur\\) jusqu'au "
+                                                      "[0-9]{2}/[0-9]{2}/20[0-9]{2} à [0-9]{2}:[0-9]{2}")))
+      << logged_in;
   out = As("coline", {"account", "create", "--login", "victor", "--role", "volunteer",
                       "--password-file", net_.dir().Sub("password")},
            &exit_code);
