@@ -11,6 +11,7 @@
 #include "node/account_desk.h"
 #include "node/accounts.h"
 #include "node/node_store.h"
+#include "node/notice.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/web/web_server.h"
@@ -151,6 +152,7 @@ TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
       << message;
 
   v1::RegisterFamilyRequest family;
+  family.set_notice_version(std::string(CurrentNoticeVersion()));
   family.set_family_name("Sans Orientation");
   v1::MemberInput* member = family.add_members();
   member->set_first_name("Paul");
