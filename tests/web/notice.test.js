@@ -65,6 +65,9 @@ test('a household is registered only once it received the notice, printed from t
     assert.ok(body.includes(said), `the notice says « ${said} »`);
   }
   await screenshot(notice, 'notice');
+  // Printed: one A4 page (the page's print style).
+  const pdf = (await notice.pdf({ format: 'A4', preferCSSPageSize: true })).toString('latin1');
+  assert.equal(/\/Count (\d+)/.exec(pdf)[1], '1', 'the notice prints on one A4 page');
   await notice.close();
 
   // Ticked: registered, the tick's error gone, the version and the day recorded.
