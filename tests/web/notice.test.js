@@ -82,6 +82,17 @@ test('a household is registered only once it received the notice, printed from t
   assert.ok(network.cli('--node', admin, 'family', 'show', 'HEM-000001').includes(
     `Notice d'information remise : version ${NOTICE_VERSION}, le ${frenchDay(dayPlus(0))}`));
 
+  // A coordinator opening the household sees it; a notice given again is recorded.
+  await page.fill('#edit-card', 'HEM-000001');
+  await page.getByRole('button', { name: 'Ouvrir le foyer' }).click();
+  await waitFor('the household', () => page.locator('#edit-form').isVisible());
+  assert.equal(await text(page, '#edit-notice'),
+    `Notice d'information remise : version ${NOTICE_VERSION}, le ${frenchDay(dayPlus(0))}.`);
+  await page.check('#edit-notice-given');
+  await page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+  await messageMatches(page, /Foyer HEM-000001 modifié : notice d'information remise\./);
+  assert.equal(await page.isChecked('#edit-notice-given'), false);
+
   // Without the notice, through the JSON API or the command line: refused, in French.
   await assert.rejects(api(web, 'TillService', 'RegisterFamily', {
     familyName: 'Martin', householdType: 'SINGLE_PERSON',
