@@ -39,6 +39,12 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
     WriteIfNewer(record, stamp, "reste_a_vivre_band", [&] { record.set_reste_a_vivre_band(registered.reste_a_vivre_band()); });
     WriteIfNewer(record, stamp, "members", [&] { *record.mutable_members() = registered.members(); });
     WriteIfNewer(record, stamp, "postcode", [&] { record.set_postcode(registered.postcode()); });
+    if (!registered.notice_version().empty()) {
+      WriteIfNewer(record, stamp, "notice", [&] {
+        record.set_notice_version(registered.notice_version());
+        record.set_notice_day(record.registered_day());
+      });
+    }
     if (has_personal) {
       WriteIfNewer(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });
       WriteIfNewer(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
@@ -59,6 +65,12 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
     }
     if (updated.has_postcode()) {
       WriteIfNewer(record, stamp, "postcode", [&] { record.set_postcode(updated.postcode()); });
+    }
+    if (updated.has_notice_version()) {
+      WriteIfNewer(record, stamp, "notice", [&] {
+        record.set_notice_version(updated.notice_version());
+        record.set_notice_day(updated.notice_day());
+      });
     }
     if (has_personal && updated.family_name_set()) {
       WriteIfNewer(record, stamp, "family_name", [&] { record.set_family_name(personal.family_name()); });

@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "common/view_io.h"
 #include "node/family_card.h"
+#include "node/notice.h"
 #include "node/request_ids.h"
 #include "node/till.h"
 
@@ -117,6 +118,8 @@ absl::StatusOr<v1::FamilyView> FamilyViewOf(const Store& store, const v1::Family
   view.set_postcode(record.postcode());
   view.set_registered_by(record.registered_by());
   view.set_registered_day(record.registered_day());
+  view.set_notice_version(record.notice_version());
+  view.set_notice_day(record.notice_day());
   ASSIGN_OR_RETURN(std::vector<v1::ReferralView> referrals, ReferralsOf(store, record.family_id()));
   for (const auto& referral : referrals) *view.add_referrals() = referral;
   ASSIGN_OR_RETURN(int64_t spent, SpentInMonth(store, record.family_id(), MonthOf(today)));
@@ -150,6 +153,7 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
   RETURN_IF_ERROR(ValidateHousehold(request.household_type()));
   RETURN_IF_ERROR(ValidateIncomeSources(request.income_sources()));
   RETURN_IF_ERROR(ValidatePostcode(request.postcode()));
+  RETURN_IF_ERROR(CheckNoticeGiven(request.notice_version()));
   if (request.reste_a_vivre_band().size() > 32 || request.request_id().size() > 128) {
     return absl::InvalidArgumentError("Tranche de reste à vivre ou request_id trop long.");
   }
@@ -182,6 +186,7 @@ absl::StatusOr<v1::FamilyView> Till::RegisterFamily(const v1::RegisterFamilyRequ
     registered->set_reste_a_vivre_band(request.reste_a_vivre_band());
     registered->set_postcode(request.postcode());
     registered->set_day(ctx.today());
+    registered->set_notice_version(request.notice_version());
     v1::PersonalPart personal;
     personal.set_salt(RandomBytes(16));
     personal.set_family_name(std::string(absl::StripAsciiWhitespace(request.family_name())));
@@ -207,7 +212,8 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
   const std::string today = node_->Today();
   const bool names = request.has_family_name() || request.replace_members();
   if (!names && !request.has_household_type() && !request.replace_income_sources() &&
-      !request.has_reste_a_vivre_band() && !request.has_postcode()) {
+      !request.has_reste_a_vivre_band() && !request.has_postcode() &&
+      !request.has_notice_version()) {
     return absl::InvalidArgumentError("Rien à modifier.");
   }
   if (request.has_family_name() && (absl::StripAsciiWhitespace(request.family_name()).empty() ||
@@ -218,6 +224,7 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
   if (request.has_household_type()) RETURN_IF_ERROR(ValidateHousehold(request.household_type()));
   if (request.replace_income_sources()) RETURN_IF_ERROR(ValidateIncomeSources(request.income_sources()));
   if (request.has_postcode()) RETURN_IF_ERROR(ValidatePostcode(request.postcode()));
+  if (request.has_notice_version()) RETURN_IF_ERROR(CheckNoticeGiven(request.notice_version()));
   if (request.has_reste_a_vivre_band() && request.reste_a_vivre_band().size() > 32) {
     return absl::InvalidArgumentError("Tranche de reste à vivre trop longue.");
   }
@@ -232,6 +239,10 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
     }
     if (request.has_reste_a_vivre_band()) updated->set_reste_a_vivre_band(request.reste_a_vivre_band());
     if (request.has_postcode()) updated->set_postcode(request.postcode());
+    if (request.has_notice_version()) {
+      updated->set_notice_version(request.notice_version());
+      updated->set_notice_day(ctx.today());
+    }
     v1::PersonalPart personal;
     personal.set_salt(RandomBytes(16));
     if (request.has_family_name()) {

@@ -1,10 +1,12 @@
 // comptoir family ... | referral ...
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "common/civil_day.h"
 #include "common/money.h"
 #include "comptoir/v1/till.grpc.pb.h"
 #include "node/cli/cli_commands.h"
 #include "node/cli/cli_enums.h"
+#include "node/notice.h"
 
 namespace comptoir::cli {
 namespace {
@@ -27,6 +29,10 @@ void PrintFamily(const v1::FamilyView& family) {
             << family.registered_by() << " le " << family.registered_day() << ")";
   if (!family.postcode().empty()) std::cout << "  code postal " << family.postcode();
   std::cout << "\n";
+  if (!family.notice_version().empty()) {
+    std::cout << "  Notice d'information remise : version " << family.notice_version() << ", le "
+              << FrenchDay(family.notice_day()) << "\n";
+  }
   for (const auto& member : family.members()) {
     std::cout << "  " << member.member_id() << ". " << member.first_name() << " ("
               << (member.sex() == v1::FEMALE ? "F" : member.sex() == v1::MALE ? "M" : "?") << ", "
@@ -72,6 +78,7 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
   static std::string band;
   static std::string postcode;
   static std::string request_id;
+  static bool notice_given = false;
   CLI::App* add = family->add_subcommand("register", "Register a household; prints its card id");
   add->add_option("--name", name, "Family name")->required();
   add->add_option("--member", members, "FIRSTNAME:F|M:BIRTHYEAR, once per person")->required();
@@ -85,6 +92,10 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
   add->add_option("--band", band, "Reste-à-vivre band at admission, e.g. 0-150");
   add->add_option("--postcode", postcode, "Postcode, e.g. 59510");
   add->add_option("--request-id", request_id, "Idempotency key");
+  add->add_flag("--notice-given", notice_given,
+                std::string("The household received the information notice (version ") +
+                    std::string(CurrentNoticeVersion()) + "); required")
+      ->required();
   add->callback([&] {
     v1::RegisterFamilyRequest request;
     request.set_family_name(name);
@@ -99,6 +110,7 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
     request.set_reste_a_vivre_band(band);
     request.set_postcode(postcode);
     request.set_request_id(request_id);
+    if (notice_given) request.set_notice_version(std::string(CurrentNoticeVersion()));
     result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::RegisterFamily,
                                    request, PrintFamily);
   });
@@ -152,6 +164,10 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
       ->transform(CLI::CheckedTransformer(IncomeWords(), CLI::ignore_case));
   auto* members_option = update->add_option("--member", new_members,
                                             "Replace the members (FIRSTNAME:F|M:YEAR, in order)");
+  static bool new_notice = false;
+  update->add_flag("--notice-given", new_notice,
+                   std::string("The household received today the information notice (version ") +
+                       std::string(CurrentNoticeVersion()) + ")");
   update->callback([&, name_option, household_option, band_option, postcode_option, income_option,
                     members_option] {
     v1::UpdateFamilyRequest request;
@@ -162,6 +178,7 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
     }
     if (band_option->count() > 0) request.set_reste_a_vivre_band(new_band);
     if (postcode_option->count() > 0) request.set_postcode(new_postcode);
+    if (new_notice) request.set_notice_version(std::string(CurrentNoticeVersion()));
     if (income_option->count() > 0) {
       request.set_replace_income_sources(true);
       for (int income : new_incomes) request.add_income_sources(static_cast<v1::IncomeSource>(income));

@@ -1,7 +1,8 @@
 // comptoir: the command-line client of a centre's node and of the hub. It only
 // talks to the daemons' gRPC APIs; it never opens their databases.
 //
-//   comptoir family register --name Dupont --member Amélie:F:1990 --household single-parent
+//   comptoir family register --name Dupont --member Amélie:F:1990 --household single-parent \
+//       --notice-given
 //   comptoir sale --family HEM-000123 --line EPI-LAIT-1L:2 --line HEM-P-000003
 //   comptoir sync status --json
 //   comptoir hub status --hub 127.0.0.1:7400

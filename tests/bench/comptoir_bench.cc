@@ -65,6 +65,7 @@
 #include "hub/stats_model.h"
 #include "hub/sync_service.h"
 #include "node/node_store.h"
+#include "node/notice.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/till_service.h"
@@ -159,6 +160,7 @@ void BenchSaleLatency(int sales) {
   ServedNode node("hem", dir.Sub("hem"), "");
   Till& till = *node.till;
   v1::RegisterFamilyRequest family;
+  family.set_notice_version(std::string(CurrentNoticeVersion()));
   family.set_family_name("Bench");
   family.set_household_type(v1::SINGLE_PARENT);
   auto* member = family.add_members();

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/family_view.h"
 #include "node/node_store.h"
+#include "node/notice.h"
 #include "node/till.h"
 #include "tests/testing/test_util.h"
 
@@ -56,6 +57,7 @@ SearchTimes RunFamilySearch(int families, int rounds) {
   constexpr size_t kFirstCount = sizeof(kFirstNames) / sizeof(kFirstNames[0]);
   for (int i = 0; i < families; ++i) {
     v1::RegisterFamilyRequest request;
+    request.set_notice_version(std::string(CurrentNoticeVersion()));
     // A surname from the list, or (one in two) a made-up one, so that the
     // names are many and a typo has neighbours to compare with.
     const std::string surname = kSurnames[static_cast<size_t>(i) % kSurnameCount];

@@ -8,6 +8,7 @@
 #include "common/civil_day.h"
 #include "common/money.h"
 #include "common/status_macros.h"
+#include "node/notice.h"
 
 namespace comptoir::generator {
 
@@ -277,6 +278,7 @@ class Player {
     Till& till = *sites_[family.home].till;
     Tick();
     v1::RegisterFamilyRequest request;
+    request.set_notice_version(std::string(CurrentNoticeVersion()));
     request.set_family_name(absl::StrCat("Famille ", families_registered_++));
     FactFamily fact;
     fact.home = family.home;

@@ -11,6 +11,7 @@
 #include "node/account_desk.h"
 #include "node/accounts.h"
 #include "node/node_store.h"
+#include "node/notice.h"
 #include "node/sync_client.h"
 #include "node/till.h"
 #include "node/web/web_server.h"
@@ -151,6 +152,7 @@ TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
       << message;
 
   v1::RegisterFamilyRequest family;
+  family.set_notice_version(std::string(CurrentNoticeVersion()));
   family.set_family_name("Sans Orientation");
   v1::MemberInput* member = family.add_members();
   member->set_first_name("Paul");
@@ -176,7 +178,8 @@ TEST_F(WebTillTest, RefusalsCarryTheirCodeHttpStatusAndFrenchMessage) {
   EXPECT_EQ(Post("TillService/NoSuchCall", "{}", &body), 404);
   EXPECT_EQ(Error(body).first, "NOT_FOUND");
   // A form of another web site cannot post JSON without a CORS preflight.
-  const std::string valid_family = R"({"familyName":"X","members":[{"firstName":"Y","sex":"MALE","birthYear":1980}],"householdType":"SINGLE_PERSON"})";
+  const std::string valid_family = R"({"familyName":"X","members":[{"firstName":"Y","sex":"MALE","birthYear":1980}],"householdType":"SINGLE_PERSON","noticeVersion":")" +
+                                   std::string(CurrentNoticeVersion()) + R"("})";
   EXPECT_EQ(Post("TillService/RegisterFamily", valid_family, &body, "text/plain"), 415);
   // Nor can a site whose name was made to point at 127.0.0.1 (DNS rebinding),
   // even one whose name starts like a loopback address: names are compared whole.
@@ -316,7 +319,8 @@ TEST_F(WebTillTest, TheSessionCookieIsHttpOnlyStrictAndEveryCallNeedsIt) {
 TEST_F(WebTillTest, AWriteWithoutItsCsrfTokenIsRefusedAndWritesNothing) {
   const std::string family =
       R"({"familyName":"Martin","members":[{"firstName":"Ana","sex":"FEMALE","birthYear":1990}],)"
-      R"("householdType":"SINGLE_PERSON"})";
+      R"("householdType":"SINGLE_PERSON","noticeVersion":")" + std::string(CurrentNoticeVersion()) +
+      R"("})";
   const std::string cookie = session_headers_.find("Cookie")->second;
   std::string body;
   for (const httplib::Headers& forged :

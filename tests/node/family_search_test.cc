@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "hub/hub_log.h"
+#include "node/notice.h"
 #include "node/till.h"
 #include "tests/sim/sync_harness.h"
 #include "tests/testing/test_util.h"
@@ -34,6 +35,7 @@ class FamilySearchTest : public ::testing::Test {
                        std::vector<Person> members = {{"Amélie", 1990}},
                        const std::string& postcode = "59510") {
     v1::RegisterFamilyRequest request;
+    request.set_notice_version(std::string(CurrentNoticeVersion()));
     request.set_family_name(name);
     request.set_household_type(v1::SINGLE_PARENT);
     request.set_postcode(postcode);

@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "common/civil_day.h"
+#include "node/notice.h"
 #include "tests/sim/sync_harness.h"
 #include "tests/testing/test_util.h"
 
@@ -36,6 +37,7 @@ class TillTest : public ::testing::Test {
 
   std::string RegisterFamily(Till& till, const std::string& name = "Dupont") {
     v1::RegisterFamilyRequest request;
+    request.set_notice_version(std::string(CurrentNoticeVersion()));
     request.set_family_name(name);
     request.set_household_type(v1::SINGLE_PARENT);
     request.add_income_sources(v1::RSA);
@@ -653,6 +655,7 @@ TEST_F(TillTest, AKeyReusedForAnotherSaleIsRefusedAndRecordsNothing) {
 
 TEST_F(TillTest, AKeyReusedForAnotherRegistrationIsRefused) {
   v1::RegisterFamilyRequest request;
+  request.set_notice_version(std::string(CurrentNoticeVersion()));
   request.set_family_name("Durand");
   request.set_household_type(v1::SINGLE_PERSON);
   request.set_request_id("accueil-0001");

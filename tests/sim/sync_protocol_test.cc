@@ -7,6 +7,7 @@
 #include "common/keys.h"
 #include "common/status_macros.h"
 #include "common/sha256.h"
+#include "node/notice.h"
 #include "node/till.h"
 #include "tests/sim/sync_harness.h"
 #include "tests/testing/shop.h"
@@ -586,6 +587,7 @@ TEST_F(SyncProtocolTest, ARecoveredCentreGoesOnNumberingAndRecognisesRetriedSale
   EXPECT_NE(next.receipt_no(), first.receipt_no());
   EXPECT_EQ(next.receipt_no().substr(next.receipt_no().size() - 6), "000002");
   v1::RegisterFamilyRequest family;
+  family.set_notice_version(std::string(CurrentNoticeVersion()));
   family.set_family_name("Durand");
   family.set_household_type(v1::SINGLE_PERSON);
   v1::MemberInput* member = family.add_members();

@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "common/civil_day.h"
+#include "node/notice.h"
 
 namespace comptoir::testing {
 namespace {
@@ -155,6 +156,7 @@ Shop OpenShopThrough(v1::TillService::Stub& stub) {
   Shop shop;
   {
     v1::RegisterFamilyRequest request;
+    request.set_notice_version(std::string(CurrentNoticeVersion()));
     request.set_family_name("Lefebvre");
     request.set_household_type(v1::SINGLE_PARENT);
     request.add_income_sources(v1::RSA);

@@ -2,12 +2,14 @@
 
 #include "common/civil_day.h"
 #include "common/status_macros.h"
+#include "node/notice.h"
 
 namespace comptoir::testing {
 
 absl::StatusOr<Shop> OpenShop(Till& till) {
   Shop shop;
   v1::RegisterFamilyRequest family;
+  family.set_notice_version(std::string(CurrentNoticeVersion()));
   family.set_family_name("Martin");
   family.set_household_type(v1::SINGLE_PARENT);
   family.add_income_sources(v1::RSA);

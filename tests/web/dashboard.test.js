@@ -9,6 +9,7 @@ const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const { Network, PASSWORD, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
+const { NOTICE_VERSION } = require('./shop');
 
 // A day in Europe/Paris (the statistics' days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
@@ -26,7 +27,7 @@ async function sellAt(web, donor, families) {
     const family = await api(web, 'TillService', 'RegisterFamily', {
       familyName: `Famille ${i}`, householdType: i === 0 ? 'SINGLE_PARENT' : 'COUPLE_WITH_CHILDREN',
       incomeSources: [i === 0 ? 'RSA' : 'WAGES'],
-      members: [{ firstName: 'Camille', sex: 'FEMALE', birthYear: 1985 }],
+      members: [{ firstName: 'Camille', sex: 'FEMALE', birthYear: 1985 }], noticeVersion: NOTICE_VERSION,
     });
     await api(web, 'TillService', 'GrantReferral', {
       familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,

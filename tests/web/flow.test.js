@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
 const { screenshot } = require('./browser');
-const { dayPlus, messageMatches, shopAtHem, text } = require('./shop');
+const { NOTICE_VERSION, dayPlus, messageMatches, shopAtHem, text } = require('./shop');
 
 const MILK = '3428271940015';
 const focusedId = (page) => page.evaluate(() => document.activeElement.id);
@@ -25,6 +25,7 @@ async function family(web, name, ceilingCents) {
     familyName: name, householdType: 'SINGLE_PARENT', incomeSources: ['RSA'],
     members: [{ firstName: 'Nadia', sex: 'FEMALE', birthYear: 1988 },
       { firstName: 'Yanis', sex: 'MALE', birthYear: 2016 }],
+    noticeVersion: NOTICE_VERSION,
   });
   if (ceilingCents !== undefined) {
     await api(web, 'TillService', 'GrantReferral', {

@@ -165,6 +165,7 @@ for (const locale of ['fr-FR', 'en-US']) {
     assert.ok(!calls.includes('RegisterFamily'));
 
     // Registered: the card number next to the form, the focus on the referral's last day.
+    await page.check('#reg-notice');  // the notice given (tests/web/notice.test.js)
     await page.fill('#member-year-1', '1985');
     await page.press('#member-year-1', 'Enter');
     await focusIs(page, 'ref-end');

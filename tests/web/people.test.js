@@ -45,7 +45,8 @@ async function openSalon(network, admin) {
   await waitFor('the catalogue at hem', () =>
     network.cli('--node', admin, 'catalogue').includes('COI-COUPE-ENF'));
   const registered = network.cli('--node', admin, 'family', 'register', '--name', 'Dupont',
-    '--member', 'Amélie:F:1990', '--member', 'Léo:M:2015', '--household', 'single-parent');
+    '--member', 'Amélie:F:1990', '--member', 'Léo:M:2015', '--household', 'single-parent',
+    '--notice-given');
   const familyId = registered.match(/HEM-\d{6}/)[0];
   network.cli('--node', admin, 'referral', 'grant', '--family', familyId, '--prescriber', 'ccas-hem',
     '--until', dayPlus(90), '--ceiling', '60');

@@ -6,7 +6,7 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
-const { messageMatches, openShop, shopAtHem, text } = require('./shop');
+const { NOTICE_VERSION, messageMatches, openShop, shopAtHem, text } = require('./shop');
 
 // What a scanner does: the digits, 5 ms apart, then Enter.
 async function scan(page, barcode) {
@@ -96,7 +96,7 @@ test('the next customer\'s card typed right after Encaisser goes to the family f
   const { network, web, admin, familyId, page } = await shopAtHem(t, { login: 'victor', open: openRushShop });
   const next = await api(web, 'TillService', 'RegisterFamily', {
     familyName: 'Martin', householdType: 'SINGLE_PERSON', incomeSources: ['WAGES'],
-    members: [{ firstName: 'Jeanne', sex: 'FEMALE', birthYear: 1960 }],
+    members: [{ firstName: 'Jeanne', sex: 'FEMALE', birthYear: 1960 }], noticeVersion: NOTICE_VERSION,
   });
   await page.keyboard.type(familyId);
   await page.keyboard.press('Enter');

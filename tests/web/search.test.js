@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { logIn, messageMatches, openShop, text } = require('./shop');
+const { NOTICE_VERSION, logIn, messageMatches, openShop, text } = require('./shop');
 
 async function openTill(t, login) {
   const network = new Network();
@@ -37,7 +37,7 @@ test('a typo is offered with the household, a card number opens the card, same n
   for (const [firstName, birthYear, postcode] of [['Sophie', 1985, '59510'], ['Karim', 1979, '59100']]) {
     await api(web, 'TillService', 'RegisterFamily', {
       familyName: 'Martin', householdType: 'SINGLE_PARENT', postcode,
-      members: [{ firstName, sex: 'FEMALE', birthYear }],
+      members: [{ firstName, sex: 'FEMALE', birthYear }], noticeVersion: NOTICE_VERSION,
     });
   }
 

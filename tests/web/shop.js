@@ -2,8 +2,15 @@
 // centre opened for business, and reading the page.
 'use strict';
 
+const fs = require('node:fs');
+const path = require('node:path');
 const { Network, PASSWORD, api, waitFor } = require('./daemons');
 const { openBrowser } = require('./browser');
+
+// The information notice's version given today: the last of NOTICE_VERSIONS in
+// node/web/static/notice_version.js, its one place (an ES module: read, not required).
+const NOTICE_VERSION = /NOTICE_VERSIONS = \[(?:'[^']*', )*'([^']*)'\];/.exec(fs.readFileSync(
+  path.join(__dirname, '../../node/web/static/notice_version.js'), 'utf8'))[1];
 
 // A day in Europe/Paris (the till's days), `days` from today, as YYYY-MM-DD.
 function dayPlus(days) {
@@ -30,6 +37,7 @@ async function openShop(network, web) {
     familyName: 'Dupont', householdType: 'SINGLE_PARENT', incomeSources: ['RSA'],
     members: [{ firstName: 'Amélie', sex: 'FEMALE', birthYear: 1990 },
       { firstName: 'Léo', sex: 'MALE', birthYear: 2015 }],
+    noticeVersion: NOTICE_VERSION,
   });
   await api(web, 'TillService', 'GrantReferral', {
     familyId: family.familyId, prescriberId: 'ccas-hem', endDay: dayPlus(90), monthlyCeilingCents: 6000,
@@ -102,5 +110,5 @@ async function shopAtHem(t, { login = 'coline', open = openShop } = {}) {
   return { network, web: hem.web, admin: hem.admin, familyId, page };
 }
 
-module.exports = { dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill, shopAtHem,
-  startCentres, text };
+module.exports = { NOTICE_VERSION, dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill,
+  shopAtHem, startCentres, text };

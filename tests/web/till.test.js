@@ -277,6 +277,7 @@ test('the back office: a family and its referral, a donation near its date, a tr
   await page.selectOption('#reg-household', 'SINGLE_PARENT');
   await page.check('#reg-income >> text=AAH');
   await page.fill('#reg-postcode', '59510');
+  await page.check('#reg-notice');
   await page.locator('#register-form').getByRole('button', { name: 'Inscrire', exact: true }).click();
   await message(/Foyer Lefebvre inscrit : carte HEM-000002/);
   assert.equal(await page.inputValue('#ref-family'), 'HEM-000002');

@@ -9,7 +9,8 @@
 //   const day = dayOf($('ref-end'));                         // '2026-11-25', or ''
 //
 // What a field asks is said in its markup, the browser's attributes read here:
-//   required                      not empty (a <select>: a choice whose value is not '')
+//   required                      not empty (a <select>: a choice whose value is not '';
+//                                 a checkbox: ticked, its message after its <label>)
 //   data-type="date"              a day (see parseFrenchDay); the API's YYYY-MM-DD from dayOf()
 //   data-type="whole" min= max=   a whole number, within min and max when given
 //                                 (so is a type="number" field)
@@ -74,6 +75,7 @@ function wholeProblem(text, input) {
 
 // What is wrong with `input`'s value, in French; '' when nothing is.
 export function problemOf(input) {
+  if (input.type === 'checkbox') return input.required && !input.checked ? 'À cocher : c\'est obligatoire.' : '';
   const text = input.value.trim();
   if (!text) {
     if (!input.required) return '';
@@ -125,7 +127,8 @@ export function showFieldError(input, text) {
   box.id = errorIdOf(input);
   box.className = 'field-error';
   box.textContent = text;
-  input.after(box);
+  // A checkbox sits inside its label: the message goes after the label.
+  (input.type === 'checkbox' && input.closest('label') ? input.closest('label') : input).after(box);
   input.setAttribute('aria-invalid', 'true');
   input.setAttribute('aria-describedby',
     [input.getAttribute('aria-describedby'), box.id].filter(Boolean).join(' '));
@@ -137,7 +140,7 @@ export function checkForm(form) {
   let first = null;
   for (const input of form.elements) {
     if (!['INPUT', 'SELECT', 'TEXTAREA'].includes(input.tagName) || input.disabled) continue;
-    if (['checkbox', 'radio', 'hidden', 'submit', 'button'].includes(input.type)) continue;
+    if (['radio', 'hidden', 'submit', 'button'].includes(input.type)) continue;
     const problem = problemOf(input);
     if (problem) showFieldError(input, problem);
     else clearFieldError(input);

@@ -6,7 +6,7 @@ import { addProduct, askVoid, checkVoid, findReceipt, firstSaleField, newSale, p
   voidClosed } from './sale.js';
 import { quoteBasket, renderBasket } from './basket.js';
 import { refreshReceipts } from './receipts.js';
-import { addMemberRow, grantReferral, loadStock, loadWorkshops, registerFamily, registerSeat,
+import { addMemberRow, grantReferral, loadStock, loadWorkshops, prepareNotice, registerFamily, registerSeat,
   scheduleWorkshop } from './backoffice.js';
 import { kindChanged, loadTransfers, proposeTransfer, shipClosed } from './transfers.js';
 import { prepareDonation, receiveStock } from './donation.js';
@@ -131,6 +131,7 @@ async function start() {
   $('new-sale').onclick = newSale;
   $('reg-add-member').onclick = () => addMemberRow().querySelector('input').focus();
   $('register-form').onsubmit = registerFamily;
+  prepareNotice();
   $('referral-form').onsubmit = grantReferral;
   $('receive-form').onsubmit = (event) => receiveStock(event, loadStock);
   prepareDonation();

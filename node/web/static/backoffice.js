@@ -5,6 +5,7 @@ import { $, attempt, ceilingCents, centreNamed, donorNamed, el, euros, expiryTex
 import { dayOf } from './forms.js';
 import { site } from './connection.js';
 import { correct } from './stock_adjust.js';
+import { NOTICE_VERSION } from './notice_version.js';
 
 // ---------- families ----------
 
@@ -40,6 +41,13 @@ export function membersOf(box) {
   }));
 }
 
+// The registration form's information notice: today's version next to its
+// checkbox, and the button that opens the notice to print it.
+export function prepareNotice() {
+  $('reg-notice-version').textContent = NOTICE_VERSION;
+  $('reg-print-notice').onclick = () => window.open('/notice.html?imprimer', '_blank', 'noopener');
+}
+
 export async function registerFamily(event) {
   event.preventDefault();
   const members = membersOf($('reg-members'));
@@ -48,6 +56,7 @@ export async function registerFamily(event) {
     householdType: $('reg-household').value,
     incomeSources: [...$('reg-income').querySelectorAll('input:checked')].map((c) => c.value),
     resteAVivreBand: $('reg-band').value, postcode: $('reg-postcode').value.trim(),
+    noticeVersion: $('reg-notice').checked ? NOTICE_VERSION : '',  // the form requires the tick
   }));
   if (!family) return;
   showInfo(`Foyer ${family.familyName} inscrit : carte ${family.familyId}. Enregistrez maintenant son orientation.`);

@@ -5,6 +5,7 @@
 import { $, attempt, catalogue, ceilingCents, el, euros, frenchDay, showInfo, till } from './common.js';
 import { addMemberRow, membersOf } from './backoffice.js';
 import { dayOf } from './forms.js';
+import { NOTICE_VERSION } from './notice_version.js';
 
 const edit = {
   family: null,    // FamilyView as last read from the till
@@ -41,6 +42,11 @@ function fillForm(family) {
   }
   $('edit-band').value = band;
   $('edit-postcode').value = family.postcode || '';
+  $('edit-notice').textContent = family.noticeVersion
+    ? `Notice d'information remise : version ${family.noticeVersion}, le ${frenchDay(family.noticeDay)}.`
+    : 'Notice d\'information : sa remise n\'a pas été enregistrée.';
+  $('edit-notice-version').textContent = NOTICE_VERSION;
+  $('edit-notice-given').checked = false;
   $('edit-form').hidden = false;
 }
 
@@ -106,6 +112,7 @@ function changes() {
   }
   const postcode = $('edit-postcode').value.trim();
   if (postcode !== (before.postcode || '')) { request.postcode = postcode; changed.push('code postal'); }
+  if ($('edit-notice-given').checked) { request.noticeVersion = NOTICE_VERSION; changed.push('notice d\'information remise'); }
   return { request, changed };
 }
 
