@@ -136,6 +136,7 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
       limits.Text("the reste-à-vivre band", family.reste_a_vivre_band(), 32);
       limits.Text("the postcode", family.postcode(), 10);
       limits.Day("the registration's day", family.day());
+      limits.Id("the information notice's version", family.notice_version());
       limits.Count("income sources", family.income_sources_size(), 16);
       CheckMembers(family.members(), limits);
       break;
@@ -145,6 +146,8 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
       limits.RequiredId("the family", update.family_id());
       limits.Text("the reste-à-vivre band", update.reste_a_vivre_band(), 32);
       limits.Text("the postcode", update.postcode(), 10);
+      limits.Id("the information notice's version", update.notice_version());
+      limits.Day("the day the notice was given", update.notice_day());
       limits.Count("income sources", update.income_sources().sources_size(), 16);
       CheckMembers(update.members().members(), limits);
       break;

@@ -137,6 +137,12 @@ Forged Account(const std::string& id, const std::string& site, v1::Role role) {
   return forged;
 }
 
+// `forged`, naming `op` as the person who wrote it (EventCore.operator_id).
+Forged By(const std::string& op, Forged forged) {
+  forged.core.set_operator_id(op);
+  return forged;
+}
+
 Forged Password(const std::string& id, const std::string& hash) {
   Forged forged;
   forged.core.mutable_password_set()->set_account_id(id);
@@ -294,39 +300,23 @@ std::vector<Forgery> Cases() {
       // The person an event names (EventCore.operator_id) may do what it does.
       {"VoidByAVolunteer",
        [] {
-         Forged forged = Void("HEM-2026-000001", 2, 100);
-         forged.core.set_operator_id("HEM-A-000001");
+         Forged forged = By("HEM-A-000001", Void("HEM-2026-000001", 2, 100));
          forged.core.set_hlc(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()) + 60000) << 16);
          return forged;
        },
        kDenied, kNotWriter, "operator HEM-A-000001 (marie, role VOLUNTEER) may not do this"},
       {"OperatorOlderThanItsAccount",
-       [] {
-         Forged forged = Family("HEM-000002");
-         forged.core.set_operator_id("HEM-A-000001");  // the account is created today; this is 2025
-         return forged;
-       },
+       // The account is created today; the event is dated 2025.
+       [] { return By("HEM-A-000001", Family("HEM-000002")); },
        kDenied, kNotWriter, "operator HEM-A-000001 (marie) did not exist yet when this event was written"},
       {"AnotherCentresAdministrator",
-       [] {
-         Forged forged = Family("HEM-000002");
-         forged.core.set_operator_id("LIL-A-000000");
-         return forged;
-       },
+       [] { return By("LIL-A-000000", Family("HEM-000002")); },
        kDenied, kNotWriter, "administrator 'LIL-A-000000' does not start with hem's card prefix HEM"},
       {"HeadOfficesAdministratorAtACentre",
-       [] {
-         Forged forged = Family("HEM-000002");
-         forged.core.set_operator_id("A-000000");
-         return forged;
-       },
+       [] { return By("A-000000", Family("HEM-000002")); },
        kDenied, kNotWriter, "operator A-000000 is not the administrator of hem"},
       {"OperatorThatIsNoAccount",
-       [] {
-         Forged forged = Family("HEM-000002");
-         forged.core.set_operator_id("marie");
-         return forged;
-       },
+       [] { return By("marie", Family("HEM-000002")); },
        kDenied, kNotWriter, "operator marie is no account"},
       // Values beyond the limits.
       {"SaleLineOfNoUnits", [] { return Sale("HEM-2026-000002", 0, 0, 0); }, kInvalid,
@@ -361,6 +351,22 @@ std::vector<Forgery> Cases() {
          return forged;
        },
        kInvalid, kInvalidEvent, "the lot's units"},
+      {"NoticeDayThatIsNoDay",
+       [] {
+         Forged forged;
+         forged.core.mutable_family_updated()->set_family_id("HEM-000001");
+         forged.core.mutable_family_updated()->set_notice_version("2026-12");
+         forged.core.mutable_family_updated()->set_notice_day("hier");
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "the day the notice was given 'hier' is not a day"},
+      {"NoticeVersionThatIsNoId",
+       [] {
+         Forged forged = Family("HEM-000002");
+         forged.core.mutable_family_registered()->set_notice_version(std::string(300, 'v'));
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "the information notice's version is not a well-formed id"},
       {"FamilyWithoutId", [] { return Family(""); }, kInvalid, kInvalidEvent,
        "the family has no id"},
       {"OversizedEvent",
@@ -526,8 +532,7 @@ TEST_F(ForgeryTest, AVoidWrittenByACoordinatorHoldsAfterADemotion) {
   const uint64_t demoted = hub_.log()->AppendOwn(demotion.core).value().core().hlc();
 
   const auto void_at = [&](uint64_t hlc) {
-    Forged voided = Void("HEM-2026-000001", 2, 100);
-    voided.core.set_operator_id("HEM-A-000002");
+    Forged voided = By("HEM-A-000002", Void("HEM-2026-000001", 2, 100));
     voided.core.set_hlc(hlc);
     return Seal("hem", hub_.log()->HeadOf("hem").value(), voided);
   };

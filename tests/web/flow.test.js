@@ -8,7 +8,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
 const { screenshot } = require('./browser');
-const { NOTICE_VERSION, dayPlus, messageMatches, shopAtHem, text } = require('./shop');
+const { NOTICE_VERSION, dayPlus, messageMatches, scan, shopAtHem, text } = require('./shop');
 
 const MILK = '3428271940015';
 const focusedId = (page) => page.evaluate(() => document.activeElement.id);
@@ -56,8 +56,7 @@ test('a wrong quantity is refused in French, the article kept for Entrée, and t
   assert.equal(await page.locator('#quantity').inputValue(), '1');
   assert.deepEqual(await basketNames(page), ['Panier vide.']);
   // The kept article is selected: a new scan replaces it.
-  await page.keyboard.type(MILK, { delay: 5 });
-  await page.keyboard.press('Enter');
+  await scan(page, MILK);
   await waitFor('one milk', async () => (await text(page, '#basket-lines')).includes('Lait demi-écrémé 1 L\t1'));
 });
 
@@ -65,8 +64,7 @@ test('a haircut that breaks the monthly ceiling leaves the basket, the rest keep
   const { page, web } = await shop(t);
   const small = await family(web, 'Martin', 400);  // 4 € a month; a child's haircut costs the family 4,50 €
   await chooseFamily(page, small);
-  await page.keyboard.type(MILK, { delay: 5 });
-  await page.keyboard.press('Enter');
+  await scan(page, MILK);
   await waitFor('the milk', async () => !(await page.locator('#pay').isDisabled()));
   await page.keyboard.type('coupe');
   await page.keyboard.press('Enter');
@@ -91,8 +89,7 @@ test('a family without a referral: the next step is said, and the next card goes
   assert.equal(await focusedId(page), 'family-query');
   assert.equal(await page.locator('#family-query').inputValue(), '', 'the next scan is not appended');
   assert.equal(await page.locator('#product-input').isDisabled(), true);
-  await page.keyboard.type(MILK, { delay: 5 });
-  await page.keyboard.press('Enter');
+  await scan(page, MILK);
   await messageMatches(page, /Choisissez d'abord la famille/);
   assert.equal(await messagePanel(page), 'family-form');
 });
@@ -126,8 +123,7 @@ test('each screen opens with the focus on its first field; back on the sale, the
 test('a void is confirmed beside the receipt, and the next customer starts on the family field', async (t) => {
   const { page, familyId } = await shop(t, 'coline');
   await chooseFamily(page, familyId);
-  await page.keyboard.type(MILK, { delay: 5 });
-  await page.keyboard.press('Enter');
+  await scan(page, MILK);
   await waitFor('the milk', async () => !(await page.locator('#pay').isDisabled()));
   await page.keyboard.press('Enter');
   await page.keyboard.press('Enter');
@@ -177,8 +173,7 @@ test('at 1024×768 the total and Encaisser stay in view, and no screen overflows
   await page.keyboard.press('Enter');
   await waitFor('the haircut', async () => !(await page.locator('#pay').isDisabled()));
   for (const barcode of [MILK, '3560070614202', '3560071025748', '3560070000001']) {
-    await page.keyboard.type(barcode, { delay: 5 });
-    await page.keyboard.press('Enter');
+    await scan(page, barcode);
   }
   await waitFor('five lines', async () => (await basketNames(page)).length === 5
     && !(await page.locator('#pay').isDisabled()));

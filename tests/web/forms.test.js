@@ -7,13 +7,8 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const { Network, PASSWORD, api, waitFor } = require('./daemons');
 const { openBrowser, screenshot } = require('./browser');
-const { dayPlus, frenchDay, logIn, messageMatches, openShop, text } = require('./shop');
+const { dayPlus, frenchDay, logIn, messageMatches, openShop, scan, text } = require('./shop');
 
-// What a scanner does: the digits, 5 ms apart, then Enter.
-async function scan(page, barcode) {
-  await page.keyboard.type(barcode, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
 
 const focusedId = (page) => page.evaluate(() => document.activeElement && document.activeElement.id);
 

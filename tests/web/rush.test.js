@@ -6,13 +6,8 @@
 const test = require('node:test');
 const assert = require('node:assert/strict');
 const { api, waitFor } = require('./daemons');
-const { NOTICE_VERSION, messageMatches, openShop, shopAtHem, text } = require('./shop');
+const { NOTICE_VERSION, messageMatches, openShop, scan, shopAtHem, text } = require('./shop');
 
-// What a scanner does: the digits, 5 ms apart, then Enter.
-async function scan(page, barcode) {
-  await page.keyboard.type(barcode, { delay: 5 });
-  await page.keyboard.press('Enter');
-}
 
 const PRODUCTS = [
   ['EPI-PATES', 'Pâtes 500 g', '0,89', '3560070614202'],

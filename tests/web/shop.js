@@ -57,6 +57,14 @@ async function milkAt(web) {
 
 const text = (page, selector) => page.locator(selector).innerText();
 
+// What a barcode scanner does: its digits 5 ms apart, then Enter. The 5 ms is
+// the scanner's own typing rhythm (issue #26's acceptance), not a wait for
+// the till: every test then waits on what the page shows.
+async function scan(page, barcode) {
+  await page.keyboard.type(barcode, { delay: 5 });
+  await page.keyboard.press('Enter');
+}
+
 // Waits until the page's message line matches `pattern`.
 // Times out naming the message the page shows instead.
 async function messageMatches(page, pattern) {
@@ -110,5 +118,5 @@ async function shopAtHem(t, { login = 'coline', open = openShop } = {}) {
   return { network, web: hem.web, admin: hem.admin, familyId, page };
 }
 
-module.exports = { NOTICE_VERSION, dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill,
+module.exports = { NOTICE_VERSION, dayPlus, frenchDay, logIn, messageMatches, milkAt, openShop, openTill, scan,
   shopAtHem, startCentres, text };
