@@ -327,6 +327,8 @@ Writer WriterOf(v1::EventCore::BodyCase body) {
     case v1::EventCore::kAccountChanged:
     case v1::EventCore::kPasswordSet:
       return Writer::kAccounts;
+    case v1::EventCore::kFamilyErased:
+      return Writer::kAnySite;
     case v1::EventCore::BODY_NOT_SET:
       return Writer::kUnknownKind;
   }
@@ -343,6 +345,7 @@ absl::Status CheckWriter(const Store& store, const Batch* batch, const v1::Event
     return Forbidden(core, "only head office writes the network's configuration");
   }
   if (writer == Writer::kAccounts) return CheckAccountChange(reads, core);
+  if (writer == Writer::kAnySite) return absl::OkStatus();
   if (IsHeadOffice(core) && writer != Writer::kCatalogue) {
     return Forbidden(core, "head office does not write a centre's records");
   }

@@ -70,6 +70,7 @@ enum class Writer {
   kWorkshopCentre, // the centre of the workshop
   kTransferParty,  // one party of the transfer, by step
   kAccounts,       // head office, or a centre for its own volunteers and coordinators
+  kAnySite,        // any centre or head office (a household's erasure)
   kUnknownKind,    // a kind this build cannot read: its origin
 };
 Writer WriterOf(v1::EventCore::BodyCase body);

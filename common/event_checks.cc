@@ -181,6 +181,13 @@ void CheckFamily(const v1::EventCore& core, Limits& limits) {
       limits.Text("the reason", ended.reason(), kMaxTextBytes);
       break;
     }
+    case v1::EventCore::kFamilyErased: {
+      const v1::FamilyErased& erased = core.family_erased();
+      limits.RequiredId("the family", erased.family_id());
+      limits.Day("the erasure's day", erased.day());
+      limits.Range("the erasure's cause", static_cast<int64_t>(erased.cause()), 1, 2);
+      break;
+    }
     default:
       break;
   }

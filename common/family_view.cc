@@ -79,6 +79,31 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
       WriteIfNewer(record, stamp, "first_names", [&] { *record.mutable_first_names() = personal.member_first_names(); });
     }
   }
+  if (!record.erased_day().empty()) {
+    // Erased: a name written before the erasure and received after it (an
+    // offline centre's edit) is not kept.
+    record.clear_family_name();
+    record.clear_first_names();
+  }
+  PutRecord(batch, key, record);
+  return absl::OkStatus();
+}
+
+// The household's names leave its record; the erasure's day stays, so that
+// the card shows "données effacées". The personal parts themselves are
+// dropped by PurgeErasedFamilies (common/erasure.h) once this is written.
+absl::Status FoldErasure(const Store& store, Batch& batch, const v1::EventCore& core) {
+  const v1::FamilyErased& erased = core.family_erased();
+  const std::string key = ViewKey({"family", erased.family_id()});
+  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> held,
+                   GetRecord<v1::FamilyRecord>(store, key, &batch));
+  v1::FamilyRecord record = held.value_or(v1::FamilyRecord());
+  record.set_family_id(erased.family_id());
+  if (record.erased_day().empty() || erased.day() < record.erased_day()) {
+    record.set_erased_day(erased.day());
+  }
+  record.clear_family_name();
+  record.clear_first_names();
   PutRecord(batch, key, record);
   return absl::OkStatus();
 }
@@ -145,6 +170,8 @@ absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& ev
     case v1::EventCore::kReferralRenewed:
     case v1::EventCore::kReferralEnded:
       return FoldReferral(store, batch, event.core());
+    case v1::EventCore::kFamilyErased:
+      return FoldErasure(store, batch, event.core());
     default:
       return absl::OkStatus();
   }

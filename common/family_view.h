@@ -20,7 +20,7 @@
 
 namespace comptoir {
 
-// FamilyRegistered, FamilyUpdated, ReferralGranted/Renewed/Ended.
+// FamilyRegistered, FamilyUpdated, ReferralGranted/Renewed/Ended, FamilyErased.
 absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& event);
 
 // Adds `delta_cents` to what `family_id` spent in `month` ("YYYY-MM").

@@ -104,6 +104,7 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kReferralGranted:
     case v1::EventCore::kReferralRenewed:
     case v1::EventCore::kReferralEnded:
+    case v1::EventCore::kFamilyErased:
       return FoldFamily(store, batch, event);
     case v1::EventCore::kDepartmentDefined:
     case v1::EventCore::kProductDefined:

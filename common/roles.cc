@@ -27,6 +27,7 @@ v1::Role LeastRole(Action action) {
     case Action::kTransfers:
     case Action::kCentreAccounts:
     case Action::kAudit:
+    case Action::kPersonalData:
       return v1::COORDINATOR;
     case Action::kNetwork:
     case Action::kNetworkAccounts:
@@ -93,6 +94,8 @@ absl::string_view ActionName(Action action) {
       return "de gérer les comptes du centre";
     case Action::kAudit:
       return "de consulter le journal des actions";
+    case Action::kPersonalData:
+      return "d'effacer ou d'exporter les données d'un foyer";
     case Action::kNetwork:
       return "de modifier la configuration du réseau";
     case Action::kNetworkAccounts:
@@ -143,6 +146,8 @@ Action ActionOf(const v1::EventCore& core, bool by_head_office) {
     case v1::EventCore::kReferralRenewed:
     case v1::EventCore::kReferralEnded:
       return Action::kReferrals;
+    case v1::EventCore::kFamilyErased:
+      return Action::kPersonalData;
     case v1::EventCore::kProductDefined:
       return by_head_office ? Action::kNetwork : Action::kLocalProducts;
     case v1::EventCore::kStockReceived:

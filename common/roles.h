@@ -42,6 +42,7 @@ enum class Action {
   kTransfers,         // propose, answer, cancel, ship, receive; surplus and minimums
   kCentreAccounts,    // the centre's volunteers and coordinators
   kAudit,             // read who did what
+  kPersonalData,      // a household's rights: erase its personal data, export what is held
   // Head office.
   kNetwork,           // catalogue, departments, prescribers, donors, running costs
   kNetworkAccounts,   // every centre's accounts, head office's own

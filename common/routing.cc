@@ -34,6 +34,9 @@ Audience AudienceOf(v1::EventCore::BodyCase body) {
     case v1::EventCore::kReferralGranted:
     case v1::EventCore::kReferralRenewed:
     case v1::EventCore::kReferralEnded:
+    // An erasure: every replica that may hold the household's personal parts
+    // must drop them, offline ones when they come back.
+    case v1::EventCore::kFamilyErased:
     // Network configuration and the catalogue (a centre's local products too:
     // they can be transferred, and lists name them): prices and discounts.
     case v1::EventCore::kDepartmentDefined:
