@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/authority.h"
+#include "common/erasure.h"
 #include "common/event_checks.h"
 #include "common/keys.h"
 #include "common/logging.h"
@@ -71,12 +72,26 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event, Admission 
   const std::string key = EventKey(core.origin(), core.seq());
   batch.Put(Column::kEvents, key, event.record().core());
   if (!event.record().personal().empty()) {
-    batch.Put(Column::kPersonal, key, event.record().personal());
+    // The core keeps the personal part's digest: the chain verifies without it.
+    ASSIGN_OR_RETURN(bool erased, IsErased(*store_, &batch, FamilyOfEvent(core)));
+    if (!erased) batch.Put(Column::kPersonal, key, event.record().personal());
   }
+  if (core.has_family_erased()) erasures_->purge_due.store(true);
   batch.Put(Column::kMeta, HeadKey(core.origin()), EncodeHead(HeadAfter(event)));
   if (!fold) return absl::OkStatus();
   RETURN_IF_ERROR(StageWriterFacts(*store_, batch, core, claims_.get()));
   return ApplyToViews(*store_, batch, event);
+}
+
+void EventLog::SetErasureRegister(std::string register_path) {
+  erasures_->register_path = std::move(register_path);
+}
+
+absl::StatusOr<int> EventLog::PurgeIfDue(bool always) {
+  if (!erasures_->purge_due.exchange(false) && !always) return 0;
+  absl::StatusOr<int> purged = PurgeErasedFamilies(*store_, erasures_->register_path);
+  if (!purged.ok()) erasures_->purge_due.store(true);  // tried again after the next write
+  return purged;
 }
 
 void EventLog::StageWithheld(Batch& batch, absl::string_view origin, uint64_t seq,

@@ -14,6 +14,7 @@
 #ifndef COMPTOIR_COMMON_EVENT_LOG_H_
 #define COMPTOIR_COMMON_EVENT_LOG_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -80,10 +81,26 @@ class EventLog {
   // (common/authority.h).
   PrefixClaims* claims() const { return claims_.get(); }
 
+  // Erasures (common/erasure.h). Stage() drops the personal part of an event
+  // about an erased household, and notes when it staged a FamilyErased; the
+  // owner calls PurgeIfDue() once the batch is written (and at start: a
+  // purge interrupted by a crash is still pending in the store).
+  // `register_path`: the erasure register this replica notes erasures in
+  // (empty: none, for simulations and staging copies).
+  void SetErasureRegister(std::string register_path);
+  // Purges (common/erasure.h PurgeErasedFamilies) when an erasure was staged
+  // since the last purge, or when `always`. Returns how many families.
+  absl::StatusOr<int> PurgeIfDue(bool always = false);
+
  private:
   Store* store_;
   // Shared by copies of the log: they check against the same store.
   std::shared_ptr<PrefixClaims> claims_ = std::make_shared<PrefixClaims>();
+  struct Erasures {
+    std::string register_path;
+    std::atomic<bool> purge_due{false};
+  };
+  std::shared_ptr<Erasures> erasures_ = std::make_shared<Erasures>();
 };
 
 // Answers a ReadEvents call (NodeService and HubService, the same on both) from

@@ -1,6 +1,7 @@
 #include "common/family_view.h"
 
 #include "common/civil_day.h"
+#include "common/erasure.h"
 #include "common/hlc.h"
 #include "common/keys.h"
 #include "common/lww.h"
@@ -89,25 +90,6 @@ absl::Status FoldFamilyFields(const Store& store, Batch& batch, const DecodedEve
   return absl::OkStatus();
 }
 
-// The household's names leave its record; the erasure's day stays, so that
-// the card shows "données effacées". The personal parts themselves are
-// dropped by PurgeErasedFamilies (common/erasure.h) once this is written.
-absl::Status FoldErasure(const Store& store, Batch& batch, const v1::EventCore& core) {
-  const v1::FamilyErased& erased = core.family_erased();
-  const std::string key = ViewKey({"family", erased.family_id()});
-  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> held,
-                   GetRecord<v1::FamilyRecord>(store, key, &batch));
-  v1::FamilyRecord record = held.value_or(v1::FamilyRecord());
-  record.set_family_id(erased.family_id());
-  if (record.erased_day().empty() || erased.day() < record.erased_day()) {
-    record.set_erased_day(erased.day());
-  }
-  record.clear_family_name();
-  record.clear_first_names();
-  PutRecord(batch, key, record);
-  return absl::OkStatus();
-}
-
 absl::Status FoldReferral(const Store& store, Batch& batch, const v1::EventCore& core) {
   v1::Stamp stamp;
   stamp.set_hlc(core.hlc());
@@ -161,6 +143,23 @@ absl::Status FoldReferral(const Store& store, Batch& batch, const v1::EventCore&
 
 }  // namespace
 
+absl::Status EraseFamilyRecord(const Store& store, Batch& batch, absl::string_view family_id,
+                               absl::string_view day) {
+  const std::string key = ViewKey({"family", family_id});
+  ASSIGN_OR_RETURN(std::optional<v1::FamilyRecord> held,
+                   GetRecord<v1::FamilyRecord>(store, key, &batch));
+  v1::FamilyRecord record = held.value_or(v1::FamilyRecord());
+  record.set_family_id(std::string(family_id));
+  if (record.erased_day().empty() || day < record.erased_day()) {
+    record.set_erased_day(std::string(day));
+  }
+  record.clear_family_name();
+  record.clear_first_names();
+  PutRecord(batch, key, record);
+  StageErasureMarks(batch, family_id, record.erased_day());
+  return absl::OkStatus();
+}
+
 absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& event) {
   switch (event.core().body_case()) {
     case v1::EventCore::kFamilyRegistered:
@@ -171,7 +170,8 @@ absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& ev
     case v1::EventCore::kReferralEnded:
       return FoldReferral(store, batch, event.core());
     case v1::EventCore::kFamilyErased:
-      return FoldErasure(store, batch, event.core());
+      return EraseFamilyRecord(store, batch, event.core().family_erased().family_id(),
+                               event.core().family_erased().day());
     default:
       return absl::OkStatus();
   }

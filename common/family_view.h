@@ -23,6 +23,13 @@ namespace comptoir {
 // FamilyRegistered, FamilyUpdated, ReferralGranted/Renewed/Ended, FamilyErased.
 absl::Status FoldFamily(const Store& store, Batch& batch, const DecodedEvent& event);
 
+// The household's names leave its record, which keeps the erasure's day (the
+// earliest, if erased twice) so that its card shows "données effacées"; the
+// family is marked erased and its purge pending (common/erasure.h drops the
+// personal parts once the batch is written).
+absl::Status EraseFamilyRecord(const Store& store, Batch& batch, absl::string_view family_id,
+                               absl::string_view day);
+
 // Adds `delta_cents` to what `family_id` spent in `month` ("YYYY-MM").
 absl::Status AddSpending(const Store& store, Batch& batch, absl::string_view family_id,
                          absl::string_view month, int64_t delta_cents);

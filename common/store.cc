@@ -89,6 +89,7 @@ void Batch::Delete(Column column, absl::string_view key) {
 
 struct Store::Rep {
   std::shared_ptr<MemoryDisk> memory_disk;  // outlives the database on it
+  std::string path;
   std::unique_ptr<rocksdb::DB> db;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::WriteOptions write_options;
@@ -146,6 +147,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors, &handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("cannot open database at ", options.path));
   rep->memory_disk = options.memory_disk;
+  rep->path = options.path;
   rep->db.reset(raw);
   // handles[0] is the default family, which we do not use.
   rep->db->DestroyColumnFamilyHandle(handles[0]);
@@ -235,6 +237,25 @@ absl::Status Store::Scan(
     }
   }
   return FromRocks(it->status(), "scan failed");
+}
+
+const std::string& Store::path() const { return rep_->path; }
+bool Store::on_memory_disk() const { return rep_->memory_disk != nullptr; }
+
+absl::Status Store::Expunge() {
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  RETURN_IF_ERROR(FromRocks(rep_->db->Flush(flush, rep_->handles), "flush failed"));
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  compact.change_level = false;
+  for (Column column : {Column::kPersonal, Column::kViews}) {
+    RETURN_IF_ERROR(FromRocks(
+        rep_->db->CompactRange(compact, rep_->handles[static_cast<int>(column)], nullptr, nullptr),
+        "compaction failed"));
+  }
+  // Write-ahead logs retired by the flush go now, not at the next background job.
+  return FromRocks(rep_->db->FlushWAL(true), "cannot sync the write-ahead log");
 }
 
 uint64_t Store::ApproximateSize() const {

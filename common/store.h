@@ -111,6 +111,17 @@ class Store {
                     const std::function<bool(absl::string_view key, absl::string_view value)>&
                         visit) const;
 
+  // Makes deleted values leave the files (after an erasure, common/erasure.h):
+  // flushes every memtable, so that the write-ahead logs holding them are
+  // retired and deleted, then rewrites the personal and views columns to their
+  // last level, dropping deleted and overwritten values with their files.
+  // Synchronous; its cost grows with those two columns (see BENCHMARKS.md).
+  absl::Status Expunge();
+
+  // The directory given to Open, and whether it is on a MemoryDisk.
+  const std::string& path() const;
+  bool on_memory_disk() const;
+
   // Bytes on disk (SST files) and in memtables, for monitoring.
   uint64_t ApproximateSize() const;
 

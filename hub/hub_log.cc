@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/catalogue_view.h"
+#include "common/erasure.h"
 #include "common/event_checks.h"
 #include "common/family_view.h"
 #include "common/logging.h"
@@ -133,8 +134,15 @@ HubLog::HubLog(std::unique_ptr<Store> store, uint64_t epoch, uint64_t log_head)
       writer_([this] { WriterLoop(); }) {}
 
 absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, bool new_epoch,
-                                                     std::shared_ptr<MemoryDisk> memory_disk) {
+                                                     std::shared_ptr<MemoryDisk> memory_disk,
+                                                     std::string erasure_register) {
+  if (erasure_register.empty() && !memory_disk) erasure_register = ErasureRegisterPath(dir);
   ASSIGN_OR_RETURN(std::unique_ptr<Store> store, Store::Open({dir, true, std::move(memory_disk)}));
+  // Before anything is folded or served: a restored or copied database gets
+  // the erasures it lacks, and a purge a crash interrupted is finished.
+  if (!erasure_register.empty()) {
+    RETURN_IF_ERROR(ApplyErasureRegister(*store, erasure_register).status());
+  }
   ASSIGN_OR_RETURN(std::optional<std::string> epoch_value, store->Get(Column::kMeta, kMetaEpoch));
   uint64_t epoch = 0;
   if (epoch_value.has_value() && !new_epoch) {
@@ -157,6 +165,8 @@ absl::StatusOr<std::unique_ptr<HubLog>> HubLog::Open(const std::string& dir, boo
   const uint64_t log_head = head_value.has_value() ? ReadBigEndian64(*head_value).value_or(0) : 0;
   const bool created = !epoch_value.has_value();
   std::unique_ptr<HubLog> hub(new HubLog(std::move(store), epoch, log_head));
+  hub->log_.SetErasureRegister(erasure_register);
+  RETURN_IF_ERROR(hub->log_.PurgeIfDue(/*always=*/true).status());
   RETURN_IF_ERROR(hub->LoadStats());  // before anything new is appended and folded
   ASSIGN_OR_RETURN(ChainHead own, hub->log_.Head("hub"));
   if (created || own.seq == 0) {
@@ -501,9 +511,25 @@ RecentLog::Dropped HubLog::Commit(Staged& staged) {
     return {};
   }
   staged.written = true;
+  // An erasure in this group: its personal parts leave the store before the
+  // group is answered, and the entries kept for pulls, which may hold them
+  // (this group's too), are dropped: pulls read the purged store until new
+  // entries come.
+  const bool erasure = std::any_of(
+      staged.recent.begin(), staged.recent.end(),
+      [](const RecentLog::Entry& entry) { return entry.event->core().has_family_erased(); });
+  // (The writer may be staging the next group, an erasure in it included:
+  // this asks the store what is pending rather than the staging's flag.)
+  absl::StatusOr<int> purged = erasure ? log_.PurgeIfDue(/*always=*/true) : 0;
+  if (!purged.ok()) {
+    LogError("erasure not purged yet (tried again after the next write): ",
+             purged.status().message());
+  }
   // Held in memory before readers can see the new head, so that their pulls
   // of it find it there.
-  RecentLog::Dropped dropped = recent_.Add(log_head_.load() + 1, std::move(staged.recent));
+  RecentLog::Dropped dropped = purged.value_or(0) > 0
+                                   ? recent_.Clear()
+                                   : recent_.Add(log_head_.load() + 1, std::move(staged.recent));
   log_head_.store(staged.position);
   return dropped;
 }

@@ -65,9 +65,12 @@ class HubLog : public HubSyncStore {
   // Opens or creates the hub's database in `dir`. With `new_epoch` (after
   // restoring a backup), draws a new epoch: every node then re-pulls from the
   // start and re-pushes what this log lacks. `memory_disk`: simulations only.
+  // `erasure_register`: the hub's register of erasures (common/erasure.h),
+  // default "<dir>.erasures" (none on a memory disk); the erasures it holds
+  // that the database lacks are applied before Open returns.
   static absl::StatusOr<std::unique_ptr<HubLog>> Open(
       const std::string& dir, bool new_epoch = false,
-      std::shared_ptr<MemoryDisk> memory_disk = nullptr);
+      std::shared_ptr<MemoryDisk> memory_disk = nullptr, std::string erasure_register = "");
   // Answers every append still queued, then stops the writer thread.
   ~HubLog() override;
 

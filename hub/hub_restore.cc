@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/backup.h"
+#include "common/erasure.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "hub/hub_log.h"
@@ -23,8 +24,11 @@ absl::StatusOr<std::string> RestoreHubData(const std::string& from, const std::s
   }
   ASSIGN_OR_RETURN(std::string staged, UnpackBackupForRestore(from, key_file, data_dir));
   {
+    // The erasures the hub applied since the backup are applied to it before
+    // the swap: a restored hub never brings an erased name back.
     ASSIGN_OR_RETURN(std::unique_ptr<HubLog> log,
-                     HubLog::Open(staged, /*new_epoch=*/true));
+                     HubLog::Open(staged, /*new_epoch=*/true, nullptr,
+                                  ErasureRegisterPath(data_dir)));
     *epoch = log->Epoch();
   }
   return SwapInRestored(staged, data_dir);

@@ -64,6 +64,14 @@ RecentLog::Dropped RecentLog::Add(uint64_t first, std::vector<Entry> entries) {
   return dropped;
 }
 
+RecentLog::Dropped RecentLog::Clear() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Dropped dropped(groups_.begin(), groups_.end());
+  groups_.clear();
+  held_ = 0;
+  return dropped;
+}
+
 std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t after,
                                            uint64_t head, size_t max_events, size_t max_bytes,
                                            size_t max_scanned) const {

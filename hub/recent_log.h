@@ -64,6 +64,9 @@ class RecentLog {
   // (readers may still hold some of it: the last one frees it).
   using Dropped = std::vector<std::shared_ptr<const void>>;
   [[nodiscard]] Dropped Add(uint64_t first, std::vector<Entry> entries);
+  // Drops every entry (after an erasure: they may hold a personal part the
+  // store no longer has); pulls read the store until the next Add.
+  [[nodiscard]] Dropped Clear();
 
   // The pull batch HubLog::ReadLogFor gives `site` (its own events skipped)
   // for the positions after `after` up to `head`, within the same limits, if

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "common/backup.h"
+#include "common/erasure.h"
 #include "common/logging.h"
 #include "common/status_macros.h"
 #include "node/node_store.h"
@@ -29,6 +30,9 @@ absl::StatusOr<std::string> RestoreNodeData(const std::string& from, const std::
     options.site = info->site();
     options.dir = staged;
     options.recover_from_hub = true;
+    // The erasures this centre applied since the backup are applied to it
+    // before the swap: a restored centre never brings an erased name back.
+    options.erasure_register = ErasureRegisterPath(*data_dir);
     ASSIGN_OR_RETURN(std::unique_ptr<NodeStore> store,
                      NodeStore::Open(options));
   }

@@ -7,6 +7,7 @@
 #include "common/arena_message.h"
 #include "common/logging.h"
 #include "common/civil_day.h"
+#include "common/erasure.h"
 #include "common/ids.h"
 #include "common/keys.h"
 #include "common/view_io.h"
@@ -65,6 +66,7 @@ absl::Status NodeStore::Execute(const std::function<absl::Status(CommandContext&
     RETURN_IF_ERROR(command(context));
     if (context.batch_.Count() == 0) return absl::OkStatus();
     RETURN_IF_ERROR(store_->Write(context.batch_));
+    RETURN_IF_ERROR(log_.PurgeIfDue().status());
     if (context.appended_) listener = on_local_append_;
   }
   if (listener) listener();
@@ -107,8 +109,18 @@ absl::StatusOr<std::unique_ptr<NodeStore>> NodeStore::Open(const Options& option
     batch.Put(Column::kMeta, kMetaPrefix, *prefix);
     RETURN_IF_ERROR(store->Write(batch));
   }
+  // Erasures: this replica's register, beside its data (none on a memory
+  // disk); those the database lacks (restored, copied) and any purge a crash
+  // interrupted are applied before anything is served.
+  const std::string register_path =
+      !options.erasure_register.empty() ? options.erasure_register
+      : options.memory_disk             ? std::string()
+                                        : ErasureRegisterPath(options.dir);
+  if (!register_path.empty()) RETURN_IF_ERROR(ApplyErasureRegister(*store, register_path).status());
   std::unique_ptr<NodeStore> node(
       new NodeStore(options.site, *prefix, std::move(store), options.clock));
+  node->log_.SetErasureRegister(register_path);
+  RETURN_IF_ERROR(node->log_.PurgeIfDue(/*always=*/true).status());
   RETURN_IF_ERROR(node->LoadState());
   if (options.recover_from_hub) RETURN_IF_ERROR(node->BeginRecovery());
   return node;
@@ -310,6 +322,7 @@ absl::Status NodeStore::CommitPulled(Batch& batch, const SyncState& state, uint6
   }
   RETURN_IF_ERROR(store_->Write(batch));
   sync_ = state;
+  RETURN_IF_ERROR(log_.PurgeIfDue().status());
   if (recovered) {
     recovery_.reset();
     LogInfo("recovered this centre's history from the hub: the till is open again");

@@ -81,6 +81,10 @@ class NodeStore : public NodeSyncStore {
     bool recover_from_hub = false;
     // Simulations only: keep the database on this in-memory disk.
     std::shared_ptr<MemoryDisk> memory_disk;
+    // The erasure register (common/erasure.h); default "<dir>.erasures"
+    // (none on a memory disk). A restore staging a backup names the one of
+    // the data directory it restores into.
+    std::string erasure_register;
   };
 
   // Opens or creates the centre's database. Fails with FailedPrecondition if
