@@ -30,7 +30,14 @@ namespace comptoir {
 // Never reads a store: the same answer on every replica.
 absl::Status CheckEventValues(const v1::EventCore& core, size_t event_bytes);
 
-// CheckEventValues, then CheckWriter (common/authority.h), reading the
+// OK when the texts of the personal part `personal_bytes` (empty: none) are
+// within the limits: the till's free texts (kMaxTextBytes each, one reason per
+// received item at most), names and a referral's project. InvalidArgument
+// naming the first that is not, or when the bytes do not parse.
+absl::Status CheckPersonalValues(const v1::EventCore& core, absl::string_view personal_bytes);
+
+// CheckEventValues and CheckPersonalValues (only the size for an event of a
+// newer format than kEventFormat), then CheckWriter (common/authority.h), reading the
 // replica's views through `batch` (null: the store alone), so that the events
 // staged before this one in the batch count (`claims`: see authority.h).
 // InvalidArgument or

@@ -33,6 +33,7 @@ DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
   v1::EventRecord record;
   core.set_seq(head.seq + 1);
   core.set_prev_hash(head.seq == 0 ? ZeroHash() : head.hash);
+  if (core.format() == 0) core.set_format(kEventFormat);
   if (personal != nullptr) {
     personal->SerializeToString(record.mutable_personal());
     core.set_personal_digest(Sha256(record.personal()));
@@ -42,6 +43,27 @@ DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
   core.SerializeToString(record.mutable_core());
   std::string hash = Sha256(record.core());
   return DecodedEvent::Owning(std::move(record), std::move(core), std::move(hash));
+}
+
+v1::PersonalPart NewPersonalPart() {
+  v1::PersonalPart personal;
+  personal.set_salt(RandomBytes(16));
+  return personal;
+}
+
+std::optional<v1::PersonalPart> PersonalNote(absl::string_view note) {
+  if (note.empty()) return std::nullopt;
+  v1::PersonalPart personal = NewPersonalPart();
+  personal.set_note(std::string(note));
+  return personal;
+}
+
+v1::PersonalPart PersonalOf(const v1::EventRecord& record) {
+  v1::PersonalPart personal;
+  if (record.personal().empty() || !personal.ParseFromString(record.personal())) {
+    return v1::PersonalPart();
+  }
+  return personal;
 }
 
 namespace {

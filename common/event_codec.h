@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -18,6 +19,17 @@
 #include "comptoir/v1/events.pb.h"
 
 namespace comptoir {
+
+// The version of the event schema this build writes and folds
+// (events.proto, "Formats"). Every event sealed here carries it in
+// EventCore.format; 0 (absent) reads as 1. An event of a newer format is
+// stored and forwarded but not folded (EventLog::Stage), as an unknown kind.
+inline constexpr uint32_t kEventFormat = 2;
+
+// The format of `core`: 1 for events written before formats were numbered.
+inline uint32_t FormatOf(const v1::EventCore& core) {
+  return core.format() == 0 ? 1 : core.format();
+}
 
 // The last event held from one origin: its seq and the hash of its core bytes.
 // seq 0 means none, and then hash is the zero hash.
@@ -64,9 +76,21 @@ class DecodedEvent {
 };
 
 // Builds the record for `core` (origin, seq, hlc and body set by the caller;
-// prev_hash taken from `head`, seq forced to head.seq + 1) and optional personal part.
+// prev_hash taken from `head`, seq forced to head.seq + 1, format set to
+// kEventFormat unless the caller set one) and optional personal part.
 DecodedEvent SealEvent(const ChainHead& head, v1::EventCore core,
                        const v1::PersonalPart* personal);
+
+// A fresh personal part: 16 random bytes of salt (so that its digest in the
+// core cannot be guessed from a short text), nothing else yet.
+v1::PersonalPart NewPersonalPart();
+// A personal part holding the text a person typed at the till (a reason, a
+// comment, a note), for SealEvent; nullopt when the text is empty: the event
+// then has no personal part.
+std::optional<v1::PersonalPart> PersonalNote(absl::string_view note);
+// The personal part of `record`, or an empty one when the replica does not
+// hold it (never had one, erased, or not routed here) or it does not parse.
+v1::PersonalPart PersonalOf(const v1::EventRecord& record);
 
 // Parses and validates a record: the core parses, has an origin, seq >= 1, a
 // 32-byte prev_hash, and a personal part (when present) matching its digest.

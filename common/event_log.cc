@@ -69,6 +69,14 @@ absl::Status EventLog::Stage(Batch& batch, const DecodedEvent& event, Admission 
       fold = false;
     }
   }
+  if (FormatOf(core) > kEventFormat) {
+    fold = false;
+    if (!warned_newer_format_->exchange(true)) {
+      LogWarning("kept ", core.origin(), "/", core.seq(), " without folding it: it is of event format ",
+                 core.format(), ", this build reads up to ", kEventFormat,
+                 "; upgrade Comptoir (later events of newer formats are kept silently)");
+    }
+  }
   const std::string key = EventKey(core.origin(), core.seq());
   batch.Put(Column::kEvents, key, event.record().core());
   if (!event.record().personal().empty()) {

@@ -52,7 +52,11 @@ class EventLog {
     kChecked,       // the caller has run CheckEvent itself (the hub's push)
   };
   // Stages `event`, which must be the next link of its origin's chain
-  // (CheckLink == kNext, checked by the caller), with its view updates.
+  // (CheckLink == kNext, checked by the caller), with its view updates. An
+  // event of a newer format than kEventFormat (common/event_codec.h) is
+  // stored and forwarded but not folded: this build cannot know what its
+  // fields now mean. The first such event a log meets is logged as a warning
+  // (the replica should be upgraded); the later ones are not.
   absl::Status Stage(Batch& batch, const DecodedEvent& event, Admission admission);
   // Stages a withheld link (an event of another origin this replica is not
   // entitled to), which must be the next link of its origin's chain
@@ -101,6 +105,9 @@ class EventLog {
     std::atomic<bool> purge_due{false};
   };
   std::shared_ptr<Erasures> erasures_ = std::make_shared<Erasures>();
+  // Whether a newer format has been met (and said) already; shared by copies.
+  std::shared_ptr<std::atomic<bool>> warned_newer_format_ =
+      std::make_shared<std::atomic<bool>>(false);
 };
 
 // Answers a ReadEvents call (NodeService and HubService, the same on both) from

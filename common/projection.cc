@@ -125,7 +125,7 @@ absl::Status ApplyToViews(const Store& store, Batch& batch, const DecodedEvent& 
     case v1::EventCore::kTransferReceived:
     case v1::EventCore::kSurplusMarked:
     case v1::EventCore::kMinimumSet:
-      return FoldTransfer(store, batch, core);
+      return FoldTransfer(store, batch, event);
     case v1::EventCore::kAccountCreated:
     case v1::EventCore::kAccountChanged:
     case v1::EventCore::kPasswordSet:

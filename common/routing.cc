@@ -92,22 +92,37 @@ Audience AudienceOf(v1::EventCore::BodyCase body) {
   return Audience::kNetwork;
 }
 
-bool PersonalPartTravels(v1::EventCore::BodyCase body) {
+// Where personal parts go, beyond the origin and the hub (see routing.h).
+PersonalAudience PersonalAudienceOf(v1::EventCore::BodyCase body) {
   switch (body) {
+    // Names: any centre's till must recognise the household at the counter.
     case v1::EventCore::kFamilyRegistered:
     case v1::EventCore::kFamilyUpdated:
-      return true;
+      return PersonalAudience::kWithCore;
+    // A transfer's note, the reason of a refusal or a cancellation, and why
+    // what arrived differs from what was shipped: written by one party for
+    // the other. The reception itself goes to the whole network (it moves
+    // stock), its reasons only to the source and the destination.
+    case v1::EventCore::kTransferProposed:
+    case v1::EventCore::kTransferAnswered:
+    case v1::EventCore::kTransferCancelled:
+    case v1::EventCore::kTransferReceived:
+      return PersonalAudience::kParties;
+    // A void's reason, a stock adjustment's comment, a referral's project or
+    // end reason: the centre's own business, and head office's.
     default:
-      return false;
+      return PersonalAudience::kNone;
   }
 }
 
 Route RouteOf(const v1::EventCore& core, const TransferPartiesLookup& parties) {
   Route route;
   route.audience = AudienceOf(core.body_case());
-  route.personal_travels = PersonalPartTravels(core.body_case());
+  route.personal = PersonalAudienceOf(core.body_case());
   route.settled = core.body_case() != v1::EventCore::BODY_NOT_SET;
-  if (route.audience != Audience::kParties) return route;
+  if (route.audience != Audience::kParties && route.personal != PersonalAudience::kParties) {
+    return route;
+  }
   // Only well-formed site ids (at most 32 characters): nothing else can sync.
   auto named = [&](const std::string& source, const std::string& destination) {
     for (const std::string* site : {&source, &destination}) {
@@ -127,8 +142,16 @@ Route RouteOf(const v1::EventCore& core, const TransferPartiesLookup& parties) {
       if (known.has_value()) named(known->first, known->second);
       break;
     }
+    case v1::EventCore::kTransferReceived:
+      named(core.transfer_received().source(), core.transfer_received().destination());
+      break;
     default:
       break;
+  }
+  if (route.audience != Audience::kParties) {
+    // A reception: network-wide; without named parties its reasons stay.
+    if (route.parties.empty()) route.personal = PersonalAudience::kNone;
+    return route;
   }
   if (route.parties.empty()) {
     route.audience = Audience::kNetwork;
@@ -149,12 +172,25 @@ bool Entitled(const Route& route, absl::string_view site) {
   return true;
 }
 
+bool PersonalEntitled(const Route& route, absl::string_view site) {
+  switch (route.personal) {
+    case PersonalAudience::kNone:
+      return false;
+    case PersonalAudience::kWithCore:
+      return Entitled(route, site);
+    case PersonalAudience::kParties:
+      return Entitled(route, site) &&
+             std::find(route.parties.begin(), route.parties.end(), site) != route.parties.end();
+  }
+  return false;
+}
+
 std::string EncodeLogValue(absl::string_view origin, uint64_t seq, const Route& route) {
   std::string value;
   if (route.settled) {
     value.push_back(kRoutedTag);
     value.push_back(static_cast<char>(route.audience));
-    value.push_back(route.personal_travels ? '\1' : '\0');
+    value.push_back(static_cast<char>(route.personal));
     value.push_back(static_cast<char>(route.parties.size()));
     for (const std::string& party : route.parties) {
       value.push_back(static_cast<char>(party.size()));
@@ -173,7 +209,9 @@ std::optional<LogValue> DecodeLogValue(absl::string_view value) {
     const uint8_t audience = static_cast<uint8_t>(value[1]);
     if (audience < 1 || audience > 3) return std::nullopt;
     route.audience = static_cast<Audience>(audience);
-    route.personal_travels = value[2] != '\0';
+    const uint8_t personal = static_cast<uint8_t>(value[2]);
+    if (personal > 2) return std::nullopt;
+    route.personal = static_cast<PersonalAudience>(personal);
     const size_t count = static_cast<uint8_t>(value[3]);
     size_t at = 4;
     for (size_t i = 0; i < count; ++i) {

@@ -16,9 +16,13 @@
 // origin's chain stays verifiable. A centre always gets its own events in
 // full when it recovers its history.
 //
-// Personal parts travel to other centres only for family events (the names a
-// volunteer needs to recognise a household at the counter); a referral's
-// project and till notes stay at their origin and the hub.
+// A personal part goes, besides the origin and the hub, to its kind's personal
+// audience (PersonalAudienceOf): every centre that gets the core for family
+// events (the names a volunteer needs to recognise a household at the
+// counter); the transfer's two parties for a transfer's note and reasons (its
+// negotiation, and what did not arrive and why: the source must know); no
+// other centre for the rest (a referral's project or end reason, a void's
+// reason, a stock adjustment's comment stay at their origin and the hub).
 //
 // Unknown kinds (a newer origin's event this build cannot read) go to the
 // whole network, without their personal part: cores never hold personal data
@@ -51,16 +55,23 @@ enum class Audience : uint8_t {
 // The audience of an event kind; kNetwork for a kind this build does not know.
 Audience AudienceOf(v1::EventCore::BodyCase body);
 
-// Whether the personal part of an event of this kind is sent to other centres
-// entitled to its core.
-bool PersonalPartTravels(v1::EventCore::BodyCase body);
+// Who, besides the origin and the hub, gets an event's personal part. The
+// values are stored in the hub's log: never renumber them.
+enum class PersonalAudience : uint8_t {
+  kNone = 0,      // no other centre
+  kWithCore = 1,  // every centre entitled to the core
+  kParties = 2,   // the sites the event names (Route::parties), if entitled to the core
+};
+
+// The personal audience of an event kind; kNone for a kind this build does not know.
+PersonalAudience PersonalAudienceOf(v1::EventCore::BodyCase body);
 
 // Where one event goes.
 struct Route {
   Audience audience = Audience::kNetwork;
-  // The sites named by the event (kParties only).
+  // The sites named by the event (audience or personal kParties only).
   std::vector<std::string> parties;
-  bool personal_travels = false;
+  PersonalAudience personal = PersonalAudience::kNone;
   // False when the route is a default rather than a decision (a kind this
   // build does not know; a transfer whose parties are not known yet): the hub
   // does not record it, and decides again at each pull.
@@ -80,11 +91,15 @@ Route RouteOf(const v1::EventCore& core, const TransferPartiesLookup& parties);
 
 // Whether `site`, a centre other than the event's origin, gets its core.
 bool Entitled(const Route& route, absl::string_view site);
+// Whether `site`, a centre other than the event's origin, gets its personal part.
+bool PersonalEntitled(const Route& route, absl::string_view site);
 
 // The hub's log value: which event sits at a position, and its route.
 //   origin 0x00 be64(seq)          no route recorded (written by an older hub,
 //                                  or an unsettled route): decide from the core
-//   0x01 audience personal_travels n (len site){n} origin 0x00 be64(seq)
+//   0x01 audience personal n (len site){n} origin 0x00 be64(seq)
+// (personal: a PersonalAudience; hubs before 2026-12-04 wrote 0 or 1, the
+// same meanings.)
 // Site ids never start with 0x01, so the first byte tells the two apart.
 std::string EncodeLogValue(absl::string_view origin, uint64_t seq, const Route& route);
 struct LogValue {

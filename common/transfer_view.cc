@@ -101,8 +101,12 @@ absl::Status TakeShippedFromSurplus(const Store& store, Batch& batch, absl::stri
   return absl::OkStatus();
 }
 
-absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::EventCore& core,
+// The texts come from the event's personal part (PersonalPart.note, and
+// item_reasons for a reception): empty where this replica does not hold it.
+absl::Status FoldTransferEvent(const Store& store, Batch& batch, const DecodedEvent& event,
                                const std::string& transfer_id) {
+  const v1::EventCore& core = event.core();
+  const v1::PersonalPart personal = PersonalOf(event.record());
   const std::string key = ViewKey({"transfer", transfer_id});
   const std::string flags_key = ViewKey({"transferflags", transfer_id});
   ASSIGN_OR_RETURN(std::optional<v1::TransferView> held,
@@ -119,7 +123,7 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
       view.set_destination(proposed.destination());
       view.set_proposed_by(core.origin());
       *view.mutable_items() = proposed.items();
-      view.set_note(proposed.note());
+      view.set_note(personal.note());
       const bool had_reason = flags.declined || flags.cancelled;
       DropUnentitled(view, flags);
       if (had_reason && !flags.declined && !flags.cancelled) view.clear_reason();
@@ -130,13 +134,13 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
       (accepted ? flags.accepted : flags.declined) = true;
       std::string& by = accepted ? flags.accepted_by : flags.declined_by;
       if (by.empty()) by = core.origin();
-      if (!accepted) view.set_reason(core.transfer_answered().reason());
+      if (!accepted) view.set_reason(personal.note());
       break;
     }
     case v1::EventCore::kTransferCancelled:
       flags.cancelled = true;
       if (flags.cancelled_by.empty()) flags.cancelled_by = core.origin();
-      view.set_reason(core.transfer_cancelled().reason());
+      view.set_reason(personal.note());
       break;
     case v1::EventCore::kTransferShipped: {
       const v1::TransferShipped& shipped = core.transfer_shipped();
@@ -164,7 +168,16 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
       const v1::TransferReceived& received = core.transfer_received();
       view.set_source(received.source());
       view.set_destination(received.destination());
-      *view.mutable_received() = received.items();
+      view.clear_received();
+      for (int i = 0; i < received.items_size(); ++i) {
+        const v1::ReceivedItem& item = received.items(i);
+        v1::ReceivedLine* line = view.add_received();
+        line->set_product_id(item.product_id());
+        line->set_arrived(item.arrived());
+        line->set_damaged(item.damaged());
+        if (i < personal.item_reasons_size()) line->set_reason(personal.item_reasons(i));
+        *line->mutable_new_lots() = item.new_lots();
+      }
       view.set_received_day(received.day());
       for (const v1::ReceivedItem& item : received.items()) {
         for (const v1::ShippedLot& lot : item.new_lots()) {
@@ -202,18 +215,19 @@ absl::Status FoldTransferEvent(const Store& store, Batch& batch, const v1::Event
 
 }  // namespace
 
-absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore& core) {
+absl::Status FoldTransfer(const Store& store, Batch& batch, const DecodedEvent& event) {
+  const v1::EventCore& core = event.core();
   switch (core.body_case()) {
     case v1::EventCore::kTransferProposed:
-      return FoldTransferEvent(store, batch, core, core.transfer_proposed().transfer_id());
+      return FoldTransferEvent(store, batch, event, core.transfer_proposed().transfer_id());
     case v1::EventCore::kTransferAnswered:
-      return FoldTransferEvent(store, batch, core, core.transfer_answered().transfer_id());
+      return FoldTransferEvent(store, batch, event, core.transfer_answered().transfer_id());
     case v1::EventCore::kTransferCancelled:
-      return FoldTransferEvent(store, batch, core, core.transfer_cancelled().transfer_id());
+      return FoldTransferEvent(store, batch, event, core.transfer_cancelled().transfer_id());
     case v1::EventCore::kTransferShipped:
-      return FoldTransferEvent(store, batch, core, core.transfer_shipped().transfer_id());
+      return FoldTransferEvent(store, batch, event, core.transfer_shipped().transfer_id());
     case v1::EventCore::kTransferReceived:
-      return FoldTransferEvent(store, batch, core, core.transfer_received().transfer_id());
+      return FoldTransferEvent(store, batch, event, core.transfer_received().transfer_id());
     case v1::EventCore::kSurplusMarked:
       PutUnits(batch, ViewKey({"surplus", core.origin(), core.surplus_marked().lot_id()}),
                core.surplus_marked().quantity());
@@ -337,7 +351,7 @@ absl::StatusOr<Balances> ReadBalances(const Store& store) {
     std::map<std::string, int64_t> shipped;
     for (const v1::ShippedLot& lot : transfer.shipped()) shipped[lot.product_id()] += lot.quantity();
     std::map<std::string, int64_t> arrived;
-    for (const v1::ReceivedItem& item : transfer.received()) arrived[item.product_id()] += item.arrived();
+    for (const v1::ReceivedLine& item : transfer.received()) arrived[item.product_id()] += item.arrived();
     for (const auto& [product, units] : shipped) {
       ProductBalance& network = balances[""][product];
       if (transfer.received().empty()) {

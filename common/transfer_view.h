@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/event_codec.h"
 #include "common/store.h"
 #include "comptoir/v1/events.pb.h"
 #include "comptoir/v1/till.pb.h"
@@ -30,7 +31,8 @@
 namespace comptoir {
 
 // TransferProposed/Answered/Cancelled/Shipped/Received, SurplusMarked, MinimumSet.
-absl::Status FoldTransfer(const Store& store, Batch& batch, const v1::EventCore& core);
+// The note and reasons come from the event's personal part, where held.
+absl::Status FoldTransfer(const Store& store, Batch& batch, const DecodedEvent& event);
 
 // The transfer's record, seeing `batch`'s pending writes when given.
 absl::StatusOr<std::optional<v1::TransferView>> FindTransfer(const Store& store,

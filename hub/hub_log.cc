@@ -767,7 +767,7 @@ absl::StatusOr<size_t> HubLog::AddLogEntry(absl::string_view site, uint64_t posi
     return kWithheldLinkBytes;
   }
   size_t bytes = core.size();
-  if (own || route->personal_travels) {
+  if (own || PersonalEntitled(*route, site)) {
     ASSIGN_OR_RETURN(std::optional<std::string> personal,
                      store_->Get(Column::kPersonal, EventKey(logged.origin, logged.seq)));
     if (personal.has_value()) {

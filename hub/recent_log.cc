@@ -110,7 +110,7 @@ std::optional<EncodedPull> RecentLog::Read(absl::string_view site, uint64_t afte
         if (Entitled(entry.route, site)) {
           bytes += event.record().core().size();
           form = kEvent;
-          if (entry.route.personal_travels) {
+          if (PersonalEntitled(entry.route, site)) {
             // Entries without a personal part are the same in both forms:
             // one form for all keeps the entries sent in a row one span.
             bytes += event.record().personal().size();

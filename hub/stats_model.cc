@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/saturating.h"
 #include "common/civil_day.h"
+#include "common/event_codec.h"
 #include "common/hlc.h"
 #include "hub/stats_metrics.h"
 #include "hub/stats_model.h"
@@ -208,6 +209,9 @@ void StatsModel::FoldWorkshopAttendance(const v1::EventCore& core, uint16_t site
 }
 
 void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
+  // A newer format than this build's: stored and forwarded, never folded
+  // (common/event_log.h), statistics included.
+  if (FormatOf(core) > kEventFormat) return;
   std::unique_lock<std::shared_mutex> lock(mu_);
   if (core.origin() == "hub") {
     if (core.body_case() == v1::EventCore::kRunningCostsSet) {

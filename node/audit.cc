@@ -37,11 +37,14 @@ std::string FrenchTimestamp(uint64_t hlc) {
                           *paris);
 }
 
-std::string Watched(const v1::EventCore& core, const AccountNamer& name_of) {
+std::string Watched(const v1::EventCore& core, const v1::PersonalPart& personal,
+                    const AccountNamer& name_of) {
+  // The reason or comment typed at the till (personal part, format 2).
+  const std::string& note = personal.note();
   switch (core.body_case()) {
     case v1::EventCore::kSaleVoided:
       return WithReason(absl::StrCat("Vente ", core.sale_voided().receipt_no(), " annulée"),
-                        core.sale_voided().reason());
+                        note);
     case v1::EventCore::kReferralGranted: {
       const auto& r = core.referral_granted();
       return absl::StrCat("Orientation ", r.referral_id(), " accordée à la famille ",
@@ -61,12 +64,12 @@ std::string Watched(const v1::EventCore& core, const AccountNamer& name_of) {
     case v1::EventCore::kReferralEnded:
       return WithReason(absl::StrCat("Orientation ", core.referral_ended().referral_id(),
                                      " arrêtée au ", FrenchDay(core.referral_ended().end_day())),
-                        core.referral_ended().reason());
+                        note);
     case v1::EventCore::kStockAdjusted: {
       const auto& a = core.stock_adjusted();
       return WithReason(absl::StrCat("Stock corrigé : ", a.delta() > 0 ? "+" : "", a.delta(), " ",
                                      a.product_id(), a.lot_id().empty() ? "" : " lot ", a.lot_id()),
-                        a.comment());
+                        note);
     }
     case v1::EventCore::kTransferProposed:
       return absl::StrCat("Transfert ", core.transfer_proposed().transfer_id(), " proposé (",
@@ -75,11 +78,11 @@ std::string Watched(const v1::EventCore& core, const AccountNamer& name_of) {
     case v1::EventCore::kTransferAnswered:
       return WithReason(absl::StrCat("Transfert ", core.transfer_answered().transfer_id(),
                                      core.transfer_answered().accepted() ? " accepté" : " refusé"),
-                        core.transfer_answered().reason());
+                        note);
     case v1::EventCore::kTransferCancelled:
       return WithReason(absl::StrCat("Transfert ", core.transfer_cancelled().transfer_id(),
                                      " annulé"),
-                        core.transfer_cancelled().reason());
+                        note);
     case v1::EventCore::kTransferShipped:
       return absl::StrCat("Transfert ", core.transfer_shipped().transfer_id(), " expédié");
     case v1::EventCore::kTransferReceived:
@@ -157,8 +160,9 @@ bool IsFirstPassword(const v1::EventCore& core, const v1::EventCore* previous) {
 
 }  // namespace
 
-std::string DescribeAct(const v1::EventCore& core, bool all, const AccountNamer& name_of) {
-  std::string what = Watched(core, name_of);
+std::string DescribeAct(const v1::EventCore& core, const v1::PersonalPart& personal, bool all,
+                        const AccountNamer& name_of) {
+  std::string what = Watched(core, personal, name_of);
   if (!what.empty() || !all) return what;
   return Everyday(core);
 }
@@ -179,21 +183,26 @@ absl::StatusOr<v1::ListAuditResponse> ListAudit(const NodeStore& node, const Acc
   bool before_range = false;
   while (upper > 0 && response.entries_size() < static_cast<int>(limit) && !before_range) {
     const uint64_t from = upper > kWindow ? upper - kWindow + 1 : 1;
-    std::vector<std::pair<uint64_t, v1::EventCore>> window;
+    std::vector<std::pair<v1::EventCore, v1::PersonalPart>> window;
     RETURN_IF_ERROR(node.events().VisitRange(
         node.Site(), from, static_cast<size_t>(upper - from + 1), size_t{64} << 20,
-        [&](absl::string_view core_bytes, absl::string_view) {
+        [&](absl::string_view core_bytes, absl::string_view personal_bytes) {
           v1::EventCore core;
           if (!core.ParseFromArray(core_bytes.data(), static_cast<int>(core_bytes.size()))) return;
-          window.emplace_back(core.seq(), std::move(core));
+          v1::PersonalPart personal;
+          if (!personal.ParseFromArray(personal_bytes.data(),
+                                       static_cast<int>(personal_bytes.size()))) {
+            personal.Clear();
+          }
+          window.emplace_back(std::move(core), std::move(personal));
         }));
     const AccountNamer name_of = [&](const std::string& id) {
       return OperatorLogin(node, accounts, id);
     };
     for (auto it = window.rbegin(); it != window.rend(); ++it) {
-      const v1::EventCore& core = it->second;
+      const v1::EventCore& core = it->first;
       if (core.seq() > upper) continue;
-      if (IsFirstPassword(core, std::next(it) != window.rend() ? &std::next(it)->second : nullptr)) {
+      if (IsFirstPassword(core, std::next(it) != window.rend() ? &std::next(it)->first : nullptr)) {
         continue;
       }
       const std::string day = ParisDay(static_cast<int64_t>(core.hlc() >> 16));
@@ -202,7 +211,7 @@ absl::StatusOr<v1::ListAuditResponse> ListAudit(const NodeStore& node, const Acc
         before_range = true;
         break;
       }
-      std::string what = DescribeAct(core, request.all(), name_of);
+      std::string what = DescribeAct(core, it->second, request.all(), name_of);
       if (what.empty()) continue;
       v1::AuditEntry* entry = response.add_entries();
       entry->set_when(FrenchTimestamp(core.hlc()));

@@ -29,8 +29,11 @@ absl::StatusOr<v1::ListAuditResponse> ListAudit(const NodeStore& node, const Acc
 using AccountNamer = std::function<std::string(const std::string& account_id)>;
 
 // What the event did, in French, or "" when it is not an act the trail shows
-// (`all` false and not a watched kind). Accounts are named by `name_of`.
-std::string DescribeAct(const v1::EventCore& core, bool all, const AccountNamer& name_of);
+// (`all` false and not a watched kind). Accounts are named by `name_of`. The
+// reason or comment typed at the till comes from `personal`, the event's
+// personal part (empty when not held: erased, or never written).
+std::string DescribeAct(const v1::EventCore& core, const v1::PersonalPart& personal, bool all,
+                        const AccountNamer& name_of);
 
 }  // namespace comptoir
 

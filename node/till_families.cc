@@ -356,8 +356,8 @@ absl::StatusOr<v1::ReferralView> Till::EndReferral(const v1::EndReferralRequest&
     ended->set_referral_id(request.referral_id());
     ended->set_family_id(current.referral().family_id());
     ended->set_end_day(end);
-    ended->set_reason(request.reason());
-    return ctx.Append(std::move(core), nullptr).status();
+    const std::optional<v1::PersonalPart> reason = PersonalNote(request.reason());
+    return ctx.Append(std::move(core), reason.has_value() ? &*reason : nullptr).status();
   }));
   ASSIGN_OR_RETURN(v1::ReferralRecord record, RequireReferral(node_->store(), request.referral_id()));
   return record.referral();

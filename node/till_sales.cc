@@ -223,13 +223,15 @@ absl::StatusOr<v1::VoidSaleResponse> Till::VoidSale(const v1::VoidSaleRequest& r
     v1::SaleVoided* voided = core.mutable_sale_voided();
     voided->set_receipt_no(request.receipt_no());
     voided->set_sale_seq(index->seq());
-    voided->set_reason(request.reason());
     voided->set_day(ctx.today());
     voided->set_family_id(sale.family_id());
     voided->set_sale_day(sale.day());
     voided->set_family_total_cents(sale.family_total_cents());
     voided->set_reference_total_cents(sale.reference_total_cents());
-    ASSIGN_OR_RETURN(DecodedEvent event, ctx.Append(std::move(core), nullptr));
+    // The reason is free text: personal part, kept at this centre and the hub.
+    const std::optional<v1::PersonalPart> reason = PersonalNote(request.reason());
+    ASSIGN_OR_RETURN(DecodedEvent event,
+                     ctx.Append(std::move(core), reason.has_value() ? &*reason : nullptr));
     response.set_receipt_no(request.receipt_no());
     response.set_void_seq(event.core().seq());
     return absl::OkStatus();

@@ -213,8 +213,9 @@ absl::StatusOr<v1::StockLevel> Till::AdjustStock(const v1::AdjustStockRequest& r
     adjusted->set_delta(request.delta());
     adjusted->set_reason(request.reason());
     adjusted->set_day(ctx.today());
-    adjusted->set_comment(request.comment());
-    return ctx.Append(std::move(core), nullptr).status();
+    // The comment is free text: personal part, kept at this centre and the hub.
+    const std::optional<v1::PersonalPart> comment = PersonalNote(request.comment());
+    return ctx.Append(std::move(core), comment.has_value() ? &*comment : nullptr).status();
   }));
   return LevelOf(node_->store(), node_->Site(), product, "");
 }

@@ -163,8 +163,9 @@ absl::StatusOr<v1::TransferView> Till::ProposeTransfer(const v1::ProposeTransfer
     proposed->set_source(offer ? ctx.site() : request.other_site());
     proposed->set_destination(offer ? request.other_site() : ctx.site());
     *proposed->mutable_items() = request.items();
-    proposed->set_note(request.note());
-    return ctx.Append(std::move(core), nullptr).status();
+    // The note is free text: personal part, sent to the other party only.
+    const std::optional<v1::PersonalPart> note = PersonalNote(request.note());
+    return ctx.Append(std::move(core), note.has_value() ? &*note : nullptr).status();
   }));
   return RequireTransfer(node_->store(), transfer_id);
 }
@@ -185,8 +186,8 @@ absl::StatusOr<v1::TransferView> Till::AnswerTransfer(const v1::AnswerTransferRe
     v1::TransferAnswered* answered = core.mutable_transfer_answered();
     answered->set_transfer_id(request.transfer_id());
     answered->set_accepted(request.accept());
-    answered->set_reason(request.reason());
-    return ctx.Append(std::move(core), nullptr).status();
+    const std::optional<v1::PersonalPart> reason = PersonalNote(request.reason());
+    return ctx.Append(std::move(core), reason.has_value() ? &*reason : nullptr).status();
   }));
   return RequireTransfer(node_->store(), request.transfer_id());
 }
@@ -204,8 +205,8 @@ absl::StatusOr<v1::TransferView> Till::CancelTransfer(const v1::CancelTransferRe
     }
     v1::EventCore core;
     core.mutable_transfer_cancelled()->set_transfer_id(request.transfer_id());
-    core.mutable_transfer_cancelled()->set_reason(request.reason());
-    return ctx.Append(std::move(core), nullptr).status();
+    const std::optional<v1::PersonalPart> reason = PersonalNote(request.reason());
+    return ctx.Append(std::move(core), reason.has_value() ? &*reason : nullptr).status();
   }));
   return RequireTransfer(node_->store(), request.transfer_id());
 }
@@ -284,6 +285,10 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
     received->set_source(transfer.source());
     received->set_destination(transfer.destination());
     received->set_day(ctx.today());
+    // Why items differ: free text, in the personal part (by item), sent to
+    // the source only; the reception itself goes to the whole network.
+    v1::PersonalPart reasons = NewPersonalPart();
+    bool any_reason = false;
     for (const v1::ReceiveItemRequest& item : items) {
       ASSIGN_OR_RETURN(std::optional<v1::Product> product, FindProduct(ctx.store(), item.product_id()));
       if (!product.has_value()) {
@@ -307,11 +312,16 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
         return absl::InvalidArgumentError(absl::StrCat(
             product->name(), " ne fait pas partie de l'expédition : indiquez la raison."));
       }
+      if (item.reason().size() > kMaxTextBytes) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(product->name(), " : raison trop longue (500 caractères au plus)."));
+      }
       v1::ReceivedItem* out = received->add_items();
       out->set_product_id(item.product_id());
       out->set_arrived(item.arrived());
       out->set_damaged(item.damaged());
-      out->set_reason(item.reason());
+      reasons.add_item_reasons(item.reason());
+      any_reason = any_reason || !item.reason().empty();
       // Usable units go into new lots that keep the goods' provenance.
       int64_t good = item.arrived() - item.damaged();
       std::vector<v1::ShippedLot> sources;
@@ -339,7 +349,7 @@ absl::StatusOr<v1::TransferView> Till::ReceiveTransfer(const v1::ReceiveTransfer
         good -= units;
       }
     }
-    return ctx.Append(std::move(core), nullptr).status();
+    return ctx.Append(std::move(core), any_reason ? &reasons : nullptr).status();
   }));
   return RequireTransfer(node_->store(), request.transfer_id());
 }

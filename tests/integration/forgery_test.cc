@@ -103,7 +103,7 @@ Forged Void(const std::string& receipt, uint64_t sale_seq, int64_t paid,
   voided->set_day(kDay);
   voided->set_reference_total_cents(500);
   voided->set_family_total_cents(paid);
-  voided->set_reason(reason);
+  forged.note = reason;  // personal part (format 2): checked where it arrives too
   return forged;
 }
 
@@ -331,7 +331,7 @@ std::vector<Forgery> Cases() {
       {"NegativePrice", [] { return Product("HEM-P-000001", -5); }, kInvalid, kInvalidEvent,
        "the product's price is -5"},
       {"ReasonTooLong", [] { return Void("HEM-2026-000001", 2, 100, std::string(501, 'x')); },
-       kInvalid, kInvalidEvent, "the void's reason holds 501 bytes, more than 500"},
+       kInvalid, kInvalidEvent, "the personal part's note holds 501 bytes, more than 500"},
       {"CeilingOutOfRange",
        [] {
          Forged forged;

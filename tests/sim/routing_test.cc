@@ -22,8 +22,9 @@ using ::comptoir::testing::SyncWire;
 using ::comptoir::testing::TempDir;
 
 // Appends `core` at `node` as its own next event, without the till's rules.
-absl::Status AppendAt(NodeStore& node, v1::EventCore core) {
-  return node.Execute([&](CommandContext& ctx) { return ctx.Append(core, nullptr).status(); });
+absl::Status AppendAt(NodeStore& node, v1::EventCore core,
+                      const v1::PersonalPart* personal = nullptr) {
+  return node.Execute([&](CommandContext& ctx) { return ctx.Append(core, personal).status(); });
 }
 
 v1::EventCore Proposed(const std::string& id, const std::string& source,
@@ -220,6 +221,60 @@ TEST_F(RoutingTest, ATransfersNegotiationStaysWithItsCentresAndItsStockMovements
   EXPECT_EQ(links, 2) << "the proposal and the answer";
 }
 
+// A transfer's texts are personal parts (format 2) that reach the other
+// party, never a third centre; a void's reason and a stock comment stay.
+TEST_F(RoutingTest, ATransfersTextsReachTheOtherPartyAndOtherTextsStayAtTheirCentre) {
+  const std::optional<v1::PersonalPart> note = PersonalNote("pour la distribution de Noël");
+  ASSERT_TRUE(AppendAt(node("hem"), Proposed("HEM-T-000001", "caudry", "hem"), &*note).ok());
+  SyncAll();
+  v1::EventCore declined = Answered("HEM-T-000001");
+  declined.mutable_transfer_answered()->set_accepted(false);
+  const std::optional<v1::PersonalPart> why = PersonalNote("plus de yaourts chez Maryse");
+  ASSERT_TRUE(AppendAt(node("caudry"), declined, &*why).ok());
+  SyncAll();
+  EXPECT_EQ(FindTransfer(node("caudry").store(), "HEM-T-000001").value()->note(),
+            "pour la distribution de Noël");
+  const v1::TransferView at_hem = *FindTransfer(node("hem").store(), "HEM-T-000001").value();
+  EXPECT_EQ(at_hem.state(), v1::TransferView::DECLINED);
+  EXPECT_EQ(at_hem.reason(), "plus de yaourts chez Maryse");
+
+  // A reception: everyone gets the stock movement, only the source its reasons.
+  ASSERT_TRUE(AppendAt(node("hem"), Proposed("HEM-T-000002", "caudry", "hem")).ok());
+  SyncAll();
+  ASSERT_TRUE(AppendAt(node("caudry"), Answered("HEM-T-000002")).ok());
+  ASSERT_TRUE(AppendAt(node("caudry"), Shipped("HEM-T-000002", "caudry", "hem")).ok());
+  SyncAll();
+  v1::PersonalPart reasons = NewPersonalPart();
+  reasons.add_item_reasons("2 cartons écrasés");
+  ASSERT_TRUE(AppendAt(node("hem"), Received("HEM-T-000002", "caudry", "hem"), &reasons).ok());
+  v1::EventCore adjusted;
+  adjusted.mutable_stock_adjusted()->set_product_id("P");
+  adjusted.mutable_stock_adjusted()->set_delta(-1);
+  adjusted.mutable_stock_adjusted()->set_reason(v1::OTHER_ADJUSTMENT);
+  const std::optional<v1::PersonalPart> comment = PersonalNote("cassé par Kevin");
+  ASSERT_TRUE(AppendAt(node("hem"), adjusted, &*comment).ok());
+  SyncAll();
+  const v1::TransferView received = *FindTransfer(node("caudry").store(), "HEM-T-000002").value();
+  ASSERT_EQ(received.received_size(), 1);
+  EXPECT_EQ(received.received(0).reason(), "2 cartons écrasés");
+  const v1::TransferView third = *FindTransfer(node("lille").store(), "HEM-T-000002").value();
+  ASSERT_EQ(third.received_size(), 1) << "lille folds the movement";
+  EXPECT_EQ(third.received(0).reason(), "") << "but not why";
+
+  for (const char* origin : {"hem", "caudry"}) {
+    for (const v1::EventRecord& record : node("lille").ReadEvents(origin, 1, 100).value()) {
+      EXPECT_TRUE(record.personal().empty()) << "lille holds no text of " << origin;
+    }
+  }
+  // Caudry holds hem's proposal and reception texts, not its stock comment.
+  const std::vector<v1::EventRecord> at_caudry = node("caudry").ReadEvents("hem", 1, 100).value();
+  ASSERT_EQ(at_caudry.size(), 4u);
+  EXPECT_FALSE(at_caudry[0].personal().empty()) << "the note";
+  EXPECT_FALSE(at_caudry[2].personal().empty()) << "the reception's reasons";
+  EXPECT_TRUE(at_caudry[3].personal().empty()) << "a stock comment stays at hem and the hub";
+  EXPECT_FALSE(hub_->store().Get(Column::kPersonal, EventKey("hem", 4))->value_or("").empty());
+}
+
 TEST_F(RoutingTest, WorkshopSeatsAndRunningCostsStayWithTheirOriginAndTheHub) {
   v1::EventCore scheduled;
   scheduled.mutable_workshop_scheduled()->set_workshop_id("HEM-W-000001");
@@ -394,14 +449,25 @@ TEST(RoutingTable, WhatATillNeedsTravelsAndUnknownKindsTravelWithoutPersonalData
                     v1::EventCore::kStockReceived, v1::EventCore::kProductDefined}) {
     EXPECT_EQ(AudienceOf(kind), Audience::kNetwork) << kind;
   }
-  EXPECT_FALSE(PersonalPartTravels(v1::EventCore::kSaleRecorded)) << "till notes stay";
-  EXPECT_FALSE(PersonalPartTravels(v1::EventCore::kReferralGranted)) << "the project stays";
-  EXPECT_TRUE(PersonalPartTravels(v1::EventCore::kFamilyRegistered)) << "names, to recognise";
+  EXPECT_EQ(PersonalAudienceOf(v1::EventCore::kSaleVoided), PersonalAudience::kNone)
+      << "a void's reason stays";
+  EXPECT_EQ(PersonalAudienceOf(v1::EventCore::kStockAdjusted), PersonalAudience::kNone)
+      << "a stock comment stays";
+  EXPECT_EQ(PersonalAudienceOf(v1::EventCore::kReferralGranted), PersonalAudience::kNone)
+      << "the project stays";
+  EXPECT_EQ(PersonalAudienceOf(v1::EventCore::kReferralEnded), PersonalAudience::kNone)
+      << "the end's reason stays";
+  EXPECT_EQ(PersonalAudienceOf(v1::EventCore::kFamilyRegistered), PersonalAudience::kWithCore)
+      << "names, to recognise";
+  for (auto kind : {v1::EventCore::kTransferProposed, v1::EventCore::kTransferAnswered,
+                    v1::EventCore::kTransferCancelled, v1::EventCore::kTransferReceived}) {
+    EXPECT_EQ(PersonalAudienceOf(kind), PersonalAudience::kParties) << kind;
+  }
 
   v1::EventCore unknown;  // a kind of a newer origin: no known body
   const Route route = RouteOf(unknown, nullptr);
   EXPECT_EQ(route.audience, Audience::kNetwork);
-  EXPECT_FALSE(route.personal_travels);
+  EXPECT_EQ(route.personal, PersonalAudience::kNone);
   EXPECT_FALSE(route.settled) << "decided again by an upgraded hub";
   EXPECT_FALSE(DecodeLogValue(EncodeLogValue("hem", 7, route))->route.has_value());
 
@@ -414,6 +480,21 @@ TEST(RoutingTable, WhatATillNeedsTravelsAndUnknownKindsTravelWithoutPersonalData
   EXPECT_EQ(logged->origin, "hem");
   EXPECT_EQ(logged->seq, 7u);
   EXPECT_EQ(logged->route->parties, transfer.parties);
+  EXPECT_TRUE(PersonalEntitled(transfer, "caudry")) << "the note reaches the other party";
+  EXPECT_FALSE(PersonalEntitled(transfer, "lille"));
+
+  // A reception moves stock everywhere; why items differ goes to the parties.
+  const Route reception = RouteOf(Received("T", "caudry", "hem"), nullptr);
+  EXPECT_TRUE(reception.settled);
+  EXPECT_TRUE(Entitled(reception, "lille"));
+  EXPECT_FALSE(PersonalEntitled(reception, "lille"));
+  EXPECT_TRUE(PersonalEntitled(reception, "caudry"));
+  const std::optional<LogValue> reception_logged =
+      DecodeLogValue(EncodeLogValue("hem", 8, reception));
+  ASSERT_TRUE(reception_logged.has_value() && reception_logged->route.has_value());
+  EXPECT_EQ(reception_logged->route->personal, PersonalAudience::kParties);
+  EXPECT_TRUE(PersonalEntitled(*reception_logged->route, "caudry"));
+  EXPECT_FALSE(PersonalEntitled(*reception_logged->route, "lille"));
   // An answer to a transfer nobody knows yet: everyone rather than nobody.
   const Route orphan = RouteOf(Answered("T"), [](absl::string_view) {
     return std::optional<std::pair<std::string, std::string>>();

@@ -153,6 +153,48 @@ TEST_F(SchemaEvolutionTest, AnEventOfAnUnknownKindIsKeptAndForwardedByteForByte)
   EXPECT_TRUE(found);
 }
 
+TEST_F(SchemaEvolutionTest, AnEventOfANewerFormatIsKeptAndForwardedButNotFoldedWithOneWarning) {
+  // A newer build's sales (format kEventFormat + 1): this build knows the
+  // kind, not what its fields now mean.
+  for (int i = 0; i < 2; ++i) {
+    v1::EventCore newer;
+    newer.set_format(kEventFormat + 1);
+    v1::SaleRecorded* sale = newer.mutable_sale_recorded();
+    sale->set_family_id("HEM-000001");
+    sale->set_day("2026-03-10");
+    sale->set_reference_total_cents(1250);
+    sale->set_family_total_cents(250);
+    v1::SaleLine* line = sale->add_lines();
+    line->set_product_id("P");
+    line->set_quantity(1);
+    ASSERT_TRUE(AppendAt(*hem_, newer).ok()) << "its own centre keeps it too";
+  }
+  // hem's next event, of this build's format, chains onto them.
+  v1::EventCore own;
+  own.mutable_sale_recorded()->set_family_id("HEM-000001");
+  ASSERT_TRUE(AppendAt(*hem_, own).ok());
+  v1::EventCore sealed;
+  ASSERT_TRUE(sealed.ParseFromString(hem_->ReadOwn(3, 1, 1 << 20)->front().core()));
+  EXPECT_EQ(sealed.format(), kEventFormat) << "every writer sets the current format";
+
+  ::testing::internal::CaptureStderr();
+  SyncBoth();
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ExpectHemForwardedByteForByte();
+  // Stored and forwarded, not folded: only the sale of this build's format counts.
+  EXPECT_EQ(SalesOf(*lille_->Sales(), "hem"), 1u);
+  EXPECT_EQ(SalesOf(*hub_->Sales(), "hem"), 1u);
+  EXPECT_EQ(SpentInMonth(lille_->store(), "HEM-000001", "2026-03").value(), 0);
+  // One warning per replica (the hub, lille), not one per event.
+  const std::string said = absl::StrCat("of event format ", kEventFormat + 1);
+  size_t warnings = 0;
+  for (size_t at = log.find(said); at != std::string::npos; at = log.find(said, at + 1)) {
+    ++warnings;
+  }
+  EXPECT_EQ(warnings, 2u) << log;
+  EXPECT_NE(log.find("upgrade Comptoir"), std::string::npos) << log;
+}
+
 TEST_F(SchemaEvolutionTest, UnknownFieldsOfKnownKindsTravelAndTheKnownPartsAreFolded) {
   // A newer sale: an envelope field (15) and a sale field (50) this build lacks.
   v1::SaleRecorded known;
