@@ -24,16 +24,6 @@ std::string Row(absl::string_view left, absl::string_view right) {
   return absl::StrCat(left, std::string(pad, ' '), right, "\n");
 }
 
-const char* PaymentName(v1::PaymentMethod method) {
-  switch (method) {
-    case v1::CASH: return "espèces";
-    case v1::CARD: return "carte";
-    case v1::CHEQUE: return "chèque";
-    case v1::OTHER_PAYMENT: return "autre";
-    default: return "non précisé";
-  }
-}
-
 // "Famille Dupont, carte HEM-000123" (the card alone if the name is not held here).
 std::string FamilyLine(absl::string_view card, const v1::FamilyRecord* family) {
   if (family == nullptr || family->family_name().empty()) return absl::StrCat("Carte ", card, "\n");
@@ -52,6 +42,16 @@ std::string ServedLine(uint32_t member_id, const v1::FamilyRecord* family) {
 }
 
 }  // namespace
+
+const char* PaymentName(v1::PaymentMethod method) {
+  switch (method) {
+    case v1::CASH: return "espèces";
+    case v1::CARD: return "carte";
+    case v1::CHEQUE: return "chèque";
+    case v1::OTHER_PAYMENT: return "autre";
+    default: return "non précisé";
+  }
+}
 
 std::string RenderReceipt(const v1::EventCore& core, const v1::FamilyRecord* family,
                           std::optional<int64_t> ceiling_remaining_cents, bool voided) {

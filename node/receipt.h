@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "comptoir/v1/domain.pb.h"
 #include "comptoir/v1/events.pb.h"
 #include "comptoir/v1/views.pb.h"
 
@@ -18,6 +19,9 @@ namespace comptoir {
 // (nullopt: no ceiling); `voided` marks it cancelled.
 std::string RenderReceipt(const v1::EventCore& sale, const v1::FamilyRecord* family,
                           std::optional<int64_t> ceiling_remaining_cents, bool voided);
+
+// The payment method as the receipt prints it: "espèces", "carte", "chèque".
+const char* PaymentName(v1::PaymentMethod method);
 
 }  // namespace comptoir
 

@@ -52,6 +52,8 @@ class Till {
   absl::StatusOr<v1::ReferralView> GrantReferral(const v1::GrantReferralRequest& request);
   absl::StatusOr<v1::ReferralView> RenewReferral(const v1::RenewReferralRequest& request);
   absl::StatusOr<v1::ReferralView> EndReferral(const v1::EndReferralRequest& request);
+  // Everything held about one household, for its right of access (family_export.cc).
+  absl::StatusOr<v1::FamilyExport> ExportFamily(const v1::ExportFamilyRequest& request);
 
   // Catalogue and stock (till_stock.cc).
   absl::StatusOr<v1::Catalogue> GetCatalogue();

@@ -27,6 +27,7 @@
   X(GrantReferral, GrantReferralRequest, ReferralView, kReferrals)            \
   X(RenewReferral, RenewReferralRequest, ReferralView, kReferrals)            \
   X(EndReferral, EndReferralRequest, ReferralView, kReferrals)                \
+  X(ExportFamily, ExportFamilyRequest, FamilyExport, kPersonalData)           \
   X(GetCatalogue, GetCatalogueRequest, Catalogue, kReadStock)                 \
   X(DefineLocalProduct, DefineLocalProductRequest, Product, kLocalProducts)   \
   X(ReceiveStock, ReceiveStockRequest, Lot, kReceiveDonations)                \

@@ -16,6 +16,8 @@ void AddSyncCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& 
 void AddSaleCommands(CLI::App& app, const Globals& globals, int& result);
 // family ..., referral ...
 void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result);
+// family export (on the `family` group; cli_family_export.cc).
+void AddFamilyExportCommand(CLI::App& family, const Globals& globals, int& result);
 // transfer ..., surplus ..., minimum, needs.
 void AddTransferCommands(CLI::App& app, const Globals& globals, int& result);
 // workshop ..., donors.

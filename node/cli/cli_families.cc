@@ -70,6 +70,7 @@ void PrintReferral(const v1::ReferralView& referral) {
 void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
   CLI::App* family = app.add_subcommand("family", "Register, find, show and update households");
   family->require_subcommand(1);
+  AddFamilyExportCommand(*family, globals, result);
 
   static std::string name;
   static std::vector<std::string> members;

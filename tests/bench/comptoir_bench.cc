@@ -6,7 +6,8 @@
 //                              [--streams S] [--fanin-events N] [--fanin-batch B]
 //                              [--fanin-mode both|pull|push] [--hub-binary PATH]
 //                              [--families N] [--backup-events N]
-//                              [--only sale|propagation|stats|fanin|catchup|search|backup]
+//                              [--export-events N]
+//                              [--only sale|propagation|stats|fanin|catchup|search|backup|export]
 //                              [--help]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
@@ -33,6 +34,9 @@
 // 7. Family search: the till's SearchFamilies over N families (5,000 by
 //    default): a typo, a name, a card number (tests/bench/search_bench.h).
 //    Baseline: reading and parsing every family record once.
+// 9. Household export (right of access): Till::ExportFamily of one household
+//    on a node holding N events (100,000 by default), which reads the whole
+//    log once. Baseline: reading every event's bytes once (a raw scan).
 // 8. Backups of a node holding N events (100,000 by default): the encrypted
 //    backup and its checked restore. Baselines: a plain checkpoint, and
 //    restoring it by copying its files (what backups were before encryption).
@@ -414,6 +418,49 @@ void BenchBackup(int events) {
          bytes / 1e6 / plain_restore, "MB/s");
 }
 
+void BenchFamilyExport(int events) {
+  testing::TempDir dir;
+  auto node = NodeStore::Open({"hem", dir.Sub("hem"), nullptr, ""}).value();
+  Till till(node.get());
+  v1::RegisterFamilyRequest household;
+  household.set_family_name("Dupont");
+  household.set_household_type(v1::SINGLE_PARENT);
+  household.set_notice_version(std::string(CurrentNoticeVersion()));
+  v1::MemberInput* member = household.add_members();
+  member->set_first_name("Amélie");
+  member->set_sex(v1::FEMALE);
+  member->set_birth_year(1990);
+  const std::string card = till.RegisterFamily(household).value().family_id();
+  Preload(*node, events);
+  v1::ExportFamilyRequest request;
+  request.set_family_id(card);
+  request.set_html(true);
+  auto millis_of = [](auto&& action) {
+    const auto start = Clock::now();
+    action();
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
+  till.ExportFamily(request).IgnoreError();  // warm the block cache, as a second export would be
+  std::vector<double> exports, scans;
+  for (int round = 0; round < 5; ++round) {
+    exports.push_back(millis_of([&] { till.ExportFamily(request).IgnoreError(); }));
+    scans.push_back(millis_of([&] {
+      size_t bytes = 0;
+      node->store()
+          .Scan(Column::kEvents, "", "",
+                [&](absl::string_view, absl::string_view value) {
+                  bytes += value.size();
+                  return true;
+                })
+          .IgnoreError();
+    }));
+  }
+  std::sort(exports.begin(), exports.end());
+  std::sort(scans.begin(), scans.end());
+  std::printf("Household export, %d events held:\n", events);
+  Report("export of one household (document included), median of 5", exports[2], scans[2], "ms");
+}
+
 // Sales events of a synthetic year for `centres` centres, folded one by one.
 class NoLookups : public StatsModel::Context {
  public:
@@ -593,6 +640,7 @@ int main(int argc, char** argv) {
   int propagations = 1000;
   int families = 5000;
   int backup_events = 100000;
+  int export_events = 100000;
   std::vector<int> stats_centres = {6, 500};
   std::string only;  // empty: everything
   comptoir::bench::FanInOptions fanin;
@@ -602,8 +650,8 @@ int main(int argc, char** argv) {
       "usage: comptoir-bench [--sales N] [--events N] [--propagations N] [--stats-centres C]\n"
       "                      [--streams S] [--fanin-events N] [--fanin-batch B]\n"
       "                      [--fanin-mode both|pull|push] [--hub-binary PATH]\n"
-      "                      [--families N] [--backup-events N]\n"
-      "                      [--only sale|propagation|stats|fanin|catchup|search|backup]\n"
+      "                      [--families N] [--backup-events N] [--export-events N]\n"
+      "                      [--only sale|propagation|stats|fanin|catchup|search|backup|export]\n"
       "Runs every figure of BENCHMARKS.md beside its raw baseline (or only one part).\n";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
@@ -621,6 +669,7 @@ int main(int argc, char** argv) {
     else if (flag == "--events") events = value;
     else if (flag == "--propagations") propagations = value;
     else if (flag == "--backup-events") backup_events = value;
+    else if (flag == "--export-events") export_events = value;
     else if (flag == "--stats-centres") stats_centres = {value};
     else if (flag == "--streams") fanin.streams = value;
     else if (flag == "--fanin-events") fanin.events_per_stream = value;
@@ -635,7 +684,8 @@ int main(int argc, char** argv) {
     }
   }
   if (!only.empty() && only != "sale" && only != "propagation" && only != "stats" &&
-      only != "fanin" && only != "catchup" && only != "search" && only != "backup") {
+      only != "fanin" && only != "catchup" && only != "search" && only != "backup" &&
+      only != "export") {
     std::fprintf(stderr, "comptoir-bench: --only %s is not a part of the bench\n%s", only.c_str(),
                  kUsage);
     return 2;
@@ -648,6 +698,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "fanin") comptoir::BenchFanIn(fanin, fanin_modes);
   if (only.empty() || only == "search") comptoir::BenchFamilySearch(families);
   if (only.empty() || only == "backup") comptoir::BenchBackup(backup_events);
+  if (only.empty() || only == "export") comptoir::BenchFamilyExport(export_events);
   if (only.empty() || only == "stats") {
     for (int centres : stats_centres) comptoir::BenchStats(centres);
   }

@@ -6,6 +6,7 @@ import { $, attempt, catalogue, ceilingCents, el, euros, frenchDay, showInfo, ti
 import { addMemberRow, membersOf } from './backoffice.js';
 import { dayOf } from './forms.js';
 import { NOTICE_VERSION } from './notice_version.js';
+import { showFamilyExport } from './family_export.js';
 
 const edit = {
   family: null,    // FamilyView as last read from the till
@@ -77,6 +78,7 @@ function show(family) {
   edit.family = family;
   fillForm(family);
   renderReferrals(family);
+  showFamilyExport(family);
 }
 
 export async function openFamily(event) {
