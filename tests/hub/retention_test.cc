@@ -147,11 +147,47 @@ class CentreEvents {
     granted->set_end_day(end);
     Add(std::move(core), nullptr);
   }
-  void Sell(const std::string& family, const std::string& day) {
+  // Returns the sale's seq.
+  uint64_t Sell(const std::string& family, const std::string& day,
+                const std::string& receipt_no = "") {
     v1::EventCore core;
     v1::SaleRecorded* sale = core.mutable_sale_recorded();
     sale->set_family_id(family);
     sale->set_day(day);
+    sale->set_receipt_no(receipt_no);
+    Add(std::move(core), nullptr);
+    return head_.seq;
+  }
+  // Voids the sale (the void names it as it was recorded).
+  void Void(uint64_t sale_seq, const std::string& receipt_no, const std::string& family,
+            const std::string& sale_day) {
+    v1::EventCore core;
+    core.mutable_sale_voided()->set_sale_seq(sale_seq);
+    core.mutable_sale_voided()->set_receipt_no(receipt_no);
+    core.mutable_sale_voided()->set_family_id(family);
+    core.mutable_sale_voided()->set_sale_day(sale_day);
+    core.mutable_sale_voided()->set_day(sale_day);
+    Add(std::move(core), nullptr);
+  }
+  void Workshop(const std::string& workshop, const std::string& day) {
+    v1::EventCore core;
+    core.mutable_workshop_scheduled()->set_workshop_id(workshop);
+    core.mutable_workshop_scheduled()->set_theme("Atelier cuisine");
+    core.mutable_workshop_scheduled()->set_day(day);
+    core.mutable_workshop_scheduled()->set_places(8);
+    Add(std::move(core), nullptr);
+  }
+  void Attend(const std::string& workshop, const std::string& family, bool attended) {
+    v1::EventCore registered;
+    registered.mutable_workshop_registered()->set_workshop_id(workshop);
+    registered.mutable_workshop_registered()->set_family_id(family);
+    registered.mutable_workshop_registered()->set_member_id(1);
+    if (attended) Add(std::move(registered), nullptr);
+    v1::EventCore core;
+    core.mutable_workshop_attended()->set_workshop_id(workshop);
+    core.mutable_workshop_attended()->set_family_id(family);
+    core.mutable_workshop_attended()->set_member_id(1);
+    core.mutable_workshop_attended()->set_attended(attended);
     Add(std::move(core), nullptr);
   }
   // Pushes what was added since the last push; false if refused.
@@ -254,6 +290,39 @@ TEST_F(RetentionPassTest, ErasesWhatIsDueOnceAndNothingElse) {
     ++retention_erasures;
   }
   EXPECT_EQ(retention_erasures, 2);
+}
+
+TEST_F(RetentionPassTest, AVoidedSaleIsNoVisitAndAWorkshopAttendedIs) {
+  CentreEvents hem("hem");
+  hem.Register("HEM-000001", "2024-01-10");
+  hem.Refer("HEM-000001", "HEM-R-000001", "2024-01-10", "2024-06-30");
+  hem.Sell("HEM-000001", "2024-07-05", "HEM-2024-000001");
+  const uint64_t voided = hem.Sell("HEM-000001", "2024-09-20", "HEM-2024-000002");
+  hem.Void(voided, "HEM-2024-000002", "HEM-000001", "2024-09-20");
+  hem.Register("HEM-000002", "2024-01-10");
+  hem.Refer("HEM-000002", "HEM-R-000002", "2024-01-10", "2024-06-30");
+  hem.Workshop("HEM-W-000001", "2024-10-03");
+  hem.Attend("HEM-W-000001", "HEM-000002", true);
+  hem.Workshop("HEM-W-000002", "2024-11-07");
+  hem.Attend("HEM-W-000002", "HEM-000002", true);
+  hem.Attend("HEM-W-000002", "HEM-000002", false);  // corrected: absent after all
+  ASSERT_TRUE(hem.PushTo(*hub_));
+
+  const std::unordered_map<std::string, int32_t> visits = hub_->stats().LastVisits();
+  ASSERT_EQ(visits.count("HEM-000001"), 1u);
+  EXPECT_EQ(S(visits.at("HEM-000001")), "2024-07-05") << "the voided sale is no visit";
+  ASSERT_EQ(visits.count("HEM-000002"), 1u);
+  EXPECT_EQ(S(visits.at("HEM-000002")), "2024-10-03") << "the workshop attended counts";
+
+  now_ms_ = NoonOf("2026-12-04");
+  RetentionServiceImpl service(keeper_.get(), hub_.get(), HubGate::Administrator(nullptr));
+  v1::ListRetentionDueRequest request;
+  request.set_until_day("2027-12-31");
+  const v1::RetentionDue due = service.Due(request).value();
+  ASSERT_EQ(due.households_size(), 2);
+  EXPECT_EQ(due.households(0).due_day(), "2026-07-05");
+  EXPECT_EQ(due.households(1).last_visit_day(), "2024-10-03");
+  EXPECT_EQ(due.households(1).due_day(), "2026-10-03");
 }
 
 TEST_F(RetentionPassTest, ThreadPassesAtStartAndWhenWokenAndStopsAtOnce) {
