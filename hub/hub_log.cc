@@ -628,6 +628,27 @@ absl::StatusOr<DecodedEvent> HubLog::AppendOwn(v1::EventCore core) {
   return std::move(append.own_event);
 }
 
+std::pair<size_t, absl::Status> HubLog::AppendOwnAll(std::vector<v1::EventCore> cores) {
+  const size_t count = cores.size();
+  std::unique_ptr<PendingAppend[]> appends(new PendingAppend[count]);
+  for (size_t i = 0; i < count; ++i) {
+    appends[i].own = std::move(cores[i]);
+    Enqueue(&appends[i]);
+  }
+  size_t appended = 0;
+  absl::Status first_error;
+  std::unique_lock<std::mutex> lock(queue_mu_);
+  for (size_t i = 0; i < count; ++i) {
+    appends[i].wake.wait(lock, [&] { return appends[i].done; });
+    if (appends[i].status.ok()) {
+      ++appended;
+    } else if (first_error.ok()) {
+      first_error = appends[i].status;
+    }
+  }
+  return {appended, first_error};
+}
+
 absl::StatusOr<int64_t> HubLog::LatestEventMillis(absl::string_view origin) const {
   ASSIGN_OR_RETURN(ChainHead head, log_.Head(origin));
   if (head.seq == 0) return 0;

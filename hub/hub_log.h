@@ -45,6 +45,7 @@
 #include <string>
 #include <thread>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -100,6 +101,12 @@ class HubLog : public HubSyncStore {
 
   // Appends an event of origin "hub" (network configuration), durably.
   absl::StatusOr<DecodedEvent> AppendOwn(v1::EventCore core);
+  // Appends each of `cores` as AppendOwn would, in order, all queued at once
+  // so that group commit writes them in a few synced writes instead of one
+  // each. Returns how many were appended and the first error (OK when none
+  // failed; the others may still be appended); every append is durable or
+  // failed once this returns.
+  std::pair<size_t, absl::Status> AppendOwnAll(std::vector<v1::EventCore> cores);
 
   // Synced writes and the appends they carried, since Open (group commit at work:
   // appends / writes is the mean group size).

@@ -27,6 +27,8 @@
 #include "hub/stats_service.h"
 #include "hub/hub_account_service.h"
 #include "hub/hub_gate.h"
+#include "hub/retention_keeper.h"
+#include "hub/retention_service.h"
 #include "hub/sync_service.h"
 #include "hub/web/dashboard_server.h"
 
@@ -78,6 +80,12 @@ int main(int argc, char** argv) {
   app.add_option("--admin-socket", admin_socket,
                  "Unix socket of the hub machine's administrator (default: comptoir.sock in the "
                  "data directory): whoever may open it acts as head office's administrator");
+  int retention_months = comptoir::kDefaultRetentionMonths;
+  app.add_option("--retention-months", retention_months,
+                 "Months after a household's last referral ended or last visit (whichever is "
+                 "later) at which the hub erases its personal data (CNIL's reference framework "
+                 "for social support: 24); `comptoir hub retention` lists what is due")
+      ->capture_default_str();
   std::string metrics_listen;
   app.add_option("--metrics-listen", metrics_listen,
                  "HTTP address serving Prometheus metrics on /metrics (empty: no metrics)");
@@ -162,6 +170,10 @@ int main(int argc, char** argv) {
     return comptoir::CreateAccountCommand(data_dir, account_login, account_role, account_site,
                                           password_file);
   }
+  if (absl::Status months = comptoir::CheckRetentionMonths(retention_months); !months.ok()) {
+    std::fprintf(stderr, "error: %s\n", std::string(months.message()).c_str());
+    return 2;
+  }
   if (http_listen_option->count() == 0) http_listen = comptoir::DefaultHttpListen(listen, 8400);
   if (admin_socket.empty()) admin_socket = data_dir + "/comptoir.sock";
 
@@ -244,6 +256,16 @@ int main(int argc, char** argv) {
   comptoir::HubServiceImpl admin_hub(hub_log, &sync, administrator);
   comptoir::StatsServiceImpl admin_stats(hub_log, &sync, administrator);
   comptoir::HubAccountServiceImpl admin_accounts(hub_log, &sync, administrator);
+  comptoir::RetentionKeeper::Options retention_options;
+  retention_options.months = retention_months;
+  absl::StatusOr<std::unique_ptr<comptoir::RetentionKeeper>> retention =
+      comptoir::RetentionKeeper::Create(hub_log, &sync, retention_options);
+  if (!retention.ok()) {
+    comptoir::LogError(retention.status().message());
+    return 1;
+  }
+  comptoir::RetentionServiceImpl retention_service(retention->get(), hub_log, callers);
+  comptoir::RetentionServiceImpl admin_retention(retention->get(), hub_log, administrator);
   const comptoir::BackupSetup backup_setup{key->get(), comptoir::CheckpointDirFor(data_dir)};
   comptoir::BackupServiceImpl backups(&hub_log->store(), backup_setup, [hub_log] {
     comptoir::v1::BackupInfo info;
@@ -263,14 +285,15 @@ int main(int argc, char** argv) {
     return 1;
   }
   absl::StatusOr<comptoir::RunningServer> server =
-      comptoir::StartGrpcServer(listen, {&sync, &hub_service, &stats_service, &account_service},
-                                setup);
+      comptoir::StartGrpcServer(
+          listen, {&sync, &hub_service, &stats_service, &account_service, &retention_service},
+          setup);
   if (!server.ok()) {
     comptoir::LogError(server.status().message());
     return 1;
   }
   absl::StatusOr<comptoir::RunningServer> admin_server = comptoir::StartAdminSocket(
-      admin_socket, {&admin_hub, &admin_stats, &admin_accounts, &backups}, setup);
+      admin_socket, {&admin_hub, &admin_stats, &admin_accounts, &admin_retention, &backups}, setup);
   if (!admin_server.ok()) {
     comptoir::LogError(admin_server.status().message());
     return 1;
@@ -292,11 +315,14 @@ int main(int argc, char** argv) {
   comptoir::LogInfo("administrator's socket ", admin_socket);
   comptoir::LogInfo("hub epoch ", (*log)->Epoch(), ", log head ", (*log)->LogHead(), ", data in ",
                     data_dir);
+  (*retention)->Start();
+  comptoir::LogInfo("retention of personal data: ", retention_months, " months");
   absl::Status announced = comptoir::AnnounceListening("comptoir-hub", server->address, ready_file);
   if (!announced.ok()) comptoir::LogError(announced.message());
 
   const int signal_number = comptoir::WaitForShutdownSignal();
   comptoir::LogInfo("signal ", signal_number, " received, stopping");
+  (*retention)->Stop();
   // Open sync streams are cancelled after a short grace period.
   if (dashboard) dashboard->Stop();
   metrics_http->reset();

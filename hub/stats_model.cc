@@ -206,6 +206,11 @@ void StatsModel::FoldWorkshopAttendance(const v1::EventCore& core, uint16_t site
   const int32_t day = workshop != workshops_.end() ? workshop->second.day : DayOf("", core);
   const uint16_t where = workshop != workshops_.end() ? workshop->second.site : site;
   Add(where, day, kWorkshopAttendance, "", state ? 1 : -1);
+  std::vector<std::pair<int32_t, int32_t>>& days =
+      households_[HouseholdOf(attended.family_id())].attended;
+  auto entry = std::lower_bound(days.begin(), days.end(), std::make_pair(day, INT32_MIN));
+  if (entry == days.end() || entry->first != day) entry = days.insert(entry, {day, 0});
+  entry->second += state ? 1 : -1;
 }
 
 void StatsModel::Fold(const v1::EventCore& core, const Context& context) {
@@ -313,6 +318,31 @@ void StatsModel::SetHousehold(const v1::FamilyRecord& record) {
   for (int i = 0; i < kProfileYears; ++i) {
     profile.youngest[i] = static_cast<size_t>(i) < years.size() ? years[static_cast<size_t>(i)] : 0;
   }
+}
+
+std::unordered_map<std::string, int32_t> StatsModel::LastVisits() const {
+  std::shared_lock<std::shared_mutex> lock(mu_);
+  std::unordered_map<std::string, int32_t> last;
+  last.reserve(household_numbers_.size());
+  for (const auto& [family_id, number] : household_numbers_) {
+    const Household& household = households_[number];
+    std::optional<int32_t> seen;
+    // Sorted by day: the last entry still counted is the latest.
+    for (auto v = household.visits.rbegin(); v != household.visits.rend(); ++v) {
+      if (v->baskets > 0) {
+        seen = v->day;
+        break;
+      }
+    }
+    for (auto a = household.attended.rbegin(); a != household.attended.rend(); ++a) {
+      if (a->second > 0) {
+        if (!seen.has_value() || a->first > *seen) seen = a->first;
+        break;
+      }
+    }
+    if (seen.has_value()) last.emplace(family_id, *seen);
+  }
+  return last;
 }
 
 std::vector<std::string> StatsModel::Sites() const {

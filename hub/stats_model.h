@@ -15,7 +15,8 @@
 //               (metric, label), e.g. (department paid, "epicerie"), and the
 //               visits (distinct household, day, centre);
 //   workshops   each session's day and centre, the latest attendance state of
-//               each (workshop, family, member);
+//               each (workshop, family, member), and per household the days
+//               it attended (its last visit, for retention);
 //   costs       running costs per (centre, year), latest entry wins.
 // A report ORs the presence bitmaps of the period's months (day masks only
 // for partial months at its ends), then reads the profiles of the households
@@ -89,6 +90,12 @@ class StatsModel {
   // Centres that have sent anything or have running costs entered, in order (not "hub").
   std::vector<std::string> Sites() const;
 
+  // The last day (DayNumber) each household was seen: a visit with a basket
+  // left (not voided), or a workshop it attended (the session's day). A
+  // household never seen is absent. For the retention rule (hub/retention.h);
+  // one pass over the households, under the reader lock.
+  std::unordered_map<std::string, int32_t> LastVisits() const;
+
  private:
   struct Visit {
     int32_t day;
@@ -117,6 +124,8 @@ class StatsModel {
     std::vector<uint16_t> birth_years;  // youngest first, unknown (0) last
     std::vector<Visit> visits;  // sorted by (day, site)
     std::vector<HairService> hair;
+    // Workshop sessions attended: (day, members present), sorted by day.
+    std::vector<std::pair<int32_t, int32_t>> attended;
   };
   // Dense numbers of one centre for ids of the network (households, persons).
   struct LocalIds {

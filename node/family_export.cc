@@ -300,7 +300,8 @@ absl::Status AddVisits(const Store& store, const std::vector<v1::EventCore>& eve
       v1::ExportedVisit* visit = out.mutable_visits(found->second);
       visit->set_voided(true);
       *visit->mutable_void_act() = reader.Act(core, core.sale_voided().day());
-      visit->set_void_reason(core.sale_voided().reason());
+      std::optional<v1::PersonalPart> personal = reader.Personal(core);
+      if (personal.has_value()) visit->set_void_reason(personal->note());
     }
   }
   std::map<std::string, v1::MonthSpending> months;

@@ -30,6 +30,9 @@ void AddStockCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int&
 // login, logout, whoami, account ..., audit; hub login, hub logout, hub account ....
 void AddAccountCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 
+// hub retention.
+void AddRetentionCommands(CLI::App& hub, const Globals& globals, int& result);
+
 // backup, hub backup.
 void AddOpsCommands(CLI::App& app, CLI::App& hub, const Globals& globals, int& result);
 

@@ -81,6 +81,7 @@ int main(int argc, char** argv) {
   comptoir::cli::AddTransferCommands(app, globals, result);
   comptoir::cli::AddStatsCommands(app, *hub, globals, result);
   comptoir::cli::AddOpsCommands(app, *hub, globals, result);
+  comptoir::cli::AddRetentionCommands(*hub, globals, result);
   comptoir::cli::AddAccountCommands(app, *hub, globals, result);
   try {
     app.parse(argc, argv);

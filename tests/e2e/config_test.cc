@@ -56,6 +56,17 @@ TEST(ConfigTest, MistakesStopTheDaemonWithTheFileAndLine) {
     EXPECT_EQ(exit_code, 2) << c.text << output;
     EXPECT_NE(output.find(path + c.message), std::string::npos) << c.text << output;
   }
+  // A retention period of no months would erase every household: refused, in French.
+  for (const char* months : {"0", "-1"}) {
+    const std::string path = dir.Sub("hub.conf");
+    std::ofstream(path) << "retention-months = " << months << "\n";
+    int exit_code = -1;
+    const std::string output =
+        DaemonNetwork::Run({HUB_BIN, "--config", path, "--data", dir.Sub("data")}, &exit_code);
+    EXPECT_EQ(exit_code, 2) << output;
+    EXPECT_NE(output.find("durée de conservation (retention-months)"), std::string::npos)
+        << output;
+  }
   int exit_code = -1;
   const std::string output =
       DaemonNetwork::Run({HUB_BIN, "--config", dir.Sub("missing.conf")}, &exit_code);
