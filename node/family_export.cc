@@ -248,7 +248,9 @@ absl::Status AddReferrals(const Store& store, const std::string& family_id,
       step->set_kind(v1::ReferralStep::ENDED);
       *step->mutable_act() = reader.Act(core);
       step->set_end_day(core.referral_ended().end_day());
-      step->set_reason(core.referral_ended().reason());
+      // Free text: in the personal part (held at the referral's centre and the hub).
+      std::optional<v1::PersonalPart> personal = reader.Personal(core);
+      if (personal.has_value()) step->set_reason(personal->note());
     }
   }
   return absl::OkStatus();

@@ -54,6 +54,7 @@ class Till {
   absl::StatusOr<v1::ReferralView> EndReferral(const v1::EndReferralRequest& request);
   // Everything held about one household, for its right of access (family_export.cc).
   absl::StatusOr<v1::FamilyExport> ExportFamily(const v1::ExportFamilyRequest& request);
+  absl::StatusOr<v1::FamilyView> EraseFamily(const v1::EraseFamilyRequest& request);
 
   // Catalogue and stock (till_stock.cc).
   absl::StatusOr<v1::Catalogue> GetCatalogue();

@@ -120,6 +120,7 @@ absl::StatusOr<v1::FamilyView> FamilyViewOf(const Store& store, const v1::Family
   view.set_registered_day(record.registered_day());
   view.set_notice_version(record.notice_version());
   view.set_notice_day(record.notice_day());
+  view.set_erased_day(record.erased_day());
   ASSIGN_OR_RETURN(std::vector<v1::ReferralView> referrals, ReferralsOf(store, record.family_id()));
   for (const auto& referral : referrals) *view.add_referrals() = referral;
   ASSIGN_OR_RETURN(int64_t spent, SpentInMonth(store, record.family_id(), MonthOf(today)));
@@ -230,6 +231,12 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
   }
   RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
     ASSIGN_OR_RETURN(v1::FamilyRecord current, RequireFamily(ctx.store(), request.family_id()));
+    if (names && !current.erased_day().empty()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "Les données personnelles du foyer ", current.family_id(), " ont été effacées le ",
+          FrenchDay(current.erased_day()),
+          " : ses noms ne sont plus enregistrés. S'il revient, inscrivez-le à nouveau."));
+    }
     v1::EventCore core;
     v1::FamilyUpdated* updated = core.mutable_family_updated();
     updated->set_family_id(current.family_id());
@@ -261,6 +268,26 @@ absl::StatusOr<v1::FamilyView> Till::UpdateFamily(const v1::UpdateFamilyRequest&
       }
     }
     return ctx.Append(std::move(core), names ? &personal : nullptr).status();
+  }));
+  ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), request.family_id()));
+  return FamilyViewOf(node_->store(), record, today);
+}
+
+absl::StatusOr<v1::FamilyView> Till::EraseFamily(const v1::EraseFamilyRequest& request) {
+  const std::string today = node_->Today();
+  RETURN_IF_ERROR(Execute([&](CommandContext& ctx) -> absl::Status {
+    ASSIGN_OR_RETURN(v1::FamilyRecord current, RequireFamily(ctx.store(), request.family_id()));
+    if (!current.erased_day().empty()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("Les données du foyer ", current.family_id(), " ont déjà été effacées le ",
+                       FrenchDay(current.erased_day()), "."));
+    }
+    v1::EventCore core;
+    v1::FamilyErased* erased = core.mutable_family_erased();
+    erased->set_family_id(current.family_id());
+    erased->set_day(ctx.today());
+    erased->set_cause(v1::ON_REQUEST);
+    return ctx.Append(std::move(core), nullptr).status();
   }));
   ASSIGN_OR_RETURN(v1::FamilyRecord record, RequireFamily(node_->store(), request.family_id()));
   return FamilyViewOf(node_->store(), record, today);

@@ -28,6 +28,7 @@
   X(RenewReferral, RenewReferralRequest, ReferralView, kReferrals)            \
   X(EndReferral, EndReferralRequest, ReferralView, kReferrals)                \
   X(ExportFamily, ExportFamilyRequest, FamilyExport, kPersonalData)           \
+  X(EraseFamily, EraseFamilyRequest, FamilyView, kPersonalData)               \
   X(GetCatalogue, GetCatalogueRequest, Catalogue, kReadStock)                 \
   X(DefineLocalProduct, DefineLocalProductRequest, Product, kLocalProducts)   \
   X(ReceiveStock, ReceiveStockRequest, Lot, kReceiveDonations)                \

@@ -25,8 +25,12 @@ bool ParseMember(const std::string& text, v1::MemberInput* member) {
 }
 
 void PrintFamily(const v1::FamilyView& family) {
-  std::cout << family.family_id() << "  " << family.family_name() << "  (inscrite à "
-            << family.registered_by() << " le " << family.registered_day() << ")";
+  std::cout << family.family_id() << "  "
+            << (family.erased_day().empty()
+                    ? family.family_name()
+                    : "données effacées le " + FrenchDay(family.erased_day()))
+            << "  (inscrite à " << family.registered_by() << " le " << family.registered_day()
+            << ")";
   if (!family.postcode().empty()) std::cout << "  code postal " << family.postcode();
   std::cout << "\n";
   if (!family.notice_version().empty()) {
@@ -124,6 +128,34 @@ void AddFamilyCommands(CLI::App& app, const Globals& globals, int& result) {
     request.set_family_id(card);
     result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::GetFamily, request,
                                    PrintFamily);
+  });
+
+  static bool erase_confirmed = false;
+  CLI::App* erase = family->add_subcommand(
+      "erase", "Erase a household's personal data everywhere (GDPR): names, first names, notes");
+  erase->add_option("card", card, "Card id")->required();
+  erase->add_flag("--yes", erase_confirmed, "Confirm: the erasure cannot be undone");
+  erase->callback([&] {
+    if (!erase_confirmed) {
+      std::cerr << "Effacer les données personnelles du foyer " << card
+                << " ? Ses noms, prénoms et les textes saisis à son sujet seront effacés dans "
+                   "tous les centres et au siège, définitivement ; sa carte, la composition du "
+                   "foyer et les statistiques restent.\nPour confirmer : comptoir family erase "
+                << card << " --yes\n";
+      result = 2;
+      return;
+    }
+    v1::EraseFamilyRequest request;
+    request.set_family_id(card);
+    result = Call<v1::TillService>(globals, globals.node, &v1::TillService::Stub::EraseFamily,
+                                   request, [](const v1::FamilyView& family) {
+                                     std::cout << "Données personnelles du foyer "
+                                               << family.family_id()
+                                               << " effacées ici ; les autres centres et le "
+                                                  "siège les effacent dès qu'ils reçoivent "
+                                                  "l'effacement.\n";
+                                     PrintFamily(family);
+                                   });
   });
 
   static std::string query;
