@@ -71,3 +71,29 @@ test('a coordinator exports a household\'s data; a volunteer cannot', async (t) 
   assert.equal(refusal.body.message,
     'Votre rôle (bénévole) ne permet pas d\'effacer ou d\'exporter les données d\'un foyer : demandez à un coordinateur.');
 });
+
+test('a coordinator erases a household\'s personal data after typing its card again', async (t) => {
+  const { familyId, page } = await shopAtHem(t);
+  await page.click('.tabs >> text=Familles');
+  await page.fill('#edit-card', familyId);
+  await page.getByRole('button', { name: 'Ouvrir le foyer' }).click();
+  await waitFor('the household', () => page.locator('#edit-form').isVisible());
+  assert.equal(await page.locator('#edit-name').inputValue(), 'Dupont');
+  const erase = page.getByRole('button', { name: 'Effacer les données du foyer' });
+
+  // Without the card typed again, nothing is erased.
+  await page.fill('#erase-confirm', 'HEM-9');
+  await erase.click();
+  await waitFor('the refusal', async () => (await page.locator('#message').innerText())
+    .includes(`tapez le numéro de carte ${familyId}`));
+  assert.equal(await page.locator('#edit-name').inputValue(), 'Dupont');
+
+  await page.fill('#erase-confirm', familyId.toLowerCase());
+  await erase.click();
+  await waitFor('the erasure', () => page.locator('#erased-note').isVisible());
+  assert.match(await page.locator('#erased-note').innerText(),
+    /^Données personnelles effacées le \d\d\/\d\d\/\d{4}/);
+  assert.equal(await page.locator('#edit-name').inputValue(), '', 'the name is gone');
+  assert.equal(await erase.count(), 0, 'nothing left to erase');
+  assert.ok((await page.locator('#message').innerText()).includes('effacées'));
+});

@@ -78,7 +78,7 @@ function show(family) {
   edit.family = family;
   fillForm(family);
   renderReferrals(family);
-  showFamilyExport(family);
+  showFamilyExport(family, show);
 }
 
 export async function openFamily(event) {
