@@ -7,7 +7,7 @@
 //                              [--fanin-mode both|pull|push] [--hub-binary PATH]
 //                              [--families N] [--backup-events N]
 //                              [--export-events N]
-//                              [--only sale|propagation|stats|fanin|catchup|search|backup|export]
+//                              [--only sale|propagation|stats|fanin|catchup|search|backup|export|erase]
 //                              [--help]
 //
 // 1. Sale latency: a 5-line sale (family check, referral, ceiling, FEFO lots,
@@ -461,6 +461,45 @@ void BenchFamilyExport(int events) {
   Report("export of one household (document included), median of 5", exports[2], scans[2], "ms");
 }
 
+// Erasing one household (GDPR) at a centre holding `families` registered
+// households and `events` other events: the event, the purge of its personal
+// parts and the rewrite of the files (Store::Expunge), against that rewrite
+// alone (RocksDB's flush and compaction of the same columns).
+void BenchErasure(int families, int events) {
+  testing::TempDir dir;
+  auto node = NodeStore::Open({"hem", dir.Sub("hem"), nullptr, ""}).value();
+  Till till(node.get());
+  std::vector<std::string> cards;
+  for (int f = 0; f < families; ++f) {
+    v1::RegisterFamilyRequest household;
+    household.set_family_name(absl::StrCat("Famille", f));
+    household.set_household_type(v1::SINGLE_PARENT);
+    household.set_notice_version(std::string(CurrentNoticeVersion()));
+    v1::MemberInput* member = household.add_members();
+    member->set_first_name("Amélie");
+    member->set_sex(v1::FEMALE);
+    member->set_birth_year(1990);
+    cards.push_back(till.RegisterFamily(household).value().family_id());
+  }
+  Preload(*node, events);
+  auto millis_of = [](auto&& action) {
+    const auto start = Clock::now();
+    action();
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+  };
+  std::vector<double> erasures, rewrites;
+  for (int round = 0; round < 5; ++round) {
+    v1::EraseFamilyRequest request;
+    request.set_family_id(cards[static_cast<size_t>(round) * cards.size() / 5]);
+    erasures.push_back(millis_of([&] { till.EraseFamily(request).IgnoreError(); }));
+    rewrites.push_back(millis_of([&] { node->writable_store()->Expunge().IgnoreError(); }));
+  }
+  std::sort(erasures.begin(), erasures.end());
+  std::sort(rewrites.begin(), rewrites.end());
+  std::printf("Household erasure, %d households and %d events held:\n", families, events);
+  Report("erasure of one household (files rewritten), median of 5", erasures[2], rewrites[2], "ms");
+}
+
 // Sales events of a synthetic year for `centres` centres, folded one by one.
 class NoLookups : public StatsModel::Context {
  public:
@@ -651,7 +690,7 @@ int main(int argc, char** argv) {
       "                      [--streams S] [--fanin-events N] [--fanin-batch B]\n"
       "                      [--fanin-mode both|pull|push] [--hub-binary PATH]\n"
       "                      [--families N] [--backup-events N] [--export-events N]\n"
-      "                      [--only sale|propagation|stats|fanin|catchup|search|backup|export]\n"
+      "                      [--only sale|propagation|stats|fanin|catchup|search|backup|export|erase]\n"
       "Runs every figure of BENCHMARKS.md beside its raw baseline (or only one part).\n";
   for (int i = 1; i < argc; i += 2) {
     const std::string flag = argv[i];
@@ -685,7 +724,7 @@ int main(int argc, char** argv) {
   }
   if (!only.empty() && only != "sale" && only != "propagation" && only != "stats" &&
       only != "fanin" && only != "catchup" && only != "search" && only != "backup" &&
-      only != "export") {
+      only != "export" && only != "erase") {
     std::fprintf(stderr, "comptoir-bench: --only %s is not a part of the bench\n%s", only.c_str(),
                  kUsage);
     return 2;
@@ -699,6 +738,7 @@ int main(int argc, char** argv) {
   if (only.empty() || only == "search") comptoir::BenchFamilySearch(families);
   if (only.empty() || only == "backup") comptoir::BenchBackup(backup_events);
   if (only.empty() || only == "export") comptoir::BenchFamilyExport(export_events);
+  if (only.empty() || only == "erase") comptoir::BenchErasure(families, export_events);
   if (only.empty() || only == "stats") {
     for (int centres : stats_centres) comptoir::BenchStats(centres);
   }
