@@ -305,6 +305,26 @@ std::vector<Forgery> Cases() {
          return forged;
        },
        kDenied, kNotWriter, "operator HEM-A-000001 (marie, role VOLUNTEER) may not do this"},
+      {"ErasureByAVolunteer",
+       [] {
+         Forged forged;
+         v1::FamilyErased* erased = forged.core.mutable_family_erased();
+         erased->set_family_id("HEM-000001");
+         erased->set_day("2026-12-04");
+         erased->set_cause(v1::ON_REQUEST);
+         forged = By("HEM-A-000001", std::move(forged));
+         forged.core.set_hlc(static_cast<uint64_t>(absl::ToUnixMillis(absl::Now()) + 60000) << 16);
+         return forged;
+       },
+       kDenied, kNotWriter, "operator HEM-A-000001 (marie, role VOLUNTEER) may not do this"},
+      {"ErasureWithoutACause",
+       [] {
+         Forged forged;
+         forged.core.mutable_family_erased()->set_family_id("HEM-000001");
+         forged.core.mutable_family_erased()->set_day("2026-12-04");
+         return forged;
+       },
+       kInvalid, kInvalidEvent, "the erasure's cause is 0, outside 1..2"},
       {"OperatorOlderThanItsAccount",
        // The account is created today; the event is dated 2025.
        [] { return By("HEM-A-000001", Family("HEM-000002")); },
