@@ -18,7 +18,9 @@
 #include "common/event_log.h"
 #include "common/family_view.h"
 #include "common/keys.h"
+#include "common/login_desk.h"
 #include "common/sha256.h"
+#include "hub/stats_service.h"
 #include "node/notice.h"
 #include "node/till.h"
 #include "tests/testing/sync_fixtures.h"
@@ -120,6 +122,20 @@ TEST_F(ErasureNetworkTest, ErasedAtHemWhileLilleIsOfflineLeavesNoNameAnywhere) {
            hub_.Holds("hem") == hem_head;
   }, absl::Seconds(60))) << "the household reaches every replica";
 
+  // The network report, by month and by centre, as head office reads it.
+  LoginDesk desk(hub_.log()->writable_store(), "hub");
+  StatsServiceImpl stats(hub_.log(), hub_.sync(), HubGate::Administrator(&desk));
+  v1::StatsRequest period;
+  period.set_from_day(*AddDays(today, -400));
+  period.set_to_day(today);
+  period.set_by_month(true);
+  period.set_by_site(true);
+  v1::StatsReport before = stats.Report(period).value();
+  // What is compared: every row (period, month, centre). Freshness says when
+  // each centre last wrote, and the erasure is a write.
+  before.clear_generated_unix_ms();
+  before.clear_freshness();
+
   // Copies taken before the erasure, as backups are.
   const std::string hub_copy = dir_.Sub("hub-backup");
   const std::string hem_copy = dir_.Sub("hem-backup");
@@ -167,6 +183,14 @@ TEST_F(ErasureNetworkTest, ErasedAtHemWhileLilleIsOfflineLeavesNoNameAnywhere) {
     EXPECT_EQ(record.members(0).birth_year(), 1985u);
     ExpectHemChainVerifies(*store, hem_head + 1);
   }
+
+  v1::StatsReport after = stats.Report(period).value();
+  after.clear_generated_unix_ms();
+  after.clear_freshness();
+  EXPECT_EQ(after.SerializeAsString(), before.SerializeAsString())
+      << "the statistics of every period are unchanged\n" << before.DebugString() << after.DebugString();
+  ASSERT_GT(before.rows_size(), 0);
+  EXPECT_EQ(before.rows(0).registrations(), 1) << before.rows(0).DebugString();
 
   // The hub restored from its copy, as `comptoir-hub restore` does: the
   // register of the data directory it replaces is applied first.
