@@ -30,6 +30,7 @@ namespace comptoir {
 namespace {
 
 using ::comptoir::testing::PickFreePort;
+using ::comptoir::testing::FamilyAt;
 using ::comptoir::testing::TempDir;
 using ::comptoir::testing::TestHub;
 using ::comptoir::testing::TestNode;
@@ -53,11 +54,6 @@ std::vector<std::string> TypedTextsIn(const std::string& dir) {
     }
   }
   return found;
-}
-
-v1::FamilyRecord FamilyAt(const Store& store, const std::string& family_id) {
-  absl::StatusOr<std::optional<v1::FamilyRecord>> found = FindFamily(store, family_id);
-  return found.ok() && found->has_value() ? **found : v1::FamilyRecord();
 }
 
 // Hem's chain as `store` holds it links from 1 to its head.

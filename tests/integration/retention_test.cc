@@ -27,6 +27,7 @@ namespace comptoir {
 namespace {
 
 using ::comptoir::testing::PickFreePort;
+using ::comptoir::testing::FamilyAt;
 using ::comptoir::testing::TempDir;
 using ::comptoir::testing::TestHub;
 using ::comptoir::testing::TestNode;
@@ -35,11 +36,6 @@ using ::comptoir::testing::WaitFor;
 // Paris noon of `day` (10:00 or 11:00 UTC), in ms since the Unix epoch.
 int64_t NoonOf(const std::string& day) {
   return int64_t{DayNumber(day).value()} * 24 * 3600 * 1000 + 10 * 3600 * 1000;
-}
-
-v1::FamilyRecord FamilyAt(const Store& store, const std::string& family_id) {
-  absl::StatusOr<std::optional<v1::FamilyRecord>> found = FindFamily(store, family_id);
-  return found.ok() && found->has_value() ? **found : v1::FamilyRecord();
 }
 
 std::string Register(Till& till, const std::string& name, const std::string& first_name) {

@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "common/daemon.h"
+#include "common/family_view.h"
 #include "common/sync_protocol.h"
 #include "tests/testing/shop.h"
 
@@ -99,6 +100,11 @@ RawExchangeResult RawExchange(const std::string& address,
   }
   result.status = stream->Finish();
   return result;
+}
+
+v1::FamilyRecord FamilyAt(const Store& store, const std::string& family_id) {
+  absl::StatusOr<std::optional<v1::FamilyRecord>> found = FindFamily(store, family_id);
+  return found.ok() && found->has_value() ? **found : v1::FamilyRecord();
 }
 
 v1::NodeMessage HelloFrom(const std::string& site) {

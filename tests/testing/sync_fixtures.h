@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "comptoir/v1/sync.grpc.pb.h"
+#include "comptoir/v1/views.pb.h"
 #include "hub/credentials.h"
 #include "hub/hub_log.h"
 #include "common/login_desk.h"
@@ -83,6 +84,9 @@ struct RawExchangeResult {
 RawExchangeResult RawExchange(const std::string& address,
                               const std::vector<v1::NodeMessage>& messages,
                               const std::string& token = "");
+
+// The family record `store` holds for `family_id`; empty when none.
+v1::FamilyRecord FamilyAt(const Store& store, const std::string& family_id);
 
 // A Hello for `site` in the current protocol version.
 v1::NodeMessage HelloFrom(const std::string& site);
